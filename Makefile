@@ -1,0 +1,36 @@
+# The two commands a person needs: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install serve migrate clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/xuebi migrate --no-input -v 0
+
+## Set up, load the Xilingol demo (idempotent) and serve it on http://127.0.0.1:$(PORT)
+demo: migrate
+	XUEBI_DEMO=1 $(BIN)/xuebi demo
+	@echo ""
+	@echo "学比演示站点：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
+	XUEBI_DEMO=1 $(BIN)/xuebi runserver 127.0.0.1:$(PORT) --insecure --noreload
+
+## Run the whole test suite (SQLite by default; set XUEBI_DATABASE_URL for PostgreSQL)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

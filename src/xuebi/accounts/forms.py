@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from xuebi.core.forms import StyledFormMixin
+from xuebi.org.choices import Role
+from xuebi.org.forms import UnitChoiceField
+from xuebi.org.models import Unit, User
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。连续输错%(limit)s次将锁定%(minutes)s分钟。"),
+        "inactive": _("该账号已停用，请联系系统管理员。"),
+    }
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+
+        return forms.ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.XUEBI_LOCKOUT_FAILURES, "minutes": settings.XUEBI_LOCKOUT_MINUTES},
+        )
+
+
+class OtpTokenForm(StyledFormMixin, forms.Form):
+    token = forms.CharField(
+        label=_("动态口令"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_token(self):
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError(_("动态口令为6位数字。"))
+        return token
+
+
+class PasswordChangeForm(StyledFormMixin, SetPasswordForm):
+    old_password = forms.CharField(label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("当前密码不正确。"))
+        return password
+
+
+class UserCreateForm(StyledFormMixin, forms.Form):
+    username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30,
+                                error_messages={"invalid": _("用户名由3–30位字母、数字、下划线、点或短横线组成。")})
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, help_text=_("用户首次登录时须修改。"))
+
+
+class PasswordResetForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(label=_("临时密码"), widget=forms.PasswordInput, help_text=_("用户下次登录时须修改。"))
+
+
+class RoleGrantForm(StyledFormMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("账号"), queryset=User.objects.filter(is_active=True).order_by("username"))
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("单位"), queryset=Unit.objects.filter(is_active=True), required=False,
+                           help_text=_("业务角色须选择单位（覆盖其全部下级单位）；三员角色不选单位。"))
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100, help_text=_("例如：对接学习平台"))

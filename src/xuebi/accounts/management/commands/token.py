@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from xuebi.accounts.services import token_create
+from xuebi.core import context
+from xuebi.org.models import User
+
+
+class Command(BaseCommand):
+    help = "为账号生成一个新的个人访问令牌并打印（只显示这一次）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="命令行生成", help="令牌用途")
+
+    def handle(self, *args, username, name, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"账号 {username} 不存在或已停用。")
+        with context.acting_as(user, ip="cli"):
+            _token, key = token_create(user=user, name=name)
+        self.stdout.write(key)

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+import time
+
+import segno
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from xuebi.audit.models import Action, Outcome
+from xuebi.audit.services import audit_record
+from xuebi.org.choices import Role
+from xuebi.org.models import RoleGrant, User
+from xuebi.org.scoping import has_role
+
+from . import services
+from .forms import LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm
+from .models import ApiToken
+
+PENDING_KEY = "pending_2fa"
+PENDING_SECONDS = 300
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def login_view(request):
+    """Step one: username and password (axes counts failures). Users with a TOTP device go on to step two."""
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": time.time(), "next": _safe_next(request)}
+            return redirect("accounts:otp_verify")
+        login(request, user)
+        return redirect(_safe_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get(REDIRECT_FIELD_NAME, "")})
+
+
+def otp_verify(request):
+    """Step two: the six-digit code from the authenticator app."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "请重新登录。")
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        verified, _ = (device.verify_is_allowed() if device else (False, None))
+        if device and verified and device.verify_token(form.cleaned_data["token"]):
+            request.session.pop(PENDING_KEY, None)
+            user.backend = pending["backend"]
+            login(request, user)
+            otp_login(request, device)
+            return redirect(pending["next"])
+        audit_record(action=Action.OTP_FAILED, outcome=Outcome.FAILURE, actor=user, target=user)
+        form.add_error("token", "动态口令不正确或已过期，请查看认证器中的最新口令。")
+    return render(request, "accounts/otp_verify.html", {"form": form, "account": user})
+
+
+def locked_out(request, response=None, credentials=None, *args, **kwargs):
+    """django-axes calls this when an account or an address is locked."""
+    form = LoginForm(request)
+    minutes = settings.XUEBI_LOCKOUT_MINUTES
+    message = f"登录失败次数过多，账号或来源地址已被锁定{minutes}分钟。如需立即解锁，请联系系统管理员。"
+    return render(request, "accounts/login.html", {"form": form, "locked_message": message}, status=403)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, "您已安全退出。")
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1" if not hasattr(exc, "error_dict") else None, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改。")
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def otp_setup(request):
+    """Bind an authenticator app (TOTP): scan the QR code, confirm with one code."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="认证器", confirmed=False)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.otp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, "双因素认证已启用。以后登录时须输入动态口令。")
+            return redirect("core:home")
+        form.add_error("token", "动态口令不正确，请确认手机时间准确后重试。")
+    qr_svg = segno.make(device.config_url, micro=False).svg_inline(scale=4)
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key), "confirmed": confirmed,
+    })
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+@login_required
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, "令牌已创建。请立即复制保存，离开本页后将无法再次查看。")
+        form = TokenForm()
+    items = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": items, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, "令牌已撤销。")
+    return redirect("accounts:tokens")
+
+
+# --- 系统管理员: accounts -----------------------------------------------------------------
+
+def _require_role(request, *roles):
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("您的角色无权访问此页面。")
+
+
+@login_required
+def user_list(request):
+    _require_role(request, Role.SYSADMIN)
+    q = request.GET.get("q", "").strip()
+    users = User.objects.order_by("username").prefetch_related("role_grants__unit")
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(full_name__contains=q)
+    locked = set(
+        AccessAttempt.objects.filter(failures_since_start__gte=settings.XUEBI_LOCKOUT_FAILURES).values_list("username", flat=True)
+    )
+    from django.core.paginator import Paginator
+
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page_obj": page, "q": q, "locked": locked})
+
+
+@login_required
+def user_create(request):
+    _require_role(request, Role.SYSADMIN)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc, default_field="password")
+        else:
+            messages.success(request, f"账号 {form.cleaned_data['username']} 已创建。请通知安全管理员授予角色。")
+            return redirect("accounts:user_list")
+    return render(request, "core/form_page.html", {"form": form, "title": "新建账号", "back": reverse("accounts:user_list")})
+
+
+@login_required
+def user_password_reset(request, pk: int):
+    _require_role(request, Role.SYSADMIN)
+    target = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_reset(actor=request.user, user=target, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            _add_errors(form, exc, default_field="password")
+        else:
+            messages.success(request, f"已为 {target.username} 设置临时密码。")
+            return redirect("accounts:user_list")
+    return render(request, "core/form_page.html", {"form": form, "title": f"重置密码：{target.username}", "back": reverse("accounts:user_list")})
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    _require_role(request, Role.SYSADMIN)
+    target = get_object_or_404(User, pk=pk)
+    services.user_unlock(actor=request.user, user=target)
+    messages.success(request, f"已解除 {target.username} 的锁定。")
+    return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
+def user_toggle_active(request, pk: int):
+    _require_role(request, Role.SYSADMIN)
+    target = get_object_or_404(User, pk=pk)
+    try:
+        if target.is_active:
+            services.user_deactivate(actor=request.user, user=target)
+            messages.success(request, f"账号 {target.username} 已停用。")
+        else:
+            services.user_activate(actor=request.user, user=target)
+            messages.success(request, f"账号 {target.username} 已启用。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:user_list")
+
+
+# --- 安全管理员: roles and policy --------------------------------------------------------
+
+@login_required
+def grant_list(request):
+    _require_role(request, Role.SECADMIN)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc, default_field="role")
+        else:
+            messages.success(request, "角色已授予。")
+            return redirect("accounts:grant_list")
+    grants = RoleGrant.objects.select_related("user", "unit").order_by("user__username", "role")
+    return render(request, "accounts/grant_list.html", {"form": form, "grants": grants})
+
+
+@login_required
+@require_POST
+def grant_revoke(request, pk: int):
+    _require_role(request, Role.SECADMIN)
+    grant = get_object_or_404(RoleGrant, pk=pk)
+    try:
+        services.role_revoke(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "角色已撤销。")
+    return redirect("accounts:grant_list")
+
+
+@login_required
+def policy(request):
+    _require_role(request, Role.SECADMIN, Role.SYSADMIN)
+    rows = [
+        ("密码最短长度", "8 位"),
+        ("密码复杂度", "大写字母、小写字母、数字、符号中至少 3 类，且不得包含用户名"),
+        ("密码有效期", f"{settings.XUEBI_PASSWORD_MAX_AGE_DAYS} 天（XUEBI_PASSWORD_MAX_AGE_DAYS）"),
+        ("登录失败锁定", f"连续 {settings.XUEBI_LOCKOUT_FAILURES} 次失败锁定 {settings.XUEBI_LOCKOUT_MINUTES} 分钟（按账号和来源地址分别计）"),
+        ("空闲超时", f"{settings.XUEBI_IDLE_TIMEOUT_MINUTES} 分钟无操作自动退出（XUEBI_IDLE_TIMEOUT_MINUTES）"),
+        ("双因素认证", "盟级管理员、系统管理员、安全管理员、审计管理员必须启用" if settings.XUEBI_REQUIRE_2FA else "演示模式：可选启用（生产环境对管理员强制）"),
+        ("三员分立", "系统管理员、安全管理员、审计管理员相互独立，且不得兼任业务角色"),
+        ("HTTPS 安全 Cookie", "已启用" if settings.HTTPS else "未启用（部署在 HTTPS 后请设置 XUEBI_HTTPS=1）"),
+    ]
+    return render(request, "accounts/policy.html", {"rows": rows})
+
+
+def _add_errors(form, exc: ValidationError, *, default_field: str | None) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(default_field, exc)

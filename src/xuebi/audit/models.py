@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    """Action codes, grouped by domain (auth.*, org.*, accounts.*, audit.*)."""
+
+    LOGIN = "auth.login", _("登录")
+    LOGOUT = "auth.logout", _("退出")
+    LOGIN_FAILED = "auth.login_failed", _("登录失败")
+    LOCKOUT = "auth.lockout", _("账号锁定")
+    SESSION_TIMEOUT = "auth.timeout", _("超时退出")
+    PASSWORD_CHANGE = "auth.password_change", _("修改密码")
+    OTP_ENABLE = "auth.otp_enable", _("启用双因素认证")
+    OTP_DISABLE = "auth.otp_disable", _("停用双因素认证")
+    OTP_FAILED = "auth.otp_failed", _("动态口令错误")
+    UNIT_CREATE = "org.unit.create", _("新建单位")
+    UNIT_UPDATE = "org.unit.update", _("修改单位")
+    UNIT_DEACTIVATE = "org.unit.deactivate", _("停用单位")
+    PERSON_CREATE = "org.person.create", _("新建人员")
+    PERSON_UPDATE = "org.person.update", _("修改人员")
+    PERSON_DEACTIVATE = "org.person.deactivate", _("停用人员")
+    PERSON_MOVE = "org.person.move", _("人员调动")
+    PERSON_REVEAL = "org.person.reveal", _("查看敏感信息")
+    ROSTER_IMPORT = "org.roster.import", _("导入花名册")
+    ROSTER_EXPORT = "org.roster.export", _("导出花名册")
+    USER_CREATE = "accounts.user.create", _("新建账号")
+    USER_UPDATE = "accounts.user.update", _("修改账号")
+    USER_DEACTIVATE = "accounts.user.deactivate", _("停用账号")
+    USER_UNLOCK = "accounts.user.unlock", _("解除锁定")
+    PASSWORD_RESET = "accounts.user.password_reset", _("重置密码")
+    ROLE_GRANT = "accounts.role.grant", _("授予角色")
+    ROLE_REVOKE = "accounts.role.revoke", _("撤销角色")
+    TOKEN_CREATE = "accounts.token.create", _("创建访问令牌")
+    TOKEN_REVOKE = "accounts.token.revoke", _("撤销访问令牌")
+    AUDIT_EXPORT = "audit.export", _("导出操作日志")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失败")
+
+
+class AuditEntry(models.Model):
+    """One audited event. Append-only: nothing in xuebi updates or deletes a row, and on
+    PostgreSQL a trigger refuses it (migration 0002)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # PROTECT: accounts are deactivated, never deleted, so the actor always resolves.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    target_type = models.CharField(_("对象类型"), max_length=50, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=50, blank=True)
+    target_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip = models.CharField(_("来源地址"), max_length=45, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("操作日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("操作日志只能追加，不能删除。")

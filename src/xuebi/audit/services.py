@@ -1,0 +1,70 @@
+"""Writing the audit log. Services call ``audit_record`` inside their own transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from xuebi.core import context
+
+from .models import Action, AuditEntry, Outcome
+
+__all__ = ["audit_record", "diff", "snapshot"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The audited fields of an object as plain JSON values (a foreign key as its text)."""
+    data = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if field.choices and not field.is_relation:
+            value = getattr(obj, f"get_{name}_display")() if value not in (None, "") else value
+        data[name] = _plain(value)
+    return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit_record(
+    *,
+    action: Action | str,
+    target: models.Model | None = None,
+    changes: dict | None = None,
+    outcome: Outcome | str = Outcome.SUCCESS,
+    actor=None,
+    actor_name: str = "",
+    target_repr: str = "",
+) -> AuditEntry:
+    ctx = context.current()
+    actor = actor if actor is not None else ctx.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor_name or (actor.get_username() if actor is not None else ""),
+        action=action,
+        outcome=outcome,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_repr=(target_repr or (str(target) if target is not None else ""))[:200],
+        changes=changes or {},
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        user_agent=ctx.user_agent,
+    )

@@ -1,0 +1,58 @@
+"""Form pieces every app uses: dates as people type them, Bootstrap classes on widgets."""
+from __future__ import annotations
+
+from django import forms
+
+from . import dates
+
+
+class TypedDateField(forms.CharField):
+    """A date typed the way people type it (see core.dates); cleans to a PartialDate or None."""
+
+    def __init__(self, *, allow_partial: bool = True, **kwargs):
+        self.allow_partial = allow_partial
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "如 2021-07-01 或 2021年7月1日", "inputmode": "text"}))
+        kwargs.setdefault("help_text", "")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dates.PartialDate):
+            return value.display()
+        if hasattr(value, "year") and hasattr(value, "month"):
+            return dates.display(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, dates.PartialDate):
+            return value
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+        return dates.parse(value, allow_partial=self.allow_partial)
+
+
+class StyledFormMixin:
+    """Adds Bootstrap's classes to widgets so that templates render fields with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def errors_as_text(form: forms.BaseForm) -> list[str]:
+    """Each error as “<label>：<message>” — for imports and API answers that name the field."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for message in errors:
+            lines.append(f"{label}：{message}" if label else message)
+    return lines

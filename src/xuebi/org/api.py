@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xuebi.core.forms import errors_as_text
+from xuebi.core.permissions import get_visible_or_404
+
+from . import services
+from .forms import PERSON_FIELDS, PersonForm
+from .models import Person, Unit
+
+router = Router(tags=["组织与人员"])
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    kind_display: str = Field(..., alias="get_kind_display")
+    code: str
+    depth: int
+    parent_id: int | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_parent_id(obj: Unit):
+        return getattr(obj, "_parent_id", None)
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    sex: str
+    ethnicity: str
+    birth_date: dt.date | None
+    id_number: str = Field(..., alias="id_number_masked", description="脱敏显示：前6位和后4位")
+    phone: str = Field(..., alias="phone_masked", description="脱敏显示")
+    unit_id: int
+    unit_name: str = Field(..., alias="unit.name")
+    position: str
+    rank: str
+    education: str
+    political_status: str
+    joined_party_date: dt.date | None
+    full_member_date: dt.date | None
+    work_start_date: dt.date | None
+    is_org_cadre: bool
+    status: str
+
+
+class PersonIn(Schema):
+    """Dates may be written as people type them (2021-07-01, 2021.7.1, 2021年7月1日, 2021年7月)."""
+
+    name: str
+    unit_id: int
+    id_number: str = ""
+    sex: str = ""
+    ethnicity: str = "汉族"
+    birth_date: str = ""
+    phone: str = ""
+    position: str = ""
+    rank: str = ""
+    education: str = ""
+    political_status: str = "member"
+    joined_party_date: str = ""
+    full_member_date: str = ""
+    work_start_date: str = ""
+    is_org_cadre: bool = True
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    unit_id: int | None = None
+    id_number: str | None = None
+    sex: str | None = None
+    ethnicity: str | None = None
+    birth_date: str | None = None
+    phone: str | None = None
+    position: str | None = None
+    rank: str | None = None
+    education: str | None = None
+    political_status: str | None = None
+    joined_party_date: str | None = None
+    full_member_date: str | None = None
+    work_start_date: str | None = None
+    is_org_cadre: bool | None = None
+
+
+class ErrorOut(Schema):
+    detail: list[dict] | str
+
+
+def _with_parents(units):
+    units = list(units)
+    paths = {u.path[:-Unit.steplen] for u in units if u.depth > 1}
+    parents = dict(Unit.objects.filter(path__in=paths).values_list("path", "pk"))
+    for u in units:
+        u._parent_id = parents.get(u.path[:-Unit.steplen])
+    return units
+
+
+@router.get("/units", response=list[UnitOut], summary="单位列表（本人可见范围）")
+@paginate(LimitOffsetPagination)
+def list_units(request, search: str = "", include_inactive: bool = False):
+    units = Unit.objects.visible_to(request.auth)
+    if not include_inactive:
+        units = units.filter(is_active=True)
+    if search:
+        units = units.filter(name__contains=search)
+    return _LazyParents(units)
+
+
+class _LazyParents:
+    """Lets the paginator slice first, then resolves parent ids for just that page."""
+
+    def __init__(self, qs):
+        self.qs = qs
+
+    def __getitem__(self, item):
+        return _with_parents(self.qs[item])
+
+    def count(self):
+        return self.qs.count()
+
+    def __len__(self):
+        return self.count()
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
+def get_unit(request, unit_id: int):
+    return _with_parents([get_visible_or_404(Unit, request.auth, unit_id)])[0]
+
+
+@router.get("/people", response=list[PersonOut], summary="人员列表：按姓名、全拼或拼音首字母搜索")
+@paginate(LimitOffsetPagination)
+def list_people(request, search: str = "", unit_id: int | None = None, status: str = ""):
+    people = Person.objects.visible_to(request.auth).select_related("unit").search(search)
+    if unit_id is not None:
+        unit = get_visible_or_404(Unit, request.auth, unit_id)
+        people = people.filter(unit__path__startswith=unit.path)
+    if status:
+        people = people.filter(status=status)
+    return people
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="人员详情")
+def get_person(request, person_id: int):
+    return get_object_or_404(Person.objects.visible_to(request.auth).select_related("unit"), pk=person_id)
+
+
+def _form_data(payload: dict) -> dict:
+    data = {k: ("" if v is None else v) for k, v in payload.items()}
+    data["unit"] = data.pop("unit_id", "")
+    if "is_org_cadre" in data:
+        data["is_org_cadre"] = "on" if data["is_org_cadre"] else ""
+    return data
+
+
+def _errors(form: PersonForm) -> dict:
+    return {"detail": [
+        {"loc": ["body", "unit_id" if name == "unit" else name], "msg": message}
+        for name, message in zip(_error_fields(form), errors_as_text(form))
+    ]}
+
+
+def _error_fields(form):
+    for name, errors in form.errors.items():
+        for _ in errors:
+            yield name
+
+
+@router.post("/people", response={201: PersonOut, 422: ErrorOut}, summary="新建人员")
+def create_person(request, payload: PersonIn):
+    form = PersonForm(data=_form_data(payload.dict()), user=request.auth)
+    if not form.is_valid():
+        return 422, _errors(form)
+    person = services.person_create(actor=request.auth, values=form.person_values())
+    return 201, Person.objects.select_related("unit").get(pk=person.pk)
+
+
+@router.patch("/people/{person_id}", response={200: PersonOut, 422: ErrorOut}, summary="修改人员")
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = get_visible_or_404(Person, request.auth, person_id, "change")
+    current = PersonForm(instance=person, user=request.auth)
+    data = {}
+    for name in PERSON_FIELDS:
+        initial = current.initial.get(name)
+        data[name] = current.fields[name].prepare_value(initial) if initial is not None else ""
+    data["is_org_cadre"] = "on" if person.is_org_cadre else ""
+    data.update(_form_data(payload.dict(exclude_unset=True)))
+    if "unit" in data and data["unit"] == "":
+        data["unit"] = person.unit_id
+    form = PersonForm(data=data, instance=person, user=request.auth)
+    if not form.is_valid():
+        return 422, _errors(form)
+    services.person_update(actor=request.auth, person=person, values=form.person_values())
+    return Person.objects.select_related("unit").get(pk=person.pk)
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    roles: list[dict]
+    person: PersonOut | None
+
+
+@router.get("/me", response=MeOut, summary="当前账号")
+def me(request):
+    user = request.auth
+    person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
+    roles = [{"role": g.role, "unit_id": g.unit_id, "unit_name": g.unit.name if g.unit else ""}
+             for g in user.role_grants.select_related("unit")]
+    return {"username": user.username, "full_name": user.full_name, "roles": roles, "person": person}
+
+

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xuebi.core import dates, idcard, phone
+from xuebi.core.forms import StyledFormMixin, TypedDateField
+
+from .choices import PersonStatus, UnitKind
+from .models import Person, Unit
+
+PERSON_FIELDS = [
+    "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "unit", "position", "rank",
+    "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
+    "is_org_cadre",
+]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        # Indent by depth so the tree reads in a plain <select>.
+        return "　" * max(obj.depth - 1, 0) + obj.name
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    """The one validator of a roster entry: the pages, the API and the .xlsx import all use it."""
+
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    birth_date = TypedDateField(label=_("出生日期"), required=False, allow_partial=False)
+    joined_party_date = TypedDateField(label=_("入党日期"), required=False)
+    full_member_date = TypedDateField(label=_("转正日期"), required=False)
+    work_start_date = TypedDateField(label=_("参加工作日期"), required=False)
+    unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.none())
+    sex = forms.ChoiceField(label=_("性别"), choices=[("", "—")] + list(Person._meta.get_field("sex").choices), required=False)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
+        self.fields["phone"].required = False
+        if self.instance.pk:
+            if not self.is_bound:
+                self.initial["id_number"] = self.instance.id_number
+                for name in Person.DATE_FIELDS:
+                    value = getattr(self.instance, name)
+                    if value:
+                        self.initial[name] = dates.PartialDate(value, self.instance.date_precision.get(name, dates.DAY))
+
+    def clean_name(self):
+        name = "".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("请填写姓名。"))
+        return name
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "")
+        if not value:
+            return ""
+        number, _birth, _sex = idcard.parse(value)
+        clash = Person.objects.filter(id_number_hash=Person.hash_id_number(number))
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("该身份证号已登记在花名册中（%(masked)s），请勿重复录入。"), params={"masked": idcard.mask(number)})
+        return number
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        return phone.validate(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("id_number")
+        if number:
+            _n, birth, sex = idcard.parse(number)
+            given_birth = data.get("birth_date")
+            if given_birth and given_birth.date != birth:
+                self.add_error("birth_date", _("出生日期与身份证号不一致（身份证号为 %(d)s）。") % {"d": dates.display(birth)})
+            elif not given_birth:
+                data["birth_date"] = dates.PartialDate(birth, dates.DAY)
+            if data.get("sex") and data["sex"] != sex:
+                self.add_error("sex", _("性别与身份证号不一致（身份证号第17位表示%(s)s性）。") % {"s": "男" if sex == "M" else "女"})
+            elif not data.get("sex"):
+                data["sex"] = sex
+        elif not data.get("sex") and "sex" not in self.errors:
+            self.add_error("sex", _("请填写性别，或填写身份证号以自动识别。"))
+        today = dt.date.today()
+        for name in Person.DATE_FIELDS:
+            value = data.get(name)
+            if value and value.date > today:
+                self.add_error(name, _("日期不能晚于今天。"))
+        joined, full = data.get("joined_party_date"), data.get("full_member_date")
+        if joined and full and full.date < joined.date:
+            self.add_error("full_member_date", _("转正日期不能早于入党日期。"))
+        birth = data.get("birth_date")
+        if birth and joined and joined.date.year - birth.date.year < 18:
+            self.add_error("joined_party_date", _("入党时应年满18周岁。"))
+        return data
+
+    def person_values(self) -> dict:
+        """Cleaned values ready for the services: dates split into value and precision."""
+        values = {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}
+        precision = {}
+        for name in Person.DATE_FIELDS:
+            partial = values[name]
+            values[name] = partial.date if partial else None
+            if partial and partial.precision != dates.DAY:
+                precision[name] = partial.precision
+        values["date_precision"] = precision
+        return values
+
+
+class PersonDeactivateForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("停用原因"), choices=[c for c in PersonStatus.choices if c[0] != PersonStatus.ACTIVE]
+    )
+
+
+class UnitForm(StyledFormMixin, forms.ModelForm):
+    parent = UnitChoiceField(label=_("上级单位"), queryset=Unit.objects.none(), required=True)
+
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "kind", "code"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            # Moving a unit within the tree is not offered; the parent stays as it is.
+            del self.fields["parent"]
+        else:
+            self.fields["parent"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
+        self.fields["kind"].choices = [c for c in UnitKind.choices if c[0] != UnitKind.LEAGUE_DEPT]
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("name") or "").strip()
+        parent = self.instance.get_parent() if self.instance.pk else data.get("parent")
+        if name and (parent or self.instance.pk):
+            siblings = parent.get_children() if parent else Unit.get_root_nodes()
+            if siblings.filter(name=name).exclude(pk=self.instance.pk).exists():
+                self.add_error("name", _("同一上级单位下已有名为“%(n)s”的单位。") % {"n": name})
+        return data
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code", "").strip()
+        if code and not code.isdigit():
+            raise ValidationError(_("区划代码只能由数字组成。"))
+        return code
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from xuebi.core import context
+from xuebi.org import roster
+from xuebi.org.models import User
+
+
+class Command(BaseCommand):
+    help = "从 .xlsx 花名册导入人员（全部成功或全部不导入）。以 --as 指定的账号的管理范围为准。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--as", dest="username", required=True, help="以哪个管理员账号的权限导入")
+
+    def handle(self, *args, file: Path, username: str, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"账号 {username} 不存在或已停用。")
+        if not file.exists():
+            raise CommandError(f"文件不存在：{file}")
+        with context.acting_as(user, ip="cli"), file.open("rb") as fh:
+            result = roster.import_workbook(fh, user=user, filename=file.name)
+        if not result.ok:
+            for e in result.errors:
+                where = f"第{e.row}行 " if e.row else ""
+                self.stderr.write(f"{where}{e.column} {e.message}".strip())
+            raise CommandError(f"导入失败：{len(result.errors)} 处错误，未导入任何数据。")
+        self.stdout.write(f"导入成功：新增 {result.created} 人，更新 {result.updated} 人，未变化 {result.unchanged} 人。")

@@ -1,0 +1,87 @@
+"""The one place that decides who sees what (DESIGN.md "Reads go through querysets that know the user").
+
+A business role is granted on a unit and reaches that unit's whole subtree. Units are a
+materialized-path tree (django-treebeard MP_Node), so "in the subtree of U" is
+``path LIKE 'U.path%'`` — an index range scan, whatever the depth.
+
+Every model that holds business data uses ``ScopedQuerySet`` and declares, per action, which
+roles reach it through which unit field (``scope_unit_field``, ``scope_roles``), plus an
+optional ``scope_self_q(user, action)`` for what a person may see of their own. Views, exports
+and API endpoints call ``.visible_to(user, action)`` and never filter by hand.
+
+Outside of scope and non-existent look the same to the caller (404).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import BUSINESS_ROLES, SEPARATED_ROLES
+
+__all__ = ["ScopedQuerySet", "grants_of", "unit_paths", "has_role", "subtree_q"]
+
+
+def grants_of(user) -> list[tuple[str, str | None, int | None]]:
+    """[(role, unit path or None, unit id or None)] for the user, loaded once per user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_xuebi_grants", None)
+    if cached is None:
+        cached = [
+            (role, path, unit_id)
+            for role, path, unit_id in user.role_grants.values_list("role", "unit__path", "unit_id")
+        ]
+        user._xuebi_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_xuebi_grants"):
+        del user._xuebi_grants
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(role in roles for role, _, _ in grants_of(user))
+
+
+def roles_of(user) -> set[str]:
+    return {role for role, _, _ in grants_of(user)}
+
+
+def unit_paths(user, roles: Iterable[str]) -> list[str]:
+    """The tops of the subtrees that the user's grants of these roles reach, nested ones folded away."""
+    roles = set(roles) & BUSINESS_ROLES
+    paths = sorted({path for role, path, _ in grants_of(user) if role in roles and path})
+    tops: list[str] = []
+    for path in paths:  # sorted, so an ancestor comes before its descendants
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    return tops
+
+
+def subtree_q(paths: Iterable[str], field: str) -> Q:
+    """Q for objects whose unit (through ``field``; "" for the Unit itself) is in any of the subtrees."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        model = self.model
+        grants = grants_of(user)
+        if not grants or all(role in SEPARATED_ROLES for role, _, _ in grants):
+            # 三员 hold no business role and see no business data.
+            return self.none()
+        roles = model.scope_roles.get(action, frozenset())
+        q = subtree_q(unit_paths(user, roles), model.scope_unit_field)
+        self_q = getattr(model, "scope_self_q", None)
+        if self_q is not None:
+            extra = self_q(user, action)
+            if extra is not None:
+                q |= extra
+        return self.filter(q)

@@ -1,0 +1,25 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .models import Person
+
+
+class PersonTable(tables.Table):
+    name = tables.Column(linkify=("org:person_detail", {"pk": tables.A("pk")}), order_by=("name_pinyin",))
+    unit = tables.Column(order_by=("unit__path",))
+    id_number_masked = tables.Column(verbose_name="身份证号", orderable=False)
+    phone = tables.Column(verbose_name="手机号码", orderable=False)
+    status = tables.Column()
+
+    class Meta:
+        model = Person
+        fields = ("name", "sex", "ethnicity", "unit", "position", "rank", "id_number_masked", "phone", "status")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "没有符合条件的人员。"
+
+    def render_phone(self, record):
+        return record.phone_masked
+
+    def render_status(self, record, value):
+        css = "text-bg-success" if record.is_active else "text-bg-secondary"
+        return format_html('<span class="badge {}">{}</span>', css, value)

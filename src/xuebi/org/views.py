@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from xuebi.audit.models import Action
+from xuebi.audit.services import audit_record
+from xuebi.core.permissions import get_visible_or_404
+
+from . import roster, services
+from .choices import ADMIN_ROLES, Role
+from .filters import PersonFilter
+from .forms import PersonDeactivateForm, PersonForm, UnitForm
+from .models import Person, Unit
+from .scoping import has_role
+from .tables import PersonTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_business(request, *roles):
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("您的角色无权访问此页面。")
+
+
+def _form_errors_or(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+@login_required
+def unit_list(request):
+    """The unit tree as the user may see it, with a name filter."""
+    _require_business(request, Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER, Role.CADRE, Role.JUDGE)
+    units = Unit.objects.visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    show_inactive = request.GET.get("inactive") == "1"
+    if not show_inactive:
+        units = units.filter(is_active=True)
+    if q:
+        units = units.filter(name__contains=q)
+    units = list(units)
+    top = min((u.depth for u in units), default=1)
+    for u in units:
+        u.indent = u.depth - top
+    can_change = has_role(request.user, *ADMIN_ROLES)
+    template = "org/_unit_rows.html" if request.htmx else "org/unit_list.html"
+    return render(request, template, {"units": units, "q": q, "can_change": can_change, "show_inactive": show_inactive})
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_visible_or_404(Unit, request.user, pk)
+    children = Unit.objects.visible_to(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+    people = Person.objects.visible_to(request.user).filter(unit=unit).select_related("unit")
+    can_change = Unit.objects.visible_to(request.user, "change").filter(pk=unit.pk).exists()
+    return render(request, "org/unit_detail.html", {
+        "unit": unit, "children": children, "people": people[:200], "ancestors": unit.get_ancestors(),
+        "can_change": can_change,
+    })
+
+
+@login_required
+def unit_create(request):
+    _require_business(request, *ADMIN_ROLES)
+    initial = {}
+    if request.GET.get("parent"):
+        initial["parent"] = request.GET["parent"]
+    form = UnitForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = services.unit_create(actor=request.user, parent=data["parent"], name=data["name"], kind=data["kind"],
+                                    short_name=data["short_name"], code=data["code"])
+        messages.success(request, f"已新建单位“{unit.name}”。")
+        return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "core/form_page.html", {"form": form, "title": "新建单位", "back": reverse("org:unit_list")})
+
+
+@login_required
+def unit_edit(request, pk: int):
+    unit = get_visible_or_404(Unit, request.user, pk, "change")
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.unit_update(actor=request.user, unit=Unit.objects.get(pk=pk),
+                             **{k: data[k] for k in ("name", "short_name", "kind", "code")})
+        messages.success(request, "单位信息已保存。")
+        return redirect("org:unit_detail", pk=pk)
+    return render(request, "core/form_page.html", {"form": form, "title": f"编辑单位：{unit.name}", "back": reverse("org:unit_detail", args=[pk])})
+
+
+@login_required
+@require_POST
+def unit_toggle_active(request, pk: int):
+    unit = get_visible_or_404(Unit, request.user, pk, "change")
+    try:
+        if unit.is_active:
+            services.unit_deactivate(actor=request.user, unit=unit)
+            messages.success(request, f"单位“{unit.name}”及其下级单位已停用。")
+        else:
+            services.unit_activate(actor=request.user, unit=unit)
+            messages.success(request, f"单位“{unit.name}”已启用。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("org:unit_detail", pk=pk)
+
+
+# --- people -----------------------------------------------------------------------------------
+
+PERSON_VIEW_ROLES = (Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER)
+
+
+@login_required
+def person_list(request):
+    _require_business(request, *PERSON_VIEW_ROLES)
+    base = Person.objects.visible_to(request.user).select_related("unit")
+    person_filter = PersonFilter(request.GET or None, queryset=base, user=request.user)
+    table = PersonTable(person_filter.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    context = {
+        "filter": person_filter, "table": table, "can_change": has_role(request.user, *ADMIN_ROLES),
+        "query": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "person-table":
+        return render(request, "org/_person_table.html", context)
+    return render(request, "org/person_list.html", context)
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = get_visible_or_404(Person, request.user, pk)
+    can_change = Person.objects.visible_to(request.user, "change").filter(pk=pk).exists()
+    memberships = person.memberships.select_related("unit").order_by("-start_date")
+    fields = [
+        ("姓名", person.name), ("性别", person.get_sex_display()), ("民族", person.ethnicity),
+        ("出生日期", person.date_display("birth_date")), ("所在单位", person.unit), ("职务", person.position),
+        ("职级", person.rank), ("学历", person.get_education_display()), ("政治面貌", person.get_political_status_display()),
+        ("入党日期", person.date_display("joined_party_date")), ("转正日期", person.date_display("full_member_date")),
+        ("党龄", f"{person.party_standing_years}年" if person.party_standing_years is not None else ""),
+        ("参加工作日期", person.date_display("work_start_date")), ("组工干部", "是" if person.is_org_cadre else "否"),
+        ("状态", person.get_status_display()),
+    ]
+    return render(request, "org/person_detail.html", {
+        "person": person, "fields": fields, "can_change": can_change, "memberships": memberships,
+    })
+
+
+@login_required
+def me(request):
+    if not request.user.person_id:
+        messages.info(request, "您的账号未关联花名册人员。")
+        return redirect("core:home")
+    return person_detail(request, request.user.person_id)
+
+
+@login_required
+def person_create(request):
+    _require_business(request, *ADMIN_ROLES)
+    form = PersonForm(request.POST or None, user=request.user, initial={"unit": request.GET.get("unit")})
+    if request.method == "POST" and form.is_valid():
+        person = services.person_create(actor=request.user, values=form.person_values())
+        messages.success(request, f"已新建人员“{person.name}”。")
+        return redirect("org:person_detail", pk=person.pk)
+    return render(request, "core/form_page.html", {"form": form, "title": "新建人员", "back": reverse("org:person_list")})
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = get_visible_or_404(Person, request.user, pk, "change")
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.person_update(actor=request.user, person=person, values=form.person_values())
+        messages.success(request, "人员信息已保存。")
+        return redirect("org:person_detail", pk=pk)
+    return render(request, "core/form_page.html", {"form": form, "title": f"编辑人员：{person.name}", "back": reverse("org:person_detail", args=[pk])})
+
+
+@login_required
+def person_deactivate(request, pk: int):
+    person = get_visible_or_404(Person, request.user, pk, "change")
+    form = PersonDeactivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.person_deactivate(actor=request.user, person=person, status=form.cleaned_data["status"])
+        messages.success(request, f"人员“{person.name}”已停用。")
+        return redirect("org:person_detail", pk=pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": f"停用人员：{person.name}", "back": reverse("org:person_detail", args=[pk]),
+        "submit_label": "确认停用", "danger": True,
+    })
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int, field: str):
+    """HTMX: replace a masked value with the full one (audited)."""
+    person = get_visible_or_404(Person, request.user, pk)
+    if field not in services.REVEALABLE:
+        return HttpResponse(status=404)
+    value = services.person_reveal(actor=request.user, person=person, field=field)
+    return render(request, "org/_revealed.html", {"value": value})
+
+
+# --- roster import / export ----------------------------------------------------------------
+
+@login_required
+def roster_import(request):
+    _require_business(request, *ADMIN_ROLES)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 .xlsx 文件。")
+        else:
+            result = roster.import_workbook(upload, user=request.user, filename=upload.name)
+            if result.ok:
+                messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人。")
+            else:
+                messages.error(request, f"导入失败：发现{len(result.errors)}处错误，未导入任何数据。请修改后重新导入。")
+    return render(request, "org/roster_import.html", {"result": result})
+
+
+@login_required
+def roster_template(request):
+    _require_business(request, *ADMIN_ROLES)
+    response = HttpResponse(roster.template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+@login_required
+def roster_export(request):
+    _require_business(request, *PERSON_VIEW_ROLES)
+    base = Person.objects.visible_to(request.user).select_related("unit")
+    people = PersonFilter(request.GET or None, queryset=base, user=request.user).qs
+    data = roster.export_workbook(people)
+    audit_record(action=Action.ROSTER_EXPORT, changes={"rows": people.count(), "filter": request.GET.urlencode()})
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=roster-{stamp}.xlsx"
+    return response
