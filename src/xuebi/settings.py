@@ -119,7 +119,6 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 _default_db = f"sqlite:///{DATA_DIR / 'xuebi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("XUEBI_DATABASE_URL") or _default_db, conn_max_age=60)}
@@ -207,6 +206,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("XUEBI_MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"  # never served directly: files go through views that check permissions
 STORAGES = {

@@ -36,11 +36,11 @@ def _load_units() -> dict[tuple[str, ...], Unit]:
     for path, node in demo_data.iter_units():
         fields = {"short_name": node["short_name"], "kind": node["kind"], "code": node["code"]}
         if len(path) == 1:
-            unit = Unit.get_root_nodes().filter(name=node["name"]).first() or Unit.add_root(name=node["name"], **fields)
+            unit = Unit.objects.get_root_nodes().filter(name=node["name"]).first() or Unit.objects.add_root(instance=Unit(name=node["name"], **fields))
         else:
             parent = units[path[:-1]]
             parent.refresh_from_db()
-            unit = parent.get_children().filter(name=node["name"]).first() or parent.add_child(name=node["name"], **fields)
+            unit = Unit.objects.get_children(parent).filter(name=node["name"]).first() or Unit.objects.add_child(parent, instance=Unit(name=node["name"], **fields))
         units[path] = unit
     return units
 

@@ -143,9 +143,9 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         name = (data.get("name") or "").strip()
-        parent = self.instance.get_parent() if self.instance.pk else data.get("parent")
+        parent = Unit.objects.get_parent(self.instance) if self.instance.pk else data.get("parent")
         if name and (parent or self.instance.pk):
-            siblings = parent.get_children() if parent else Unit.get_root_nodes()
+            siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
             if siblings.filter(name=name).exclude(pk=self.instance.pk).exists():
                 self.add_error("name", _("同一上级单位下已有名为“%(n)s”的单位。") % {"n": name})
         return data

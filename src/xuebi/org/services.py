@@ -43,7 +43,7 @@ def _require_in_scope(user, obj, action: str = "change") -> None:
 def unit_create(*, actor, parent: Unit, name: str, kind: str, short_name: str = "", code: str = "") -> Unit:
     _require_in_scope(actor, parent)
     parent = Unit.objects.select_for_update().get(pk=parent.pk)  # serialise sibling path allocation
-    unit = parent.add_child(name=name, kind=kind, short_name=short_name, code=code)
+    unit = Unit.objects.add_child(parent, instance=Unit(name=name, kind=kind, short_name=short_name, code=code))
     _require_in_scope(actor, unit)
     audit_record(action=Action.UNIT_CREATE, target=unit, changes=diff({}, snapshot(unit, UNIT_AUDIT_FIELDS)))
     return unit
@@ -77,7 +77,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
         raise ValidationError("不能停用您本人被授权管理的单位。")
     if unit.is_root():
         raise ValidationError("不能停用最上级单位。")
-    subtree = Unit.get_tree(unit)
+    subtree = Unit.objects.get_tree(unit)
     active_people = Person.objects.filter(unit__in=subtree, status=PersonStatus.ACTIVE).count()
     if active_people:
         raise ValidationError(f"该单位及其下级单位仍有{active_people}名在职人员，请先调出或停用人员。")
@@ -90,7 +90,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
 @transaction.atomic
 def unit_activate(*, actor, unit: Unit) -> Unit:
     _require_in_scope(actor, unit)
-    parent = unit.get_parent()
+    parent = Unit.objects.get_parent(unit)
     if parent is not None and not parent.is_active:
         raise ValidationError("上级单位已停用，请先启用上级单位。")
     unit.is_active = True

@@ -67,7 +67,7 @@ def unit_detail(request, pk: int):
     people = Person.objects.visible_to(request.user).filter(unit=unit).select_related("unit")
     can_change = Unit.objects.visible_to(request.user, "change").filter(pk=unit.pk).exists()
     return render(request, "org/unit_detail.html", {
-        "unit": unit, "children": children, "people": people[:200], "ancestors": unit.get_ancestors(),
+        "unit": unit, "children": children, "people": people[:200], "ancestors": Unit.objects.get_ancestors(unit),
         "can_change": can_change,
     })
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         password = os.environ.get("XUEBI_ADMIN_PASSWORD") or getpass.getpass("密码：")
         unit = None
         if role not in SEPARATED_ROLES:
-            unit = Unit.get_root_nodes().first()
+            unit = Unit.objects.get_root_nodes().first()
             if unit is None:
                 raise CommandError("还没有单位：请先建立最上级单位（或执行 xuebi demo）。")
         try:

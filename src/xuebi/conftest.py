@@ -1,0 +1,115 @@
+"""Shared test fixtures, named by role (Zulip's example_user): league_admin, abag_admin, cadre …
+
+The org fixture builds a small tree:
+
+    锡林郭勒盟委组织部 (league)
+    ├── 组织科 (league_section)
+    ├── 阿巴嘎旗委组织部 (abag)
+    │   └── 组织股 (abag_section)
+    └── 锡林浩特市委组织部 (xilin)
+        └── 组织股 (xilin_section)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from xuebi.core import context
+from xuebi.org.choices import Role
+from xuebi.org.demo_data import id_check_char
+from xuebi.org.models import Person, RoleGrant, Unit, UnitMembership, User
+
+PASSWORD = "Xuebi@2021"
+
+
+def make_id(address: str, birth: dt.date, seq: int) -> str:
+    first17 = f"{address}{birth:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+@pytest.fixture(autouse=True)
+def _policy(settings):
+    # Two-factor enforcement has its own tests (accounts/tests/test_two_factor.py); elsewhere
+    # signing in with a password is enough, as in demo mode.
+    settings.XUEBI_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_context():
+    with context.acting_as(None, ip="127.0.0.1"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    return make_password(PASSWORD)
+
+
+def add_person(unit: Unit, name: str, seq: int, *, address: str = "152522", birth=dt.date(1985, 3, 1), **extra) -> Person:
+    person = Person(unit=unit, name=name, sex="M" if seq % 2 else "F", birth_date=birth, ethnicity=extra.pop("ethnicity", "汉族"), **extra)
+    person.set_id_number(make_id(address, birth, seq))
+    person.save()
+    UnitMembership.objects.create(person=person, unit=unit, start_date=dt.date(2020, 1, 1))
+    return person
+
+
+@pytest.fixture
+def org(db):
+    league = Unit.objects.add_root(instance=Unit(name="锡林郭勒盟委组织部", kind="league_dept", code="1525"))
+    league_section = Unit.objects.add_child(league, instance=Unit(name="组织科", kind="section"))
+    league.refresh_from_db()
+    abag = Unit.objects.add_child(league, instance=Unit(name="阿巴嘎旗委组织部", kind="county_dept", code="152522"))
+    abag_section = Unit.objects.add_child(abag, instance=Unit(name="组织股", kind="section"))
+    league.refresh_from_db()
+    xilin = Unit.objects.add_child(league, instance=Unit(name="锡林浩特市委组织部", kind="county_dept", code="152502"))
+    xilin_section = Unit.objects.add_child(xilin, instance=Unit(name="组织股", kind="section"))
+    ns = SimpleNamespace(
+        league=league, league_section=league_section, abag=abag, abag_section=abag_section,
+        xilin=xilin, xilin_section=xilin_section,
+    )
+    ns.bayi = add_person(abag_section, "巴依斯古楞", 11, ethnicity="蒙古族", phone="13847900011")
+    ns.abag_other = add_person(abag_section, "王芳", 22, phone="13900000022")
+    ns.xilin_person = add_person(xilin_section, "巴图", 33, address="152502", ethnicity="蒙古族")
+    ns.league_person = add_person(league_section, "李强", 45, address="152502")
+    return ns
+
+
+def make_user(username: str, role: str | None, unit: Unit | None, password_hash: str, person: Person | None = None) -> User:
+    user = User.objects.create(
+        username=username, full_name=username, password=password_hash, person=person,
+        must_change_password=False, password_changed_at=timezone.now(),
+    )
+    if role:
+        RoleGrant.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def users(org, password_hash):
+    ns = SimpleNamespace()
+    ns.league_admin = make_user("league", Role.LEAGUE_ADMIN, org.league, password_hash)
+    ns.abag_admin = make_user("abag", Role.UNIT_ADMIN, org.abag, password_hash)
+    ns.abag_reviewer = make_user("reviewer", Role.REVIEWER, org.abag, password_hash)
+    ns.cadre = make_user("cadre", Role.CADRE, org.abag, password_hash, person=org.bayi)
+    ns.xilin_admin = make_user("xilin", Role.UNIT_ADMIN, org.xilin, password_hash)
+    ns.judge = make_user("judge", Role.JUDGE, org.league, password_hash)
+    ns.sysadmin = make_user("sysadmin", Role.SYSADMIN, None, password_hash)
+    ns.secadmin = make_user("secadmin", Role.SECADMIN, None, password_hash)
+    ns.auditor = make_user("auditor", Role.AUDITOR, None, password_hash)
+    ns.nobody = make_user("nobody", None, None, password_hash)
+    return ns
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
