@@ -41,7 +41,11 @@ class IdleTimeoutMiddleware:
             # Write the session at most once a minute, not on every request.
             if last is None or now - last > 60:
                 request.session["last_seen"] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Signing in starts the idle clock.
+        if request.user.is_authenticated and hasattr(request, "session") and "last_seen" not in request.session:
+            request.session["last_seen"] = time.time()
+        return response
 
 
 class AccountPolicyMiddleware:
