@@ -102,18 +102,20 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         birth = data.get("birth_date")
         if birth and joined and joined.date.year - birth.date.year < 18:
             self.add_error("joined_party_date", _("入党时应年满18周岁。"))
+        # The model holds plain dates; the precision each was typed with is kept beside them.
+        self.date_precision = {}
+        for name in Person.DATE_FIELDS:
+            partial = data.get(name)
+            if isinstance(partial, dates.PartialDate):
+                data[name] = partial.date
+                if partial.precision != dates.DAY:
+                    self.date_precision[name] = partial.precision
         return data
 
     def person_values(self) -> dict:
         """Cleaned values ready for the services: dates split into value and precision."""
         values = {name: self.cleaned_data.get(name) for name in PERSON_FIELDS}
-        precision = {}
-        for name in Person.DATE_FIELDS:
-            partial = values[name]
-            values[name] = partial.date if partial else None
-            if partial and partial.precision != dates.DAY:
-                precision[name] = partial.precision
-        values["date_precision"] = precision
+        values["date_precision"] = dict(self.date_precision)
         return values
 
 
