@@ -1,12 +1,16 @@
 """/api/v1/: the same services and the same scoping as the pages (django-ninja, OpenAPI at /api/v1/openapi.json)."""
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from xuebi.accounts.models import ApiToken
 
@@ -15,6 +19,9 @@ class BearerToken(HttpBearer):
     """Authorization: Bearer xb_… — a personal access token (accounts.ApiToken)."""
 
     def authenticate(self, request, token):
+        token = token.strip()
+        if not token:
+            return None
         row = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash(token)).first()
         if row is None or not row.user.is_active:
             return None
@@ -28,15 +35,40 @@ class BearerToken(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's session (with CSRF), so pages can call the API too."""
+    """The browser's session (with CSRF), so pages can call the API too.
 
-    param_name = "sessionid"
+    The account policy middleware lets /api/ through (an API answers, it does not redirect to a
+    page), so the policy is applied here instead: a session that is idle past the limit, or that
+    is held at "change your password" / "enrol your second factor", does not reach the data.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            # No session: nothing for CSRF to protect, and the caller should hear 401, not "CSRF failed".
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise PermissionDenied("CSRF 校验失败：请刷新页面后重试；脚本调用请改用访问令牌（Authorization: Bearer）。")
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        last = request.session.get("last_seen")
+        if last is not None and time.time() - last > settings.XUEBI_IDLE_TIMEOUT_MINUTES * 60:
+            return None
+        from xuebi.accounts.services import requires_second_factor
+
+        if user.must_change_password and not user.is_demo:
+            raise PermissionDenied("请先在网页上修改密码，然后再使用接口。")
+        if user.password_expired(settings.XUEBI_PASSWORD_MAX_AGE_DAYS):
+            raise PermissionDenied("密码已过期，请先在网页上修改密码，然后再使用接口。")
+        if requires_second_factor(user) and not user.is_verified():
+            raise PermissionDenied("您的角色须启用双因素认证，请先在网页上绑定动态口令。")
+        return user
 
 
 api = NinjaAPI(
@@ -53,6 +85,12 @@ def _unauthorized(request, exc):
     return api.create_response(request, {"detail": "未认证：请提供有效的访问令牌。"}, status=401)
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    message = "请求内容无法解析，请提交有效的 JSON。" if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作。"}, status=403)
@@ -63,13 +101,46 @@ def _not_found(request, exc):
     return api.create_response(request, {"detail": "找不到该对象，或您无权访问。"}, status=404)
 
 
+# Pydantic's messages are English; these are the ones a caller of this API can meet.
+_PYDANTIC_MESSAGES = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "greater_than_equal": "不能小于{ge}",
+    "greater_than": "应大于{gt}",
+    "less_than_equal": "不能大于{le}",
+    "less_than": "应小于{lt}",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    template = _PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return error.get("msg", "")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return error.get("msg", "")
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
     details = []
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", [])]
+        if len(loc) > 2 and loc[0] == "body":
+            # ["body", "payload", "unit_id"]: "payload" is the view's parameter, not part of the request.
+            loc = [loc[0], *loc[2:]]
         field = loc[-1] if loc else ""
-        details.append({"loc": loc, "msg": f"字段“{field}”格式不正确：{error.get('msg', '')}"})
+        details.append({"loc": loc, "msg": f"字段“{field}”格式不正确：{_pydantic_message(error)}"})
     return api.create_response(request, {"detail": details}, status=422)
 
 

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from .api import api
 
@@ -8,6 +10,8 @@ urlpatterns = [
     path("org/", include("xuebi.org.urls")),
     path("audit/", include("xuebi.audit.urls")),
     path("api/v1/", api.urls),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("xuebi/favicon.svg"), permanent=True)),
 ]
 
 handler403 = "xuebi.core.errors.forbidden"

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xuebi.core.forms import errors_as_text
@@ -176,16 +177,22 @@ def _error_fields(form):
 
 @router.post("/people", response={201: PersonOut, 422: ErrorOut}, summary="新建人员")
 def create_person(request, payload: PersonIn):
+    if not Unit.objects.visible_to(request.auth, "change").exists():
+        # Reviewers, cadres, judges and 三员 manage no roster at all: say so, not "pick another unit".
+        raise PermissionDenied("您的角色无权新建人员。")
     form = PersonForm(data=_form_data(payload.dict()), user=request.auth)
     if not form.is_valid():
-        return 422, _errors(form)
+        return Status(422, _errors(form))
     person = services.person_create(actor=request.auth, values=form.person_values())
-    return 201, Person.objects.select_related("unit").get(pk=person.pk)
+    return Status(201, Person.objects.select_related("unit").get(pk=person.pk))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, 422: ErrorOut}, summary="修改人员")
 def update_person(request, person_id: int, payload: PersonPatch):
-    person = get_visible_or_404(Person, request.auth, person_id, "change")
+    person = get_visible_or_404(Person, request.auth, person_id)
+    if not Person.objects.visible_to(request.auth, "change").filter(pk=person.pk).exists():
+        # Seen but not managed (a reviewer, a cadre's own entry): refuse plainly; unseen stays 404.
+        raise PermissionDenied("您无权修改该人员。")
     current = PersonForm(instance=person, user=request.auth)
     data = {}
     for name in PERSON_FIELDS:
@@ -197,7 +204,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
         data["unit"] = person.unit_id
     form = PersonForm(data=data, instance=person, user=request.auth)
     if not form.is_valid():
-        return 422, _errors(form)
+        return Status(422, _errors(form))
     services.person_update(actor=request.auth, person=person, values=form.person_values())
     return Person.objects.select_related("unit").get(pk=person.pk)
 
@@ -213,7 +220,8 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
-    roles = [{"role": g.role, "unit_id": g.unit_id, "unit_name": g.unit.name if g.unit else ""}
+    roles = [{"role": g.role, "role_display": g.get_role_display(), "unit_id": g.unit_id,
+              "unit_name": g.unit.name if g.unit else ""}
              for g in user.role_grants.select_related("unit")]
     return {"username": user.username, "full_name": user.full_name, "roles": roles, "person": person}
 

@@ -89,7 +89,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                 self.add_error("sex", _("性别与身份证号不一致（身份证号第17位表示%(s)s性）。") % {"s": "男" if sex == "M" else "女"})
             elif not data.get("sex"):
                 data["sex"] = sex
-        elif not data.get("sex") and "sex" not in self.errors:
+        elif not data.get("sex") and "sex" not in self.errors and "id_number" not in self.errors:
             self.add_error("sex", _("请填写性别，或填写身份证号以自动识别。"))
         today = dt.date.today()
         for name in Person.DATE_FIELDS:

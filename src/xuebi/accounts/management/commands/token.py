@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xuebi.accounts.services import token_create
@@ -17,5 +18,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"账号 {username} 不存在或已停用。")
         with context.acting_as(user, ip="cli"):
-            _token, key = token_create(user=user, name=name)
+            try:
+                _token, key = token_create(user=user, name=name)
+            except ValidationError as exc:
+                raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(key)
