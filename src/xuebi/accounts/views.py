@@ -20,7 +20,8 @@ from xuebi.audit.models import Action, Outcome
 from xuebi.audit.services import audit_record
 from xuebi.org.choices import Role
 from xuebi.org.models import RoleGrant, User
-from xuebi.org.scoping import has_role
+from xuebi.core.forms import add_validation_error
+from xuebi.core.permissions import require_role
 
 from . import services
 from .forms import LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm
@@ -155,16 +156,9 @@ def token_revoke(request, pk: int):
 
 # --- 系统管理员: accounts -----------------------------------------------------------------
 
-def _require_role(request, *roles):
-    from django.core.exceptions import PermissionDenied
-
-    if not has_role(request.user, *roles):
-        raise PermissionDenied("您的角色无权访问此页面。")
-
-
 @login_required
 def user_list(request):
-    _require_role(request, Role.SYSADMIN)
+    require_role(request, Role.SYSADMIN)
     q = request.GET.get("q", "").strip()
     users = User.objects.order_by("username").prefetch_related("role_grants__unit")
     if q:
@@ -180,13 +174,13 @@ def user_list(request):
 
 @login_required
 def user_create(request):
-    _require_role(request, Role.SYSADMIN)
+    require_role(request, Role.SYSADMIN)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="password")
+            add_validation_error(form, exc, default_field="password")
         else:
             messages.success(request, f"账号 {form.cleaned_data['username']} 已创建。请通知安全管理员授予角色。")
             return redirect("accounts:user_list")
@@ -195,14 +189,14 @@ def user_create(request):
 
 @login_required
 def user_password_reset(request, pk: int):
-    _require_role(request, Role.SYSADMIN)
+    require_role(request, Role.SYSADMIN)
     target = get_object_or_404(User, pk=pk)
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_reset(actor=request.user, user=target, password=form.cleaned_data["password"])
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="password")
+            add_validation_error(form, exc, default_field="password")
         else:
             messages.success(request, f"已为 {target.username} 设置临时密码。")
             return redirect("accounts:user_list")
@@ -212,7 +206,7 @@ def user_password_reset(request, pk: int):
 @login_required
 @require_POST
 def user_unlock(request, pk: int):
-    _require_role(request, Role.SYSADMIN)
+    require_role(request, Role.SYSADMIN)
     target = get_object_or_404(User, pk=pk)
     services.user_unlock(actor=request.user, user=target)
     messages.success(request, f"已解除 {target.username} 的锁定。")
@@ -222,7 +216,7 @@ def user_unlock(request, pk: int):
 @login_required
 @require_POST
 def user_toggle_active(request, pk: int):
-    _require_role(request, Role.SYSADMIN)
+    require_role(request, Role.SYSADMIN)
     target = get_object_or_404(User, pk=pk)
     try:
         if target.is_active:
@@ -240,13 +234,13 @@ def user_toggle_active(request, pk: int):
 
 @login_required
 def grant_list(request):
-    _require_role(request, Role.SECADMIN)
+    require_role(request, Role.SECADMIN)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.role_grant(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc, default_field="role")
+            add_validation_error(form, exc, default_field="role")
         else:
             messages.success(request, "角色已授予。")
             return redirect("accounts:grant_list")
@@ -257,7 +251,7 @@ def grant_list(request):
 @login_required
 @require_POST
 def grant_revoke(request, pk: int):
-    _require_role(request, Role.SECADMIN)
+    require_role(request, Role.SECADMIN)
     grant = get_object_or_404(RoleGrant, pk=pk)
     try:
         services.role_revoke(actor=request.user, grant=grant)
@@ -270,7 +264,7 @@ def grant_revoke(request, pk: int):
 
 @login_required
 def policy(request):
-    _require_role(request, Role.SECADMIN, Role.SYSADMIN)
+    require_role(request, Role.SECADMIN, Role.SYSADMIN)
     rows = [
         ("密码最短长度", "8 位"),
         ("密码复杂度", "大写字母、小写字母、数字、符号中至少 3 类，且不得包含用户名"),
@@ -283,10 +277,3 @@ def policy(request):
     ]
     return render(request, "accounts/policy.html", {"rows": rows})
 
-
-def _add_errors(form, exc: ValidationError, *, default_field: str | None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc)

@@ -56,3 +56,12 @@ def errors_as_text(form: forms.BaseForm) -> list[str]:
         for message in errors:
             lines.append(f"{label}：{message}" if label else message)
     return lines
+
+
+def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None = None) -> None:
+    """Put a service's ValidationError on the form: per field where it names fields, else on ``default_field``."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(default_field, exc)

@@ -21,6 +21,12 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def require_role(request, *roles: str) -> None:
+    """403 unless the signed-in user holds one of ``roles`` (on any unit)."""
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("您的角色无权访问此页面。")
+
+
 def get_visible_or_404(model, user, pk, action: str = "view"):
     """The object if the user may ``action`` it. Outside of scope and missing look the same (404)."""
     try:

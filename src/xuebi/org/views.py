@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.core.permissions import get_visible_or_404, require_role
 
 from . import roster, services
 from .choices import ADMIN_ROLES, Role
@@ -25,25 +25,12 @@ from .tables import PersonTable
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_business(request, *roles):
-    if not has_role(request.user, *roles):
-        raise PermissionDenied("您的角色无权访问此页面。")
-
-
-def _form_errors_or(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- units ------------------------------------------------------------------------------------
 
 @login_required
 def unit_list(request):
     """The unit tree as the user may see it, with a name filter."""
-    _require_business(request, Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER, Role.CADRE, Role.JUDGE)
+    require_role(request, Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER, Role.CADRE, Role.JUDGE)
     units = Unit.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()
     show_inactive = request.GET.get("inactive") == "1"
@@ -74,7 +61,7 @@ def unit_detail(request, pk: int):
 
 @login_required
 def unit_create(request):
-    _require_business(request, *ADMIN_ROLES)
+    require_role(request, *ADMIN_ROLES)
     initial = {}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
@@ -124,7 +111,7 @@ PERSON_VIEW_ROLES = (Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER)
 
 @login_required
 def person_list(request):
-    _require_business(request, *PERSON_VIEW_ROLES)
+    require_role(request, *PERSON_VIEW_ROLES)
     base = Person.objects.visible_to(request.user).select_related("unit")
     person_filter = PersonFilter(request.GET or None, queryset=base, user=request.user)
     table = PersonTable(person_filter.qs)
@@ -167,7 +154,7 @@ def me(request):
 
 @login_required
 def person_create(request):
-    _require_business(request, *ADMIN_ROLES)
+    require_role(request, *ADMIN_ROLES)
     form = PersonForm(request.POST or None, user=request.user, initial={"unit": request.GET.get("unit")})
     if request.method == "POST" and form.is_valid():
         person = services.person_create(actor=request.user, values=form.person_values())
@@ -216,7 +203,7 @@ def person_reveal(request, pk: int, field: str):
 
 @login_required
 def roster_import(request):
-    _require_business(request, *ADMIN_ROLES)
+    require_role(request, *ADMIN_ROLES)
     result = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -233,7 +220,7 @@ def roster_import(request):
 
 @login_required
 def roster_template(request):
-    _require_business(request, *ADMIN_ROLES)
+    require_role(request, *ADMIN_ROLES)
     response = HttpResponse(roster.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
     return response
@@ -241,7 +228,7 @@ def roster_template(request):
 
 @login_required
 def roster_export(request):
-    _require_business(request, *PERSON_VIEW_ROLES)
+    require_role(request, *PERSON_VIEW_ROLES)
     base = Person.objects.visible_to(request.user).select_related("unit")
     people = PersonFilter(request.GET or None, queryset=base, user=request.user).qs
     data = roster.export_workbook(people)
