@@ -23,7 +23,7 @@ UNIT_AUDIT_FIELDS = ["name", "short_name", "kind", "code", "is_active"]
 PERSON_AUDIT_FIELDS = [
     "name", "sex", "ethnicity", "birth_date", "id_number_masked", "phone", "unit", "position", "rank",
     "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
-    "is_org_cadre", "status",
+    "is_org_cadre", "status", "date_precision",
 ]
 
 

@@ -212,7 +212,7 @@ def roster_import(request):
         else:
             result = roster.import_workbook(upload, user=request.user, filename=upload.name)
             if result.ok:
-                messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人。")
+                messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
             else:
                 messages.error(request, f"导入失败：发现{len(result.errors)}处错误，未导入任何数据。请修改后重新导入。")
     return render(request, "org/roster_import.html", {"result": result})

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xuebi.core import context
 from xuebi.org import roster
+from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import User
+from xuebi.org.scoping import has_role
 
 
 class Command(BaseCommand):
@@ -18,7 +20,11 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"账号 {username} 不存在或已停用。")
-        if not file.exists():
+        if not has_role(user, *ADMIN_ROLES):
+            # The same rule as the import page: only 单位管理员 and 盟级管理员 import people.
+            raise CommandError(f"账号 {username} 不是单位管理员或盟级管理员，无权导入花名册。")
+        file = Path(file)
+        if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
         with context.acting_as(user, ip="cli"), file.open("rb") as fh:
             result = roster.import_workbook(fh, user=user, filename=file.name)
