@@ -17,6 +17,16 @@ class PersonTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "没有符合条件的人员。"
 
+    def __init__(self, *args, unit_labels: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_labels = unit_labels or {}
+
+    def render_unit(self, record):
+        # Section names repeat in every county (组织股, 办公室): show the department too.
+        unit = record.unit
+        parent = self.unit_labels.get(unit.path[: -unit.steplen]) if unit.depth > 2 else None
+        return f"{parent} · {unit.name}" if parent else unit.name
+
     def render_phone(self, record):
         return record.phone_masked
 

@@ -114,7 +114,8 @@ def person_list(request):
     require_role(request, *PERSON_VIEW_ROLES)
     base = Person.objects.visible_to(request.user).select_related("unit")
     person_filter = PersonFilter(request.GET or None, queryset=base, user=request.user)
-    table = PersonTable(person_filter.qs)
+    labels = dict(Unit.objects.visible_to(request.user).filter(depth=2).values_list("path", "short_name"))
+    table = PersonTable(person_filter.qs, unit_labels=labels)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     context = {
         "filter": person_filter, "table": table, "can_change": has_role(request.user, *ADMIN_ROLES),
