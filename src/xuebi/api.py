@@ -145,9 +145,17 @@ def _invalid(request, exc):
 
 
 def _routers():
+    from xuebi.ledger.api import router as ledger_router
+    from xuebi.ledger.api_kinds import router as kinds_router
+    from xuebi.ledger.api_reports import router as ledger_reports_router
     from xuebi.org.api import router as org_router
+    from xuebi.study.api import router as study_router
 
     api.add_router("/", org_router)
+    api.add_router("/", kinds_router)
+    api.add_router("/", ledger_router)
+    api.add_router("/", ledger_reports_router)
+    api.add_router("/", study_router)
 
 
 _routers()

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "xuebi.org",
     "xuebi.audit",
     "xuebi.accounts",
+    "xuebi.campaign",
+    "xuebi.ledger",
+    "xuebi.study",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,8 @@ XUEBI_PASSWORD_MAX_AGE_DAYS = env_int("XUEBI_PASSWORD_MAX_AGE_DAYS", 90)
 XUEBI_LOCKOUT_FAILURES = env_int("XUEBI_LOCKOUT_FAILURES", 5)
 XUEBI_LOCKOUT_MINUTES = env_int("XUEBI_LOCKOUT_MINUTES", 30)
 XUEBI_REQUIRE_2FA = env_bool("XUEBI_REQUIRE_2FA", default=not DEMO)
+# Evidence uploads (台账佐证材料): the largest file accepted, in megabytes.
+XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
 
 AXES_FAILURE_LIMIT = XUEBI_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=XUEBI_LOCKOUT_MINUTES)
@@ -209,6 +214,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("XUEBI_MEDIA_ROOT") or DATA_DIR / "media")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are limited by XUEBI_EVIDENCE_MAX_MB
 MEDIA_URL = "/media/"  # never served directly: files go through views that check permissions
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/", include("xuebi.accounts.urls")),
     path("org/", include("xuebi.org.urls")),
     path("audit/", include("xuebi.audit.urls")),
+    path("campaigns/", include("xuebi.campaign.urls")),
+    path("ledger/", include("xuebi.ledger.urls")),
+    path("study/", include("xuebi.study.urls")),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("xuebi/favicon.svg"), permanent=True)),

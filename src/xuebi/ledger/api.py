@@ -1,0 +1,4 @@
+"""(stub — being written)"""
+from ninja import Router
+
+router = Router(tags=["学习台账"])

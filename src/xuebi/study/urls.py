@@ -1,0 +1,3 @@
+"""(stub — being written)"""
+app_name = "study"
+urlpatterns = []
