@@ -12,6 +12,8 @@ NAV = [
     ("组织机构", "org:unit_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER, Role.CADRE, Role.JUDGE}),
     ("人员花名册", "org:person_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER}),
     ("我的信息", "org:me", {Role.CADRE}),
+    ("我的台账", "ledger:mine", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("审核", "ledger:review_queue", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("账号管理", "accounts:user_list", {Role.SYSADMIN}),
     ("角色授权", "accounts:grant_list", {Role.SECADMIN}),
     ("安全策略", "accounts:policy", {Role.SECADMIN, Role.SYSADMIN}),

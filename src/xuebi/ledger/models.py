@@ -123,14 +123,16 @@ class Record(models.Model):
 
     @staticmethod
     def scope_self_q(user, action):
-        """A cadre sees what they wrote and what they took part in; only the author edits a record."""
-        if not user.person_id:
-            return None
+        """A cadre sees what they wrote and what they took part in; the author (or who recorded it
+        for them) edits it."""
         if action == "view":
+            if not user.person_id:
+                return Q(created_by=user)
             attended = Participant.objects.filter(record=OuterRef("pk"), person_id=user.person_id)
-            return Q(author_id=user.person_id) | Q(Exists(attended))
+            return Q(author_id=user.person_id) | Q(Exists(attended)) | Q(created_by=user)
         if action == "edit":
-            return Q(author_id=user.person_id)
+            # the author, or whoever recorded it on the author's behalf (代录)
+            return Q(author_id=user.person_id) | Q(created_by=user) if user.person_id else Q(created_by=user)
         return None
 
     @property

@@ -37,7 +37,7 @@ __all__ = [
 
 FIELD_PREFIX = "f_"
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-RESERVED_KEYS = {"occurred_on", "unit", "study_level", "author", "attendees", "evidence", "title"}
+RESERVED_KEYS = {"occurred_on", "unit", "study_level", "author", "author_hours", "attendees", "evidence", "reason", "comment"}
 DEFAULT_TEXT_LENGTH = 200
 
 
@@ -127,10 +127,12 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+        items = [item for item in data if item] if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if not items:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 def _label(definition: dict) -> str:

@@ -117,7 +117,10 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     scope_unit_field = "unit"
-    scope_roles = {"view": VIEW_ROLES, "change": ADMIN_ROLES, "reveal": ADMIN_ROLES}
+    # pick: who may be named in a record the user writes (attendees, presenters) — an organizer
+    # of any business role picks from the subtree of their grant; a cadre sees only their own
+    # roster entry but may still pick colleagues as attendees.
+    scope_roles = {"view": VIEW_ROLES, "change": ADMIN_ROLES, "reveal": ADMIN_ROLES, "pick": VIEW_ROLES | {Role.CADRE}}
 
     DATE_FIELDS = ("birth_date", "joined_party_date", "full_member_date", "work_start_date")
 

@@ -17,3 +17,28 @@ document.addEventListener("click", function (event) {
     button.textContent = "已复制";
   }
 });
+
+// The attendee picker of a group record (templates/ledger/record_form.html).
+function xbAttendeesChanged(list) {
+  var seen = {};
+  list.querySelectorAll("[data-attendee]").forEach(function (row) {
+    var id = row.getAttribute("data-attendee");
+    if (seen[id]) { row.remove(); } else { seen[id] = true; }
+  });
+  var count = list.parentNode.querySelector("[data-attendee-count]");
+  if (count) { count.textContent = "已添加 " + Object.keys(seen).length + " 人"; }
+}
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-remove-attendee]");
+  if (!button) return;
+  var list = button.closest("#attendees");
+  button.closest("[data-attendee]").remove();
+  if (list) xbAttendeesChanged(list);
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (event.target.id === "attendees") xbAttendeesChanged(event.target);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var list = document.getElementById("attendees");
+  if (list) xbAttendeesChanged(list);
+});
