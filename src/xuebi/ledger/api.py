@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core import dates
 from xuebi.core.permissions import get_visible_or_404
 
 from . import schema, services
@@ -234,7 +236,12 @@ def _validated(kind, payload, request, record=None):
 @router.get("/records", response=list[RecordOut], summary="台账记录：默认为本人的记录；scope=all 为可见范围内全部")
 @paginate(LimitOffsetPagination)
 def list_records(request, scope: str = "mine", kind: str = "", status: str = "", search: str = "",
-                 date_from: dt.date | None = None, date_to: dt.date | None = None):
+                 date_from: str = "", date_to: str = ""):
+    """``date_from`` / ``date_to`` as people type them (2026-01-01, 2026年1月1日)."""
+    try:
+        date_from, date_to = (dates.parse(d.strip(), allow_partial=False).date if d.strip() else None for d in (date_from, date_to))
+    except ValidationError as exc:
+        raise HttpError(422, f"日期格式不正确：{exc.messages[0]}") from None
     records = _mine(request.auth) if scope == "mine" else Record.objects.visible_to(request.auth)
     if kind:
         records = records.filter(kind__code=kind)
@@ -332,7 +339,7 @@ class BulkOut(Schema):
     skipped: list[str]
 
 
-@router.post("/records/approve", response=BulkOut, summary="批量审核通过")
+@router.post("/review/approve", response=BulkOut, summary="批量审核通过")
 def approve_many(request, payload: BulkIn):
     records = list(Record.objects.visible_to(request.auth, "review").filter(pk__in=payload.ids).order_by("pk"))
     found = {r.pk for r in records}

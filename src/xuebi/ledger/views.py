@@ -370,7 +370,7 @@ def pick_people(request):
     require_role(request, *RECORDING_ROLES)
     q = (request.GET.get("q") or request.GET.get("pick_q") or "").strip()
     people = pickable_people(request.user).search(q)[:20] if q else []
-    return render(request, "ledger/_pick_results.html", {"people": people, "q": q})
+    return render(request, "ledger/_pick_results.html", {"people": people, "q": q, "hours_field": request.GET.get("hours_field", "")})
 
 
 @login_required

@@ -6,71 +6,14 @@ last page land in test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import io
-import os
-import re
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from xuebi.conftest import PASSWORD, make_id
+from xuebi.conftest import make_id, sign_in
 from xuebi.org.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("XUEBI_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("XUEBI_ARTIFACTS", "test-artifacts"))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (the CI script does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-        ])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.problems = problems
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-@pytest.fixture
-def phone(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 375, "height": 740},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r".*/$"))
-
 
 def test_sign_in_navigate_and_find_a_person_by_pinyin_initials(page, org, users):
     sign_in(page, "abag")
