@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate clean bench
+.PHONY: demo test install serve migrate clean bench bench-ledger
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+## Ledger benchmark: timeline and review queue with 200,000 records (BENCH_RECORDS to change)
+bench-ledger: install
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,27 @@
+"""The whole demo, in dependency order: org → campaign → ledger → study. Each loader is
+idempotent, so `xuebi demo` can run again on a loaded site and change nothing."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from xuebi.campaign.demo import load_demo_campaign
+from xuebi.core import context
+from xuebi.ledger.demo import load_ledger_demo
+from xuebi.ledger.demo_kinds import load_demo_kinds
+from xuebi.ledger.requirements import load_demo_requirements
+from xuebi.org.demo import load_demo
+from xuebi.org.models import User
+from xuebi.study.demo import load_study_demo
+
+
+@transaction.atomic
+def load_all(*, people: int = 400) -> dict:
+    result = load_demo(count=people)
+    league = User.objects.filter(username="league").first()
+    with context.acting_as(league, ip="127.0.0.1"):
+        result["campaigns_created"] = load_demo_campaign(actor=league)
+        result["kinds_created"] = load_demo_kinds(actor=league)
+        result["requirements_created"] = load_demo_requirements()
+    result["records_created"] = load_ledger_demo()
+    result["study_created"] = load_study_demo()
+    return result
