@@ -1,3 +1,10 @@
-"""(stub — being written)"""
+from django.urls import path
+
+from . import views
+
 app_name = "campaign"
-urlpatterns = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_create, name="create"),
+    path("<int:pk>/edit/", views.campaign_edit, name="edit"),
+]

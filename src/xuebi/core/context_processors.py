@@ -14,6 +14,12 @@ NAV = [
     ("我的信息", "org:me", {Role.CADRE}),
     ("我的台账", "ledger:mine", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("审核", "ledger:review_queue", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("我的学习", "study:index", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("学习清单", "study:manage", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("业务讲堂", "ledger:lecture_list", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("统计报表", "ledger:reports", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("台账类型", "ledger:kind_list", {Role.LEAGUE_ADMIN}),
+    ("活动", "campaign:list", {Role.LEAGUE_ADMIN}),
     ("账号管理", "accounts:user_list", {Role.SYSADMIN}),
     ("角色授权", "accounts:grant_list", {Role.SECADMIN}),
     ("安全策略", "accounts:policy", {Role.SECADMIN, Role.SYSADMIN}),
@@ -29,9 +35,12 @@ def navigation(request):
     items = []
     for label, name, allowed in NAV:
         if allowed is None or roles & allowed:
-            url = reverse(name)
-            active = request.path == url if name == "core:home" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+            items.append({"label": label, "url": reverse(name), "active": False})
+    # the entry whose address is the longest prefix of this page is the active one
+    # (/ledger/kinds/ is 台账类型, not 我的台账 at /ledger/)
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {
         "nav_items": items,
         "user_roles": sorted({Role(r).label for r in roles}),

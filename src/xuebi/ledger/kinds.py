@@ -24,7 +24,7 @@ def kind_create(*, actor, fields: list[dict], **attrs) -> RecordKind:
     kind.full_clean(exclude=["fields"])
     kind.save()
     RecordKindVersion.objects.create(kind=kind, version=1, fields=definitions, created_by=actor)
-    audit_record(action=Action.KIND_CREATE, target=kind, changes=diff({}, {**snapshot(kind, KIND_ATTRS), "fields": definitions}))
+    audit_record(actor=actor, action=Action.KIND_CREATE, target=kind, changes=diff({}, {**snapshot(kind, KIND_ATTRS), "fields": definitions}))
     return kind
 
 
@@ -46,7 +46,7 @@ def kind_update(*, actor, kind: RecordKind, fields: list[dict] | None = None, **
     kind.save()
     changes = diff(before, {**snapshot(kind, KIND_ATTRS), "fields": kind.fields})
     if changes:
-        audit_record(action=Action.KIND_UPDATE, target=kind, changes=changes)
+        audit_record(actor=actor, action=Action.KIND_UPDATE, target=kind, changes=changes)
     return kind
 
 

@@ -218,7 +218,7 @@ def record_create(*, actor, kind: RecordKind, values: RecordInput, submit: bool 
     _store_files(actor, record, checked)
     _require(actor, record, "view", "超出您的范围。")
     _event(record, RecordEventKind.CREATE, actor)
-    audit_record(action=Action.RECORD_CREATE, target=record, changes=diff({}, _state(record)))
+    audit_record(actor=actor, action=Action.RECORD_CREATE, target=record, changes=diff({}, _state(record)))
     if submit:
         _submit(actor, record)
     return record
@@ -245,7 +245,7 @@ def record_update(*, actor, record: Record, values: RecordInput, submit: bool = 
     _store_files(actor, record, checked)
     _require(actor, record, "edit", "超出您的范围。")
     _event(record, RecordEventKind.UPDATE, actor)
-    audit_record(action=Action.RECORD_UPDATE, target=record, changes=diff(before, _state(record)))
+    audit_record(actor=actor, action=Action.RECORD_UPDATE, target=record, changes=diff(before, _state(record)))
     if submit:
         _submit(actor, record)
     return record
@@ -259,7 +259,7 @@ def _submit(actor, record: Record) -> None:
     record.review_comment = ""
     record.save(update_fields=["status", "submitted_at", "review_comment", "updated_at"])
     _event(record, RecordEventKind.SUBMIT, actor)
-    audit_record(action=Action.RECORD_SUBMIT, target=record, changes={"status": [RecordStatus.DRAFT, RecordStatus.SUBMITTED]})
+    audit_record(actor=actor, action=Action.RECORD_SUBMIT, target=record, changes={"status": [RecordStatus.DRAFT, RecordStatus.SUBMITTED]})
     if not record.kind.review_required:
         _approve(actor, record, "该类型无需审核，提交即通过。")
 
@@ -280,7 +280,7 @@ def record_delete(*, actor, record: Record) -> None:
     record = _lock(record)
     if record.status != RecordStatus.DRAFT:
         raise ValidationError("只有草稿可以删除。")
-    audit_record(action=Action.RECORD_DELETE, target=record, changes=diff(_state(record), {}))
+    audit_record(actor=actor, action=Action.RECORD_DELETE, target=record, changes=diff(_state(record), {}))
     record.delete()
 
 
@@ -307,7 +307,7 @@ def _approve(actor, record: Record, comment: str = "") -> None:
     record.save(update_fields=["status", "version", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _snapshot_version(actor, record)
     _event(record, RecordEventKind.APPROVE, actor, comment)
-    audit_record(action=Action.RECORD_APPROVE, target=record,
+    audit_record(actor=actor, action=Action.RECORD_APPROVE, target=record,
                  changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED], "version": [record.version - 1, record.version]})
     events.record_approved.send(sender=Record, record=record, version=record.version, actor=actor)
 
@@ -350,7 +350,7 @@ def record_return(*, actor, record: Record, comment: str) -> Record:
     record.reviewed_at, record.reviewed_by, record.review_comment = timezone.now(), actor, comment
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _event(record, RecordEventKind.RETURN, actor, comment)
-    audit_record(action=Action.RECORD_RETURN, target=record,
+    audit_record(actor=actor, action=Action.RECORD_RETURN, target=record,
                  changes={"status": [RecordStatus.SUBMITTED, RecordStatus.RETURNED], "review_comment": ["", comment]})
     return record
 
@@ -372,7 +372,7 @@ def record_reopen(*, actor, record: Record, comment: str) -> Record:
     record.reviewed_at, record.reviewed_by, record.review_comment = timezone.now(), actor, comment
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _event(record, RecordEventKind.RETURN, actor, f"撤销通过：{comment}")
-    audit_record(action=Action.RECORD_REOPEN, target=record,
+    audit_record(actor=actor, action=Action.RECORD_REOPEN, target=record,
                  changes={"status": [RecordStatus.APPROVED, RecordStatus.RETURNED], "review_comment": ["", comment]})
     return record
 
@@ -413,7 +413,7 @@ def correction_propose(*, actor, record: Record, values: RecordInput, reason: st
     record.has_pending_correction = True
     record.save(update_fields=["has_pending_correction", "updated_at"])
     _event(record, RecordEventKind.CORRECTION_PROPOSE, actor, reason)
-    audit_record(action=Action.CORRECTION_PROPOSE, target=record, changes={"reason": ["", reason], "data": [record.data, values.data]})
+    audit_record(actor=actor, action=Action.CORRECTION_PROPOSE, target=record, changes={"reason": ["", reason], "data": [record.data, values.data]})
     return correction
 
 
@@ -449,7 +449,7 @@ def correction_approve(*, actor, correction: RecordCorrection, comment: str = ""
     correction.decision_comment = comment.strip()
     correction.save()
     _event(record, RecordEventKind.CORRECTION_APPROVE, actor, comment.strip())
-    audit_record(action=Action.CORRECTION_APPROVE, target=record, changes=diff(before, _state(record)))
+    audit_record(actor=actor, action=Action.CORRECTION_APPROVE, target=record, changes=diff(before, _state(record)))
     events.record_approved.send(sender=Record, record=record, version=record.version, actor=actor)
     return record
 
@@ -466,7 +466,7 @@ def correction_reject(*, actor, correction: RecordCorrection, comment: str) -> R
     record.has_pending_correction = False
     record.save(update_fields=["has_pending_correction", "updated_at"])
     _event(record, RecordEventKind.CORRECTION_REJECT, actor, comment)
-    audit_record(action=Action.CORRECTION_REJECT, target=record, changes={"decision_comment": ["", comment]})
+    audit_record(actor=actor, action=Action.CORRECTION_REJECT, target=record, changes={"decision_comment": ["", comment]})
     return correction
 
 
@@ -485,5 +485,5 @@ def evidence_add(*, actor, record: Record, upload, field_key: str = "") -> Evide
     checked = evidence_files.check_upload(upload)
     _store_files(actor, record, [(field_key, checked)])
     item = record.evidence.order_by("-pk").first()
-    audit_record(action=Action.EVIDENCE_ADD, target=record, changes={"evidence": ["", item.original_name]})
+    audit_record(actor=actor, action=Action.EVIDENCE_ADD, target=record, changes={"evidence": ["", item.original_name]})
     return item
