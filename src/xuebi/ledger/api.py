@@ -26,6 +26,8 @@ from .models import Evidence, Record, RecordCorrection, RecordKind
 from .views import _mine
 
 router = Router(tags=["学习台账"])
+# list rows do not need the kinds' and schemas' field definitions or the people's encrypted data
+API_DEFERRED = ("kind__fields", "kind__description", "schema__fields", "author__id_number_encrypted", "unit__path")
 
 
 class AttendeeIn(Schema):
@@ -253,7 +255,7 @@ def list_records(request, scope: str = "mine", kind: str = "", status: str = "",
         records = records.filter(occurred_on__gte=date_from)
     if date_to:
         records = records.filter(occurred_on__lte=date_to)
-    return records.select_related("kind", "unit", "author", "schema").order_by("-occurred_on", "-pk")
+    return records.select_related("kind", "unit", "author", "schema").defer(*API_DEFERRED).order_by("-occurred_on", "-pk")
 
 
 @router.get("/records/review-queue", response=list[RecordOut], summary="待审核的记录（审核员、管理员）")
@@ -262,7 +264,7 @@ def review_queue(request):
     records = Record.objects.visible_to(request.auth, "review").filter(status=RecordStatus.SUBMITTED)
     if request.auth.person_id:
         records = records.exclude(author_id=request.auth.person_id)
-    return records.select_related("kind", "unit", "author", "schema").order_by("submitted_at", "pk")
+    return records.select_related("kind", "unit", "author", "schema").defer(*API_DEFERRED).order_by("submitted_at", "pk")
 
 
 @router.get("/records/{record_id}", response=RecordDetailOut, summary="台账记录详情")

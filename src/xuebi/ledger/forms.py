@@ -17,6 +17,9 @@ from .services import RecordInput
 __all__ = ["RecordForm", "ReviewForm", "CorrectionDecisionForm", "parse_hours", "pickable_people"]
 
 
+HOURS_KEY = "hours"
+
+
 def pickable_people(user):
     return Person.objects.visible_to(user, "pick").filter(status="active").select_related("unit")
 
@@ -72,7 +75,8 @@ class RecordForm(forms.Form):
             self.fields["unit"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
         if kind.has_study_level:
             self.fields["study_level"] = forms.ChoiceField(label="学习层级（五学联动）", choices=[("", "请选择")] + StudyLevel.choices)
-        if not kind.is_group:
+        if not kind.is_group and not any(d["key"] == HOURS_KEY for d in definitions):
+            # a kind whose own fields carry 学时 (key "hours") needs no second hours box
             self.fields["author_hours"] = forms.DecimalField(
                 label="学时（小时）", required=False, min_value=Decimal("0.1"), max_value=Decimal(24), decimal_places=1,
                 widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
@@ -150,7 +154,7 @@ class RecordForm(forms.Form):
             data=data,
             study_level=self.cleaned_data.get("study_level", ""),
             attendees=self.attendees,
-            author_hours=self.cleaned_data.get("author_hours"),
+            author_hours=self.cleaned_data.get("author_hours") or (Decimal(data[HOURS_KEY]) if data.get(HOURS_KEY) else None),
             files=files,
         )
 

@@ -77,8 +77,12 @@ class RecordKindVersion(models.Model):
 # --- records ----------------------------------------------------------------------------------
 
 class RecordQuerySet(ScopedQuerySet):
-    def with_list_data(self):
-        return self.select_related("kind", "unit", "author")
+    LIST_FIELDS = ("pk", "title", "occurred_on", "status", "author_id", "kind__name", "unit__name", "unit__short_name",
+                   "author__name")
+
+    def for_list(self, *extra: str):
+        """Just what a list row shows: narrow rows sort fast when a person has thousands."""
+        return self.select_related("kind", "unit", "author").only(*self.LIST_FIELDS, *extra)
 
 
 class Record(models.Model):
@@ -113,7 +117,8 @@ class Record(models.Model):
         ordering = ["-occurred_on", "-pk"]
         indexes = [
             models.Index(fields=["author", "occurred_on"]),
-            models.Index(fields=["status", "unit", "submitted_at"]),
+            models.Index(fields=["status", "submitted_at"]),  # the league's queue, oldest first
+            models.Index(fields=["unit", "status", "submitted_at"]),  # a unit subtree's queue and its count
             models.Index(fields=["unit", "occurred_on"]),
             models.Index(fields=["kind", "occurred_on"]),
         ]

@@ -34,12 +34,16 @@ PAGE_SIZE = 20
 
 
 def _mine(user):
-    """Records the user wrote, took part in, or recorded for someone else."""
+    """我的台账: the records the user took part in (as author, presenter or attendee); for an
+    account without a roster entry, the records it wrote on others' behalf (代录).
+
+    Both are exactly what ``Record.scope_self_q`` lets a user see of their own, so this is a
+    subset of ``visible_to(user)`` by construction; it is not wrapped in it again because the
+    extra OR would cost a scan of the user's whole subtree on every timeline page (bench/ledger.py).
+    """
     if user.person_id:
-        mine = Q(pk__in=Participant.objects.filter(person_id=user.person_id).values("record_id")) | Q(created_by=user)
-    else:
-        mine = Q(created_by=user)
-    return Record.objects.visible_to(user).filter(mine)
+        return Record.objects.filter(pk__in=Participant.objects.filter(person_id=user.person_id).values("record_id"))
+    return Record.objects.filter(created_by=user)
 
 
 def _filter(request, records):
@@ -78,7 +82,7 @@ def record_list(request):
     """我的台账: a timeline of the user's own records, newest first, grouped by month."""
     require_role(request, *RECORDING_ROLES)
     records, filters = _filter(request, _mine(request.user))
-    page = Paginator(records.with_list_data().order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(records.for_list().order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "filters": filters, "kinds": _kinds(), "statuses": RecordStatus.choices,
         "query": _query(request),
@@ -299,14 +303,17 @@ def review_queue(request):
         if top is not None:
             records = records.filter(unit__path__startswith=top.path)
     page = Paginator(
-        records.with_list_data().annotate(n_people=_count(Participant), n_files=_count(Evidence))
+        records.for_list("submitted_at").annotate(n_people=_count(Participant), n_files=_count(Evidence))
         .order_by("submitted_at", "pk"), PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     corrections = []
     if has_role(user, *ADMIN_ROLES):
-        visible = Record.objects.visible_to(user, "correct").filter(has_pending_correction=True)
-        corrections = (RecordCorrection.objects.filter(status=CorrectionStatus.PENDING, record__in=visible)
-                       .exclude(proposed_by=user).select_related("record", "record__kind", "proposed_by")[:50])
+        # few corrections are ever pending: take them, then keep those in scope (one small query each)
+        pending = list(RecordCorrection.objects.filter(status=CorrectionStatus.PENDING).exclude(proposed_by=user)
+                       .select_related("record")[:200])
+        visible = set(Record.objects.visible_to(user, "correct").filter(pk__in=[c.record_id for c in pending])
+                      .values_list("pk", flat=True))
+        corrections = [c for c in pending if c.record_id in visible][:50]
     return render(request, "ledger/review_queue.html", {
         "page": page, "filters": {**filters, "unit": unit}, "kinds": _kinds(), "corrections": corrections,
         "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3), "query": _query(request),

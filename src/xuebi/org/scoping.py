@@ -62,12 +62,21 @@ def unit_paths(user, roles: Iterable[str]) -> list[str]:
 
 
 def subtree_q(paths: Iterable[str], field: str) -> Q:
-    """Q for objects whose unit (through ``field``; "" for the Unit itself) is in any of the subtrees."""
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    q = Q(pk__in=[])
+    """Q for objects whose unit (through ``field``; "" for the Unit itself) is in any of the subtrees.
+
+    For other models this is ``<field> IN (SELECT id FROM unit WHERE path LIKE …)`` rather than a
+    join on the unit's path: the unit ids come from a small index scan, and the model's own
+    ``(unit, …)`` indexes then serve the rest. With the join, SQLite walked every submitted
+    record of the league to count one county's review queue (bench/ledger.py: 64 ms → 0.7 ms).
+    """
+    units = Q(pk__in=[])
     for path in paths:
-        q |= Q(**{lookup: path})
-    return q
+        units |= Q(path__startswith=path)
+    if not field:
+        return units
+    from .models import Unit
+
+    return Q(**{f"{field}__in": Unit.objects.filter(units).values("pk")})
 
 
 class ScopedQuerySet(models.QuerySet):
