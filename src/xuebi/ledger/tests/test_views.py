@@ -181,3 +181,43 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, kinds):
     for url in PAGES:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_correction_through_the_pages_keeps_both_versions_visible(users, kinds, client_for):
+    record = services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    cadre = client_for(users.cadre)
+    form = cadre.get(f"/ledger/{record.pk}/correct/").content.decode()
+    assert "更正理由" in form and "学习《习近平谈治国理政》第四卷" in form
+    response = cadre.post(f"/ledger/{record.pk}/correct/", {"occurred_on": "2026-11-20", "f_platform": "北疆先锋",
+                                                            "f_content": "第四卷", "reason": ""})
+    assert "这个字段是必填项" in response.content.decode()
+    cadre.post(f"/ledger/{record.pk}/correct/", {"occurred_on": "2026-11-20", "f_platform": "北疆先锋",
+                                                 "f_content": "第四卷", "reason": "平台填错了"})
+    record.refresh_from_db()
+    assert record.has_pending_correction and record.data["platform"] == "学习强国"
+    admin = client_for(users.abag_admin)
+    page = admin.get(f"/ledger/{record.pk}/").content.decode()
+    assert "平台填错了" in page and 'data-testid="correction-approve"' in page
+    assert "待审批的更正申请" in admin.get("/ledger/review/").content.decode()
+    correction = record.corrections.get()
+    admin.post(f"/ledger/corrections/{correction.pk}/decide/", {"decision": "approve", "comment": "同意"})
+    record.refresh_from_db()
+    assert (record.version, record.data["platform"]) == (2, "北疆先锋")
+    page = client_for(users.cadre).get(f"/ledger/{record.pk}/").content.decode()
+    assert "历史版本" in page and "第 1 版" in page and "更正理由：平台填错了" in page
+
+
+def test_an_admin_reopens_an_approved_record_with_a_reason(users, kinds, client_for):
+    record = services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    admin = client_for(users.abag_admin)
+    admin.post(f"/ledger/{record.pk}/reopen/", {"comment": ""})
+    record.refresh_from_db()
+    assert record.status == "approved"
+    admin.post(f"/ledger/{record.pk}/reopen/", {"comment": "学时与签到表不符"})
+    record.refresh_from_db()
+    assert record.status == "returned" and record.review_comment == "学时与签到表不符"
+
+
+def test_the_kind_picker_groups_kinds_by_dimension(users, kinds, client_for):
+    page = client_for(users.cadre).get("/ledger/new/").content.decode()
+    assert page.index("学理论") < page.index("个人自学") < page.index("比工作") < page.index("组工信息")
