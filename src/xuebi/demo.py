@@ -8,6 +8,7 @@ from xuebi.campaign.demo import load_demo_campaign
 from xuebi.core import context
 from xuebi.ledger.demo import load_ledger_demo
 from xuebi.ledger.demo_kinds import load_demo_kinds
+from xuebi.ledger.lectures import load_demo_lectures
 from xuebi.ledger.requirements import load_demo_requirements
 from xuebi.org.demo import load_demo
 from xuebi.org.models import User
@@ -23,5 +24,6 @@ def load_all(*, people: int = 400) -> dict:
         result["kinds_created"] = load_demo_kinds(actor=league)
         result["requirements_created"] = load_demo_requirements()
     result["records_created"] = load_ledger_demo()
+    result["lectures_created"] = load_demo_lectures()  # after the records: it writes records too
     result["study_created"] = load_study_demo()
     return result

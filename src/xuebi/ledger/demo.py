@@ -28,7 +28,7 @@ TOPICS = [
 ]
 
 
-def _photo(index: int) -> SimpleUploadedFile:
+def demo_photo(index: int) -> SimpleUploadedFile:
     """A small picture standing in for the photo a cadre takes of a meeting."""
     image = Image.new("RGB", (480, 320), (179, 20, 28))
     draw = ImageDraw.Draw(image)
@@ -71,7 +71,7 @@ def _record(actor, code: str, author: Person, day: dt.date, index: int, *, unit:
         occurred_on=day, unit=unit, author=author if actor.person_id != author.pk else None,
         data=_data(kind, index, author, day), study_level=level if kind.has_study_level else "",
         attendees=[(p, hours) for p in attendees] if kind.is_group else [],
-        files=[("", _photo(index))] if kind.evidence_required else [],
+        files=[("", demo_photo(index))] if kind.evidence_required else [],
     )
     if kind.is_group and not values.attendees:
         values.attendees = [(author, hours)]
