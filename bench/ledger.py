@@ -96,12 +96,12 @@ def generate(total: int) -> None:
             participants = []
             for record, group in zip(records, groups):
                 participants.append(Participant(record=record, person_id=record.author_id, unit_id=record.unit_id, role="author",
-                                                hours=Decimal("1.0")))
+                                                hours=Decimal("1.0"), occurred_on=record.occurred_on))
                 if group:
                     colleagues = [p for p in by_unit.get(record.unit_id, []) if p != record.author_id]
                     for pk in rng.sample(colleagues, min(len(colleagues), rng.randint(3, 8))):
                         participants.append(Participant(record=record, person_id=pk, unit_id=record.unit_id, role="attendee",
-                                                        hours=Decimal("2.0")))
+                                                        hours=Decimal("2.0"), occurred_on=record.occurred_on))
             Participant.objects.bulk_create(participants, batch_size=2000)
         made += n
         print(f"  generated {made}/{total} records", file=sys.stderr)

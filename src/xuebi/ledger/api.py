@@ -23,7 +23,7 @@ from . import schema, services
 from .choices import RecordStatus
 from .forms import RecordForm
 from .models import Evidence, Record, RecordCorrection, RecordKind
-from .views import _mine
+from .views import _mine, timeline
 
 router = Router(tags=["学习台账"])
 # list rows do not need the kinds' and schemas' field definitions or the people's encrypted data
@@ -244,7 +244,8 @@ def list_records(request, scope: str = "mine", kind: str = "", status: str = "",
         date_from, date_to = (dates.parse(d.strip(), allow_partial=False).date if d.strip() else None for d in (date_from, date_to))
     except ValidationError as exc:
         raise HttpError(422, f"日期格式不正确：{exc.messages[0]}") from None
-    records = _mine(request.auth) if scope == "mine" else Record.objects.visible_to(request.auth)
+    records = _mine(request.auth) if scope == "mine" else Record.objects.visible_to(request.auth).order_by("-occurred_on", "-pk")
+    filtered = bool(kind or status or search or date_from or date_to)
     if kind:
         records = records.filter(kind__code=kind)
     if status:
@@ -255,7 +256,8 @@ def list_records(request, scope: str = "mine", kind: str = "", status: str = "",
         records = records.filter(occurred_on__gte=date_from)
     if date_to:
         records = records.filter(occurred_on__lte=date_to)
-    return records.select_related("kind", "unit", "author", "schema").defer(*API_DEFERRED).order_by("-occurred_on", "-pk")
+    records = records.select_related("kind", "unit", "author", "schema").defer(*API_DEFERRED)
+    return timeline(request.auth, records, filtered=filtered) if scope == "mine" else records
 
 
 @router.get("/records/review-queue", response=list[RecordOut], summary="待审核的记录（审核员、管理员）")

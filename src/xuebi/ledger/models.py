@@ -157,12 +157,15 @@ class Participant(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("当时所在单位"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("身份"), max_length=10, choices=ParticipantRole.choices, default=ParticipantRole.ATTENDEE)
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, null=True, blank=True)
+    # the record's date, kept here so that a person's timeline is one ordered index range
+    # (person, date) — whatever the size of the ledger; services write it with the participants
+    occurred_on = models.DateField(_("日期"))
 
     class Meta:
         verbose_name = _("参加人员")
         verbose_name_plural = _("参加人员")
         constraints = [models.UniqueConstraint(fields=["record", "person"], name="ledger_participant_unique")]
-        indexes = [models.Index(fields=["person", "record"])]
+        indexes = [models.Index(fields=["person", "occurred_on", "record"], name="ledger_participant_timeline")]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.record_id}"

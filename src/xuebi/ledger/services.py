@@ -155,7 +155,8 @@ def _write_participants(record: Record, rows: list[dict]) -> None:
     record.participants.all().delete()
     units = _units_on([r["person"] for r in rows], record.occurred_on)
     Participant.objects.bulk_create([
-        Participant(record=record, person=r["person"], unit_id=units[r["person"].pk], role=r["role"], hours=r["hours"])
+        Participant(record=record, person=r["person"], unit_id=units[r["person"].pk], role=r["role"], hours=r["hours"],
+                    occurred_on=record.occurred_on)
         for r in rows
     ])
 

@@ -34,16 +34,43 @@ PAGE_SIZE = 20
 
 
 def _mine(user):
-    """我的台账: the records the user took part in (as author, presenter or attendee); for an
-    account without a roster entry, the records it wrote on others' behalf (代录).
+    """我的台账, newest first: the records the user took part in (as author, presenter or
+    attendee); for an account without a roster entry, the records it wrote on others' behalf (代录).
 
     Both are exactly what ``Record.scope_self_q`` lets a user see of their own, so this is a
     subset of ``visible_to(user)`` by construction; it is not wrapped in it again because the
-    extra OR would cost a scan of the user's whole subtree on every timeline page (bench/ledger.py).
+    extra OR would cost a scan of the user's whole subtree on every page. A person's records are
+    read in the order of the ``(person, occurred_on, record)`` index on their participations, so
+    the first page costs the same with 200 records or 200,000 (bench/ledger.py).
     """
     if user.person_id:
-        return Record.objects.filter(pk__in=Participant.objects.filter(person_id=user.person_id).values("record_id"))
-    return Record.objects.filter(created_by=user)
+        return Record.objects.filter(participants__person_id=user.person_id).order_by(
+            "-participants__occurred_on", "-participants__record_id")
+    return Record.objects.filter(created_by=user).order_by("-occurred_on", "-pk")
+
+
+class Counted:
+    """A queryset for Paginator (and the API's pagination) whose count comes from a cheaper
+    query: a person's unfiltered timeline is counted from their participations alone, an
+    index-only count, instead of a join with the whole ledger."""
+
+    def __init__(self, queryset, count):
+        self.queryset, self._count = queryset, count
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+    def __len__(self):
+        return self.count()
+
+    def count(self) -> int:
+        return self._count()
+
+
+def timeline(user, records, *, filtered: bool):
+    if user.person_id and not filtered:
+        return Counted(records, Participant.objects.filter(person_id=user.person_id).count)
+    return records
 
 
 def _filter(request, records):
@@ -82,7 +109,8 @@ def record_list(request):
     """我的台账: a timeline of the user's own records, newest first, grouped by month."""
     require_role(request, *RECORDING_ROLES)
     records, filters = _filter(request, _mine(request.user))
-    page = Paginator(records.for_list().order_by("-occurred_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    records = timeline(request.user, records.for_list(), filtered=any(filters.values()))
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "filters": filters, "kinds": _kinds(), "statuses": RecordStatus.choices,
         "query": _query(request),

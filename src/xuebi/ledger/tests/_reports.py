@@ -68,7 +68,8 @@ def make_record(kind: RecordKind, unit: Unit, author: Person, day: dt.date, *, s
         occurred_on=day, data=data if data is not None else {"topic": f"{kind.name}（{day}）"},
         status=status, study_level=study_level,
     )
-    Participant.objects.create(record=record, person=author, unit=author.unit, role="author")
+    Participant.objects.create(record=record, person=author, unit=author.unit, role="author", occurred_on=record.occurred_on)
     for person, hours in attendees:
-        Participant.objects.create(record=record, person=person, unit=person.unit, role="attendee", hours=hours)
+        Participant.objects.create(record=record, person=person, unit=person.unit, role="attendee", hours=hours,
+                                   occurred_on=record.occurred_on)
     return record

@@ -85,7 +85,9 @@ def test_the_timeline_shows_own_and_attended_records_filtered_and_in_constant_qu
         self_study(users.cadre, kinds, day=dt.date(2026, 11, day), content=f"第{day}天")
     with django_assert_max_num_queries(12):
         page = client.get("/ledger/").content.decode()
-    assert page.count('data-testid="record-row"') == 20
+    assert page.count('data-testid="record-row"') == 20 and "共 25 条" in page
+    assert client.get("/ledger/", {"page": 2}).content.decode().count('data-testid="record-row"') == 5
+    assert client.get("/api/v1/records", {"limit": 10}).json()["count"] == 25
     filtered = client.get("/ledger/", {"q": "第3天"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="record-timeline").content.decode()
     assert filtered.count('data-testid="record-row"') == 1 and "<html" not in filtered
 
