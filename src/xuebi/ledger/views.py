@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.campaign.choices import Dimension
@@ -169,7 +170,8 @@ def _rekey(exc: ValidationError) -> ValidationError:
 def record_create(request, code: str):
     require_role(request, *RECORDING_ROLES)
     kind = get_object_or_404(RecordKind, code=code, is_active=True)
-    form = RecordForm(request.POST or None, request.FILES or None, kind=kind, user=request.user)
+    form = RecordForm(request.POST or None, request.FILES or None, kind=kind, user=request.user,
+                      initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         record = _save(request, form, lambda values: services.record_create(actor=request.user, kind=kind, values=values, submit=submit))

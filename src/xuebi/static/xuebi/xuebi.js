@@ -42,3 +42,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var list = document.getElementById("attendees");
   if (list) xbAttendeesChanged(list);
 });
+
+// <input type="checkbox" data-check-all="record">: tick or untick every checkbox named "record" in its form.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var name = box.getAttribute && box.getAttribute("data-check-all");
+  if (!name || !box.form) return;
+  box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (item) {
+    item.checked = box.checked;
+  });
+});
