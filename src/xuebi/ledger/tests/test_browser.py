@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -13,6 +14,7 @@ from xuebi.campaign.models import Campaign
 from xuebi.conftest import sign_in
 from xuebi.ledger.kinds import kind_create
 from xuebi.ledger.models import Record
+from xuebi.ledger.services import RecordInput, record_create, record_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,3 +115,20 @@ def test_an_organizer_adds_attendees_by_pinyin_and_by_unit(page, users, org, stu
     record = Record.objects.get()
     assert sorted(record.participants.values_list("person__name", flat=True)) == ["巴依斯古楞", "王芳"]
     assert page.problems == []
+
+
+def test_a_reviewer_approves_a_whole_page_at_once(page, users, study_kind):
+    for day in (17, 18, 19):
+        values = RecordInput(occurred_on=dt.date(2026, 11, day), data={"platform": "学习强国", "content": f"第{day}日"},
+                             author_hours=Decimal(1))
+        record = record_create(actor=users.cadre, kind=study_kind, values=values)
+        record.evidence.create(field_key="", file="evidence/x.jpg", sha256="0" * 64, content_type="image/jpeg", size=1,
+                               original_name="x.jpg", uploaded_by=users.cadre)
+        record_submit(actor=users.cadre, record=record)
+    sign_in(page, "reviewer")
+    page.goto("/ledger/review/")
+    assert page.get_by_test_id("queue-row").count() == 3
+    page.get_by_label("全选本页").check()
+    page.get_by_test_id("bulk-approve").click()
+    page.get_by_test_id("queue-empty").wait_for()
+    assert set(Record.objects.values_list("status", flat=True)) == {"approved"}
