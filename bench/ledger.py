@@ -12,45 +12,22 @@ BENCH_RECORDS (default 200000) and BENCH_RUNS (default 30) change the size and t
 from __future__ import annotations
 
 import datetime as dt
+import datetime as dt
 import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 
-os.environ.setdefault("XUEBI_DATA_DIR", tempfile.mkdtemp(prefix="xuebi-bench-"))
-os.environ.setdefault("XUEBI_DEMO", "1")
-os.environ.setdefault("XUEBI_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuebi.settings")
-
-import django  # noqa: E402
-
-django.setup()
+from common import RUNS, measure, report  # sets up Django first
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "200000"))
 BATCH = 5000
-
-
-def measure(client: Client, url: str, **headers) -> tuple[float, int]:
-    client.get(url, **headers)  # warm up
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, **headers)
-    return statistics.median(times) * 1000, len(queries)
 
 
 def generate(total: int) -> None:
@@ -144,9 +121,7 @@ def main() -> int:
         rows.append((label, median, queries))
     print(f"database: {connection.vendor}; records: {Record.objects.count()}; participants: {Participant.objects.count()}; "
           f"generated in {generated_in:.0f} s; runs per figure: {RUNS}")
-    print(f"{'what':52} {'median ms':>10} {'× baseline':>11} {'queries':>8}")
-    for label, median, queries in rows:
-        print(f"{label:52} {median:10.2f} {median / baseline:11.1f} {queries:8d}")
+    report(rows)
     return 0
 
 

@@ -10,39 +10,13 @@ on any machine. Not a test: nothing here passes or fails.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import tempfile
-import time
 
-os.environ.setdefault("XUEBI_DATA_DIR", tempfile.mkdtemp(prefix="xuebi-bench-"))
-os.environ.setdefault("XUEBI_DEMO", "1")
-os.environ.setdefault("XUEBI_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuebi.settings")
-
-import django  # noqa: E402
-
-django.setup()
+from common import RUNS, measure, report  # sets up Django first
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-RUNS = int(os.environ.get("BENCH_RUNS", "30"))
-
-
-def measure(client: Client, url: str, **headers) -> tuple[float, int]:
-    client.get(url, **headers)  # warm up
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, **headers)
-    return statistics.median(times) * 1000, len(queries)
 
 
 def main() -> int:
@@ -68,9 +42,7 @@ def main() -> int:
         median, queries = measure(client, url, **headers)
         rows.append((label, median, queries))
     print(f"database: {connection.vendor}; people: {Person.objects.count()}; runs per figure: {RUNS}")
-    print(f"{'what':44} {'median ms':>10} {'× baseline':>11} {'queries':>8}")
-    for label, median, queries in rows:
-        print(f"{label:44} {median:10.2f} {median / baseline:11.1f} {queries:8d}")
+    report(rows, width=44)
     return 0
 
 

@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from xuebi.accounts.services import token_create
 from xuebi.core import context
 from xuebi.org.choices import Role
 from xuebi.org.demo_data import id_check_char
@@ -116,6 +117,35 @@ def client_for(client):
         return client
 
     return _login
+
+
+# --- the API as a user with a token ------------------------------------------------------------
+
+class Api:
+    """Calls /api/v1/ as a user with a personal access token (one token per user, made on first use)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.keys: dict[int, str] = {}
+
+    def _headers(self, user):
+        if user.pk not in self.keys:
+            self.keys[user.pk] = token_create(user=user, name="测试")[1]
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.keys[user.pk]}"}
+
+    def get(self, user, path, **params):
+        return self.client.get(f"/api/v1{path}", params, **self._headers(user))
+
+    def post(self, user, path, data):
+        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
+
+    def patch(self, user, path, data):
+        return self.client.patch(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
 
 
 # --- the browser (headless Chromium driven by Playwright) ----------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from xuebi.core.forms import errors_as_text
+from xuebi.core.forms import error_detail
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
 
@@ -59,8 +59,7 @@ def _form_data(values: dict) -> dict:
 
 
 def _errors(form) -> dict:
-    names = [name for name, errors in form.errors.items() for _ in errors]
-    return {"detail": [{"loc": ["body", name], "msg": msg} for name, msg in zip(names, errors_as_text(form))]}
+    return {"detail": error_detail(form)}
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="活动列表")

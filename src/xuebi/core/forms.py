@@ -58,6 +58,23 @@ def errors_as_text(form: forms.BaseForm) -> list[str]:
     return lines
 
 
+def error_detail(form: forms.BaseForm, *, rename: dict | None = None, loc=None) -> list[dict]:
+    """A form's errors as the API's 422 detail: [{"loc": ["body", field], "msg": "标签：消息"}], so
+    the API names a field the way the page does. ``rename`` maps form fields to API names
+    (unit → unit_id); ``loc`` replaces the whole mapping where an API nests its fields."""
+    rename = rename or {}
+
+    def default(name: str) -> list[str]:
+        return ["body"] if name == forms.forms.NON_FIELD_ERRORS else ["body", rename.get(name, name)]
+
+    loc = loc or default
+    detail = []
+    for name, messages in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        detail.extend({"loc": loc(name), "msg": f"{label}：{message}" if label else message} for message in messages)
+    return detail
+
+
 def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None = None) -> None:
     """Put a service's ValidationError on the form: per field where it names fields, else on ``default_field``."""
     if hasattr(exc, "error_dict"):

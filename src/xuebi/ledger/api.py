@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xuebi.core import dates
+from xuebi.core.forms import error_detail
 from xuebi.core.permissions import get_visible_or_404
 
 from . import schema, services
@@ -187,6 +188,7 @@ def _patched(record: Record, payload: dict) -> dict:
 
 
 def _loc(name: str) -> list[str]:
+    """Where a record form's field sits in the API's body: the kind's own fields under ``data``."""
     if name.startswith(schema.FIELD_PREFIX):
         return ["body", "data", name[len(schema.FIELD_PREFIX):]]
     if name in ("__all__", "attendees"):
@@ -195,12 +197,7 @@ def _loc(name: str) -> list[str]:
 
 
 def _form_errors(form) -> dict:
-    detail = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in errors:
-            detail.append({"loc": _loc(name), "msg": f"{label}：{message}" if label else message})
-    return {"detail": detail}
+    return {"detail": error_detail(form, loc=_loc)}
 
 
 COMMON_KEYS = {"occurred_on", "unit", "author", "study_level", "attendees", "evidence", "comment", "reason", "author_hours", "kind"}

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from xuebi.core.forms import errors_as_text
+from xuebi.core.forms import error_detail
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
 
@@ -137,20 +137,13 @@ def _check(form: KindForm, definitions: list[dict] | None):
     """The 422 answer for bad attributes or definitions, or None when both are fine."""
     details = []
     if not form.is_valid():
-        for name, message in zip(_error_fields(form), errors_as_text(form)):
-            details.append({"loc": ["body", name], "msg": message})
+        details.extend(error_detail(form))
     if definitions is not None:
         found = locate_definition_error(definitions)
         if found is not None:
             index, error = found
             details.extend({"loc": ["body", "fields", index], "msg": m} for m in error.messages)
     return Status(422, {"detail": details}) if details else None
-
-
-def _error_fields(form):
-    for name, errors in form.errors.items():
-        for _ in errors:
-            yield name
 
 
 def _definitions(fields: list[FieldDefinition] | None) -> list[dict] | None:

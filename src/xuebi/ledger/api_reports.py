@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.forms import error_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit
@@ -44,12 +45,12 @@ def _errors(exc: ValidationError) -> Status:
 
 
 def _form_errors(form) -> Status:
-    detail = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        loc = ["body", "data", name[len(schema.FIELD_PREFIX):]] if name.startswith(schema.FIELD_PREFIX) else ["body", name] if name != "__all__" else ["body"]
-        detail += [{"loc": loc, "msg": f"{label}：{m}" if label else m} for m in errors]
-    return Status(422, {"detail": detail})
+    def loc(name: str) -> list[str]:
+        if name.startswith(schema.FIELD_PREFIX):
+            return ["body", "data", name[len(schema.FIELD_PREFIX):]]
+        return ["body"] if name == "__all__" else ["body", name]
+
+    return Status(422, {"detail": error_detail(form, loc=loc)})
 
 
 def _visible_unit(user, unit_id: int | None) -> Unit | None:

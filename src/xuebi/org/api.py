@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xuebi.core.forms import errors_as_text
+from xuebi.core.forms import error_detail
 from xuebi.core.permissions import get_visible_or_404
 
 from . import services
@@ -163,16 +163,7 @@ def _form_data(payload: dict) -> dict:
 
 
 def _errors(form: PersonForm) -> dict:
-    return {"detail": [
-        {"loc": ["body", "unit_id" if name == "unit" else name], "msg": message}
-        for name, message in zip(_error_fields(form), errors_as_text(form))
-    ]}
-
-
-def _error_fields(form):
-    for name, errors in form.errors.items():
-        for _ in errors:
-            yield name
+    return {"detail": error_detail(form, rename={"unit": "unit_id"})}
 
 
 @router.post("/people", response={201: PersonOut, 422: ErrorOut}, summary="新建人员")

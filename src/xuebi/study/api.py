@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import add_validation_error, error_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import BUSINESS_ROLES
 from xuebi.org.models import Unit
@@ -203,15 +203,7 @@ class ErrorOut(Schema):
 
 def _form_errors(*forms, rename: dict | None = None) -> dict:
     """422 body: one {"loc", "msg"} per message, the message naming the field as the page would."""
-    rename = rename or {}
-    detail = []
-    for form in forms:
-        for name, messages in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for message in messages:
-                detail.append({"loc": ["body", rename.get(name, name)] if name != "__all__" else ["body"],
-                               "msg": f"{label}：{message}" if label else message})
-    return {"detail": detail}
+    return {"detail": [d for form in forms for d in error_detail(form, rename=rename)]}
 
 
 # --- lists ------------------------------------------------------------------------------------

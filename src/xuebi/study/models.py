@@ -195,14 +195,9 @@ def _own_q(user, action):
     return None
 
 
-class StudyPlan(models.Model):
-    """学习计划: what a cadre means to study in a year, as a list of dated steps."""
+class PersonsOwn(models.Model):
+    """What a plan and a note share: timestamps and the scoping of a person's own writing."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="study_plans")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    title = models.CharField(_("计划名称"), max_length=200)
-    goals = models.TextField(_("学习目标"), blank=True)
-    target_hours = models.DecimalField(_("计划学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -211,6 +206,19 @@ class StudyPlan(models.Model):
     scope_unit_field = "person__unit"
     scope_roles = {"view": READ_ROLES, "edit": frozenset()}
     scope_self_q = staticmethod(_own_q)
+
+    class Meta:
+        abstract = True
+
+
+class StudyPlan(PersonsOwn):
+    """学习计划: what a cadre means to study in a year, as a list of dated steps."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="study_plans")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("计划名称"), max_length=200)
+    goals = models.TextField(_("学习目标"), blank=True)
+    target_hours = models.DecimalField(_("计划学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
 
     class Meta:
         verbose_name = _("学习计划")
@@ -238,7 +246,7 @@ class StudyPlanItem(models.Model):
         return self.text
 
 
-class StudyNote(models.Model):
+class StudyNote(PersonsOwn):
     """学习笔记 or 心得体会, optionally about one item of a study list."""
 
     person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="study_notes")
@@ -248,14 +256,6 @@ class StudyNote(models.Model):
     item = models.ForeignKey(
         StudyItem, verbose_name=_("对应学习内容"), null=True, blank=True, on_delete=models.SET_NULL, related_name="notes",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    scope_unit_field = "person__unit"
-    scope_roles = {"view": READ_ROLES, "edit": frozenset()}
-    scope_self_q = staticmethod(_own_q)
 
     class Meta:
         verbose_name = _("学习笔记")

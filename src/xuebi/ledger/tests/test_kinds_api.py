@@ -7,7 +7,6 @@ from xuebi.audit.models import Action, AuditEntry
 from xuebi.ledger.demo_kinds import DEMO_KINDS
 from xuebi.ledger.kinds import kind_create
 from xuebi.ledger.models import RecordKind
-from xuebi.org.tests.test_api import Api
 
 ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
@@ -20,11 +19,6 @@ ORG_INFO = {
         {"key": "words", "label": "字数", "type": "number", "min": 1, "max": 100000, "decimals": 0, "unit": "字"},
     ],
 }
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
 
 
 @pytest.fixture

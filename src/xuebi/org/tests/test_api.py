@@ -27,33 +27,6 @@ SEPARATED = ["sysadmin", "secadmin", "auditor"]
 NEW_ID = make_id("152522", dt.date(1990, 5, 6), 57)  # 17th digit odd: a man
 
 
-class Api:
-    """Calls /api/v1/ as a user with a personal access token (one token per user, made on first use)."""
-
-    def __init__(self, client):
-        self.client = client
-        self.keys: dict[int, str] = {}
-
-    def _headers(self, user):
-        if user.pk not in self.keys:
-            self.keys[user.pk] = token_create(user=user, name="测试")[1]
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.keys[user.pk]}"}
-
-    def get(self, user, path, **params):
-        return self.client.get(f"/api/v1{path}", params, **self._headers(user))
-
-    def post(self, user, path, data):
-        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
-
-    def patch(self, user, path, data):
-        return self.client.patch(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
-
 def names(response) -> set[str]:
     assert response.status_code == 200, response.content.decode()
     return {row["name"] for row in response.json()["items"]}

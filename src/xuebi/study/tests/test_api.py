@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from xuebi.accounts.services import token_create
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.study import services
 from xuebi.study.models import StudyNote, StudyPlan, StudyProgress
@@ -13,28 +12,6 @@ from .conftest import days, log
 pytestmark = pytest.mark.django_db
 
 SEPARATED = ["sysadmin", "secadmin", "auditor", "nobody"]
-
-
-class Api:
-    def __init__(self, client):
-        self.client = client
-        self.keys: dict[int, str] = {}
-
-    def _headers(self, user):
-        if user.pk not in self.keys:
-            self.keys[user.pk] = token_create(user=user, name="测试")[1]
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.keys[user.pk]}"}
-
-    def get(self, user, path, **params):
-        return self.client.get(f"/api/v1{path}", params, **self._headers(user))
-
-    def post(self, user, path, data):
-        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
 
 
 def titles(response) -> set[str]:
