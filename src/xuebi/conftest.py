@@ -136,11 +136,14 @@ class Api:
     def get(self, user, path, **params):
         return self.client.get(f"/api/v1{path}", params, **self._headers(user))
 
-    def post(self, user, path, data):
-        return self.client.post(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
+    def post(self, user, path, data=None):
+        return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json", **self._headers(user))
 
     def patch(self, user, path, data):
         return self.client.patch(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
+
+    def put(self, user, path, data):
+        return self.client.put(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from xuebi.accounts.services import token_create
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.conftest import add_person
 from xuebi.ledger import lectures
@@ -346,31 +345,7 @@ def test_the_export_page_offers_only_units_in_scope(world, org, users, client):
     assert response.status_code == 200 and "unit" in response.context["form"].errors
 
 
-# --- API --------------------------------------------------------------------------------------------
-
-class Api:
-    def __init__(self, client):
-        self.client, self.keys = client, {}
-
-    def _headers(self, user):
-        if user.pk not in self.keys:
-            self.keys[user.pk] = token_create(user=user, name="测试")[1]
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.keys[user.pk]}"}
-
-    def get(self, user, path, **params):
-        return self.client.get(f"/api/v1{path}", params, **self._headers(user))
-
-    def post(self, user, path, data=None):
-        return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json", **self._headers(user))
-
-    def put(self, user, path, data):
-        return self.client.put(f"/api/v1{path}", data, content_type="application/json", **self._headers(user))
-
-
-@pytest.fixture
-def api(client):
-    return Api(client)
-
+# --- API (the api fixture is in xuebi/conftest.py) ---------------------------------------------------
 
 ENDPOINTS = [
     ("/ledger/reports/compliance", REVIEWERS, 403),
