@@ -129,3 +129,51 @@ def test_separated_roles_see_navigation_without_business_entries(users, client):
         client.force_login(getattr(users, role))
         page = client.get("/").content.decode()
         assert expected in page and absent not in page
+
+
+# --- a net under every page, present and future ---------------------------------------------------
+
+def _all_pages():
+    """Every page URL of the project, with 1 for integer arguments and "x" for others."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    import re
+
+    for route in walk(get_resolver().url_patterns):
+        if route.startswith(("api/", "^")) or "(?P" in route:
+            continue
+        url = "/" + re.sub(r"<int:\w+>", "1", re.sub(r"<(?:str:|slug:)?\w+>", "x", route))
+        yield url
+
+
+# Pages that are not business data: open to any signed-in account.
+NOT_BUSINESS = ("/", "/healthz", "/favicon.ico", "/accounts/", "/audit/")
+
+
+@pytest.mark.parametrize("role", ["sysadmin", "secadmin", "auditor", "nobody"])
+def test_no_business_page_answers_the_three_officers_or_a_roleless_account(role, org, users, client):
+    """三员分立: whatever pages are added later, none of them shows business data to these accounts."""
+    client.force_login(getattr(users, role))
+    pages = list(_all_pages())
+    assert {"/ledger/review/", "/ledger/1/", "/study/", "/campaigns/", "/org/people/"} <= set(pages)
+    leaks = []
+    for url in pages:
+        if url == "/" or url.startswith(NOT_BUSINESS[1:]):
+            continue
+        status = client.get(url).status_code
+        if status == 200:
+            leaks.append(url)
+    assert leaks == []
+
+
+def test_every_page_sends_anonymous_visitors_to_sign_in(client, org):
+    open_pages = {"/healthz", "/favicon.ico", "/accounts/login/", "/accounts/login/otp/", "/accounts/logout/"}
+    leaks = [url for url in _all_pages() if url not in open_pages and client.get(url).status_code == 200]
+    assert leaks == []
