@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "xuebi.campaign",
     "xuebi.ledger",
     "xuebi.study",
+    "xuebi.points",
 ]
 
 MIDDLEWARE = [

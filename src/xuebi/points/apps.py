@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PointsConfig(AppConfig):
+    name = "xuebi.points"
+    label = "points"
+    verbose_name = "积分"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the ledger's events)

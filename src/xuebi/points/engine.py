@@ -1,0 +1,220 @@
+"""The points engine: a source (anything approved or final) → the rules for it → journal rows.
+
+The engine knows a source only as a ``Source`` (type, id, version, kind, date, field values,
+participants). The ledger is its first client (``receivers.py``); exams, contests, checklists
+and assessments plug in by building a ``Source`` and calling ``award`` / ``reverse``.
+
+Correctness under concurrency:
+* idempotency — the ``points_award_once`` unique constraint: the same (rule, source, version,
+  person) is awarded once; a duplicate insert is caught inside a savepoint and skipped;
+* caps — all awards to one person in one campaign first lock that person's ``PersonTotal``
+  row (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions serialise writers anyway), so two
+  approvals at the same moment see each other's points when they check a cap.
+All arithmetic is Decimal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+
+from xuebi.campaign.choices import Recipients, RuleMethod
+from xuebi.campaign.models import Campaign, Rule
+
+from .models import EntryType, PersonTotal, PointEntry
+
+__all__ = ["Participation", "Source", "award", "reverse", "rule_points", "CAP_LABELS"]
+
+CENT = Decimal("0.01")
+CAP_LABELS = {"day": "每日", "week": "每周", "month": "每月", "campaign": "活动期间"}
+
+
+@dataclass(frozen=True)
+class Participation:
+    person_id: int
+    unit_id: int
+    role: str  # author / presenter / attendee
+    hours: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    id: str
+    version: int
+    kind: str
+    occurred_on: dt.date
+    label: str
+    data: dict = field(default_factory=dict)
+    participants: tuple[Participation, ...] = ()
+
+
+# --- what a rule gives ------------------------------------------------------------------------
+
+def _recipients(rule: Rule, source: Source) -> list[Participation]:
+    if rule.recipients == Recipients.ALL:
+        return list(source.participants)
+    if rule.recipients == Recipients.ATTENDEES:
+        return [p for p in source.participants if p.role == "attendee"]
+    if rule.recipients == Recipients.PRESENTER:
+        return [p for p in source.participants if p.role == "presenter"] or [
+            p for p in source.participants if p.role == "author"]
+    return [p for p in source.participants if p.role == "author"]
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def rule_points(rule: Rule, source: Source, who: Participation) -> tuple[Decimal, str]:
+    """(points before caps, the value they were counted on) for one recipient."""
+    if rule.method == RuleMethod.FIXED:
+        value = str(source.data.get(rule.field_key, "")) if rule.field_key else ""
+        return rule.points, value
+    if rule.method == RuleMethod.PER_UNIT:
+        amount = who.hours if rule.field_key == "hours" and who.hours is not None else _decimal(source.data.get(rule.field_key))
+        if amount is None:
+            return Decimal(0), ""
+        return (rule.points * amount).quantize(CENT, ROUND_HALF_UP), str(amount)
+    value = source.data.get(rule.field_key)
+    value = value if isinstance(value, str) else ""
+    return (_decimal(rule.lookup.get(value)) or Decimal(0)), value
+
+
+# --- caps -------------------------------------------------------------------------------------
+
+def _window(period: str, day: dt.date, campaign: Campaign) -> tuple[dt.date, dt.date]:
+    if period == "day":
+        return day, day
+    if period == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6)
+    if period == "month":
+        start = day.replace(day=1)
+        return start, (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return campaign.start_date, campaign.end_date
+
+
+def _sum(**filters) -> Decimal:
+    return PointEntry.objects.filter(**filters).aggregate(s=Sum("points"))["s"] or Decimal(0)
+
+
+def _apply_caps(rule: Rule, person_id: int, day: dt.date, base: Decimal, value: str) -> tuple[Decimal, str]:
+    """The points that fit under every cap at once, and which cap cut them (for the journal)."""
+    if rule.once_per_value and value:
+        awarded = PointEntry.objects.filter(rule__in=_rule_family(rule), person_id=person_id, value_key=value,
+                                            entry_type=EntryType.AWARD, reversed_by__isnull=True)
+        if awarded.filter(points__gt=0).exists():
+            return Decimal(0), f"“{value}”在活动期间已计分"
+    points, note = base, ""
+    for period, cap in rule.caps():
+        start, end = _window(period, day, rule.campaign)
+        room = max(cap - _sum(rule__in=_rule_family(rule), person_id=person_id, occurred_on__range=(start, end)), Decimal(0))
+        if room < points:
+            points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
+    if rule.indicator.max_points is not None:
+        room = max(rule.indicator.max_points - _sum(indicator=rule.indicator, person_id=person_id), Decimal(0))
+        if room < points:
+            points, note = room, f"已达指标“{rule.indicator.name}”满分{rule.indicator.max_points.normalize():f}分"
+    return points, note
+
+
+def _rule_family(rule: Rule) -> list[int]:
+    """A rule and the versions it superseded: a cap counts what earlier versions awarded too."""
+    ids, current = [rule.pk], rule
+    while current.supersedes_id:
+        ids.append(current.supersedes_id)
+        current = Rule.objects.only("pk", "supersedes_id").get(pk=current.supersedes_id)
+    return ids
+
+
+# --- writing the journal ----------------------------------------------------------------------
+
+def _lock_total(campaign_id: int, person_id: int) -> PersonTotal:
+    PersonTotal.objects.get_or_create(campaign_id=campaign_id, person_id=person_id)
+    return PersonTotal.objects.select_for_update().get(campaign_id=campaign_id, person_id=person_id)
+
+
+def _add_to_total(entry: PointEntry) -> None:
+    PersonTotal.objects.filter(campaign_id=entry.campaign_id, person_id=entry.person_id).update(
+        total=F("total") + entry.points, **{entry.dimension: F(entry.dimension) + entry.points},
+    )
+
+
+def _rules_for(source: Source):
+    return (Rule.objects.filter(source_type=source.type, source_kind=source.kind, is_active=True,
+                                campaign__is_closed=False, campaign__start_date__lte=source.occurred_on,
+                                campaign__end_date__gte=source.occurred_on)
+            .select_related("campaign", "indicator").order_by("pk"))
+
+
+@transaction.atomic
+def award(source: Source, *, actor=None) -> list[PointEntry]:
+    """Award what the active rules give for this source. Safe to call twice: the second call
+    (or a concurrent duplicate) awards nothing."""
+    made = []
+    for rule in _rules_for(source):
+        for who in _recipients(rule, source):
+            base, value = rule_points(rule, source, who)
+            _lock_total(rule.campaign_id, who.person_id)
+            key = {"rule": rule, "source_type": source.type, "source_id": source.id,
+                   "source_version": source.version, "person_id": who.person_id}
+            if PointEntry.objects.filter(entry_type=EntryType.AWARD, **key).exists():
+                continue
+            points, note = _apply_caps(rule, who.person_id, source.occurred_on, base, value)
+            entry = PointEntry(
+                campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
+                unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
+                base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
+                **key,
+            )
+            try:
+                with transaction.atomic():
+                    entry.save()
+            except IntegrityError:  # the same award committed by a concurrent request
+                continue
+            _add_to_total(entry)
+            made.append(entry)
+    return made
+
+
+@transaction.atomic
+def reverse(source_type: str, source_id: str, *, reason: str, actor=None, version: int | None = None) -> list[PointEntry]:
+    """Reverse every award of the source (of one version, if given) not reversed yet."""
+    awards = PointEntry.objects.filter(entry_type=EntryType.AWARD, source_type=source_type, source_id=source_id,
+                                       reversed_by__isnull=True)
+    if version is not None:
+        awards = awards.filter(source_version=version)
+    made = []
+    for original in awards.order_by("pk"):
+        _lock_total(original.campaign_id, original.person_id)
+        entry = PointEntry(
+            campaign_id=original.campaign_id, indicator_id=original.indicator_id, dimension=original.dimension,
+            rule_id=original.rule_id, person_id=original.person_id, unit_id=original.unit_id,
+            occurred_on=original.occurred_on, entry_type=EntryType.REVERSAL, points=-original.points,
+            note=f"冲销：{reason}"[:200], source_type=source_type, source_id=source_id,
+            source_version=original.source_version, source_label=original.source_label, value_key=original.value_key,
+            reverses=original, created_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:  # reversed concurrently
+            continue
+        _add_to_total(entry)
+        made.append(entry)
+    return made
+
+
+def journal_total(person_id: int, campaign_id: int) -> Decimal:
+    """The journal's own sum — what ``PersonTotal.total`` must always equal."""
+    return _sum(person_id=person_id, campaign_id=campaign_id)
+
+
+__all__ += ["journal_total"]

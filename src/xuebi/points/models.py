@@ -1,0 +1,103 @@
+"""The points journal (积分明细): the only store of points (DESIGN.md "One journal").
+
+Rows are never updated or deleted by the application: a correction is a reversal entry (the
+negative of an award, pointing at it) plus, where due, a new award. ``PersonTotal`` keeps each
+person's running totals per campaign for rankings; it is derived from the journal and can be
+rebuilt from it at any time.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xuebi.campaign.choices import Dimension
+from xuebi.campaign.models import Campaign, Indicator, Rule
+from xuebi.org.choices import Role
+from xuebi.org.models import Person, Unit
+from xuebi.org.scoping import ScopedQuerySet
+
+POINTS = {"max_digits": 12, "decimal_places": 2}
+VIEW_ROLES = frozenset({Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
+
+
+class EntryType(models.TextChoices):
+    AWARD = "award", _("得分")
+    REVERSAL = "reversal", _("冲销")
+    ADJUSTMENT = "adjustment", _("加分/扣分")
+
+
+class PointEntry(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("考核指标"), on_delete=models.PROTECT, related_name="+")
+    dimension = models.CharField(_("类别"), max_length=20, choices=Dimension.choices)
+    rule = models.ForeignKey(Rule, verbose_name=_("积分规则"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="point_entries")
+    unit = models.ForeignKey(Unit, verbose_name=_("当时所在单位"), on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("日期"))
+    entry_type = models.CharField(_("类型"), max_length=10, choices=EntryType.choices)
+    points = models.DecimalField(_("积分"), **POINTS)
+    base_points = models.DecimalField(_("规则分值"), null=True, blank=True, **POINTS)
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("封顶、冲销或加减分的理由"))
+    source_type = models.CharField(_("来源"), max_length=20, blank=True)
+    source_id = models.CharField(_("来源编号"), max_length=40, blank=True)
+    source_version = models.PositiveIntegerField(_("来源版本"), default=0)
+    source_label = models.CharField(_("来源"), max_length=200, blank=True)
+    value_key = models.CharField(_("计分项"), max_length=100, blank=True)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
+                                    verbose_name=_("冲销的明细"))
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+    scope_roles = {"view": VIEW_ROLES}
+
+    class Meta:
+        verbose_name = _("积分明细")
+        verbose_name_plural = _("积分明细")
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            # The same approval of the same source never awards the same person twice under the
+            # same rule — also when two requests race (a database constraint, not a Python check).
+            models.UniqueConstraint(
+                fields=["rule", "source_type", "source_id", "source_version", "person"],
+                condition=Q(entry_type="award"), name="points_award_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "campaign", "occurred_on"]),
+            models.Index(fields=["person", "rule", "occurred_on"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.points:+}"
+
+    @staticmethod
+    def scope_self_q(user, action):
+        if action == "view" and user.person_id:
+            return Q(person_id=user.person_id)
+        return None
+
+
+class PersonTotal(models.Model):
+    """A person's running totals in a campaign, kept by the engine in the same transaction as
+    the journal rows; also the row that serialises awards to one person (caps)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
+    total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
+    theory = models.DecimalField(_("学理论"), default=Decimal(0), **POINTS)
+    business = models.DecimalField(_("学业务"), default=Decimal(0), **POINTS)
+    party_spirit = models.DecimalField(_("比党性"), default=Decimal(0), **POINTS)
+    work = models.DecimalField(_("比工作"), default=Decimal(0), **POINTS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("个人积分合计")
+        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="points_person_total_unique")]
+        indexes = [models.Index(fields=["campaign", "-total"], name="points_total_rank")]

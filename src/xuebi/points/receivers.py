@@ -1,0 +1,35 @@
+"""The ledger as the engine's first client: approved records award points, withdrawn approvals
+reverse them. This module adapts a ``Record`` to the engine's ``Source``; the engine itself
+never imports the ledger."""
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from xuebi.ledger import events
+from xuebi.ledger.models import Record
+
+from . import engine
+
+SOURCE_TYPE = "ledger"
+
+
+def source_from_record(record: Record) -> engine.Source:
+    participants = tuple(
+        engine.Participation(person_id=p.person_id, unit_id=p.unit_id, role=p.role, hours=p.hours)
+        for p in record.participants.all().order_by("pk")
+    )
+    return engine.Source(
+        type=SOURCE_TYPE, id=str(record.pk), version=record.version, kind=record.kind.code,
+        occurred_on=record.occurred_on, label=f"{record.kind.name}：{record.title}", data=record.data,
+        participants=participants,
+    )
+
+
+@receiver(events.record_approved)
+def _approved(sender, record, version, actor, **kwargs):
+    engine.award(source_from_record(record), actor=actor)
+
+
+@receiver(events.record_withdrawn)
+def _withdrawn(sender, record, version, actor, reason, **kwargs):
+    engine.reverse(SOURCE_TYPE, str(record.pk), reason=reason, actor=actor, version=version)

@@ -1,0 +1,75 @@
+"""Idempotency and caps under real concurrency: many threads, each with its own PostgreSQL
+connection, award at the same moment (a barrier releases them together)."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from xuebi.campaign.models import Campaign, Indicator, Rule
+from xuebi.points import engine
+from xuebi.points.models import PersonTotal, PointEntry
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and concurrent writers need PostgreSQL"),
+]
+
+THREADS = 8
+DAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def setup(org):
+    campaign = Campaign.objects.create(name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
+    rule = Rule.objects.create(campaign=campaign, indicator=indicator, name="自学", source_type="test", source_kind="self_study",
+                               points=Decimal(1), cap_day=Decimal(2))
+    return campaign, rule
+
+
+def source(org, number: int) -> engine.Source:
+    return engine.Source(type="test", id=str(number), version=1, kind="self_study", occurred_on=DAY, label=f"自学{number}",
+                         participants=(engine.Participation(person_id=org.bayi.pk, unit_id=org.abag_section.pk, role="author"),))
+
+
+def run_together(jobs) -> list[BaseException]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job):
+        try:
+            barrier.wait()
+            job()
+        except BaseException as exc:  # noqa: BLE001 — reported to the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_the_same_approval_submitted_by_many_at_once_awards_exactly_once(org, setup):
+    campaign, _ = setup
+    errors = run_together([lambda: engine.award(source(org, 1))] * THREADS)
+    assert errors == []
+    assert PointEntry.objects.count() == 1
+    assert PersonTotal.objects.get(campaign=campaign, person=org.bayi).total == Decimal(1)
+
+
+def test_a_cap_that_fits_two_holds_when_eight_approvals_land_at_once(org, setup):
+    campaign, _ = setup
+    errors = run_together([lambda n=n: engine.award(source(org, n)) for n in range(THREADS)])
+    assert errors == []
+    awarded = sorted(PointEntry.objects.values_list("points", flat=True))
+    assert awarded == [Decimal(0)] * (THREADS - 2) + [Decimal(1), Decimal(1)]
+    assert PersonTotal.objects.get(campaign=campaign, person=org.bayi).total == Decimal(2)
+    assert connection.vendor == "postgresql"
