@@ -14,6 +14,8 @@ NAV = [
     ("我的信息", "org:me", {Role.CADRE}),
     ("我的台账", "ledger:mine", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("审核", "ledger:review_queue", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
+    ("我的积分", "points:mine", {Role.CADRE}),
+    ("排行榜", "points:board", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("我的学习", "study:index", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("学习清单", "study:manage", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
     ("业务讲堂", "ledger:lecture_list", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),

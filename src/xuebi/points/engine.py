@@ -24,7 +24,7 @@ from django.db.models import F, Sum
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Rule
 
-from .models import EntryType, PersonTotal, PointEntry
+from .models import EntryType, PersonTotal, PointEntry, UnitTotal
 
 __all__ = ["Participation", "Source", "award", "reverse", "rule_points", "CAP_LABELS"]
 
@@ -142,9 +142,11 @@ def _lock_total(campaign_id: int, person_id: int) -> PersonTotal:
 
 
 def _add_to_total(entry: PointEntry) -> None:
-    PersonTotal.objects.filter(campaign_id=entry.campaign_id, person_id=entry.person_id).update(
-        total=F("total") + entry.points, **{entry.dimension: F(entry.dimension) + entry.points},
-    )
+    """Keep the person's and the unit's totals equal to the journal, in the same transaction."""
+    change = {"total": F("total") + entry.points, entry.dimension: F(entry.dimension) + entry.points}
+    PersonTotal.objects.filter(campaign_id=entry.campaign_id, person_id=entry.person_id).update(**change)
+    UnitTotal.objects.get_or_create(campaign_id=entry.campaign_id, unit_id=entry.unit_id)
+    UnitTotal.objects.filter(campaign_id=entry.campaign_id, unit_id=entry.unit_id).update(**change)
 
 
 def _rules_for(source: Source):

@@ -101,3 +101,20 @@ class PersonTotal(models.Model):
         verbose_name = _("个人积分合计")
         constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="points_person_total_unique")]
         indexes = [models.Index(fields=["campaign", "-total"], name="points_total_rank")]
+
+
+class UnitTotal(models.Model):
+    """Points earned in a campaign by the people of one unit while they belonged to it — the
+    unit leaderboard's source, kept in the same transaction as the journal."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="point_totals")
+    total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
+    theory = models.DecimalField(_("学理论"), default=Decimal(0), **POINTS)
+    business = models.DecimalField(_("学业务"), default=Decimal(0), **POINTS)
+    party_spirit = models.DecimalField(_("比党性"), default=Decimal(0), **POINTS)
+    work = models.DecimalField(_("比工作"), default=Decimal(0), **POINTS)
+
+    class Meta:
+        verbose_name = _("单位积分合计")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="points_unit_total_unique")]

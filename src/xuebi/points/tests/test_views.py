@@ -1,0 +1,110 @@
+"""我的积分, the leaderboards and manual adjustments, as the people who use them see them."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from xuebi.audit.models import Action, AuditEntry
+from xuebi.campaign.models import Indicator, Rule
+from xuebi.conftest import add_person
+from xuebi.ledger import services
+from xuebi.ledger.tests.conftest import DAY, campaign, kinds, self_study  # noqa: F401  (fixtures)
+from xuebi.points import engine, selectors
+from xuebi.points.models import PointEntry
+
+
+@pytest.fixture
+def theory(campaign):
+    indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
+    Rule.objects.create(campaign=campaign, indicator=indicator, name="自学每篇1分，每日至多2分", source_kind="self_study",
+                        points=Decimal(1), cap_day=Decimal(2))
+    return indicator
+
+
+def give(org, person, points: int, number: int):
+    """Award points straight through the engine (a source of another type)."""
+    Rule.objects.get_or_create(campaign_id=Indicator.objects.get().campaign_id, indicator=Indicator.objects.get(),
+                               name="测试", source_type="test", source_kind="t", defaults={"points": Decimal(1)})
+    rule = Rule.objects.get(source_type="test")
+    rule.points = Decimal(points)
+    rule.save()
+    engine.award(engine.Source(type="test", id=str(number), version=1, kind="t", occurred_on=DAY, label="测试",
+                               participants=(engine.Participation(person_id=person.pk, unit_id=person.unit_id, role="author"),)))
+
+
+def test_my_points_page_shows_totals_rank_and_why_a_cap_cut_an_entry(users, kinds, org, theory, client_for):
+    for content in ("一", "二", "三"):
+        services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content=content))
+    page = client_for(users.cadre).get("/points/").content.decode()
+    assert 'data-testid="points-total">2<' in page
+    assert "已达每日上限2分" in page and "（规则分值 1）" in page
+    assert 'data-testid="rank-league">1<' in page
+    record = PointEntry.objects.first().source_id
+    assert f'href="/ledger/{record}/"' in page
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips(users, org, theory, campaign):
+    third = add_person(org.abag_section, "张三", 51)
+    fourth = add_person(org.abag_section, "李四", 53)
+    for number, (person, points) in enumerate([(org.bayi, 5), (org.abag_other, 3), (third, 3), (fourth, 1)]):
+        give(org, person, points, number)
+    abag = org.abag.__class__.objects.filter(path__startswith=org.abag.path)
+    board = [(row.person.name, row.rank) for row in selectors.people_board(campaign, abag)]
+    assert board == [("巴依斯古楞", 1), ("王芳", 2), ("张三", 2), ("李四", 4)]
+    assert selectors.rank_of(campaign, Decimal(3)) == 2  # only 巴依斯古楞 has more than 3
+    assert selectors.rank_of(campaign, Decimal(1)) == 4
+
+
+def test_units_rank_by_total_and_per_head(users, org, theory, campaign):
+    # 阿巴嘎: 2 people earn 6; 锡林浩特: 1 person earns 4 — the total favours 阿巴嘎, per head 锡林浩特
+    give(org, org.bayi, 3, 1)
+    give(org, org.abag_other, 3, 2)
+    give(org, org.xilin_person, 4, 3)
+    by_total = [(r["unit"].name, r["rank"], r["total"]) for r in selectors.unit_board(campaign)]
+    assert by_total[:2] == [("阿巴嘎旗委组织部", 1, Decimal(6)), ("锡林浩特市委组织部", 2, Decimal(4))]
+    per_head = [(r["unit"].name, r["average"]) for r in selectors.unit_board(campaign, per_head=True)]
+    assert per_head[0] == ("锡林浩特市委组织部", Decimal(4)) and per_head[1] == ("阿巴嘎旗委组织部", Decimal(3))
+
+
+def test_points_stay_with_the_unit_they_were_earned_in(users, org, theory, campaign):
+    give(org, org.bayi, 5, 1)
+    org.bayi.unit = org.xilin_section  # moves to 锡林浩特 afterwards
+    org.bayi.save()
+    totals = {r["unit"].name: r["total"] for r in selectors.unit_board(campaign)}
+    assert totals["阿巴嘎旗委组织部"] == Decimal(5) and totals["锡林浩特市委组织部"] == 0
+
+
+def test_an_adjustment_needs_a_reason_a_scope_and_is_audited(users, org, theory, client_for):
+    admin = client_for(users.abag_admin)
+    form = {"person": org.bayi.pk, "indicator": theory.pk, "points": "-2", "occurred_on": "2026-11-20", "reason": ""}
+    response = admin.post("/points/adjust/", form)
+    assert "这个字段是必填项" in response.content.decode() and not PointEntry.objects.exists()
+    response = admin.post("/points/adjust/", {**form, "person": org.xilin_person.pk, "reason": "迟交"})
+    assert "选择一个有效的选项" in response.content.decode() and not PointEntry.objects.exists()
+    admin.post("/points/adjust/", {**form, "reason": "未按时报送学习台账"})
+    entry = PointEntry.objects.get()
+    assert (entry.entry_type, entry.points, entry.note) == ("adjustment", Decimal(-2), "未按时报送学习台账")
+    assert AuditEntry.objects.filter(action=Action.POINTS_ADJUST, actor=users.abag_admin).exists()
+    assert "未按时报送学习台账" in client_for(users.cadre).get("/points/").content.decode()
+    assert client_for(users.cadre).get("/points/adjust/").status_code == 403
+    assert client_for(users.abag_reviewer).get("/points/adjust/").status_code == 403
+
+
+@pytest.mark.parametrize("who, mine, board", [
+    ("cadre", 200, 200), ("abag_reviewer", 200, 200), ("league_admin", 200, 200), ("judge", 403, 403),
+    ("sysadmin", 403, 403), ("auditor", 403, 403), ("nobody", 403, 403),
+])
+def test_points_pages_matrix(users, theory, client_for, who, mine, board):
+    client = client_for(getattr(users, who))
+    assert client.get("/points/").status_code == mine
+    assert client.get("/points/board/").status_code == board
+    assert client.get("/points/board/?board=units&per_head=1").status_code == board
+
+
+def test_a_cadre_sees_their_county_on_the_board_and_not_another(users, org, theory, client_for):
+    give(org, org.abag_other, 2, 1)
+    give(org, org.xilin_person, 9, 2)
+    page = client_for(users.cadre).get("/points/board/").content.decode()
+    assert "王芳" in page and "巴图" not in page
+    assert "巴图" in client_for(users.league_admin).get("/points/board/").content.decode()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "points"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("board/", views.board, name="board"),
+    path("adjust/", views.adjust, name="adjust"),
+]

@@ -1,0 +1,90 @@
+"""我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from xuebi.core.forms import add_validation_error
+from xuebi.core.permissions import require_role
+from xuebi.org.choices import ADMIN_ROLES, Role
+from xuebi.org.models import Unit
+from xuebi.org.scoping import unit_paths
+
+from . import selectors, services
+from .forms import AdjustForm
+from .models import PointEntry
+
+BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
+
+
+def _campaign(request):
+    return selectors.current_campaign(timezone.localdate())
+
+
+@login_required
+def mine(request):
+    """我的积分: total, by 类别 and indicator, rank, and the journal with the reason of every entry."""
+    require_role(request, *BOARD_ROLES)
+    campaign = _campaign(request)
+    person = request.user.person
+    if person is None or campaign is None:
+        return render(request, "points/mine.html", {"campaign": campaign, "person": person})
+    entries = (PointEntry.objects.filter(person=person, campaign=campaign)
+               .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    return render(request, "points/mine.html", {
+        "campaign": campaign, "person": person, "summary": selectors.person_summary(person, campaign), "page": page,
+    })
+
+
+@login_required
+def board(request):
+    """排行榜: people in the viewer's subtree (a cadre: their 旗县市区), or units across the league."""
+    require_role(request, *BOARD_ROLES)
+    campaign = _campaign(request)
+    kind = request.GET.get("board", "people")
+    dimension = request.GET.get("dimension", "total")
+    context = {"campaign": campaign, "board": kind, "dimension": dimension, "dimensions": selectors.DIMENSIONS,
+               "per_head": request.GET.get("per_head") == "1"}
+    if campaign is None:
+        return render(request, "points/board.html", context)
+    if kind == "units":
+        context["rows"] = selectors.unit_board(campaign, dimension=dimension, per_head=context["per_head"])
+    else:
+        user = request.user
+        paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
+        if paths:
+            units = Unit.objects.none()
+            for path in paths:
+                units = units | Unit.objects.filter(path__startswith=path)
+        elif user.person_id:
+            units = Unit.objects.filter(path__startswith=selectors.county_of(user.person.unit).path)
+        else:
+            units = Unit.objects.none()
+        context["rows"] = list(selectors.people_board(campaign, units, dimension=dimension))
+        if user.person_id and not any(r.person_id == user.person_id for r in context["rows"]):
+            context["me"] = selectors.person_summary(user.person, campaign)
+    return render(request, "points/board.html", context)
+
+
+@login_required
+def adjust(request):
+    require_role(request, *ADMIN_ROLES)
+    campaign = _campaign(request)
+    form = AdjustForm(request.POST or None, user=request.user, campaign=campaign,
+                      initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.points_adjust(actor=request.user, person=data["person"], indicator=data["indicator"],
+                                   points=data["points"], reason=data["reason"], occurred_on=data["occurred_on"].date)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, f"已为{data['person'].name}{'加' if data['points'] > 0 else '扣'}{abs(data['points'])}分。")
+            return redirect("points:adjust")
+    return render(request, "core/form_page.html", {"form": form, "title": "加分 / 扣分", "submit_label": "记入积分明细"})
