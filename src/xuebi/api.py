@@ -150,6 +150,7 @@ def _routers():
     from xuebi.ledger.api_kinds import router as kinds_router
     from xuebi.ledger.api_reports import router as ledger_reports_router
     from xuebi.org.api import router as org_router
+    from xuebi.points.api import router as points_router
     from xuebi.study.api import router as study_router
 
     api.add_router("/", org_router)
@@ -158,6 +159,7 @@ def _routers():
     api.add_router("/", ledger_router)
     api.add_router("/", ledger_reports_router)
     api.add_router("/", study_router)
+    api.add_router("/", points_router)
 
 
 _routers()

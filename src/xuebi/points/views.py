@@ -12,13 +12,24 @@ from xuebi.core.forms import add_validation_error
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Unit
-from xuebi.org.scoping import unit_paths
+from xuebi.org.scoping import subtree_q, unit_paths
 
 from . import selectors, services
 from .forms import AdjustForm
 from .models import PointEntry
 
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
+
+
+def board_units(user):
+    """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
+    or — for a cadre — their own 旗县市区."""
+    paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
+    if paths:
+        return Unit.objects.filter(subtree_q(paths, ""))
+    if user.person_id:
+        return Unit.objects.filter(path__startswith=selectors.county_of(user.person.unit).path)
+    return Unit.objects.none()
 
 
 def _campaign(request):
@@ -56,16 +67,7 @@ def board(request):
         context["rows"] = selectors.unit_board(campaign, dimension=dimension, per_head=context["per_head"])
     else:
         user = request.user
-        paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
-        if paths:
-            units = Unit.objects.none()
-            for path in paths:
-                units = units | Unit.objects.filter(path__startswith=path)
-        elif user.person_id:
-            units = Unit.objects.filter(path__startswith=selectors.county_of(user.person.unit).path)
-        else:
-            units = Unit.objects.none()
-        context["rows"] = list(selectors.people_board(campaign, units, dimension=dimension))
+        context["rows"] = list(selectors.people_board(campaign, board_units(user), dimension=dimension))
         if user.person_id and not any(r.person_id == user.person_id for r in context["rows"]):
             context["me"] = selectors.person_summary(user.person, campaign)
     return render(request, "points/board.html", context)

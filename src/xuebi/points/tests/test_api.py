@@ -1,0 +1,45 @@
+"""/api/v1/points…: the same figures and scoping as the pages."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
+from xuebi.points.models import PointEntry
+
+from .test_views import give, theory  # noqa: F401  (fixture)
+
+
+def test_my_points_journal_and_boards(users, org, theory, api):  # noqa: F811
+    give(org, org.bayi, 3, 1)
+    give(org, org.xilin_person, 5, 2)
+    me = api.get(users.cadre, "/points/me").json()
+    assert (me["total"], me["rank_league"], me["rank_county"]) == ("3.00", 2, 1)
+    assert [e["points"] for e in api.get(users.cadre, "/points/journal").json()["items"]] == ["3.00"]
+    assert [r["name"] for r in api.get(users.cadre, "/points/leaderboard/people").json()] == ["巴依斯古楞"]
+    assert [r["name"] for r in api.get(users.league_admin, "/points/leaderboard/people").json()] == ["巴图", "巴依斯古楞"]
+    units = api.get(users.cadre, "/points/leaderboard/units", per_head=True).json()
+    assert units[0]["unit"] == "锡林浩特市委组织部" and units[0]["rank"] == 1
+
+
+def test_a_journal_of_someone_out_of_scope_is_empty(users, org, theory, api):  # noqa: F811
+    give(org, org.xilin_person, 5, 1)
+    assert api.get(users.abag_admin, "/points/journal", person_id=org.xilin_person.pk).json()["count"] == 0
+    assert api.get(users.xilin_admin, "/points/journal", person_id=org.xilin_person.pk).json()["count"] == 1
+
+
+def test_adjustments_through_the_api(users, org, theory, api):  # noqa: F811
+    body = {"person_id": org.bayi.pk, "indicator_id": theory.pk, "points": "1.5", "reason": "", "occurred_on": "2026年11月20日"}
+    response = api.post(users.abag_admin, "/points/adjustments", body)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert api.post(users.cadre, "/points/adjustments", {**body, "reason": "x"}).status_code == 403
+    assert api.post(users.xilin_admin, "/points/adjustments", {**body, "reason": "x"}).status_code == 404
+    response = api.post(users.abag_admin, "/points/adjustments", {**body, "reason": "获评优秀组工信息"})
+    assert response.status_code == 201 and PointEntry.objects.get().points == Decimal("1.5")
+
+
+@pytest.mark.parametrize("who, status", [("judge", 403), ("sysadmin", 403), ("auditor", 403), ("nobody", 403)])
+def test_points_api_refuses_roles_without_points(users, theory, api, who, status):  # noqa: F811
+    for path in ("/points/me", "/points/journal", "/points/leaderboard/people", "/points/leaderboard/units"):
+        assert api.get(getattr(users, who), path).status_code == status
