@@ -30,6 +30,8 @@ class Campaign(models.Model):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     is_closed = models.BooleanField(_("已结束"), default=False, help_text=_("结束后不再接受该期间的台账记录"))
+    points_generation = models.PositiveIntegerField(_("积分计算轮次"), default=0, editable=False,
+                                                    help_text=_("每次重算积分加一；同一轮次内同一来源只计一次分"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()

@@ -26,7 +26,7 @@ from xuebi.campaign.models import Campaign, Rule
 
 from .models import EntryType, PersonTotal, PointEntry, UnitTotal
 
-__all__ = ["Participation", "Source", "award", "reverse", "rule_points", "CAP_LABELS"]
+__all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "rule_points", "CAP_LABELS"]
 
 CENT = Decimal("0.01")
 CAP_LABELS = {"day": "每日", "week": "每周", "month": "每月", "campaign": "活动期间"}
@@ -166,7 +166,8 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
             base, value = rule_points(rule, source, who)
             _lock_total(rule.campaign_id, who.person_id)
             key = {"rule": rule, "source_type": source.type, "source_id": source.id,
-                   "source_version": source.version, "person_id": who.person_id}
+                   "source_version": source.version, "person_id": who.person_id,
+                   "generation": rule.campaign.points_generation}
             if PointEntry.objects.filter(entry_type=EntryType.AWARD, **key).exists():
                 continue
             points, note = _apply_caps(rule, who.person_id, source.occurred_on, base, value)
@@ -188,11 +189,16 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
 
 @transaction.atomic
 def reverse(source_type: str, source_id: str, *, reason: str, actor=None, version: int | None = None) -> list[PointEntry]:
-    """Reverse every award of the source (of one version, if given) not reversed yet."""
+    """Reverse every standing award of the source (of one version, if given). A closed
+    campaign's points are final and stay as they are."""
     awards = PointEntry.objects.filter(entry_type=EntryType.AWARD, source_type=source_type, source_id=source_id,
-                                       reversed_by__isnull=True)
+                                       reversed_by__isnull=True, campaign__is_closed=False)
     if version is not None:
         awards = awards.filter(source_version=version)
+    return reverse_entries(awards, reason=reason, actor=actor)
+
+
+def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
     made = []
     for original in awards.order_by("pk"):
         _lock_total(original.campaign_id, original.person_id)
@@ -200,9 +206,9 @@ def reverse(source_type: str, source_id: str, *, reason: str, actor=None, versio
             campaign_id=original.campaign_id, indicator_id=original.indicator_id, dimension=original.dimension,
             rule_id=original.rule_id, person_id=original.person_id, unit_id=original.unit_id,
             occurred_on=original.occurred_on, entry_type=EntryType.REVERSAL, points=-original.points,
-            note=f"冲销：{reason}"[:200], source_type=source_type, source_id=source_id,
-            source_version=original.source_version, source_label=original.source_label, value_key=original.value_key,
-            reverses=original, created_by=actor,
+            note=f"冲销：{reason}"[:200], source_type=original.source_type, source_id=original.source_id,
+            source_version=original.source_version, generation=original.generation, source_label=original.source_label,
+            value_key=original.value_key, reverses=original, created_by=actor,
         )
         try:
             with transaction.atomic():

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from xuebi.ledger import events
 from xuebi.ledger.models import Record
 
-from . import engine
+from . import engine, recompute
 
 SOURCE_TYPE = "ledger"
 
@@ -16,7 +16,7 @@ SOURCE_TYPE = "ledger"
 def source_from_record(record: Record) -> engine.Source:
     participants = tuple(
         engine.Participation(person_id=p.person_id, unit_id=p.unit_id, role=p.role, hours=p.hours)
-        for p in record.participants.all().order_by("pk")
+        for p in sorted(record.participants.all(), key=lambda p: p.pk)
     )
     return engine.Source(
         type=SOURCE_TYPE, id=str(record.pk), version=record.version, kind=record.kind.code,
@@ -33,3 +33,13 @@ def _approved(sender, record, version, actor, **kwargs):
 @receiver(events.record_withdrawn)
 def _withdrawn(sender, record, version, actor, reason, **kwargs):
     engine.reverse(SOURCE_TYPE, str(record.pk), reason=reason, actor=actor, version=version)
+
+
+def approved_records(campaign) -> list[engine.Source]:
+    """The ledger's sources for a recomputation: its approved records dated within the campaign."""
+    records = (Record.objects.filter(status="approved", occurred_on__range=(campaign.start_date, campaign.end_date))
+               .select_related("kind").prefetch_related("participants"))
+    return [source_from_record(record) for record in records.iterator(chunk_size=2000)]
+
+
+recompute.register_source(SOURCE_TYPE, approved_records)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from xuebi.campaign.models import Indicator, Rule
@@ -14,7 +15,7 @@ from xuebi.ledger.models import Record
 from xuebi.ledger.services import RecordInput
 from xuebi.ledger.tests.conftest import DAY, campaign, kinds, photo, self_study  # noqa: F401  (fixtures)
 from xuebi.org.models import UnitMembership
-from xuebi.points import engine
+from xuebi.points import engine, recompute
 from xuebi.points.models import PersonTotal, PointEntry
 from xuebi.points.receivers import source_from_record
 
@@ -200,6 +201,7 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
             services.correction_approve(actor=users.abag_admin, correction=correction)
     assert total(org.bayi, campaign) == engine.journal_total(org.bayi.pk, campaign.pk)
     assert total(org.bayi, campaign) <= Decimal(5)
+    assert recompute.preview(actor=users.league_admin, campaign=campaign) == []  # from scratch: the same
     reversals = PointEntry.objects.filter(entry_type="reversal")
     assert all(r.points == -r.reverses.points for r in reversals)
     for record in records:
@@ -207,3 +209,33 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
         live = PointEntry.objects.filter(source_id=str(record.pk), entry_type="award", reversed_by__isnull=True)
         # an approved record has exactly its current version's award standing; any other, none
         assert list(live.values_list("source_version", flat=True)) == ([record.version] if record.status == "approved" else [])
+
+
+def test_a_rule_change_is_previewed_then_applied_and_nothing_is_lost(users, kinds, org, campaign, theory):
+    old = rule(campaign, theory, "self_study", points=Decimal(1))
+    for content in ("一", "二"):
+        approve(users, self_study(users.cadre, kinds, content=content))
+    Rule.objects.filter(pk=old.pk).update(is_active=False)
+    rule(campaign, theory, "self_study", points=Decimal("1.5"), supersedes=old)
+    assert recompute.preview(actor=users.league_admin, campaign=campaign) == [
+        {"person_id": org.bayi.pk, "name": "巴依斯古楞", "before": Decimal(2), "after": Decimal(3), "change": Decimal(1)}]
+    assert total(org.bayi, campaign) == Decimal(2) and PointEntry.objects.count() == 2  # the preview wrote nothing
+    with pytest.raises(PermissionDenied):
+        recompute.apply(actor=users.abag_admin, campaign=campaign)
+    recompute.apply(actor=users.league_admin, campaign=campaign)
+    assert total(org.bayi, campaign) == Decimal(3) == engine.journal_total(org.bayi.pk, campaign.pk)
+    assert [(e.entry_type, e.points) for e in PointEntry.objects.order_by("pk")] == [
+        ("award", Decimal(1)), ("award", Decimal(1)), ("reversal", Decimal(-1)), ("reversal", Decimal(-1)),
+        ("award", Decimal("1.5")), ("award", Decimal("1.5"))]
+    assert recompute.preview(actor=users.league_admin, campaign=campaign) == []
+
+
+def test_a_closed_campaign_is_final(users, kinds, org, campaign, theory):
+    rule(campaign, theory, "self_study", points=Decimal(1))
+    record = approve(users, self_study(users.cadre, kinds))
+    campaign.is_closed = True
+    campaign.save()
+    services.record_reopen(actor=users.abag_admin, record=record, comment="复核")
+    assert total(org.bayi, campaign) == Decimal(1)  # rankings final: no reversal either
+    with pytest.raises(ValidationError, match="已结束"):
+        recompute.apply(actor=users.league_admin, campaign=campaign)
