@@ -19,7 +19,7 @@ from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
 
-from . import selectors, services
+from . import recompute, selectors, services
 from .models import PointEntry
 from .views import BOARD_ROLES, board_units
 
@@ -143,3 +143,27 @@ def adjust(request, payload: AdjustIn):
                   if hasattr(exc, "error_dict") else [{"loc": ["body"], "msg": m} for m in exc.messages])
         return Status(422, {"detail": detail})
     return Status(201, entry)
+
+
+class ChangeOut(Schema):
+    person_id: int
+    name: str
+    before: Decimal
+    after: Decimal
+    change: Decimal
+
+
+@router.post("/points/recompute/preview", response={200: list[ChangeOut], 422: dict}, summary="预览重算：谁得分、谁失分")
+def recompute_preview(request):
+    try:
+        return recompute.preview(actor=request.auth, campaign=_campaign())
+    except ValidationError as exc:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
+
+
+@router.post("/points/recompute", response={200: list[ChangeOut], 422: dict}, summary="按当前规则重算积分（盟级管理员）")
+def recompute_apply(request):
+    try:
+        return recompute.apply(actor=request.auth, campaign=_campaign())
+    except ValidationError as exc:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("board/", views.board, name="board"),
     path("adjust/", views.adjust, name="adjust"),
+    path("recompute/", views.recompute_page, name="recompute"),
 ]

@@ -12,9 +12,9 @@ from xuebi.core.forms import add_validation_error
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Unit
-from xuebi.org.scoping import subtree_q, unit_paths
+from xuebi.org.scoping import has_role, subtree_q, unit_paths
 
-from . import selectors, services
+from . import recompute, selectors, services
 from .forms import AdjustForm
 from .models import PointEntry
 
@@ -60,7 +60,8 @@ def board(request):
     kind = request.GET.get("board", "people")
     dimension = request.GET.get("dimension", "total")
     context = {"campaign": campaign, "board": kind, "dimension": dimension, "dimensions": selectors.DIMENSIONS,
-               "per_head": request.GET.get("per_head") == "1"}
+               "per_head": request.GET.get("per_head") == "1", "can_adjust": has_role(request.user, *ADMIN_ROLES),
+               "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
     if campaign is None:
         return render(request, "points/board.html", context)
     if kind == "units":
@@ -90,3 +91,23 @@ def adjust(request):
             messages.success(request, f"已为{data['person'].name}{'加' if data['points'] > 0 else '扣'}{abs(data['points'])}分。")
             return redirect("points:adjust")
     return render(request, "core/form_page.html", {"form": form, "title": "加分 / 扣分", "submit_label": "记入积分明细"})
+
+
+@login_required
+def recompute_page(request):
+    """After a rule changes: see who would gain and who would lose, then apply."""
+    require_role(request, Role.LEAGUE_ADMIN)
+    campaign = _campaign(request)
+    if campaign is None:
+        messages.info(request, "尚未设置活动。")
+        return redirect("points:board")
+    try:
+        if request.method == "POST":
+            changes = recompute.apply(actor=request.user, campaign=campaign)
+            messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
+            return redirect("points:recompute")
+        changes = recompute.preview(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        changes = None
+    return render(request, "points/recompute.html", {"campaign": campaign, "changes": changes})

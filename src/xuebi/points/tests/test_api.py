@@ -43,3 +43,20 @@ def test_adjustments_through_the_api(users, org, theory, api):  # noqa: F811
 def test_points_api_refuses_roles_without_points(users, theory, api, who, status):  # noqa: F811
     for path in ("/points/me", "/points/journal", "/points/leaderboard/people", "/points/leaderboard/units"):
         assert api.get(getattr(users, who), path).status_code == status
+
+
+def test_recompute_preview_and_apply_through_the_page_and_the_api(users, org, kinds, theory, api, client_for):  # noqa: F811
+    from xuebi.campaign.models import Rule
+    from xuebi.ledger import services
+    from xuebi.ledger.tests.conftest import self_study
+
+    services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    Rule.objects.filter(source_kind="self_study").update(points=Decimal(4), cap_day=None)  # as if edited in place
+    assert client_for(users.abag_admin).get("/points/recompute/").status_code == 403
+    page = client_for(users.league_admin).get("/points/recompute/").content.decode()
+    assert "巴依斯古楞" in page and "+3" in page
+    assert api.post(users.abag_admin, "/points/recompute/preview").status_code == 403
+    assert api.post(users.league_admin, "/points/recompute/preview").json()[0]["change"] == "3.00"
+    assert PointEntry.objects.filter(entry_type="award").count() == 1
+    client_for(users.league_admin).post("/points/recompute/")
+    assert api.get(users.cadre, "/points/me").json()["total"] == "4.00"
