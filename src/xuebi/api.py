@@ -146,6 +146,7 @@ def _invalid(request, exc):
 
 def _routers():
     from xuebi.campaign.api import router as campaign_router
+    from xuebi.campaign.api_rules import router as rules_router
     from xuebi.ledger.api import router as ledger_router
     from xuebi.ledger.api_kinds import router as kinds_router
     from xuebi.ledger.api_reports import router as ledger_reports_router
@@ -155,6 +156,7 @@ def _routers():
 
     api.add_router("/", org_router)
     api.add_router("/", campaign_router)
+    api.add_router("/", rules_router)
     api.add_router("/", kinds_router)
     api.add_router("/", ledger_router)
     api.add_router("/", ledger_reports_router)

@@ -1,10 +1,11 @@
-"""The whole demo, in dependency order: org → campaign → ledger → study. Each loader is
+"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study. Each loader is
 idempotent, so `xuebi demo` can run again on a loaded site and change nothing."""
 from __future__ import annotations
 
 from django.db import transaction
 
 from xuebi.campaign.demo import load_demo_campaign
+from xuebi.campaign.demo_rules import load_demo_rules
 from xuebi.core import context
 from xuebi.ledger.demo import load_ledger_demo
 from xuebi.ledger.demo_kinds import load_demo_kinds
@@ -22,6 +23,7 @@ def load_all(*, people: int = 400) -> dict:
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_created"] = load_demo_campaign(actor=league)
         result["kinds_created"] = load_demo_kinds(actor=league)
+        result["rules_created"] = load_demo_rules(actor=league)  # before the records, so approvals earn points
         result["requirements_created"] = load_demo_requirements()
     result["records_created"] = load_ledger_demo()
     result["lectures_created"] = load_demo_lectures()  # after the records: it writes records too

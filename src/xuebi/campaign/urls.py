@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rules
 
 app_name = "campaign"
 urlpatterns = [
@@ -8,3 +8,5 @@ urlpatterns = [
     path("new/", views.campaign_create, name="create"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
 ]
+
+urlpatterns += views_rules.urlpatterns

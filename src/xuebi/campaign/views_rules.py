@@ -1,0 +1,206 @@
+"""A campaign's score sheet (评分细则): 类别 → 考核指标 with their maximum → 积分规则.
+
+Every business role reads it — published rules, the same for everyone, are what makes the 比 fair —
+and a league admin sets it up. The lead appends ``urlpatterns`` below to ``campaign/urls.py``.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+
+from xuebi.core.forms import add_validation_error
+from xuebi.core.permissions import require_role
+from xuebi.org.choices import BUSINESS_ROLES, Role
+from xuebi.org.scoping import has_role
+
+from . import rules as services
+from .choices import Dimension
+from .forms_rules import IndicatorForm, RuleForm, active_kinds
+from .models import Campaign, Indicator, Rule
+from .rules import describe_rule, format_points, kind_field_options
+
+__all__ = ["urlpatterns", "score_sheet"]
+
+
+def score_sheet(campaign: Campaign, *, include_inactive: bool = False) -> list[dict]:
+    """[{dimension, label, max_total, indicators: [{indicator, rules: [{rule, kind, text, state}]}]}] in
+    three queries whatever the size of the sheet."""
+    from xuebi.ledger.models import RecordKind  # campaign sits below ledger
+
+    indicators = list(campaign.indicators.all())
+    rules = Rule.objects.filter(campaign=campaign).order_by("indicator_id", "-is_active", "pk")
+    if not include_inactive:
+        rules = rules.filter(is_active=True)
+    rules = list(rules)
+    kinds = {k.code: k for k in RecordKind.objects.filter(code__in={r.source_kind for r in rules}).only("code", "name", "fields")}
+    superseded = {r.supersedes_id for r in rules if r.supersedes_id}
+    by_indicator: dict[int, list[dict]] = {}
+    for rule in rules:
+        kind = kinds.get(rule.source_kind)
+        labels = {f["key"]: f["label"] for f in kind.fields} if kind else {}
+        state = "active" if rule.is_active else ("superseded" if rule.pk in superseded else "inactive")
+        by_indicator.setdefault(rule.indicator_id, []).append({
+            "rule": rule, "kind": kind.name if kind else rule.source_kind, "text": describe_rule(rule, field_labels=labels),
+            "state": state,
+        })
+    groups = []
+    for value, label in Dimension.choices:
+        lines = [{"indicator": i, "max": format_points(i.max_points), "rules": by_indicator.get(i.pk, [])}
+                 for i in indicators if i.dimension == value]
+        maxima = [i.max_points for i in indicators if i.dimension == value]
+        total = format_points(sum(maxima, Decimal(0))) if maxima and None not in maxima else ""
+        groups.append({"dimension": value, "label": label, "indicators": lines, "max_total": total})
+    return groups
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    require_role(request, *BUSINESS_ROLES)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    is_admin = has_role(request.user, Role.LEAGUE_ADMIN)
+    include_inactive = is_admin and request.GET.get("all") == "1"
+    groups = score_sheet(campaign, include_inactive=include_inactive)
+    maxima = [line["indicator"].max_points for g in groups for line in g["indicators"]]
+    return render(request, "campaign/detail.html", {
+        "campaign": campaign, "groups": groups, "is_admin": is_admin, "include_inactive": include_inactive,
+        "can_change": is_admin and not campaign.is_closed,
+        "max_total": format_points(sum(maxima, Decimal(0))) if maxima and None not in maxima else "",
+    })
+
+
+def _form_page(request, form, title, campaign, **extra):
+    return render(request, "campaign/rule_form.html", {
+        "form": form, "title": title, "campaign": campaign, "back": reverse("campaign:detail", args=[campaign.pk]), **extra,
+    })
+
+
+@login_required
+def indicator_create(request, pk: int):
+    require_role(request, Role.LEAGUE_ADMIN)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    initial = {"dimension": request.GET.get("dimension")} if request.GET.get("dimension") in Dimension.values else {}
+    form = IndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.indicator_save(actor=request.user, campaign=campaign, **form.values())
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, f"已添加考核指标“{indicator.name}”。")
+            return redirect("campaign:detail", campaign.pk)
+    return _form_page(request, form, f"添加考核指标：{campaign.name}", campaign)
+
+
+@login_required
+def indicator_edit(request, pk: int):
+    require_role(request, Role.LEAGUE_ADMIN)
+    indicator = get_object_or_404(Indicator.objects.select_related("campaign"), pk=pk)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(actor=request.user, indicator=indicator, **form.values())
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, "考核指标已保存。")
+            return redirect("campaign:detail", indicator.campaign_id)
+    return _form_page(request, form, f"编辑考核指标：{indicator.name}", indicator.campaign)
+
+
+def _rule_form(request, campaign, **kwargs) -> RuleForm:
+    form = RuleForm(request.POST or None, campaign=campaign, kinds=active_kinds(), **kwargs)
+    # Choosing a kind refreshes the fields a rule may count on (htmx; without it the page still works).
+    form.fields["source_kind"].widget.attrs.update({
+        "hx-get": reverse("campaign:rule_field_options"), "hx-trigger": "change", "hx-target": "#id_field_key",
+        "hx-swap": "innerHTML",
+    })
+    return form
+
+
+@login_required
+def rule_create(request, pk: int):
+    require_role(request, Role.LEAGUE_ADMIN)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    initial = {}
+    if request.GET.get("indicator", "").isdigit():
+        initial["indicator"] = campaign.indicators.filter(pk=request.GET["indicator"]).first()
+    form = _rule_form(request, campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.rule_create(actor=request.user, campaign=campaign, **form.values())
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, f"已添加积分规则“{rule.name}”。")
+            return redirect("campaign:detail", campaign.pk)
+    return _form_page(request, form, f"添加积分规则：{campaign.name}", campaign)
+
+
+@login_required
+def rule_edit(request, pk: int):
+    require_role(request, Role.LEAGUE_ADMIN)
+    rule = get_object_or_404(Rule.objects.select_related("campaign"), pk=pk)
+    if not rule.is_active:
+        messages.error(request, "该规则已停用或已被新规则取代，不能再修改。")
+        return redirect("campaign:detail", rule.campaign_id)
+    form = _rule_form(request, rule.campaign, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.rule_change(actor=request.user, rule=rule, **form.values())
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            if saved.pk != rule.pk:
+                messages.success(request, f"规则“{saved.name}”已按新的计分办法另立一版；原规则已停用，已得的积分不变。")
+            else:
+                messages.success(request, "积分规则已保存。")
+            return redirect("campaign:detail", rule.campaign_id)
+    return _form_page(request, form, f"修改积分规则：{rule.name}", rule.campaign,
+                      note="修改分值、计分方式、得分人或上限会另立一版新规则，原规则停用；已得的积分保持不变。只改名称则直接保存。")
+
+
+@login_required
+def rule_deactivate(request, pk: int):
+    require_role(request, Role.LEAGUE_ADMIN)
+    rule = get_object_or_404(Rule.objects.select_related("campaign"), pk=pk)
+    if not rule.is_active:
+        messages.error(request, "该规则已经停用。")
+        return redirect("campaign:detail", rule.campaign_id)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_deactivate(actor=request.user, rule=rule)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, f"已停用积分规则“{rule.name}”；此后审核通过的记录不再按它计分，已得的积分不变。")
+            return redirect("campaign:detail", rule.campaign_id)
+    return _form_page(request, form, f"停用积分规则：{rule.name}", rule.campaign, danger=True, submit_label="确认停用",
+                      note="停用后，审核通过的记录不再按此规则计分；已得的积分保持不变。")
+
+
+@login_required
+def rule_field_options(request):
+    """The <option>s of 计分字段 for the chosen 台账类型 (an htmx fragment)."""
+    require_role(request, Role.LEAGUE_ADMIN)
+    from xuebi.ledger.models import RecordKind
+
+    kind = RecordKind.objects.filter(code=request.GET.get("source_kind", ""), is_active=True).first()
+    return render(request, "campaign/_field_options.html", {"options": kind_field_options(kind)})
+
+
+urlpatterns = [
+    path("<int:pk>/", campaign_detail, name="detail"),
+    path("<int:pk>/indicators/new/", indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", indicator_edit, name="indicator_edit"),
+    path("<int:pk>/rules/new/", rule_create, name="rule_create"),
+    path("rules/<int:pk>/edit/", rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/deactivate/", rule_deactivate, name="rule_deactivate"),
+    path("rules/field-options/", rule_field_options, name="rule_field_options"),
+]
