@@ -184,8 +184,20 @@ def parse_lookup(value) -> dict[str, str]:
     return result
 
 
+def ordered_lookup(lookup: dict) -> list[tuple[str, str]]:
+    """Options by their points, highest first (中央 10, 自治区 5 …): PostgreSQL's jsonb does not
+    keep the order the options were typed in."""
+    def points(value) -> Decimal:
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:  # a value still being corrected on the form
+            return Decimal(0)
+
+    return sorted((lookup or {}).items(), key=lambda item: (-points(item[1]), item[0]))
+
+
 def lookup_as_text(lookup: dict) -> str:
-    return "\n".join(f"{label}={points}" for label, points in (lookup or {}).items())
+    return "\n".join(f"{label}={points}" for label, points in ordered_lookup(lookup))
 
 
 # --- what a rule may count on -----------------------------------------------------------------
@@ -439,7 +451,7 @@ def describe_rule(rule: Rule, kind_names: dict[str, str] | None = None, field_la
         unit = "学时" if rule.field_key == HOURS_KEY else f"单位“{label}”"
         text = f"每{unit}{format_points(rule.points)}分"
     else:
-        pairs = "、".join(f"{k}{format_points(v)}分" for k, v in (rule.lookup or {}).items())
+        pairs = "、".join(f"{k}{format_points(v)}分" for k, v in ordered_lookup(rule.lookup))
         text = f"按“{label}”：{pairs}"
         if rule.once_per_value:
             text += "，每个选项只计一次"

@@ -26,7 +26,7 @@ from xuebi.campaign.models import Campaign, Rule
 
 from .models import EntryType, PersonTotal, PointEntry, UnitTotal
 
-__all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "rule_points", "CAP_LABELS"]
+__all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "reflow", "rule_points", "CAP_LABELS"]
 
 CENT = Decimal("0.01")
 CAP_LABELS = {"day": "每日", "week": "每周", "month": "每月", "campaign": "活动期间"}
@@ -195,7 +195,10 @@ def reverse(source_type: str, source_id: str, *, reason: str, actor=None, versio
                                        reversed_by__isnull=True, campaign__is_closed=False)
     if version is not None:
         awards = awards.filter(source_version=version)
-    return reverse_entries(awards, reason=reason, actor=actor)
+    made = reverse_entries(awards, reason=reason, actor=actor)
+    for campaign_id, person_id in sorted({(e.campaign_id, e.person_id) for e in made}):
+        reflow(campaign_id, person_id, actor=actor)
+    return made
 
 
 def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
@@ -217,6 +220,69 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
             continue
         _add_to_total(entry)
         made.append(entry)
+    return made
+
+
+def _canonical(entry: PointEntry) -> tuple:
+    """The order a from-scratch recomputation awards in: by date, then source, then rule."""
+    number = int(entry.source_id) if entry.source_id.isdigit() else 0
+    return entry.occurred_on, entry.source_type, number, entry.source_id, entry.rule_id, entry.pk
+
+
+def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
+    """After a reversal frees room under a cap, give each of the person's standing awards what
+    it would get if everything standing had been awarded in order from scratch.
+
+    An award whose figure changes is reversed and awarded again as the next ``revision``, with
+    the reason in its note, so the journal shows why a capped entry grew. Without this a person
+    whose capped award lost its competitor would keep less than a recomputation gives.
+    """
+    _lock_total(campaign_id, person_id)
+    standing = list(PointEntry.objects.filter(
+        campaign_id=campaign_id, person_id=person_id, entry_type=EntryType.AWARD, rule__isnull=False,
+        reversed_by__isnull=True,
+    ).select_related("rule", "rule__campaign", "rule__indicator"))
+    adjustments = PointEntry.objects.filter(campaign_id=campaign_id, person_id=person_id, entry_type=EntryType.ADJUSTMENT)
+    by_indicator: dict[int, Decimal] = {
+        row["indicator"]: row["s"] for row in adjustments.values("indicator").annotate(s=Sum("points")).order_by()
+    }
+    windows: dict[tuple, Decimal] = {}
+    valued: set[tuple] = set()
+    made = []
+    for entry in sorted(standing, key=_canonical):
+        rule, family = entry.rule, _rule_family(entry.rule)[-1]
+        points, note = entry.base_points or Decimal(0), ""
+        if rule.once_per_value and entry.value_key and (family, entry.value_key) in valued:
+            points, note = Decimal(0), f"“{entry.value_key}”在活动期间已计分"
+        for period, cap in rule.caps():
+            key = (family, period, _window(period, entry.occurred_on, rule.campaign)[0])
+            room = max(cap - windows.get(key, Decimal(0)), Decimal(0))
+            if room < points:
+                points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
+        maximum = rule.indicator.max_points
+        if maximum is not None:
+            room = max(maximum - by_indicator.get(rule.indicator_id, Decimal(0)), Decimal(0))
+            if room < points:
+                points, note = room, f"已达指标“{rule.indicator.name}”满分{maximum.normalize():f}分"
+        for period, _cap in rule.caps():
+            key = (family, period, _window(period, entry.occurred_on, rule.campaign)[0])
+            windows[key] = windows.get(key, Decimal(0)) + points
+        by_indicator[rule.indicator_id] = by_indicator.get(rule.indicator_id, Decimal(0)) + points
+        if points > 0 and entry.value_key:
+            valued.add((family, entry.value_key))
+        if points == entry.points:
+            continue
+        reverse_entries(PointEntry.objects.filter(pk=entry.pk), reason="其他记录撤销后按上限重新计算", actor=actor)
+        fresh = PointEntry.objects.create(
+            campaign_id=entry.campaign_id, indicator_id=entry.indicator_id, dimension=entry.dimension, rule=rule,
+            person_id=person_id, unit_id=entry.unit_id, occurred_on=entry.occurred_on, entry_type=EntryType.AWARD,
+            points=points, base_points=entry.base_points, note=note or "其他记录撤销后按上限重新计算",
+            source_type=entry.source_type, source_id=entry.source_id, source_version=entry.source_version,
+            generation=entry.generation, revision=entry.revision + 1, source_label=entry.source_label,
+            value_key=entry.value_key, created_by=actor,
+        )
+        _add_to_total(fresh)
+        made.append(fresh)
     return made
 
 

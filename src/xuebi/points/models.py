@@ -46,6 +46,8 @@ class PointEntry(models.Model):
     source_id = models.CharField(_("来源编号"), max_length=40, blank=True)
     source_version = models.PositiveIntegerField(_("来源版本"), default=0)
     generation = models.PositiveIntegerField(_("计算轮次"), default=0, help_text=_("重算积分后的新一轮得分"))
+    revision = models.PositiveSmallIntegerField(_("调整次数"), default=0,
+                                                help_text=_("撤销别的记录腾出上限后，本项得分按上限重新计算的次数"))
     source_label = models.CharField(_("来源"), max_length=200, blank=True)
     value_key = models.CharField(_("计分项"), max_length=100, blank=True)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
@@ -65,7 +67,7 @@ class PointEntry(models.Model):
             # The same approval of the same source never awards the same person twice under the
             # same rule — also when two requests race (a database constraint, not a Python check).
             models.UniqueConstraint(
-                fields=["rule", "source_type", "source_id", "source_version", "person", "generation"],
+                fields=["rule", "source_type", "source_id", "source_version", "person", "generation", "revision"],
                 condition=Q(entry_type="award"), name="points_award_once",
             ),
         ]

@@ -169,7 +169,7 @@ def test_a_closed_campaign_awards_nothing(users, kinds, org, campaign, theory):
 ACTIONS = st.lists(st.tuples(st.sampled_from(["approve", "reopen", "correct"]), st.integers(0, 3)), max_size=14)
 
 
-@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=ACTIONS)
 def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign, actions):
     """Approvals, reopenings and corrections in any order: the maintained total is always the sum
@@ -239,3 +239,17 @@ def test_a_closed_campaign_is_final(users, kinds, org, campaign, theory):
     assert total(org.bayi, campaign) == Decimal(1)  # rankings final: no reversal either
     with pytest.raises(ValidationError, match="已结束"):
         recompute.apply(actor=users.league_admin, campaign=campaign)
+
+
+def test_withdrawing_an_award_releases_the_cap_for_the_one_it_cut(users, kinds, org, campaign, theory):
+    """Found by the property test: two 1.5-point records on one day under a 2-point daily cap
+    give 1.5 + 0.5; when the first is withdrawn the second must grow to 1.5, as a recomputation
+    from scratch would give."""
+    rule(campaign, theory, "self_study", method="lookup", field_key="platform", lookup={"学习强国": "1.5"}, cap_day=Decimal(2))
+    first = approve(users, self_study(users.cadre, kinds, content="一"))
+    approve(users, self_study(users.cadre, kinds, content="二"))
+    assert total(org.bayi, campaign) == Decimal(2)
+    services.record_reopen(actor=users.abag_admin, record=first, comment="重复记录")
+    assert total(org.bayi, campaign) == Decimal("1.5") == engine.journal_total(org.bayi.pk, campaign.pk)
+    assert journal(org.bayi)[-1] == ("award", Decimal("1.5"), "其他记录撤销后按上限重新计算")
+    assert recompute.preview(actor=users.league_admin, campaign=campaign) == []
