@@ -10,6 +10,7 @@ from django.db.models.functions import Rank
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
+from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
 
 from .models import PersonTotal, UnitTotal
@@ -71,10 +72,11 @@ def people_board(campaign: Campaign, units, *, dimension: str = "total", limit: 
 
 
 def unit_board(campaign: Campaign, *, depth: int = 2, dimension: str = "total", per_head: bool = False) -> list[dict]:
-    """Units of one level (the 13 旗县市区 by default) by the points their people earned while
-    in them, in total or per head of their active people; ties share a rank."""
+    """The 13 旗县市区委组织部 (the units of that level that are county departments — not the
+    盟委组织部's own sections) by the points their people earned while in them, in total or per
+    head of their active people; ties share a rank."""
     field = dimension if dimension in dict(DIMENSIONS) else "total"
-    units = list(Unit.objects.filter(depth=depth, is_active=True).order_by("path"))
+    units = list(Unit.objects.filter(depth=depth, is_active=True, kind=UnitKind.COUNTY_DEPT).order_by("path"))
     totals = dict.fromkeys((u.path for u in units), Decimal(0))
     for path, points in UnitTotal.objects.filter(campaign=campaign).values_list("unit__path", field):
         key = path[: Unit.steplen * depth]
