@@ -10,11 +10,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
@@ -87,11 +86,8 @@ def indicator_create(request, pk: int):
     initial = {"dimension": request.GET.get("dimension")} if request.GET.get("dimension") in Dimension.values else {}
     form = IndicatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.indicator_save(actor=request.user, campaign=campaign, **form.values())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        indicator = run_service(form, lambda: services.indicator_save(actor=request.user, campaign=campaign, **form.values()))
+        if indicator is not None:
             messages.success(request, f"已添加考核指标“{indicator.name}”。")
             return redirect("campaign:detail", campaign.pk)
     return _form_page(request, form, f"添加考核指标：{campaign.name}", campaign)
@@ -103,11 +99,8 @@ def indicator_edit(request, pk: int):
     indicator = get_object_or_404(Indicator.objects.select_related("campaign"), pk=pk)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_save(actor=request.user, indicator=indicator, **form.values())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        saved = run_service(form, lambda: services.indicator_save(actor=request.user, indicator=indicator, **form.values()))
+        if saved is not None:
             messages.success(request, "考核指标已保存。")
             return redirect("campaign:detail", indicator.campaign_id)
     return _form_page(request, form, f"编辑考核指标：{indicator.name}", indicator.campaign)
@@ -132,11 +125,8 @@ def rule_create(request, pk: int):
         initial["indicator"] = campaign.indicators.filter(pk=request.GET["indicator"]).first()
     form = _rule_form(request, campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.rule_create(actor=request.user, campaign=campaign, **form.values())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        rule = run_service(form, lambda: services.rule_create(actor=request.user, campaign=campaign, **form.values()))
+        if rule is not None:
             messages.success(request, f"已添加积分规则“{rule.name}”。")
             return redirect("campaign:detail", campaign.pk)
     return _form_page(request, form, f"添加积分规则：{campaign.name}", campaign)
@@ -151,11 +141,8 @@ def rule_edit(request, pk: int):
         return redirect("campaign:detail", rule.campaign_id)
     form = _rule_form(request, rule.campaign, instance=rule)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.rule_change(actor=request.user, rule=rule, **form.values())
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        saved = run_service(form, lambda: services.rule_change(actor=request.user, rule=rule, **form.values()))
+        if saved is not None:
             if saved.pk != rule.pk:
                 messages.success(request, f"规则“{saved.name}”已按新的计分办法另立一版；原规则已停用，已得的积分不变。")
             else:
@@ -174,11 +161,8 @@ def rule_deactivate(request, pk: int):
         return redirect("campaign:detail", rule.campaign_id)
     form = forms.Form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_deactivate(actor=request.user, rule=rule)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        saved = run_service(form, lambda: services.rule_deactivate(actor=request.user, rule=rule))
+        if saved is not None:
             messages.success(request, f"已停用积分规则“{rule.name}”；此后审核通过的记录不再按它计分，已得的积分不变。")
             return redirect("campaign:detail", rule.campaign_id)
     return _form_page(request, form, f"停用积分规则：{rule.name}", rule.campaign, danger=True, submit_label="确认停用",

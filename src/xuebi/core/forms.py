@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from . import dates
 
@@ -82,3 +83,13 @@ def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(default_field, exc)
+
+
+def run_service(form: forms.BaseForm, call):
+    """Run a service with a valid form's input; on its ValidationError, put the messages on the
+    form and return None, so the view shows them beside the fields and saves nothing."""
+    try:
+        return call()
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+        return None

@@ -146,7 +146,7 @@ def _save(request, form, save):
     """Run a service with the form's input; put its ValidationError back on the form."""
     try:
         return save(form.record_input())
-    except ValidationError as exc:
+    except ValidationError as exc:  # not run_service: the service's keys need renaming first
         add_validation_error(form, _rekey(exc))
     return None
 

@@ -87,17 +87,25 @@ class PointEntry(models.Model):
         return None
 
 
-class PersonTotal(models.Model):
-    """A person's running totals in a campaign, kept by the engine in the same transaction as
-    the journal rows; also the row that serialises awards to one person (caps)."""
+class Totals(models.Model):
+    """The total and its four 类别, as kept for a person and for a unit."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
     total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
     theory = models.DecimalField(_("学理论"), default=Decimal(0), **POINTS)
     business = models.DecimalField(_("学业务"), default=Decimal(0), **POINTS)
     party_spirit = models.DecimalField(_("比党性"), default=Decimal(0), **POINTS)
     work = models.DecimalField(_("比工作"), default=Decimal(0), **POINTS)
+
+    class Meta:
+        abstract = True
+
+
+class PersonTotal(Totals):
+    """A person's running totals in a campaign, kept by the engine in the same transaction as
+    the journal rows; also the row that serialises awards to one person (caps)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -106,17 +114,12 @@ class PersonTotal(models.Model):
         indexes = [models.Index(fields=["campaign", "-total"], name="points_total_rank")]
 
 
-class UnitTotal(models.Model):
+class UnitTotal(Totals):
     """Points earned in a campaign by the people of one unit while they belonged to it — the
     unit leaderboard's source, kept in the same transaction as the journal."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="point_totals")
-    total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
-    theory = models.DecimalField(_("学理论"), default=Decimal(0), **POINTS)
-    business = models.DecimalField(_("学业务"), default=Decimal(0), **POINTS)
-    party_spirit = models.DecimalField(_("比党性"), default=Decimal(0), **POINTS)
-    work = models.DecimalField(_("比工作"), default=Decimal(0), **POINTS)
 
     class Meta:
         verbose_name = _("单位积分合计")

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Unit
@@ -82,12 +82,10 @@ def adjust(request):
                       initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.points_adjust(actor=request.user, person=data["person"], indicator=data["indicator"],
-                                   points=data["points"], reason=data["reason"], occurred_on=data["occurred_on"].date)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        entry = run_service(form, lambda: services.points_adjust(
+            actor=request.user, person=data["person"], indicator=data["indicator"], points=data["points"],
+            reason=data["reason"], occurred_on=data["occurred_on"].date))
+        if entry is not None:
             messages.success(request, f"已为{data['person'].name}{'加' if data['points'] > 0 else '扣'}{abs(data['points'])}分。")
             return redirect("points:adjust")
     return render(request, "core/form_page.html", {"form": form, "title": "加分 / 扣分", "submit_label": "记入积分明细"})
