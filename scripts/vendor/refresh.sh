@@ -10,7 +10,8 @@ cp "$here/package.json" "$work/"
 nm="$work/node_modules"
 cp "$nm/htmx.org/dist/htmx.min.js" "$dest/htmx/"
 cp "$nm/bootstrap/dist/css/bootstrap.min.css" "$nm/bootstrap/dist/js/bootstrap.bundle.min.js" "$dest/bootstrap/"
+mkdir -p "$dest/echarts" && cp "$nm/echarts/dist/echarts.min.js" "$dest/echarts/"
 # the .map files are not shipped; drop the references so static collection does not look for them
-sed -i "s/sourceMappingURL=.*$//" "$dest"/bootstrap/*
+sed -i "s/sourceMappingURL=.*$//" "$dest"/bootstrap/* "$dest"/echarts/*
 rm -rf "$work"
 echo "vendor assets refreshed in $dest"

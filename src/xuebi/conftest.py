@@ -193,6 +193,10 @@ def phone(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 375, "height": 740},
                                   device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.problems = problems
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)

@@ -51,9 +51,20 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
         {"indicator": i, "points": by_indicator.get(i.pk, Decimal(0))}
         for i in Indicator.objects.filter(campaign=campaign).order_by("sort_order", "pk")
     ]
+    dimensions = [(label, getattr(row, value) if row else Decimal(0)) for value, label in DIMENSIONS]
+    maxima = {value: Decimal(0) for value, _ in DIMENSIONS}
+    for item in indicators:
+        maxima[item["indicator"].dimension] += item["indicator"].max_points or Decimal(0)
+    top = max([points for _, points in dimensions] + [Decimal(1)])
+    radar = {  # for the radar chart (points/mine.html → static/xuebi/charts.js)
+        "name": person.name, "labels": [str(label) for label, _ in dimensions],
+        "values": [float(points) for _, points in dimensions],
+        "max": [float(maxima[value] or top) for value, _ in DIMENSIONS],
+    }
     return {
         "total": total,
-        "dimensions": [(label, getattr(row, value) if row else Decimal(0)) for value, label in DIMENSIONS],
+        "radar": radar,
+        "dimensions": dimensions,
         "indicators": indicators,
         "rank_league": rank_of(campaign, total),
         "people_league": PersonTotal.objects.filter(campaign=campaign).count(),

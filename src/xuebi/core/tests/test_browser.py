@@ -125,3 +125,13 @@ def test_pages_load_under_the_content_security_policy_without_violations(page, o
         response = page.goto(url)
         assert "unsafe-inline" not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
     assert [p for p in page.problems if "Content Security Policy" in p or "Refused" in p] == []
+
+
+def test_the_account_menu_holds_the_password_two_factor_token_and_sign_out_links(page, org, users):
+    sign_in(page, "abag")
+    page.get_by_test_id("whoami").click()
+    for label in ("修改密码", "双因素认证", "访问令牌"):
+        assert page.get_by_role("link", name=label).is_visible()
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert page.problems == []

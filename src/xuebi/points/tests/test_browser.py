@@ -34,6 +34,8 @@ def test_approval_updates_the_cadres_points_and_rank(page, phone, users, org):
 
     phone.goto("/points/")
     assert phone.get_by_test_id("points-total").inner_text() == "5"
+    phone.locator("#xb-radar[data-ready='1'] canvas").wait_for()  # the 类别 radar chart, drawn under the CSP
+    assert phone.problems == []
     assert phone.get_by_test_id("rank-league").inner_text() == "1"
     phone.get_by_test_id("journal").get_by_text("讲党课：学习贯彻党的二十届四中全会精神").wait_for()
     phone.goto("/points/board/")
