@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -94,6 +94,14 @@ def _http_error(request, exc):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作。"}, status=403)
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request, exc):
+    """A service refused the input: 422 with its Chinese messages, per field where it names them."""
+    from xuebi.core.forms import validation_detail
+
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
 
 
 @api.exception_handler(Http404)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -75,11 +75,7 @@ def create_campaign(request, payload: CampaignIn):
     form = CampaignForm(data=_form_data(payload.dict()))
     if not form.is_valid():
         return Status(422, _errors(form))
-    try:
-        campaign = services.campaign_create(actor=request.auth, **form.values())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
-    return Status(201, campaign)
+    return Status(201, services.campaign_create(actor=request.auth, **form.values()))
 
 
 @router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, 422: ErrorOut}, summary="修改活动（盟级管理员）")
@@ -91,8 +87,4 @@ def update_campaign(request, campaign_id: int, payload: CampaignPatch):
     form = CampaignForm(data=_form_data({**current, **payload.dict(exclude_unset=True)}), instance=campaign)
     if not form.is_valid():
         return Status(422, _errors(form))
-    try:
-        campaign = services.campaign_update(actor=request.auth, campaign=campaign, **form.values())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
-    return campaign
+    return services.campaign_update(actor=request.auth, campaign=campaign, **form.values())

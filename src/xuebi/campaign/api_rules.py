@@ -259,7 +259,4 @@ def update_rule(request, rule_id: int, payload: RulePatch):
 def deactivate_rule(request, rule_id: int):
     _require_league_admin(request.auth)
     rule = get_object_or_404(Rule, pk=rule_id)
-    try:
-        return _fresh(services.rule_deactivate(actor=request.auth, rule=rule))
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": message} for message in exc.messages]})
+    return _fresh(services.rule_deactivate(actor=request.auth, rule=rule))

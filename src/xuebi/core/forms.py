@@ -76,6 +76,15 @@ def error_detail(form: forms.BaseForm, *, rename: dict | None = None, loc=None) 
     return detail
 
 
+def validation_detail(exc: ValidationError, *, loc=None) -> list[dict]:
+    """A service's ValidationError as the API's 422 detail: per field where it names fields."""
+    if not hasattr(exc, "error_dict"):
+        return [{"loc": ["body"], "msg": message} for message in exc.messages]
+    loc = loc or (lambda key: ["body"] if key == forms.forms.NON_FIELD_ERRORS else ["body", key])
+    return [{"loc": loc(key), "msg": message}
+            for key, errors in exc.error_dict.items() for error in errors for message in error.messages]
+
+
 def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None = None) -> None:
     """Put a service's ValidationError on the form: per field where it names fields, else on ``default_field``."""
     if hasattr(exc, "error_dict"):

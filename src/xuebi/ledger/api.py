@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xuebi.core import dates
-from xuebi.core.forms import error_detail
+from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 
 from . import schema, services
@@ -205,12 +205,7 @@ COMMON_KEYS = {"occurred_on", "unit", "author", "study_level", "attendees", "evi
 
 def _service_errors(exc: ValidationError) -> dict:
     """A service's ValidationError as 422 detail; keys that are not common fields are the kind's own."""
-    if hasattr(exc, "error_dict"):
-        return {"detail": [
-            {"loc": _loc(key if key in COMMON_KEYS else schema.FIELD_PREFIX + key), "msg": message}
-            for key, errors in exc.error_dict.items() for error in errors for message in error.messages
-        ]}
-    return {"detail": [{"loc": ["body"], "msg": message} for message in exc.messages]}
+    return {"detail": validation_detail(exc, loc=lambda key: _loc(key if key in COMMON_KEYS else schema.FIELD_PREFIX + key))}
 
 
 def _run(call):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -184,10 +184,7 @@ def create_kind(request, payload: KindIn):
     refused = _check(form, definitions)
     if refused is not None:
         return refused
-    try:
-        kind = kind_create(actor=request.auth, fields=definitions, **form.attrs())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
+    kind = kind_create(actor=request.auth, fields=definitions, **form.attrs())
     return Status(201, _detail(kind, request.auth))
 
 
@@ -203,8 +200,5 @@ def update_kind(request, kind_id: int, payload: KindPatch):
     refused = _check(form, definitions)
     if refused is not None:
         return refused
-    try:
-        kind = kind_update(actor=request.auth, kind=kind, fields=definitions, **form.attrs())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
+    kind = kind_update(actor=request.auth, kind=kind, fields=definitions, **form.attrs())
     return _detail(kind, request.auth)

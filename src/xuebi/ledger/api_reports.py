@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xuebi.core.forms import error_detail
+from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit
@@ -37,11 +37,7 @@ def _require(user, *roles) -> None:
 
 
 def _errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        detail = [{"loc": ["body", key], "msg": m} for key, errors in exc.error_dict.items() for e in errors for m in e.messages]
-    else:
-        detail = [{"loc": ["body"], "msg": m} for m in exc.messages]
-    return Status(422, {"detail": detail})
+    return Status(422, {"detail": validation_detail(exc)})
 
 
 def _form_errors(form) -> Status:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -134,14 +134,9 @@ def adjust(request, payload: AdjustIn):
         raise PermissionDenied("只有管理员可以加分或扣分。")
     person = get_visible_or_404(Person, request.auth, payload.person_id, "change")
     indicator = get_object_or_404(Indicator, pk=payload.indicator_id)
-    try:
-        day = dates.parse(payload.occurred_on, allow_partial=False).date if payload.occurred_on else timezone.localdate()
-        entry = services.points_adjust(actor=request.auth, person=person, indicator=indicator, points=payload.points,
-                                       reason=payload.reason, occurred_on=day)
-    except ValidationError as exc:
-        detail = ([{"loc": ["body", k], "msg": m} for k, v in exc.message_dict.items() for m in v]
-                  if hasattr(exc, "error_dict") else [{"loc": ["body"], "msg": m} for m in exc.messages])
-        return Status(422, {"detail": detail})
+    day = dates.parse(payload.occurred_on, allow_partial=False).date if payload.occurred_on else timezone.localdate()
+    entry = services.points_adjust(actor=request.auth, person=person, indicator=indicator, points=payload.points,
+                                   reason=payload.reason, occurred_on=day)
     return Status(201, entry)
 
 
@@ -155,15 +150,9 @@ class ChangeOut(Schema):
 
 @router.post("/points/recompute/preview", response={200: list[ChangeOut], 422: dict}, summary="预览重算：谁得分、谁失分")
 def recompute_preview(request):
-    try:
-        return recompute.preview(actor=request.auth, campaign=_campaign())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
+    return recompute.preview(actor=request.auth, campaign=_campaign())
 
 
 @router.post("/points/recompute", response={200: list[ChangeOut], 422: dict}, summary="按当前规则重算积分（盟级管理员）")
 def recompute_apply(request):
-    try:
-        return recompute.apply(actor=request.auth, campaign=_campaign())
-    except ValidationError as exc:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": m} for m in exc.messages]})
+    return recompute.apply(actor=request.auth, campaign=_campaign())
