@@ -38,15 +38,21 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give each widget its class; call again after adding fields (it adds nothing twice)."""
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                css = "form-check-input"  # on each box of a list too
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
 
 
 def errors_as_text(form: forms.BaseForm) -> list[str]:

@@ -37,7 +37,7 @@ def parse_hours(raw: str, name: str) -> Decimal | None:
     return value
 
 
-class RecordForm(forms.Form):
+class RecordForm(StyledFormMixin, forms.Form):
     """Common fields (日期、单位、层级、记录人), then the kind's own fields, then evidence.
 
     Attendees of a group activity come from the picker as repeated ``attendee`` ids with
@@ -91,20 +91,8 @@ class RecordForm(forms.Form):
                 label="佐证材料（照片或文件）", required=False,
                 help_text="可多选；图片、PDF 或 Office 文档" + ("；本类型须上传" if kind.evidence_required else ""),
             )
-        self._style()  # Bootstrap classes, as StyledFormMixin gives static forms
+        self.style_fields()  # again: the kind's fields were added after StyledFormMixin ran
         self.attendees: list[tuple[Person, Decimal | None]] = []
-
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
-                css = "form-check-input"
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if css not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
     def initial_attendees(self) -> list[dict]:
         """Rows for the picker: from the submitted form, else from the record."""

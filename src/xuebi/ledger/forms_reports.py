@@ -45,14 +45,6 @@ class _DynamicForm(forms.Form):
         pass
 
 
-def _unstyle_checkbox_lists(form: forms.BaseForm) -> None:
-    # StyledFormMixin gives every non-select widget "form-control"; a list of checkboxes wants
-    # Bootstrap's check class on each box instead.
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxSelectMultiple):
-            field.widget.attrs["class"] = "form-check-input"
-
-
 class _YearMixin:
     def set_years(self, today: dt.date) -> None:
         self.fields["year"].choices = [(y, f"{y}年") for y in reports.year_choices(today)]
@@ -203,7 +195,6 @@ class SessionHeldForm(StyledFormMixin, _DynamicForm):
         self.definitions = self.kind.fields
         kwargs.setdefault("initial", {"held_on": session.planned_on, "topic": session.topic})
         super().__init__(*args, **kwargs)
-        _unstyle_checkbox_lists(self)
 
     def add_fields(self) -> None:
         from .forms import pickable_people

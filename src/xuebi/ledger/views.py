@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -211,7 +211,7 @@ def record_correct(request, pk: int):
     record = get_visible_or_404(Record, request.user, pk)
     form = RecordForm(request.POST or None, kind=record.kind, user=request.user, record=record, correction=True)
     form.fields["reason"] = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
-    form._style()
+    form.style_fields()
     if request.method == "POST" and form.is_valid():
         try:
             services.correction_propose(actor=request.user, record=record, values=form.record_input(),
