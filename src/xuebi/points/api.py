@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xuebi.campaign.models import Indicator
@@ -21,7 +21,8 @@ from xuebi.org.scoping import has_role
 
 from . import recompute, selectors, services
 from .models import PointEntry
-from .views import BOARD_ROLES, board_units
+from .forms import BoardForm
+from .views import BOARD_ROLES, show_board
 
 router = Router(tags=["积分与排行"])
 
@@ -50,21 +51,42 @@ class SummaryOut(Schema):
     rank_county: int
 
 
-class PersonRowOut(Schema):
-    rank: int
+class MoveOut(Schema):
+    rank: int | None
+    previous_rank: int | None = Field(None, description="上期名次；上期没有积分时为空")
+    move: int | None = Field(None, description="比上期上升的名次（负数为下降）")
+
+
+class PersonRowOut(MoveOut):
     person_id: int
-    name: str = Field(..., alias="person.name")
-    unit: str = Field(..., alias="person.unit.name")
+    name: str
+    unit: str = Field(..., alias="unit_name")
     score: Decimal
 
 
-class UnitRowOut(Schema):
-    rank: int
+class UnitRowOut(MoveOut):
     unit_id: int
-    unit: str
+    unit: str = Field(..., alias="unit_name")
     total: Decimal
     people: int
     average: Decimal
+
+
+class BoardOut(Schema):
+    period: str = Field(..., alias="span.label")
+    start: dt.date = Field(..., alias="span.start")
+    end: dt.date = Field(..., alias="span.end")
+    category: str = Field(..., alias="category_label")
+    compared_with: str | None = Field(None, description="升降所比的上期")
+
+
+class PeopleBoardOut(BoardOut):
+    rows: list[PersonRowOut]
+    me: PersonRowOut | None = Field(None, description="本人不在前50名时，本人的名次")
+
+
+class UnitBoardOut(BoardOut):
+    rows: list[UnitRowOut]
 
 
 class AdjustIn(Schema):
@@ -115,17 +137,35 @@ def journal(request, person_id: int | None = None):
     return entries.select_related("indicator").order_by("-occurred_on", "-pk")
 
 
-@router.get("/points/leaderboard/people", response=list[PersonRowOut], summary="个人排行榜（前50，并列同名次）")
-def people_board(request, dimension: str = "total"):
-    _require_board_role(request)
-    return list(selectors.people_board(_campaign(), board_units(request.auth), dimension=dimension))
+class BoardQuery(Schema):
+    period: str = Field("campaign", description="campaign、year、quarter:2026-10-01、month:2026-11-01 或 custom")
+    on: str = Field("", description="季度、月份中的任一天（也可写在 period 的冒号后）")
+    start: str = Field("", description="自定义期间的开始日期")
+    end: str = Field("", description="自定义期间的结束日期")
+    category: str = Field("total", description="total、theory、business、party_spirit、work 或 indicator:<id>")
+    per_head: bool = Field(False, description="单位按人均排名")
+    unit: int | None = Field(None, description="看这个单位的下属单位")
 
 
-@router.get("/points/leaderboard/units", response=list[UnitRowOut], summary="单位排行榜（总分或人均）")
-def unit_board(request, dimension: str = "total", per_head: bool = False):
+def _board(request, kind: str, query: BoardQuery):
     _require_board_role(request)
-    return [{**row, "unit_id": row["unit"].pk, "unit": row["unit"].name}
-            for row in selectors.unit_board(_campaign(), dimension=dimension, per_head=per_head)]
+    campaign = _campaign()
+    form = BoardForm(query.dict(exclude_none=True), campaign=campaign, today=timezone.localdate())
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return show_board(request.auth, form, kind)
+
+
+@router.get("/points/leaderboard/people", response={200: PeopleBoardOut, 422: dict},
+            summary="个人排行榜：前50名及本人名次，并列同名次，含升降")
+def people_board(request, query: Query[BoardQuery]):
+    return _board(request, "people", query)
+
+
+@router.get("/points/leaderboard/units", response={200: UnitBoardOut, 422: dict},
+            summary="单位排行榜：各旗县市区（或 unit 下属单位）按总分或人均（per_head），含升降")
+def unit_board(request, query: Query[BoardQuery]):
+    return _board(request, "units", query)
 
 
 @router.post("/points/adjustments", response={201: EntryOut, 422: dict}, summary="加分/扣分（管理员，须填写理由）")

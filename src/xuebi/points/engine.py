@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Rule
 
-from .models import EntryType, PersonTotal, PointEntry, UnitTotal
+from . import standings
+from .models import EntryType, PersonTotal, PointEntry
 
 __all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "reflow", "rule_points", "CAP_LABELS"]
 
@@ -137,16 +138,20 @@ def _rule_family(rule: Rule) -> list[int]:
 # --- writing the journal ----------------------------------------------------------------------
 
 def _lock_total(campaign_id: int, person_id: int) -> PersonTotal:
-    PersonTotal.objects.get_or_create(campaign_id=campaign_id, person_id=person_id)
-    return PersonTotal.objects.select_for_update().get(campaign_id=campaign_id, person_id=person_id)
+    """Lock the person's whole-campaign total row (created if missing): every award, reversal and
+    adjustment to one person in one campaign passes here first, so cap checks are serialised."""
+    rows = PersonTotal.objects.overall().select_for_update().filter(campaign_id=campaign_id, person_id=person_id)
+    row = rows.first()
+    if row is None:
+        start = Campaign.objects.values_list("start_date", flat=True).get(pk=campaign_id)
+        standings.ensure_person_row(campaign_id, person_id, start)
+        row = rows.get()
+    return row
 
 
 def _add_to_total(entry: PointEntry) -> None:
     """Keep the person's and the unit's totals equal to the journal, in the same transaction."""
-    change = {"total": F("total") + entry.points, entry.dimension: F(entry.dimension) + entry.points}
-    PersonTotal.objects.filter(campaign_id=entry.campaign_id, person_id=entry.person_id).update(**change)
-    UnitTotal.objects.get_or_create(campaign_id=entry.campaign_id, unit_id=entry.unit_id)
-    UnitTotal.objects.filter(campaign_id=entry.campaign_id, unit_id=entry.unit_id).update(**change)
+    standings.add_entry(entry)
 
 
 def _rules_for(source: Source):

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from xuebi.campaign.models import Indicator
-from xuebi.core.forms import StyledFormMixin, TypedDateField
-from xuebi.org.models import Person
+from xuebi.core.forms import StyledFormMixin, TypedDateField, add_validation_error
+from xuebi.org.models import Person, Unit
+
+from . import boards, standings
 
 
 class AdjustForm(StyledFormMixin, forms.Form):
@@ -20,3 +25,77 @@ class AdjustForm(StyledFormMixin, forms.Form):
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign=campaign)
         self.fields["indicator"].label_from_instance = lambda i: f"{i.get_dimension_display()} · {i.name}"
+
+
+class BoardForm(StyledFormMixin, forms.Form):
+    """What a leaderboard shows — one parser for the page (GET) and the API (query parameters).
+
+    ``period`` is ``campaign``, ``year``, ``quarter``, ``month`` or ``custom``; a quarter or month
+    names its first day after a colon (``month:2026-11-01``, as the page's one drop-down sends it)
+    or in ``on``. ``category`` is ``total``, a 类别 or ``indicator:<id>``."""
+
+    period = forms.CharField(label="期间", required=False)
+    on = TypedDateField(label="日期", required=False, allow_partial=False)
+    start = TypedDateField(label="开始日期", required=False, allow_partial=False)
+    end = TypedDateField(label="结束日期", required=False, allow_partial=False)
+    category = forms.CharField(label="类别/指标", required=False)
+    per_head = forms.BooleanField(label="按人均", required=False)
+    unit = forms.IntegerField(label="单位", required=False)
+
+    def __init__(self, *args, campaign, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign, self.today = campaign, today
+        self.indicators = list(Indicator.objects.filter(campaign=campaign).order_by("sort_order", "pk"))
+        self.fields["period"].widget = forms.Select(choices=self.period_choices())
+        self.fields["category"].widget = forms.Select(choices=self.category_choices())
+        for name in ("on", "start", "end"):
+            self.fields[name].widget.attrs["placeholder"] = "如 2026-11-01"
+        self.style_fields()
+
+    def period_choices(self) -> list[tuple[str, str]]:
+        """活动期间, then every quarter and month so far (newest first), then 自定义."""
+        campaign = self.campaign
+        last = min(max(self.today, campaign.start_date), campaign.end_date)
+        months, quarters, day = [], [], standings.month_start(campaign.start_date)
+        while day <= last:
+            months.append((f"month:{day:%Y-%m-%d}", f"{day.year}年{day.month}月"))
+            if day == standings.quarter_start(day) or day == standings.month_start(campaign.start_date):
+                start = standings.quarter_start(day)
+                quarters.append((f"quarter:{start:%Y-%m-%d}", f"{start.year}年第{(start.month - 1) // 3 + 1}季度"))
+            day = standings.month_end(day) + dt.timedelta(days=1)
+        return [("campaign", "活动期间（全年）"), *reversed(quarters), *reversed(months), ("custom", "自定义（填写开始、结束日期）")]
+
+    def category_choices(self) -> list[tuple[str, str]]:
+        return [("total", "总分"), *boards.DIMENSIONS,
+                *((f"indicator:{i.pk}", f"指标：{i.name}") for i in self.indicators)]
+
+    def clean(self):
+        data = super().clean()
+        kind, _, on = (data.get("period") or "campaign").partition(":")
+        try:
+            day = data.get("on").date if data.get("on") else (dt.date.fromisoformat(on) if on else None)
+        except ValueError:
+            raise forms.ValidationError({"period": "期间的日期应写成 2026-11-01。"})
+        start, end = (data[name].date if data.get(name) else None for name in ("start", "end"))
+        try:
+            data["span"] = boards.span_for(self.campaign, kind, on=day, start=start, end=end, today=self.today)
+        except ValidationError as exc:
+            add_validation_error(self, exc, default_field="period")
+        category = data.get("category") or "total"
+        data["indicator"] = None
+        if category.startswith("indicator:"):
+            data["indicator"] = next((i for i in self.indicators if f"indicator:{i.pk}" == category), None)
+            if data["indicator"] is None:
+                self.add_error("category", "没有这个考核指标。")
+        elif category not in ("total", *dict(boards.DIMENSIONS)):
+            self.add_error("category", "类别应为总分、学理论、学业务、比党性或比工作。")
+        data["dimension"] = category if category in dict(boards.DIMENSIONS) else "total"
+        if data.get("unit") is not None:
+            data["parent"] = Unit.objects.filter(pk=data["unit"], is_active=True).first()
+            if data["parent"] is None:
+                self.add_error("unit", "没有这个单位。")
+        return data
+
+    def board(self) -> boards.Board:
+        data = self.cleaned_data
+        return boards.Board(self.campaign, data["span"], dimension=data["dimension"], indicator=data["indicator"])

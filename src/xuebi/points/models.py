@@ -87,40 +87,92 @@ class PointEntry(models.Model):
         return None
 
 
-class Totals(models.Model):
-    """The total and its four 类别, as kept for a person and for a unit."""
+class Period(models.TextChoices):
+    """The periods totals are kept for, so a board for any of them is one indexed read."""
 
+    CAMPAIGN = "campaign", _("活动期间")
+    QUARTER = "quarter", _("季度")
+    MONTH = "month", _("月")
+    SNAPSHOT = "snapshot", _("截至月末")  # the standing at the end of a past month: the ↑↓ of the campaign board
+
+
+class TotalsQuerySet(models.QuerySet):
+    def overall(self):
+        """The whole campaign, all indicators: the row each person's and unit's total lives in."""
+        return self.filter(period=Period.CAMPAIGN, indicator__isnull=True)
+
+
+class Totals(models.Model):
+    """Points summed over one period (and one indicator, or all of them) for a person or a unit,
+    kept by the engine in the same transaction as the journal rows (``standings.py``) and
+    rebuildable from the journal at any time."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                  help_text=_("空：全部指标"))
+    period = models.CharField(_("期间"), max_length=10, choices=Period.choices, default=Period.CAMPAIGN)
+    period_start = models.DateField(_("期间开始"))
     total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
     theory = models.DecimalField(_("学理论"), default=Decimal(0), **POINTS)
     business = models.DecimalField(_("学业务"), default=Decimal(0), **POINTS)
     party_spirit = models.DecimalField(_("比党性"), default=Decimal(0), **POINTS)
     work = models.DecimalField(_("比工作"), default=Decimal(0), **POINTS)
 
+    objects = TotalsQuerySet.as_manager()
+    owner_field = ""  # person_id / unit_id
+
     class Meta:
         abstract = True
 
+    @classmethod
+    def keys(cls) -> tuple[list[str], list[str]]:
+        """The unique keys of the all-indicator rows and of the per-indicator rows (the upsert's
+        conflict targets)."""
+        return (["campaign_id", cls.owner_field, "period", "period_start"],
+                ["campaign_id", cls.owner_field, "indicator_id", "period", "period_start"])
+
+
+def _totals_meta(owner: str, verbose: str):
+    class Meta:
+        verbose_name = verbose
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", owner, "period", "period_start"],
+                                    condition=Q(indicator__isnull=True), name=f"points_{owner}_total_unique"),
+            models.UniqueConstraint(fields=["campaign", owner, "indicator", "period", "period_start"],
+                                    condition=Q(indicator__isnull=False), name=f"points_{owner}_indicator_unique"),
+        ]
+        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "-total"],
+                                name=f"points_{owner}_rank")]
+    return Meta
+
 
 class PersonTotal(Totals):
-    """A person's running totals in a campaign, kept by the engine in the same transaction as
-    the journal rows; also the row that serialises awards to one person (caps)."""
+    """A person's totals. The whole-campaign, all-indicator row is also the row that serialises
+    awards to one person (the engine locks it before checking caps)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
-    updated_at = models.DateTimeField(auto_now=True)
+    owner_field = "person_id"
 
-    class Meta:
-        verbose_name = _("个人积分合计")
-        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="points_person_total_unique")]
-        indexes = [models.Index(fields=["campaign", "-total"], name="points_total_rank")]
+    Meta = _totals_meta("person", _("个人积分合计"))
 
 
 class UnitTotal(Totals):
-    """Points earned in a campaign by the people of one unit while they belonged to it — the
-    unit leaderboard's source, kept in the same transaction as the journal."""
+    """Points earned by the people of one unit while they belonged to it — the unit boards'
+    source."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="point_totals")
+    owner_field = "unit_id"
+
+    Meta = _totals_meta("unit", _("单位积分合计"))
+
+
+class StandingSnapshot(models.Model):
+    """Which month end the campaign's ``Period.SNAPSHOT`` rows hold (one per campaign, replaced
+    when a new month begins): the ranking they give is the "previous" one of the campaign board."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"))
+    taken_at = models.DateTimeField(_("生成时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("单位积分合计")
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="points_unit_total_unique")]
+        verbose_name = _("月末积分快照")

@@ -41,7 +41,7 @@ class _Rollback(Exception):
 
 
 def _totals(campaign: Campaign) -> dict[int, Decimal]:
-    return dict(PersonTotal.objects.filter(campaign=campaign).values_list("person_id", "total"))
+    return dict(PersonTotal.objects.overall().filter(campaign=campaign).values_list("person_id", "total"))
 
 
 def _recompute(campaign: Campaign, actor) -> None:

@@ -12,24 +12,33 @@ from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Unit
-from xuebi.org.scoping import has_role, subtree_q, unit_paths
+from xuebi.org.scoping import has_role, unit_paths
 
-from . import recompute, selectors, services
-from .forms import AdjustForm
+from . import boards, recompute, selectors, services
+from .forms import AdjustForm, BoardForm
 from .models import PointEntry
 
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
 
 
-def board_units(user):
+def board_paths(user) -> list[str] | None:
     """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
-    or — for a cadre — their own 旗县市区."""
+    or — for a cadre — their own 旗县市区; ``None`` is the whole league."""
     paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
-    if paths:
-        return Unit.objects.filter(subtree_q(paths, ""))
-    if user.person_id:
-        return Unit.objects.filter(path__startswith=selectors.county_of(user.person.unit).path)
-    return Unit.objects.none()
+    if not paths and user.person_id:
+        paths = [selectors.county_of(user.person.unit).path]
+    if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
+        return None
+    return paths
+
+
+def show_board(user, form: BoardForm, kind: str) -> boards.Board:
+    """The board a valid form asks for, as this user may see it (pages and API alike)."""
+    board, today = form.board(), form.today
+    if kind == "units":
+        return boards.unit_board(board, parent=form.cleaned_data.get("parent"),
+                                 per_head=form.cleaned_data["per_head"], today=today)
+    return boards.people_board(board, board_paths(user), viewer=user.person, today=today)
 
 
 def _campaign(request):
@@ -54,23 +63,19 @@ def mine(request):
 
 @login_required
 def board(request):
-    """排行榜: people in the viewer's subtree (a cadre: their 旗县市区), or units across the league."""
+    """排行榜: people in the viewer's subtree (a cadre: their 旗县市区), or units across the league
+    (or under one unit) — for a period, 类别 or indicator, with the movement since the previous period."""
     require_role(request, *BOARD_ROLES)
     campaign = _campaign(request)
-    kind = request.GET.get("board", "people")
-    dimension = request.GET.get("dimension", "total")
-    context = {"campaign": campaign, "board": kind, "dimension": dimension, "dimensions": selectors.DIMENSIONS,
-               "per_head": request.GET.get("per_head") == "1", "can_adjust": has_role(request.user, *ADMIN_ROLES),
+    kind = "units" if request.GET.get("board") == "units" else "people"
+    context = {"campaign": campaign, "board_kind": kind, "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
-    if campaign is None:
-        return render(request, "points/board.html", context)
-    if kind == "units":
-        context["rows"] = selectors.unit_board(campaign, dimension=dimension, per_head=context["per_head"])
-    else:
-        user = request.user
-        context["rows"] = list(selectors.people_board(campaign, board_units(user), dimension=dimension))
-        if user.person_id and not any(r.person_id == user.person_id for r in context["rows"]):
-            context["me"] = selectors.person_summary(user.person, campaign)
+    if campaign is not None:
+        form = BoardForm(request.GET, campaign=campaign, today=timezone.localdate())
+        context["form"] = form
+        if form.is_valid():
+            context["board"] = show_board(request.user, form, kind)
+            context["parent"] = form.cleaned_data.get("parent")
     return render(request, "points/board.html", context)
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from xuebi.org.choices import PersonStatus
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import subtree_q, unit_paths
+from xuebi.org.selectors import label_units
 
 from .models import READ_ROLES, StudyItem, StudyList, StudyProgress
 
@@ -140,18 +141,6 @@ def default_report_root(viewer) -> Unit | None:
         while not path.startswith(common):
             common = common[:-Unit.steplen]
     return Unit.objects.filter(path=common).first() if common else None
-
-
-def label_units(people) -> None:
-    """Set ``unit_label`` on each person: sections repeat across counties (every county has a
-    组织股), so below the county level the label names the county department too. One query."""
-    people = list(people)
-    width = 2 * Unit.steplen
-    heads = {p.unit.path[:width] for p in people if p.unit.depth > 2}
-    names = {u.path: u.display_name for u in Unit.objects.filter(path__in=heads).only("path", "name", "short_name")}
-    for p in people:
-        head = names.get(p.unit.path[:width]) if p.unit.depth > 2 else None
-        p.unit_label = f"{head} · {p.unit.name}" if head else p.unit.name
 
 
 PERSON_STATES = {"complete", "overdue", "incomplete"}

@@ -17,10 +17,11 @@ def test_my_points_journal_and_boards(users, org, theory, api):  # noqa: F811
     me = api.get(users.cadre, "/points/me").json()
     assert (me["total"], me["rank_league"], me["rank_county"]) == ("3.00", 2, 1)
     assert [e["points"] for e in api.get(users.cadre, "/points/journal").json()["items"]] == ["3.00"]
-    assert [r["name"] for r in api.get(users.cadre, "/points/leaderboard/people").json()] == ["巴依斯古楞"]
-    assert [r["name"] for r in api.get(users.league_admin, "/points/leaderboard/people").json()] == ["巴图", "巴依斯古楞"]
-    units = api.get(users.cadre, "/points/leaderboard/units", per_head=True).json()
-    assert units[0]["unit"] == "锡林浩特市委组织部" and units[0]["rank"] == 1
+    assert [r["name"] for r in api.get(users.cadre, "/points/leaderboard/people").json()["rows"]] == ["巴依斯古楞"]
+    league = api.get(users.league_admin, "/points/leaderboard/people").json()
+    assert [(r["name"], r["rank"]) for r in league["rows"]] == [("巴图", 1), ("巴依斯古楞", 2)]
+    units = api.get(users.cadre, "/points/leaderboard/units", per_head=True).json()["rows"]
+    assert (units[0]["unit"], units[0]["rank"], units[0]["average"]) == ("锡林浩特市委组织部", 1, "5.00")
 
 
 def test_a_journal_of_someone_out_of_scope_is_empty(users, org, theory, api):  # noqa: F811

@@ -40,4 +40,10 @@ def test_approval_updates_the_cadres_points_and_rank(page, phone, users, org):
     phone.get_by_test_id("journal").get_by_text("讲党课：学习贯彻党的二十届四中全会精神").wait_for()
     phone.goto("/points/board/")
     assert "巴依斯古楞" in phone.get_by_test_id("people-board").inner_text()
+    phone.get_by_label("期间").select_option(label="2026年11月")  # the month's board, from the one drop-down
+    phone.get_by_role("button", name="查看").click()
+    phone.get_by_test_id("board-span").get_by_text("2026年11月").wait_for()
+    row = phone.get_by_test_id("people-board").locator("tbody tr").first
+    assert row.locator("td").nth(0).inner_text() == "1" and "巴依斯古楞" in row.inner_text()
+    assert phone.get_by_test_id("board-span").inner_text().startswith("2026年11月 · 总分")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375

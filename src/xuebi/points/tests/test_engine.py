@@ -15,8 +15,8 @@ from xuebi.ledger.models import Record
 from xuebi.ledger.services import RecordInput
 from xuebi.ledger.tests.conftest import DAY, campaign, kinds, photo, self_study  # noqa: F401  (fixtures)
 from xuebi.org.models import UnitMembership
-from xuebi.points import engine, recompute
-from xuebi.points.models import PersonTotal, PointEntry
+from xuebi.points import engine, recompute, standings
+from xuebi.points.models import PersonTotal, PointEntry, UnitTotal
 from xuebi.points.receivers import source_from_record
 
 
@@ -34,7 +34,7 @@ def approve(users, record):
 
 
 def total(person, campaign) -> Decimal:
-    row = PersonTotal.objects.filter(person=person, campaign=campaign).first()
+    row = PersonTotal.objects.overall().filter(person=person, campaign=campaign).first()
     return row.total if row else Decimal(0)
 
 
@@ -50,7 +50,7 @@ def test_a_fixed_rule_awards_on_approval_with_the_unit_of_the_day(users, kinds, 
     entry = PointEntry.objects.get()
     assert (entry.points, entry.unit, entry.dimension, entry.source_id) == (Decimal("1.00"), org.abag_section, "theory", str(record.pk))
     assert total(org.bayi, campaign) == Decimal(1)
-    assert PersonTotal.objects.get(person=org.bayi).theory == Decimal(1)
+    assert PersonTotal.objects.overall().get(person=org.bayi).theory == Decimal(1)
 
 
 def test_per_hour_rules_pay_each_attendee_for_their_own_hours(users, kinds, org, campaign, theory):
@@ -71,7 +71,7 @@ def test_a_lookup_rule_scores_by_the_chosen_level(users, kinds, org, campaign):
             occurred_on=DAY, data={"title": f"信息{level}", "level": level}, files=[("", photo())]))
         approve(users, record)
     assert sorted(PointEntry.objects.values_list("points", flat=True)) == [Decimal("0.50"), Decimal("5.00")]
-    assert PersonTotal.objects.get(person=org.bayi).work == Decimal("5.5")
+    assert PersonTotal.objects.overall().get(person=org.bayi).work == Decimal("5.5")
 
 
 def test_a_daily_cap_holds_and_the_journal_says_why(users, kinds, org, campaign, theory):
@@ -178,6 +178,7 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
     PointEntry.objects.filter(entry_type="reversal").delete()
     PointEntry.objects.all().delete()
     PersonTotal.objects.all().delete()
+    UnitTotal.objects.all().delete()
     Record.objects.all().delete()
     Rule.objects.all().delete()
     Indicator.objects.all().delete()
@@ -202,6 +203,7 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
     assert total(org.bayi, campaign) == engine.journal_total(org.bayi.pk, campaign.pk)
     assert total(org.bayi, campaign) <= Decimal(5)
     assert recompute.preview(actor=users.league_admin, campaign=campaign) == []  # from scratch: the same
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)  # every period, indicator, unit
     reversals = PointEntry.objects.filter(entry_type="reversal")
     assert all(r.points == -r.reverses.points for r in reversals)
     for record in records:

@@ -10,7 +10,7 @@ from xuebi.campaign.models import Indicator, Rule
 from xuebi.conftest import add_person
 from xuebi.ledger import services
 from xuebi.ledger.tests.conftest import DAY, campaign, kinds, self_study  # noqa: F401  (fixtures)
-from xuebi.points import engine, selectors
+from xuebi.points import boards, engine
 from xuebi.points.models import PointEntry
 
 
@@ -22,14 +22,15 @@ def theory(campaign):
     return indicator
 
 
-def give(org, person, points: int, number: int):
+def give(org, person, points: int, number: int, day=DAY):
     """Award points straight through the engine (a source of another type)."""
-    Rule.objects.get_or_create(campaign_id=Indicator.objects.get().campaign_id, indicator=Indicator.objects.get(),
+    indicator = Indicator.objects.order_by("pk").first()
+    Rule.objects.get_or_create(campaign_id=indicator.campaign_id, indicator=indicator,
                                name="测试", source_type="test", source_kind="t", defaults={"points": Decimal(1)})
     rule = Rule.objects.get(source_type="test")
     rule.points = Decimal(points)
     rule.save()
-    engine.award(engine.Source(type="test", id=str(number), version=1, kind="t", occurred_on=DAY, label="测试",
+    engine.award(engine.Source(type="test", id=str(number), version=1, kind="t", occurred_on=day, label="测试",
                                participants=(engine.Participation(person_id=person.pk, unit_id=person.unit_id, role="author"),)))
 
 
@@ -44,16 +45,25 @@ def test_my_points_page_shows_totals_rank_and_why_a_cap_cut_an_entry(users, kind
     assert f'href="/ledger/{record}/"' in page
 
 
+def people(campaign, paths=None, kind="campaign", today=DAY, **span):
+    board = boards.Board(campaign, boards.span_for(campaign, kind, today=today, **span))
+    return boards.people_board(board, paths, today=today)
+
+
+def units(campaign, kind="campaign", today=DAY, per_head=False, parent=None, **span):
+    board = boards.Board(campaign, boards.span_for(campaign, kind, today=today, **span))
+    return boards.unit_board(board, per_head=per_head, parent=parent, today=today)
+
+
 def test_ties_share_a_rank_and_the_next_rank_skips(users, org, theory, campaign):
     third = add_person(org.abag_section, "张三", 51)
     fourth = add_person(org.abag_section, "李四", 53)
     for number, (person, points) in enumerate([(org.bayi, 5), (org.abag_other, 3), (third, 3), (fourth, 1)]):
         give(org, person, points, number)
-    abag = org.abag.__class__.objects.filter(path__startswith=org.abag.path)
-    board = [(row.person.name, row.rank) for row in selectors.people_board(campaign, abag)]
+    board = [(row["name"], row["rank"]) for row in people(campaign, [org.abag.path]).rows]
     assert board == [("巴依斯古楞", 1), ("王芳", 2), ("张三", 2), ("李四", 4)]
-    assert selectors.rank_of(campaign, Decimal(3)) == 2  # only 巴依斯古楞 has more than 3
-    assert selectors.rank_of(campaign, Decimal(1)) == 4
+    assert boards.person_rank(campaign, third, None) == (2, Decimal(3))  # only 巴依斯古楞 has more than 3
+    assert boards.person_rank(campaign, fourth, None) == (4, Decimal(1))
 
 
 def test_units_rank_by_total_and_per_head(users, org, theory, campaign):
@@ -61,18 +71,19 @@ def test_units_rank_by_total_and_per_head(users, org, theory, campaign):
     give(org, org.bayi, 3, 1)
     give(org, org.abag_other, 3, 2)
     give(org, org.xilin_person, 4, 3)
-    by_total = [(r["unit"].name, r["rank"], r["total"]) for r in selectors.unit_board(campaign)]
+    by_total = [(r["unit"].name, r["rank"], r["total"]) for r in units(campaign).rows]
     assert by_total[:2] == [("阿巴嘎旗委组织部", 1, Decimal(6)), ("锡林浩特市委组织部", 2, Decimal(4))]
-    per_head = [(r["unit"].name, r["average"]) for r in selectors.unit_board(campaign, per_head=True)]
-    assert per_head[0] == ("锡林浩特市委组织部", Decimal(4)) and per_head[1] == ("阿巴嘎旗委组织部", Decimal(3))
+    per_head = [(r["unit"].name, r["rank"], r["average"]) for r in units(campaign, per_head=True).rows]
+    assert per_head[:2] == [("锡林浩特市委组织部", 1, Decimal(4)), ("阿巴嘎旗委组织部", 2, Decimal(3))]
 
 
 def test_points_stay_with_the_unit_they_were_earned_in(users, org, theory, campaign):
     give(org, org.bayi, 5, 1)
     org.bayi.unit = org.xilin_section  # moves to 锡林浩特 afterwards
     org.bayi.save()
-    totals = {r["unit"].name: r["total"] for r in selectors.unit_board(campaign)}
+    totals = {r["unit"].name: r["total"] for r in units(campaign).rows}
     assert totals["阿巴嘎旗委组织部"] == Decimal(5) and totals["锡林浩特市委组织部"] == 0
+    assert [r["name"] for r in people(campaign, [org.xilin.path]).rows] == ["巴依斯古楞"]  # people: where they are now
 
 
 def test_an_adjustment_needs_a_reason_a_scope_and_is_audited(users, org, theory, client_for):

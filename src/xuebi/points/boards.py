@@ -1,0 +1,316 @@
+"""Leaderboards (排行榜): people within a unit subtree, units across the league or within one
+unit — by campaign, 类别, indicator and period, with the movement since the previous period.
+
+Every ranking is computed by the database: ``RANK()`` over the maintained totals (``standings``)
+for the whole campaign, a quarter or a month, read in the order of the
+``(campaign, period, period_start, indicator, -total)`` index, so the top 50 are read without
+sorting the rest. A custom range is summed from the journal (the only slow path; see
+bench/points.py). Ties share a rank (1, 2, 2, 4). A viewer's own rank and the previous ranks of
+the people shown are ``1 + how many have more``: a range count on the same index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, NullIf, Rank
+
+from xuebi.campaign.choices import Dimension
+from xuebi.campaign.models import Campaign, Indicator
+from xuebi.org.choices import UnitKind
+from xuebi.org.models import Person, Unit
+from xuebi.org.selectors import label_units
+
+from . import standings
+from .standings import ZERO
+from .models import Period, PersonTotal, PointEntry, UnitTotal
+
+__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "PERIODS"]
+
+DIMENSIONS = [(d.value, d.label) for d in Dimension]
+PERIODS = [("campaign", "活动期间"), ("year", "全年"), ("quarter", "季度"), ("month", "月"), ("custom", "自定义")]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The dates a board covers, and where its figures are kept: ``key`` names the rows of
+    ``PersonTotal``/``UnitTotal`` that hold exactly this span; ``upto`` marks the standing at
+    the end of a month (the campaign board's previous ranking); neither — summed from the journal."""
+
+    kind: str
+    start: dt.date
+    end: dt.date
+    label: str
+    key: tuple[str, dt.date] | None = None
+    upto: dt.date | None = None
+
+
+def _date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _month(campaign: Campaign, day: dt.date) -> Span:
+    start = standings.month_start(day)
+    return Span("month", start, standings.month_end(start), f"{start.year}年{start.month}月", (Period.MONTH, start))
+
+
+def _quarter(campaign: Campaign, day: dt.date) -> Span:
+    start = standings.quarter_start(day)
+    end = standings.month_end(start.replace(month=start.month + 2))
+    return Span("quarter", start, end, f"{start.year}年第{(start.month - 1) // 3 + 1}季度", (Period.QUARTER, start))
+
+
+def _whole(campaign: Campaign) -> Span:
+    return Span("campaign", campaign.start_date, campaign.end_date, "活动期间", (Period.CAMPAIGN, campaign.start_date))
+
+
+def span_for(campaign: Campaign, kind: str = "campaign", *, on: dt.date | None = None,
+             start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None) -> Span:
+    """The span a board asks for. ``on`` is any day of the month, quarter or year (default: today,
+    or the campaign's last day once it is over). Raises ``ValidationError`` naming the field."""
+    today = today or dt.date.today()
+    if kind not in dict(PERIODS):
+        raise ValidationError({"period": f"期间应为：{'、'.join(label for _, label in PERIODS)}。"})
+    if kind == "campaign":
+        return _whole(campaign)
+    if kind == "custom":
+        if start is None or end is None:
+            raise ValidationError({"start" if start is None else "end": "自定义期间请填写开始日期和结束日期。"})
+        if start > end:
+            raise ValidationError({"end": "结束日期不能早于开始日期。"})
+        for name, day in (("start", start), ("end", end)):
+            if not campaign.start_date <= day <= campaign.end_date:
+                raise ValidationError({name: f"日期应在活动期间内（{_date(campaign.start_date)}—{_date(campaign.end_date)}）。"})
+        return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
+    day = on or min(max(today, campaign.start_date), campaign.end_date)
+    if not campaign.start_date <= day <= campaign.end_date:
+        raise ValidationError({"on": f"日期应在活动期间内（{_date(campaign.start_date)}—{_date(campaign.end_date)}）。"})
+    if kind == "month":
+        return _month(campaign, day)
+    if kind == "quarter":
+        return _quarter(campaign, day)
+    if campaign.start_date.year == campaign.end_date.year:  # the usual one-year campaign: its year is itself
+        return replace(_whole(campaign), kind="year", label=f"{campaign.start_date.year}年")
+    first, last = max(dt.date(day.year, 1, 1), campaign.start_date), min(dt.date(day.year, 12, 31), campaign.end_date)
+    return Span("year", first, last, f"{day.year}年")
+
+
+def previous_span(campaign: Campaign, span: Span, *, today: dt.date | None = None) -> Span | None:
+    """What "movement" compares with: the previous month or quarter, the standing at the end of
+    last month for the campaign, the same number of days before a custom range."""
+    if span.kind == "month":
+        day = span.start - dt.timedelta(days=1)
+        return _month(campaign, day) if day >= campaign.start_date else None
+    if span.kind == "quarter":
+        day = span.start - dt.timedelta(days=1)
+        return _quarter(campaign, day) if day >= campaign.start_date else None
+    if span.kind == "custom":
+        length = span.end - span.start
+        end = span.start - dt.timedelta(days=1)
+        if end < campaign.start_date:
+            return None
+        start = max(end - length, campaign.start_date)
+        return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
+    if span.key and span.key[0] == Period.CAMPAIGN:
+        month = standings.ensure_snapshot(campaign, today)
+        if month is None:
+            return None
+        return Span("upto", span.start, standings.month_end(month), f"截至{month.year}年{month.month}月底",
+                    (Period.SNAPSHOT, month), upto=month)
+    return None
+
+
+@dataclass
+class Board:
+    """One leaderboard as asked for: campaign, span, 类别 (``total`` or a dimension) or indicator."""
+
+    campaign: Campaign
+    span: Span
+    dimension: str = "total"
+    indicator: Indicator | None = None
+    previous: Span | None = None
+    rows: list = field(default_factory=list)
+    me: dict | None = None
+
+    @property
+    def compared_with(self) -> str | None:
+        return self.previous.label if self.previous else None
+
+    @property
+    def category_label(self) -> str:
+        return f"指标“{self.indicator.name}”" if self.indicator else str(dict(DIMENSIONS).get(self.dimension, "总分"))
+
+    @property
+    def column(self) -> str:
+        """The totals column ranked on: an indicator's rows hold it in ``total``."""
+        return "total" if self.indicator or self.dimension not in dict(DIMENSIONS) else self.dimension
+
+
+# --- people ------------------------------------------------------------------------------------
+
+def _scope(rows: QuerySet, paths: list[str] | None, field: str = "person__unit") -> QuerySet:
+    """Only people whose current unit lies in the subtrees (``None``: the whole league)."""
+    if paths is None:
+        return rows
+    units = Q(pk__in=[])
+    for path in paths:
+        units |= Q(path__startswith=path)
+    return rows.filter(**{f"{field}__in": Unit.objects.filter(units).values("pk")})
+
+
+def _kept(board: Board, span: Span) -> QuerySet:
+    period, start = span.key
+    return PersonTotal.objects.filter(campaign=board.campaign, period=period, period_start=start,
+                                      indicator=board.indicator)
+
+
+def _journal(board: Board, span: Span) -> QuerySet:
+    entries = PointEntry.objects.filter(campaign=board.campaign, occurred_on__range=(span.start, span.end))
+    if board.indicator:
+        entries = entries.filter(indicator=board.indicator)
+    elif board.column != "total":
+        entries = entries.filter(dimension=board.column)
+    return entries
+
+
+def _ranked_people(board: Board, span: Span, paths) -> QuerySet:
+    """Rows with ``person_id``, ``score`` and ``rank``, best first."""
+    if span.key:
+        column = F(board.column)
+        return (_scope(_kept(board, span), paths).annotate(score=column, rank=Window(Rank(), order_by=column.desc()))
+                .order_by(column.desc(), "person_id"))
+    score = Sum("points")
+    return (_scope(_journal(board, span), paths).values("person_id")
+            .annotate(score=score, rank=Window(Rank(), order_by=score.desc())).order_by(F("score").desc(), "person_id"))
+
+
+def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """person id → (rank, score) for a few people within a ranking summed from the journal: the
+    ranking is one query, read from outside (a filter inside would change who is ranked)."""
+    if not ids:
+        return {}
+    sql, params = ranked.values("person_id", "score", "rank").query.sql_with_params()
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT person_id, rank, score FROM ({sql}) ranked WHERE person_id IN ({marks})", [*params, *ids])
+        return {pid: (rank, Decimal(score)) for pid, rank, score in cursor.fetchall()}
+
+
+def _kept_ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """person id → (rank, score) from kept rows: 1 + how many in scope have more (an index range
+    count each, in one query)."""
+    rows = _scope(_kept(board, span), paths)
+    above = (rows.filter(**{f"{board.column}__gt": OuterRef(board.column)}).order_by()
+             .values("campaign").annotate(n=Count("pk")).values("n"))
+    found = (_kept(board, span).filter(person_id__in=ids)
+             .annotate(above=Coalesce(Subquery(above), 0)).values_list("person_id", "above", board.column))
+    return {pid: (above + 1, score) for pid, above, score in found}
+
+
+def _ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    if span.key:
+        return _kept_ranks(board, span, paths, ids)
+    return _ranks_among(_ranked_people(board, span, paths), ids)
+
+
+def people_board(board: Board, paths: list[str] | None, *, viewer: Person | None = None, limit: int = 50,
+                 today: dt.date | None = None) -> Board:
+    """The top ``limit`` people in scope, each with rank, score and movement; and — when the viewer
+    is not among them — the viewer's own row."""
+    ranked = _ranked_people(board, board.span, paths)
+    if board.span.key:
+        top = [{"person_id": r.person_id, "score": r.score, "rank": r.rank} for r in ranked[:limit]]
+    else:
+        top = list(ranked[:limit])
+    people = Person.objects.select_related("unit").in_bulk([r["person_id"] for r in top])
+    label_units([*people.values(), *([viewer] if viewer else [])])
+    for row in top:
+        _name(row, people[row["person_id"]])
+    board.rows = top
+    if viewer is not None and not any(r["person_id"] == viewer.pk for r in top):
+        rank, score = _ranks(board, board.span, paths, [viewer.pk]).get(viewer.pk, (None, Decimal(0)))
+        board.me = _name({"person_id": viewer.pk, "rank": rank, "score": score}, viewer)
+    board.previous = previous_span(board.campaign, board.span, today=today)
+    shown = top + ([board.me] if board.me else [])
+    before = _ranks(board, board.previous, paths, [r["person_id"] for r in shown]) if board.previous else {}
+    for row in shown:
+        rank, score = before.get(row["person_id"], (None, None))
+        _movement(row, rank if score else None)
+    return board
+
+
+def _name(row: dict, person: Person) -> dict:
+    row.update(person=person, name=person.name, unit_name=person.unit_label)
+    return row
+
+
+def _movement(row: dict, previous_rank: int | None) -> None:
+    """``move``: places gained since the previous period (negative: lost); ``None`` when there is
+    no previous rank to compare with (no points then). ``up``/``down`` are for the page's ↑3 ↓1."""
+    row["previous_rank"] = previous_rank
+    row["move"] = previous_rank - row["rank"] if previous_rank and row["rank"] else None
+    row["up"] = row["move"] if row["move"] and row["move"] > 0 else 0
+    row["down"] = -row["move"] if row["move"] and row["move"] < 0 else 0
+
+
+def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> tuple[int | None, Decimal]:
+    """A person's rank on the whole-campaign board of the scope, and their total."""
+    board = Board(campaign, _whole(campaign))
+    return _kept_ranks(board, board.span, paths, [person.pk]).get(person.pk, (None, Decimal(0)))
+
+
+# --- units -------------------------------------------------------------------------------------
+
+def _unit_sum(board: Board, span: Span) -> Subquery:
+    """The points earned in a unit's subtree over the span, correlated on the outer unit's path."""
+    if span.key or span.upto:
+        rows = UnitTotal.objects.filter(campaign=board.campaign, indicator=board.indicator)
+        if span.upto:  # the standing at a month end: the months up to it
+            rows = rows.filter(period=Period.MONTH, period_start__lte=span.upto)
+        else:
+            rows = rows.filter(period=span.key[0], period_start=span.key[1])
+        column = board.column
+    else:
+        rows, column = _journal(board, span), "points"
+    rows = rows.filter(unit__path__startswith=OuterRef("path")).order_by().values("campaign").annotate(s=Sum(column))
+    return Coalesce(Subquery(rows.values("s")), ZERO)
+
+
+def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = False,
+               today: dt.date | None = None) -> Board:
+    """The 13 旗县市区委组织部 (the county departments at depth 2, not the 盟委组织部's own
+    sections) — or the units directly under ``parent`` — by the points their people earned while
+    in them, in total or per head of their active people, with the movement since the previous
+    period (per head of today's roster, both times)."""
+    units = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path) if parent
+             else Unit.objects.filter(depth=2, kind=UnitKind.COUNTY_DEPT)).filter(is_active=True)
+    heads = (Person.objects.filter(status="active", unit__path__startswith=OuterRef("path")).order_by()
+             .values("status").annotate(n=Count("pk")).values("n"))
+    board.previous = previous_span(board.campaign, board.span, today=today)
+    rows = units.annotate(score_total=_unit_sum(board, board.span), headcount=Coalesce(Subquery(heads), 0))
+    if board.previous:
+        rows = rows.annotate(before_total=_unit_sum(board, board.previous))
+    else:
+        rows = rows.annotate(before_total=ZERO)
+    decimal = DecimalField(max_digits=14, decimal_places=4)
+    if per_head:
+        score = F("score_total") * Value(Decimal(1), output_field=decimal) / NullIf(F("headcount"), 0)
+        before = F("before_total") * Value(Decimal(1), output_field=decimal) / NullIf(F("headcount"), 0)
+        rows = rows.annotate(score=Coalesce(score, ZERO, output_field=decimal), before=Coalesce(before, ZERO, output_field=decimal))
+    else:
+        rows = rows.annotate(score=F("score_total"), before=F("before_total"))
+    rows = rows.annotate(rank=Window(Rank(), order_by=F("score").desc()),
+                         previous_rank=Window(Rank(), order_by=F("before").desc())).order_by("-score", "path")
+    board.rows = []
+    for unit in rows:
+        people = unit.headcount
+        average = (Decimal(unit.score_total) / people).quantize(Decimal("0.01")) if people else Decimal(0)
+        row = {"unit": unit, "unit_id": unit.pk, "unit_name": unit.name, "rank": unit.rank, "total": Decimal(unit.score_total), "people": people,
+               "average": average, "score": average if per_head else Decimal(unit.score_total)}
+        _movement(row, unit.previous_rank if board.previous and unit.before else None)
+        board.rows.append(row)
+    return board

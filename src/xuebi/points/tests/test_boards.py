@@ -1,0 +1,127 @@
+"""Leaderboards by period, 类别 and indicator, with the movement since the previous period; the
+totals they read always equal the journal."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from xuebi.campaign.models import Indicator, Rule
+from xuebi.conftest import add_person
+from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
+from xuebi.points import boards, engine, standings
+from xuebi.points.models import PersonTotal
+
+from .test_views import give, people, theory, units  # noqa: F401  (fixture)
+
+OCT, NOV = dt.date(2026, 10, 15), dt.date(2026, 11, 10)
+DEC = dt.date(2026, 12, 2)  # "today" in December: November has ended
+
+
+def ranks(board) -> list[tuple]:
+    return [(r["name"], r["rank"], r["score"], r["move"]) for r in board.rows]
+
+
+def test_a_month_board_counts_that_month_and_shows_the_movement_since_the_last(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 5, 1, day=OCT)        # October: 巴依斯古楞 5, 王芳 2
+    give(org, org.abag_other, 2, 2, day=OCT)
+    give(org, org.abag_other, 4, 3, day=NOV)  # November: 王芳 4, 巴依斯古楞 1
+    give(org, org.bayi, 1, 4, day=NOV)
+    november = people(campaign, [org.abag.path], kind="month", on=NOV, today=DEC)
+    assert november.span.label == "2026年11月" and november.previous.label == "2026年10月"
+    assert ranks(november) == [("王芳", 1, Decimal(4), 1), ("巴依斯古楞", 2, Decimal(1), -1)]
+    assert [(r["up"], r["down"]) for r in november.rows] == [(1, 0), (0, 1)]
+    october = people(campaign, [org.abag.path], kind="month", on=OCT, today=DEC)
+    assert ranks(october) == [("巴依斯古楞", 1, Decimal(5), None), ("王芳", 2, Decimal(2), None)]  # nothing in September
+    quarter = people(campaign, [org.abag.path], kind="quarter", on=NOV, today=DEC)
+    assert quarter.span.label == "2026年第4季度" and ranks(quarter)[0][:3] == ("巴依斯古楞", 1, Decimal(6))
+
+
+def test_the_campaign_board_compares_with_the_standing_at_the_end_of_last_month(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 5, 1, day=OCT)
+    give(org, org.abag_other, 2, 2, day=OCT)
+    give(org, org.abag_other, 6, 3, day=NOV)
+    board = people(campaign, [org.abag.path], today=NOV)  # in November: compared with the end of October
+    assert board.previous.label == "截至2026年10月底"
+    assert ranks(board) == [("王芳", 1, Decimal(8), 1), ("巴依斯古楞", 2, Decimal(5), -1)]
+    # a late approval dated in October also counts in October's standing
+    late = add_person(org.abag_section, "张三", 51)
+    give(org, late, 9, 4, day=OCT)
+    assert ranks(people(campaign, [org.abag.path], today=NOV))[0] == ("张三", 1, Decimal(9), 0)
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
+
+
+def test_a_custom_range_is_summed_from_the_journal_and_compared_with_the_days_before(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=dt.date(2026, 11, 3))
+    give(org, org.abag_other, 1, 2, day=dt.date(2026, 11, 3))
+    give(org, org.abag_other, 5, 3, day=dt.date(2026, 11, 12))
+    board = people(campaign, [org.abag.path], kind="custom", start=dt.date(2026, 11, 11), end=dt.date(2026, 11, 20))
+    assert board.previous.label == "2026年11月1日—2026年11月10日"
+    assert ranks(board) == [("王芳", 1, Decimal(5), 1)]
+
+
+def test_boards_by_dimension_and_by_indicator(org, theory, campaign):  # noqa: F811
+    work = Indicator.objects.create(campaign=campaign, dimension="work", name="组工信息", max_points=Decimal(20))
+    give(org, org.bayi, 3, 1)  # 理论学习
+    Rule.objects.create(campaign=campaign, indicator=work, name="信息", source_type="test", source_kind="w",
+                        points=Decimal(7))
+    engine.award(engine.Source(type="test", id="w1", version=1, kind="w", occurred_on=NOV, label="信息",
+                               participants=(engine.Participation(org.abag_other.pk, org.abag_other.unit_id, "author"),)))
+    by_work = boards.people_board(boards.Board(campaign, boards.span_for(campaign, today=NOV), dimension="work"),
+                                  [org.abag.path], today=NOV)
+    assert ranks(by_work)[0][:3] == ("王芳", 1, Decimal(7)) and by_work.category_label == "比工作"
+    by_indicator = boards.people_board(boards.Board(campaign, boards.span_for(campaign, today=NOV), indicator=theory),
+                                       [org.abag.path], today=NOV)
+    assert [r["name"] for r in by_indicator.rows] == ["巴依斯古楞"]
+    assert [r["unit_name"] for r in units(campaign, today=NOV).rows][:1] == ["阿巴嘎旗委组织部"]
+
+
+def test_a_unit_board_drills_into_one_county_and_shows_its_movement(org, theory, campaign):  # noqa: F811
+    give(org, org.xilin_person, 4, 1, day=OCT)
+    give(org, org.bayi, 1, 2, day=OCT)
+    give(org, org.bayi, 9, 3, day=NOV)
+    board = units(campaign, today=NOV)
+    top = [(r["unit"].name, r["rank"], r["move"]) for r in board.rows[:2]]
+    assert top == [("阿巴嘎旗委组织部", 1, 1), ("锡林浩特市委组织部", 2, -1)]
+    inside = units(campaign, today=NOV, parent=org.abag)
+    assert [(r["unit"].name, r["total"]) for r in inside.rows] == [("组织股", Decimal(10))]
+
+
+def test_the_totals_are_rebuilt_from_the_journal_exactly(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=OCT)
+    give(org, org.xilin_person, 2, 2, day=NOV)
+    people(campaign, today=DEC)  # builds November's snapshot
+    kept = standings.stored_rows(campaign)
+    assert kept == standings.expected_rows(campaign) and len(kept) > 10
+    standings.rebuild(campaign)
+    assert standings.stored_rows(campaign) == kept
+
+
+def test_the_page_and_the_api_take_a_period_and_name_a_bad_one(users, org, theory, client_for, api):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=OCT)
+    page = client_for(users.cadre).get("/points/board/", {"period": "month:2026-10-01"}).content.decode()
+    assert "2026年10月" in page and "巴依斯古楞" in page
+    page = client_for(users.cadre).get("/points/board/", {"period": "custom", "start": "2026-11-20", "end": "2026-11-01"})
+    assert "结束日期不能早于开始日期" in page.content.decode()
+    body = api.get(users.cadre, "/points/leaderboard/people", period="month:2026-10-01").json()
+    assert body["period"] == "2026年10月" and [r["name"] for r in body["rows"]] == ["巴依斯古楞"]
+    response = api.get(users.cadre, "/points/leaderboard/people", period="custom", start="2025-01-01", end="2026-01-02")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "start"]
+    assert "活动期间" in response.json()["detail"][0]["msg"]
+    response = api.get(users.cadre, "/points/leaderboard/units", category="indicator:999999")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "category"]
+
+
+def test_the_totals_command_checks_and_rebuilds(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=OCT)
+    out = StringIO()
+    call_command("points_totals", stdout=out)
+    assert "合计与积分明细一致" in out.getvalue()
+    PersonTotal.objects.overall().filter(person=org.bayi).update(total=99)  # as if someone edited the table
+    with pytest.raises(CommandError, match="不符"):
+        call_command("points_totals", stdout=StringIO())
+    call_command("points_totals", "--rebuild", stdout=StringIO())
+    assert boards.person_rank(campaign, org.bayi, None) == (1, Decimal(3))
