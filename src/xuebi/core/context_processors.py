@@ -6,27 +6,50 @@ from django.urls import reverse
 from xuebi.org.choices import Role
 from xuebi.org.scoping import roles_of
 
-# (label, url name, roles that see it — empty means any business role)
+WORK = {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}
+STAFF = {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}
+
+# (label, url name, roles that see it — None means any business role, menu it folds into)
 NAV = [
-    ("首页", "core:home", None),
-    ("组织机构", "org:unit_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER, Role.CADRE, Role.JUDGE}),
-    ("人员花名册", "org:person_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER}),
-    ("我的信息", "org:me", {Role.CADRE}),
-    ("我的台账", "ledger:mine", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("审核", "ledger:review_queue", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("我的积分", "points:mine", {Role.CADRE}),
-    ("排行榜", "points:board", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("我的学习", "study:index", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("学习清单", "study:manage", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("业务讲堂", "ledger:lecture_list", {Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("统计报表", "ledger:reports", {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}),
-    ("台账类型", "ledger:kind_list", {Role.LEAGUE_ADMIN}),
-    ("活动", "campaign:list", {Role.LEAGUE_ADMIN}),
-    ("账号管理", "accounts:user_list", {Role.SYSADMIN}),
-    ("角色授权", "accounts:grant_list", {Role.SECADMIN}),
-    ("安全策略", "accounts:policy", {Role.SECADMIN, Role.SYSADMIN}),
-    ("操作日志", "audit:list", {Role.AUDITOR}),
+    ("首页", "core:home", None, ""),
+    ("我的信息", "org:me", {Role.CADRE}, ""),
+    ("我的台账", "ledger:mine", WORK, ""),
+    ("审核", "ledger:review_queue", STAFF, ""),
+    ("我的积分", "points:mine", {Role.CADRE}, ""),
+    ("排行榜", "points:board", WORK, ""),
+    ("我的学习", "study:index", WORK, "学习"),
+    ("学习清单", "study:manage", STAFF, "学习"),
+    ("业务讲堂", "ledger:lecture_list", WORK, "学习"),
+    ("统计报表", "ledger:reports", STAFF, ""),
+    ("组织机构", "org:unit_list", {*WORK, Role.JUDGE}, "管理"),
+    ("人员花名册", "org:person_list", STAFF, "管理"),
+    ("台账类型", "ledger:kind_list", {Role.LEAGUE_ADMIN}, "管理"),
+    ("活动", "campaign:list", {Role.LEAGUE_ADMIN}, "管理"),
+    ("账号管理", "accounts:user_list", {Role.SYSADMIN}, ""),
+    ("角色授权", "accounts:grant_list", {Role.SECADMIN}, ""),
+    ("安全策略", "accounts:policy", {Role.SECADMIN, Role.SYSADMIN}, ""),
+    ("操作日志", "audit:list", {Role.AUDITOR}, ""),
 ]
+
+
+def _fold(items: list[dict]) -> list[dict]:
+    """A group of two or more entries becomes one drop-down menu where its first entry stood, so
+    a league admin's navigation fits one line; a lone entry of a group stays a plain link."""
+    sizes: dict[str, int] = {}
+    for item in items:
+        sizes[item["group"]] = sizes.get(item["group"], 0) + 1
+    entries, menus = [], {}
+    for item in items:
+        group = item["group"]
+        if not group or sizes[group] < 2:
+            entries.append(item)
+        elif group in menus:
+            menus[group]["children"].append(item)
+            menus[group]["active"] |= item["active"]
+        else:
+            menus[group] = {"label": group, "children": [item], "active": item["active"]}
+            entries.append(menus[group])
+    return entries
 
 
 def navigation(request):
@@ -35,15 +58,15 @@ def navigation(request):
         return {}
     roles = roles_of(user)
     items = []
-    for label, name, allowed in NAV:
+    for label, name, allowed, group in NAV:
         if allowed is None or roles & allowed:
-            items.append({"label": label, "url": reverse(name), "active": False})
+            items.append({"label": label, "url": reverse(name), "active": False, "group": group})
     # the entry whose address is the longest prefix of this page is the active one
     # (/ledger/kinds/ is 台账类型, not 我的台账 at /ledger/)
     matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {
-        "nav_items": items,
+        "nav_entries": _fold(items),
         "user_roles": sorted({Role(r).label for r in roles}),
     }
