@@ -1,6 +1,8 @@
 """Demo ledger: records in every state for 阿巴嘎旗委组织部, written through the real services, so
 the demo accounts find a timeline (cadre), a queue (reviewer), a correction (abag) and a
-三会一课 compliance report with gaps (the 机关党支部 missed some meetings).
+三会一课 compliance report with gaps (the 机关党支部 missed some meetings) — and a few approved
+records in every other county since September, so the leaderboards compare all 13 and show
+movement from month to month.
 
 Idempotent: does nothing once any record exists.
 """
@@ -110,7 +112,26 @@ def load_ledger_demo() -> int:
                     person, dt.date(2026, 11, 10 + i), i)
         if branch is not None:
             _branch_meetings(admin, reviewer, branch, [me, *colleagues])
+    league = User.objects.filter(username="league").first()
+    if league is not None:
+        with context.acting_as(league, ip="127.0.0.1"):
+            _across_the_league(league, exclude=abag)
     return Record.objects.count()
+
+
+def _across_the_league(league, *, exclude: Unit) -> None:
+    """Each other county: two to four people with a few records from September to November,
+    entered on their behalf (代录) and approved by the league admin — unequal on purpose."""
+    counties = Unit.objects.filter(depth=2, kind="county_dept").exclude(pk=exclude.pk).order_by("path")
+    codes = ("self_study", "org_info", "nightly_hour", "self_study", "publicity")
+    for c, county in enumerate(counties):
+        people = Person.objects.filter(unit__path__startswith=county.path, status="active").order_by("pk")
+        for j, person in enumerate(people[: 2 + c % 3]):
+            for i in range(1 + (c + j) % 4):
+                day = dt.date(2026, 9 + (c + i) % 3, 3 + 5 * i + j)
+                record = _record(league, codes[(c + i + j) % len(codes)], person, day, c + i + j)
+                if record is not None and record.status == "submitted":  # some kinds need no review
+                    services.record_approve(actor=league, record=record)
 
 
 def _branch_meetings(admin, reviewer, branch: Unit, members: list[Person]) -> None:

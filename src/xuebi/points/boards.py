@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, NullIf, Rank
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, Rank
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
@@ -280,6 +280,23 @@ def _unit_sum(board: Board, span: Span) -> Subquery:
     return Coalesce(Subquery(rows.values("s")), ZERO)
 
 
+def _ranked_units(figures: QuerySet, per_head: bool) -> list[tuple]:
+    """(unit id, total, previous total, headcount, rank, previous rank), best first: RANK() over
+    the per-unit figures, each computed once (``OFFSET 0`` keeps the database from inlining
+    them twice on PostgreSQL). ``* 1.0`` makes SQLite divide as decimals (13 / 27 is 0 between integers)."""
+    figures = figures.order_by().values("pk", "path", "score_total", "before_total", "headcount")
+    sql, params = figures.query.sql_with_params()
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    score, before = ("score_total * 1.0 / NULLIF(headcount, 0)", "before_total * 1.0 / NULLIF(headcount, 0)") if per_head \
+        else ("score_total", "before_total")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pk, score_total, before_total, headcount, RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), "
+            f"RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) FROM ({sql}{fence}) figures "
+            f"ORDER BY COALESCE({score}, 0) DESC, path", params)
+        return cursor.fetchall()
+
+
 def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = False,
                today: dt.date | None = None) -> Board:
     """The 13 旗县市区委组织部 (the county departments at depth 2, not the 盟委组织部's own
@@ -291,26 +308,16 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     heads = (Person.objects.filter(status="active", unit__path__startswith=OuterRef("path")).order_by()
              .values("status").annotate(n=Count("pk")).values("n"))
     board.previous = previous_span(board.campaign, board.span, today=today)
-    rows = units.annotate(score_total=_unit_sum(board, board.span), headcount=Coalesce(Subquery(heads), 0))
-    if board.previous:
-        rows = rows.annotate(before_total=_unit_sum(board, board.previous))
-    else:
-        rows = rows.annotate(before_total=ZERO)
-    decimal = DecimalField(max_digits=14, decimal_places=4)
-    if per_head:
-        score = F("score_total") * Value(Decimal(1), output_field=decimal) / NullIf(F("headcount"), 0)
-        before = F("before_total") * Value(Decimal(1), output_field=decimal) / NullIf(F("headcount"), 0)
-        rows = rows.annotate(score=Coalesce(score, ZERO, output_field=decimal), before=Coalesce(before, ZERO, output_field=decimal))
-    else:
-        rows = rows.annotate(score=F("score_total"), before=F("before_total"))
-    rows = rows.annotate(rank=Window(Rank(), order_by=F("score").desc()),
-                         previous_rank=Window(Rank(), order_by=F("before").desc())).order_by("-score", "path")
+    figures = units.annotate(score_total=_unit_sum(board, board.span), headcount=Coalesce(Subquery(heads), 0),
+                             before_total=_unit_sum(board, board.previous) if board.previous else ZERO)
     board.rows = []
-    for unit in rows:
-        people = unit.headcount
-        average = (Decimal(unit.score_total) / people).quantize(Decimal("0.01")) if people else Decimal(0)
-        row = {"unit": unit, "unit_id": unit.pk, "unit_name": unit.name, "rank": unit.rank, "total": Decimal(unit.score_total), "people": people,
-               "average": average, "score": average if per_head else Decimal(unit.score_total)}
-        _movement(row, unit.previous_rank if board.previous and unit.before else None)
+    ranked = _ranked_units(figures, per_head)
+    found = Unit.objects.in_bulk([pk for pk, *_ in ranked])
+    for pk, total, before, people, rank, previous_rank in ranked:
+        total, unit = Decimal(total), found[pk]
+        average = (total / people).quantize(Decimal("0.01")) if people else Decimal(0)
+        row = {"unit": unit, "unit_id": pk, "unit_name": unit.name, "rank": rank, "total": total, "people": people,
+               "average": average, "score": average if per_head else total}
+        _movement(row, previous_rank if board.previous and before else None)
         board.rows.append(row)
     return board

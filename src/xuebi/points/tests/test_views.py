@@ -77,6 +77,13 @@ def test_units_rank_by_total_and_per_head(users, org, theory, campaign):
     assert per_head[:2] == [("锡林浩特市委组织部", 1, Decimal(4)), ("阿巴嘎旗委组织部", 2, Decimal(3))]
 
 
+def test_per_head_averages_are_not_cut_to_whole_numbers(users, org, theory, campaign):
+    give(org, org.bayi, 3, 1)  # 阿巴嘎: 3 points, 2 people: 1.5 each
+    give(org, org.xilin_person, 1, 2)  # 锡林浩特: 1 point, 1 person
+    per_head = [(r["unit"].name, r["rank"], r["average"]) for r in units(campaign, per_head=True).rows]
+    assert per_head[:2] == [("阿巴嘎旗委组织部", 1, Decimal("1.5")), ("锡林浩特市委组织部", 2, Decimal(1))]
+
+
 def test_points_stay_with_the_unit_they_were_earned_in(users, org, theory, campaign):
     give(org, org.bayi, 5, 1)
     org.bayi.unit = org.xilin_section  # moves to 锡林浩特 afterwards
