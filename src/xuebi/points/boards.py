@@ -201,8 +201,15 @@ def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decim
 
 
 def _kept_ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
-    """person id → (rank, score) from kept rows: 1 + how many in scope have more (an index range
-    count each, in one query)."""
+    """person id → (rank, score) from kept rows: 1 + how many in scope have more — among everyone
+    from the band counts (``standings.ranks_among_everyone``), within a subtree as a range count
+    on the index (one query for all)."""
+    if paths is None:
+        scores = dict(_kept(board, span).filter(person_id__in=ids).values_list("person_id", board.column))
+        period, start = span.key
+        key = {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
+        ranks = standings.ranks_among_everyone(key, board.column, list(set(scores.values())))
+        return {pid: (ranks[score], score) for pid, score in scores.items()}
     rows = _scope(_kept(board, span), paths)
     above = (rows.filter(**{f"{board.column}__gt": OuterRef(board.column)}).order_by()
              .values("campaign").annotate(n=Count("pk")).values("n"))

@@ -176,3 +176,26 @@ class StandingSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("月末积分快照")
+
+
+class RankCount(models.Model):
+    """How many people's totals fall in each whole-point band (``bucket`` = ⌊score⌋) for one set
+    of ``PersonTotal`` rows and one column — so a rank among everyone is a sum over a few hundred
+    bands plus a count inside one band, not a count over every person above.
+
+    Written as deltas (+1 into the new band, −1 out of the old) in the journal's transaction, so
+    concurrent awards never wait on a shared row; ``standings.compact_counts`` folds the deltas
+    of a key into one row per band."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10, choices=Period.choices)
+    period_start = models.DateField()
+    column = models.CharField(max_length=20)
+    bucket = models.IntegerField()
+    people = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("积分分段人数")
+        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "column", "bucket"],
+                                name="points_rankcount_key")]

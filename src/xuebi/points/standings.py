@@ -13,17 +13,19 @@ to date here when a late approval is dated before that month end.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Floor, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign
 
-from .models import Period, PersonTotal, PointEntry, StandingSnapshot, Totals, UnitTotal
+from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
 __all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
@@ -59,8 +61,11 @@ def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: 
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
            f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
+    before = _rows_before(owner_id, campaign_id, indicator_id, keys) if model is PersonTotal else None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    if before is not None:
+        _shift_counts(campaign_id, indicator_id, keys, before, amounts)
 
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
@@ -80,6 +85,90 @@ def add_entry(entry: PointEntry) -> None:
     for indicator_id in (None, entry.indicator_id):
         _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts)
         _upsert(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts)
+
+
+# --- the rank counts (RankCount) ---------------------------------------------------------------
+
+def counted_columns(indicator_id) -> list[str]:
+    """The columns a set of rows is ranked on: an indicator's rows only by their total."""
+    return COLUMNS if indicator_id is None else ["total"]
+
+
+def _rows_before(person_id: int, campaign_id: int, indicator_id: int | None, keys) -> dict[tuple, dict]:
+    """The person's rows of these keys as they are now (the engine holds the person's lock)."""
+    wanted = Q(pk__in=[])
+    for period, start in keys:
+        wanted |= Q(period=period, period_start=start)
+    rows = PersonTotal.objects.filter(wanted, campaign_id=campaign_id, person_id=person_id, indicator_id=indicator_id)
+    return {(r["period"], r["period_start"]): r for r in rows.values("period", "period_start", *COLUMNS)}
+
+
+def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict) -> None:
+    """Record which whole-point band each changed row left and entered, as delta rows."""
+    deltas: Counter = Counter()
+    for period, start in keys:
+        old = before.get((period, start))
+        for column in counted_columns(indicator_id):
+            new = (old[column] if old else Decimal(0)) + amounts.get(column, Decimal(0))
+            if old is None:
+                deltas[(period, start, column, math.floor(new))] += 1
+            elif math.floor(old[column]) != math.floor(new):
+                deltas[(period, start, column, math.floor(old[column]))] -= 1
+                deltas[(period, start, column, math.floor(new))] += 1
+    RankCount.objects.bulk_create([
+        RankCount(campaign_id=campaign_id, indicator_id=indicator_id, period=period, period_start=start, column=column,
+                  bucket=bucket, people=people)
+        for (period, start, column, bucket), people in deltas.items() if people
+    ])
+
+
+def _count_rows(rows) -> None:
+    """INSERT the band counts of a set of PersonTotal rows (every column it is ranked on)."""
+    for by_indicator in (False, True):
+        chosen = rows.filter(indicator__isnull=not by_indicator)
+        for column in counted_columns(1 if by_indicator else None):
+            grouped = (chosen.annotate(c=Value(column), b=Floor(column)).order_by()
+                       .values("campaign_id", "indicator_id", "period", "period_start", "c", "b").annotate(n=Count("pk")))
+            sql, params = grouped.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {RankCount._meta.db_table} (campaign_id, indicator_id, period, period_start, "
+                               f"{connection.ops.quote_name('column')}, bucket, people) {sql}", params)
+
+
+def compact_counts(key: dict) -> None:
+    """Fold a key's delta rows into one row per band and column (deleting exactly the rows summed,
+    so deltas written meanwhile by other transactions stay and still count)."""
+    with transaction.atomic():
+        rows = list(RankCount.objects.select_for_update().filter(**key).values_list("pk", "column", "bucket", "people"))
+        sums: Counter = Counter()
+        for _pk, column, bucket, people in rows:
+            sums[(column, bucket)] += people
+        RankCount.objects.filter(pk__in=[r[0] for r in rows]).delete()
+        RankCount.objects.bulk_create([RankCount(**key, column=column, bucket=bucket, people=people)
+                                       for (column, bucket), people in sums.items() if people])
+
+
+def ranks_among_everyone(key: dict, column: str, values: list[Decimal]) -> dict[Decimal, int]:
+    """value → rank among all of a key's rows (1 + how many have more): the band counts above the
+    value's band, plus a count inside its band on the rows' index — a few hundred rows read
+    however many people there are."""
+    if not values:
+        return {}
+    bands = list(RankCount.objects.filter(**key, column=column).order_by().values("bucket")
+                 .annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
+    if sum(rows for *_, rows in bands) > 2 * len(bands) + 500:
+        compact_counts(key)
+    inside: Q = Q(pk__in=[])
+    for band in {math.floor(v) for v in values}:
+        inside |= Q(**{f"{column}__gte": band, f"{column}__lt": band + 1})
+    exact = Counter(dict(PersonTotal.objects.filter(inside, **key).order_by().values(column)
+                         .annotate(n=Count("pk")).values_list(column, "n")))
+    ranks = {}
+    for value in values:
+        band = math.floor(value)
+        above = sum(n for bucket, n, _ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value)
+        ranks[value] = above + 1
+    return ranks
 
 
 # --- from the journal -------------------------------------------------------------------------
@@ -120,11 +209,12 @@ def rebuild(campaign: Campaign) -> None:
     """Throw the campaign's totals away and sum them again from the journal."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     snapshot = StandingSnapshot.objects.filter(campaign=campaign).values_list("month", flat=True).first()
-    PersonTotal.objects.filter(campaign=campaign).delete()
-    UnitTotal.objects.filter(campaign=campaign).delete()
+    for model in (PersonTotal, UnitTotal, RankCount):
+        model.objects.filter(campaign=campaign).delete()
     for model, owner, period, start, entries in _sets(campaign, snapshot):
         for by_indicator in (False, True):
             _insert_select(model, _grouped(entries, owner, period, start, by_indicator), by_indicator)
+    _count_rows(PersonTotal.objects.filter(campaign=campaign))
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
@@ -145,11 +235,13 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if StandingSnapshot.objects.filter(campaign=campaign, month=month).exists():
             return month
-        PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT).delete()
+        for model in (PersonTotal, RankCount):
+            model.objects.filter(campaign=campaign, period=Period.SNAPSHOT).delete()
         journal = PointEntry.objects.filter(campaign=campaign, occurred_on__lte=month_end(month))
         for by_indicator in (False, True):
             _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
                            by_indicator)
+        _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
         StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
 
@@ -170,7 +262,7 @@ def expected_rows(campaign: Campaign) -> set[tuple]:
             for row in _grouped(entries, owner, period, start, by_indicator):
                 rows.append((model.__name__, row["campaign_id"], row[owner], row.get("indicator_id"), row["p"],
                              _date(row["ps"]), row["t"], *(row[c] for c in DIMENSIONS)))
-    return _normal(rows)
+    return _normal(rows) | _band_counts(PersonTotal.objects.filter(campaign=campaign))
 
 
 def stored_rows(campaign: Campaign) -> set[tuple]:
@@ -179,7 +271,19 @@ def stored_rows(campaign: Campaign) -> set[tuple]:
         for row in model.objects.filter(campaign=campaign).values_list(
                 "campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS):
             rows.append((model.__name__, *row[:4], _date(row[4]), *row[5:]))
-    return _normal(rows)
+    counts = (RankCount.objects.filter(campaign=campaign).order_by()
+              .values_list("indicator_id", "period", "period_start", "column", "bucket").annotate(n=Sum("people")))
+    return _normal(rows) | {("RankCount", *key[:2], _date(key[2]), *key[3:], n) for *key, n in counts if n}
+
+
+def _band_counts(rows) -> set[tuple]:
+    """What the rank counts should hold: the rows counted per column and whole-point band."""
+    counts: Counter = Counter()
+    for row in rows.values("indicator_id", "period", "period_start", *COLUMNS):
+        for column in counted_columns(row["indicator_id"]):
+            key = (row["indicator_id"], row["period"], _date(row["period_start"]), column, math.floor(row[column]))
+            counts[key] += 1
+    return {("RankCount", *key, n) for key, n in counts.items()}
 
 
 def _date(value) -> dt.date:

@@ -13,7 +13,7 @@ from xuebi.campaign.models import Indicator, Rule
 from xuebi.conftest import add_person
 from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.points import boards, engine, standings
-from xuebi.points.models import PersonTotal
+from xuebi.points.models import PersonTotal, PointEntry, RankCount
 
 from .test_views import give, people, theory, units  # noqa: F401  (fixture)
 
@@ -125,3 +125,19 @@ def test_the_totals_command_checks_and_rebuilds(org, theory, campaign):  # noqa:
         call_command("points_totals", stdout=StringIO())
     call_command("points_totals", "--rebuild", stdout=StringIO())
     assert boards.person_rank(campaign, org.bayi, None) == (1, Decimal(3))
+
+
+def test_ranks_among_everyone_count_bands_and_the_exact_scores_inside_one(org, theory, campaign):  # noqa: F811
+    scores = [Decimal("3.5"), Decimal("3.25"), Decimal("3.25"), Decimal("7"), Decimal("0.5")]
+    people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
+    for n, (person, points) in enumerate(zip(people, scores)):
+        give(org, person, 1, 100 + n)  # every award first passes through a band…
+        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+                                       unit=person.unit, occurred_on=NOV, points=points - 1))  # …then lands in its own
+    expected = {"人0": 2, "人1": 3, "人2": 3, "人3": 1, "人4": 5}
+    assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
+    key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
+    deltas = RankCount.objects.filter(**key).count()
+    standings.compact_counts(key)
+    assert RankCount.objects.filter(**key).count() < deltas
+    assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected

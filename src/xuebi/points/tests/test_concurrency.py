@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, connections
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.points import engine
-from xuebi.points.models import PersonTotal, PointEntry
+from xuebi.conftest import add_person
+from xuebi.points import boards, engine, standings
+from xuebi.points.models import PersonTotal, PointEntry, UnitTotal
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -73,3 +74,20 @@ def test_a_cap_that_fits_two_holds_when_eight_approvals_land_at_once(org, setup)
     assert awarded == [Decimal(0)] * (THREADS - 2) + [Decimal(1), Decimal(1)]
     assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(2)
     assert connection.vendor == "postgresql"
+
+
+def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, setup):
+    """Eight people of one unit approved at the same moment: the unit's rows and the rank
+    counts take every award, and nobody waits on a lock that another holds in reverse order."""
+    campaign, _ = setup
+    people = [add_person(org.abag_section, f"同事{n}", 60 + n) for n in range(THREADS)]
+
+    def award(n):
+        who = engine.Participation(person_id=people[n].pk, unit_id=org.abag_section.pk, role="author")
+        engine.award(engine.Source(type="test", id=f"p{n}", version=1, kind="self_study", occurred_on=DAY,
+                                   label="自学", participants=(who,)))
+
+    assert run_together([lambda n=n: award(n) for n in range(THREADS)]) == []
+    assert UnitTotal.objects.overall().get(campaign=campaign, unit=org.abag_section).total == Decimal(THREADS)
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
+    assert boards.person_rank(campaign, people[0], None) == (1, Decimal(1))  # eight share first place

@@ -16,7 +16,7 @@ from xuebi.ledger.services import RecordInput
 from xuebi.ledger.tests.conftest import DAY, campaign, kinds, photo, self_study  # noqa: F401  (fixtures)
 from xuebi.org.models import UnitMembership
 from xuebi.points import engine, recompute, standings
-from xuebi.points.models import PersonTotal, PointEntry, UnitTotal
+from xuebi.points.models import PersonTotal, PointEntry, RankCount, UnitTotal
 from xuebi.points.receivers import source_from_record
 
 
@@ -179,6 +179,7 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
     PointEntry.objects.all().delete()
     PersonTotal.objects.all().delete()
     UnitTotal.objects.all().delete()
+    RankCount.objects.all().delete()
     Record.objects.all().delete()
     Rule.objects.all().delete()
     Indicator.objects.all().delete()
