@@ -12,6 +12,7 @@ from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, diff, snapshot
 
 from .choices import PersonStatus
+from . import events
 from .models import Person, Unit, UnitMembership
 
 __all__ = [
@@ -135,6 +136,7 @@ def person_update(*, actor, person: Person, values: dict, move_date: dt.date | N
     _require_in_scope(actor, person)
     if person.unit_id != old_unit_id:
         _move(person, move_date or timezone.localdate())
+        events.person_moved.send(sender=Person, person=person, old_unit_id=old_unit_id)
     changes = diff(before, snapshot(person, PERSON_AUDIT_FIELDS))
     if changes:
         action = Action.PERSON_MOVE if set(changes) == {"unit"} else Action.PERSON_UPDATE

@@ -152,10 +152,21 @@ class Board:
 
 # --- people ------------------------------------------------------------------------------------
 
+def _county(paths: list[str] | None) -> int | None:
+    """The unit id when the scope is exactly one county (or one of the 盟委组织部's sections) —
+    the scope of every county admin, reviewer and cadre, read from the rows' own county."""
+    if paths and len(paths) == 1 and len(paths[0]) == 2 * Unit.steplen:
+        return Unit.objects.filter(path=paths[0]).values_list("pk", flat=True).first()
+    return None
+
+
 def _scope(rows: QuerySet, paths: list[str] | None, field: str = "person__unit") -> QuerySet:
     """Only people whose current unit lies in the subtrees (``None``: the whole league)."""
     if paths is None:
         return rows
+    county = _county(paths)
+    if county is not None and rows.model is PersonTotal:
+        return rows.filter(county_id=county)
     units = Q(pk__in=[])
     for path in paths:
         units |= Q(path__startswith=path)
@@ -202,13 +213,14 @@ def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decim
 
 def _kept_ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
     """person id → (rank, score) from kept rows: 1 + how many in scope have more — among everyone
-    from the band counts (``standings.ranks_among_everyone``), within a subtree as a range count
-    on the index (one query for all)."""
-    if paths is None:
+    or within one county from the band counts (``standings.ranks_from_counts``), within any other
+    subtree as a range count on the index (one query for all)."""
+    county = _county(paths)
+    if paths is None or county is not None:
         scores = dict(_kept(board, span).filter(person_id__in=ids).values_list("person_id", board.column))
         period, start = span.key
         key = {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
-        ranks = standings.ranks_among_everyone(key, board.column, list(set(scores.values())))
+        ranks = standings.ranks_from_counts(key, board.column, list(set(scores.values())), county)
         return {pid: (ranks[score], score) for pid, score in scores.items()}
     rows = _scope(_kept(board, span), paths)
     above = (rows.filter(**{f"{board.column}__gt": OuterRef(board.column)}).order_by()

@@ -143,6 +143,9 @@ def _totals_meta(owner: str, verbose: str):
         ]
         indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "-total"],
                                 name=f"points_{owner}_rank")]
+        if owner == "person":  # a county's board and ranks read their own range
+            indexes.append(models.Index(fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
+                                        name="points_person_county_rank"))
     return Meta
 
 
@@ -151,6 +154,8 @@ class PersonTotal(Totals):
     awards to one person (the engine locks it before checking caps)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
+    county = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text=_("人员现在所在的旗县市区（或盟直科室）：排行榜按人员现在的单位排"))
     owner_field = "person_id"
 
     Meta = _totals_meta("person", _("个人积分合计"))
@@ -179,9 +184,10 @@ class StandingSnapshot(models.Model):
 
 
 class RankCount(models.Model):
-    """How many people's totals fall in each whole-point band (``bucket`` = ⌊score⌋) for one set
-    of ``PersonTotal`` rows and one column — so a rank among everyone is a sum over a few hundred
-    bands plus a count inside one band, not a count over every person above.
+    """How many people of a county have totals in each whole-point band (``bucket`` = ⌊score⌋)
+    for one set of ``PersonTotal`` rows and one column — so a rank among everyone (all counties)
+    or within a county is a sum over a few hundred bands plus a count inside one band, not a
+    count over every person above.
 
     Written as deltas (+1 into the new band, −1 out of the old) in the journal's transaction, so
     concurrent awards never wait on a shared row; ``standings.compact_counts`` folds the deltas
@@ -192,10 +198,11 @@ class RankCount(models.Model):
     period = models.CharField(max_length=10, choices=Period.choices)
     period_start = models.DateField()
     column = models.CharField(max_length=20)
+    county = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     bucket = models.IntegerField()
     people = models.IntegerField()
 
     class Meta:
         verbose_name = _("积分分段人数")
-        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "column", "bucket"],
+        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "column", "county", "bucket"],
                                 name="points_rankcount_key")]

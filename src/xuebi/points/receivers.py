@@ -8,7 +8,9 @@ from django.dispatch import receiver
 from xuebi.ledger import events
 from xuebi.ledger.models import Record
 
-from . import engine, recompute
+from xuebi.org.events import person_moved
+
+from . import engine, recompute, standings
 
 SOURCE_TYPE = "ledger"
 
@@ -28,6 +30,11 @@ def source_from_record(record: Record) -> engine.Source:
 @receiver(events.record_approved)
 def _approved(sender, record, version, actor, **kwargs):
     engine.award(source_from_record(record), actor=actor)
+
+
+@receiver(person_moved)
+def _moved(sender, person, old_unit_id, **kwargs):
+    standings.move_person(person.pk)
 
 
 @receiver(events.record_withdrawn)

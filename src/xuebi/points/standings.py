@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign
+from xuebi.org.models import Person, Unit
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
@@ -48,29 +49,38 @@ def month_end(month: dt.date) -> dt.date:
 
 
 def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-            keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal]) -> None:
-    """Add ``amounts`` to the rows of ``keys`` — creating them where missing — in one statement."""
+            keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None) -> None:
+    """Add ``amounts`` to the rows of ``keys`` — creating them where missing — in one statement.
+    A person's new rows are filed under their county (``county_id``)."""
     table = model._meta.db_table
-    names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS]
+    counted = model is PersonTotal
+    names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
     row = "(" + ", ".join(["%s"] * len(names)) + ")"
     conflict = model.keys()[0 if indicator_id is None else 1]
     where = "indicator_id IS NULL" if indicator_id is None else "indicator_id IS NOT NULL"
     params: list = []
     for period, start in keys:
         params += [campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS)]
+        params += [county_id] if counted else []
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
            f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
-    before = _rows_before(owner_id, campaign_id, indicator_id, keys) if model is PersonTotal else None
+    before = _rows_before(owner_id, campaign_id, indicator_id, keys) if counted else None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     if before is not None:
-        _shift_counts(campaign_id, indicator_id, keys, before, amounts)
+        _shift_counts(campaign_id, indicator_id, keys, before, amounts, county_id)
+
+
+def county_of_person(person_id: int) -> int | None:
+    """The 旗县市区委组织部 (depth 2) — or the 盟委组织部's own section — a person is in now."""
+    path = Person.objects.filter(pk=person_id).values_list("unit__path", flat=True).first() or ""
+    return Unit.objects.filter(path=path[: 2 * Unit.steplen]).values_list("pk", flat=True).first()
 
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
     """Make sure the person's whole-campaign row exists (the engine locks it)."""
-    _upsert(PersonTotal, person_id, campaign_id, None, [(Period.CAMPAIGN, start)], {})
+    _upsert(PersonTotal, person_id, campaign_id, None, [(Period.CAMPAIGN, start)], {}, county_of_person(person_id))
 
 
 def add_entry(entry: PointEntry) -> None:
@@ -82,8 +92,9 @@ def add_entry(entry: PointEntry) -> None:
     snapshot = StandingSnapshot.objects.filter(campaign_id=entry.campaign_id).values_list("month", flat=True).first()
     if snapshot is not None and entry.occurred_on <= month_end(snapshot):
         person_keys.append((Period.SNAPSHOT, snapshot))
+    county_id = county_of_person(entry.person_id)
     for indicator_id in (None, entry.indicator_id):
-        _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts)
+        _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id)
         _upsert(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts)
 
 
@@ -100,10 +111,11 @@ def _rows_before(person_id: int, campaign_id: int, indicator_id: int | None, key
     for period, start in keys:
         wanted |= Q(period=period, period_start=start)
     rows = PersonTotal.objects.filter(wanted, campaign_id=campaign_id, person_id=person_id, indicator_id=indicator_id)
-    return {(r["period"], r["period_start"]): r for r in rows.values("period", "period_start", *COLUMNS)}
+    return {(r["period"], r["period_start"]): r for r in rows.values("period", "period_start", "county_id", *COLUMNS)}
 
 
-def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict) -> None:
+def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
+                  county_id: int | None) -> None:
     """Record which whole-point band each changed row left and entered, as delta rows."""
     deltas: Counter = Counter()
     for period, start in keys:
@@ -111,15 +123,35 @@ def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict
         for column in counted_columns(indicator_id):
             new = (old[column] if old else Decimal(0)) + amounts.get(column, Decimal(0))
             if old is None:
-                deltas[(period, start, column, math.floor(new))] += 1
+                deltas[(period, start, column, county_id, math.floor(new))] += 1
             elif math.floor(old[column]) != math.floor(new):
-                deltas[(period, start, column, math.floor(old[column]))] -= 1
-                deltas[(period, start, column, math.floor(new))] += 1
+                deltas[(period, start, column, old["county_id"], math.floor(old[column]))] -= 1
+                deltas[(period, start, column, old["county_id"], math.floor(new))] += 1
+    _write_deltas(campaign_id, indicator_id, deltas)
+
+
+def _write_deltas(campaign_id: int, indicator_id: int | None, deltas: Counter) -> None:
     RankCount.objects.bulk_create([
         RankCount(campaign_id=campaign_id, indicator_id=indicator_id, period=period, period_start=start, column=column,
-                  bucket=bucket, people=people)
-        for (period, start, column, bucket), people in deltas.items() if people
+                  county_id=county, bucket=bucket, people=people)
+        for (period, start, column, county, bucket), people in deltas.items() if people
     ])
+
+
+def move_person(person_id: int) -> None:
+    """After a person moved: file their rows under their new county and move their band counts."""
+    county_id = county_of_person(person_id)
+    rows = PersonTotal.objects.filter(person_id=person_id).exclude(county_id=county_id)
+    deltas: dict[tuple, Counter] = {}
+    for row in rows.values("campaign_id", "indicator_id", "period", "period_start", "county_id", *COLUMNS):
+        counter = deltas.setdefault((row["campaign_id"], row["indicator_id"]), Counter())
+        for column in counted_columns(row["indicator_id"]):
+            band = math.floor(row[column])
+            counter[(row["period"], row["period_start"], column, row["county_id"], band)] -= 1
+            counter[(row["period"], row["period_start"], column, county_id, band)] += 1
+    for (campaign_id, indicator_id), counter in deltas.items():
+        _write_deltas(campaign_id, indicator_id, counter)
+    rows.update(county_id=county_id)
 
 
 def _count_rows(rows) -> None:
@@ -128,45 +160,48 @@ def _count_rows(rows) -> None:
         chosen = rows.filter(indicator__isnull=not by_indicator)
         for column in counted_columns(1 if by_indicator else None):
             grouped = (chosen.annotate(c=Value(column), b=Floor(column)).order_by()
-                       .values("campaign_id", "indicator_id", "period", "period_start", "c", "b").annotate(n=Count("pk")))
+                       .values("campaign_id", "indicator_id", "period", "period_start", "c", "county_id", "b")
+                       .annotate(n=Count("pk")))
             sql, params = grouped.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO {RankCount._meta.db_table} (campaign_id, indicator_id, period, period_start, "
-                               f"{connection.ops.quote_name('column')}, bucket, people) {sql}", params)
+                               f"{connection.ops.quote_name('column')}, county_id, bucket, people) {sql}", params)
 
 
 def compact_counts(key: dict) -> None:
     """Fold a key's delta rows into one row per band and column (deleting exactly the rows summed,
     so deltas written meanwhile by other transactions stay and still count)."""
     with transaction.atomic():
-        rows = list(RankCount.objects.select_for_update().filter(**key).values_list("pk", "column", "bucket", "people"))
+        rows = list(RankCount.objects.select_for_update().filter(**key)
+                    .values_list("pk", "column", "county_id", "bucket", "people"))
         sums: Counter = Counter()
-        for _pk, column, bucket, people in rows:
-            sums[(column, bucket)] += people
+        for _pk, column, county, bucket, people in rows:
+            sums[(column, county, bucket)] += people
         RankCount.objects.filter(pk__in=[r[0] for r in rows]).delete()
-        RankCount.objects.bulk_create([RankCount(**key, column=column, bucket=bucket, people=people)
-                                       for (column, bucket), people in sums.items() if people])
+        RankCount.objects.bulk_create([RankCount(**key, column=column, county_id=county, bucket=bucket, people=people)
+                                       for (column, county, bucket), people in sums.items() if people])
 
 
-def ranks_among_everyone(key: dict, column: str, values: list[Decimal]) -> dict[Decimal, int]:
-    """value → rank among all of a key's rows (1 + how many have more): the band counts above the
-    value's band, plus a count inside its band on the rows' index — a few hundred rows read
-    however many people there are."""
+def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
+    """value → rank among a key's rows of everyone, or of one county (1 + how many have more): the
+    band counts above the value's band, plus a count inside its band on the rows' index — a few
+    hundred rows read however many people there are."""
     if not values:
         return {}
-    bands = list(RankCount.objects.filter(**key, column=column).order_by().values("bucket")
+    where = {"county_id": county_id} if county_id is not None else {}
+    bands = list(RankCount.objects.filter(**key, **where, column=column).order_by().values("bucket")
                  .annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
     if sum(rows for *_, rows in bands) > 2 * len(bands) + 500:
         compact_counts(key)
     inside: Q = Q(pk__in=[])
     for band in {math.floor(v) for v in values}:
         inside |= Q(**{f"{column}__gte": band, f"{column}__lt": band + 1})
-    exact = Counter(dict(PersonTotal.objects.filter(inside, **key).order_by().values(column)
+    exact = Counter(dict(PersonTotal.objects.filter(inside, **key, **where).order_by().values(column)
                          .annotate(n=Count("pk")).values_list(column, "n")))
     ranks = {}
     for value in values:
         band = math.floor(value)
-        above = sum(n for bucket, n, _ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value)
+        above = sum(n for bucket, n, _ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value and math.floor(v) == band)
         ranks[value] = above + 1
     return ranks
 
@@ -214,7 +249,22 @@ def rebuild(campaign: Campaign) -> None:
     for model, owner, period, start, entries in _sets(campaign, snapshot):
         for by_indicator in (False, True):
             _insert_select(model, _grouped(entries, owner, period, start, by_indicator), by_indicator)
+    _file_under_counties(campaign)
     _count_rows(PersonTotal.objects.filter(campaign=campaign))
+
+
+def _file_under_counties(campaign: Campaign, period: str | None = None) -> None:
+    """Set the county of rows summed from the journal: the county of each person's unit now."""
+    width = 2 * Unit.steplen
+    county = (f"(SELECT c.id FROM {Person._meta.db_table} p JOIN {Unit._meta.db_table} u ON u.id = p.unit_id "
+              f"JOIN {Unit._meta.db_table} c ON c.path = substr(u.path, 1, {width}) "
+              f"WHERE p.id = {PersonTotal._meta.db_table}.person_id)")
+    sql = f"UPDATE {PersonTotal._meta.db_table} SET county_id = {county} WHERE campaign_id = %s"
+    params = [campaign.pk]
+    if period:
+        sql, params = sql + " AND period = %s", params + [period]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
@@ -241,6 +291,7 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
         for by_indicator in (False, True):
             _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
                            by_indicator)
+        _file_under_counties(campaign, Period.SNAPSHOT)
         _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
         StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
@@ -272,16 +323,22 @@ def stored_rows(campaign: Campaign) -> set[tuple]:
                 "campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS):
             rows.append((model.__name__, *row[:4], _date(row[4]), *row[5:]))
     counts = (RankCount.objects.filter(campaign=campaign).order_by()
-              .values_list("indicator_id", "period", "period_start", "column", "bucket").annotate(n=Sum("people")))
+              .values_list("indicator_id", "period", "period_start", "column", "county_id", "bucket")
+              .annotate(n=Sum("people")))
     return _normal(rows) | {("RankCount", *key[:2], _date(key[2]), *key[3:], n) for *key, n in counts if n}
 
 
 def _band_counts(rows) -> set[tuple]:
-    """What the rank counts should hold: the rows counted per column and whole-point band."""
+    """What the rank counts should hold: the rows counted per column, county (where each person
+    is now) and whole-point band."""
+    counties = {}
     counts: Counter = Counter()
-    for row in rows.values("indicator_id", "period", "period_start", *COLUMNS):
+    for row in rows.values("indicator_id", "period", "period_start", "person_id", *COLUMNS):
+        if row["person_id"] not in counties:
+            counties[row["person_id"]] = county_of_person(row["person_id"])
         for column in counted_columns(row["indicator_id"]):
-            key = (row["indicator_id"], row["period"], _date(row["period_start"]), column, math.floor(row[column]))
+            key = (row["indicator_id"], row["period"], _date(row["period_start"]), column, counties[row["person_id"]],
+                   math.floor(row[column]))
             counts[key] += 1
     return {("RankCount", *key, n) for key, n in counts.items()}
 

@@ -127,7 +127,7 @@ def test_the_totals_command_checks_and_rebuilds(org, theory, campaign):  # noqa:
     assert boards.person_rank(campaign, org.bayi, None) == (1, Decimal(3))
 
 
-def test_ranks_among_everyone_count_bands_and_the_exact_scores_inside_one(org, theory, campaign):  # noqa: F811
+def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign):  # noqa: F811
     scores = [Decimal("3.5"), Decimal("3.25"), Decimal("3.25"), Decimal("7"), Decimal("0.5")]
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for n, (person, points) in enumerate(zip(people, scores)):

@@ -10,7 +10,8 @@ from xuebi.campaign.models import Indicator, Rule
 from xuebi.conftest import add_person
 from xuebi.ledger import services
 from xuebi.ledger.tests.conftest import DAY, campaign, kinds, self_study  # noqa: F401  (fixtures)
-from xuebi.points import boards, engine
+from xuebi.org.services import person_update
+from xuebi.points import boards, engine, standings
 from xuebi.points.models import PointEntry
 
 
@@ -86,11 +87,13 @@ def test_per_head_averages_are_not_cut_to_whole_numbers(users, org, theory, camp
 
 def test_points_stay_with_the_unit_they_were_earned_in(users, org, theory, campaign):
     give(org, org.bayi, 5, 1)
-    org.bayi.unit = org.xilin_section  # moves to 锡林浩特 afterwards
-    org.bayi.save()
+    person_update(actor=users.league_admin, person=org.bayi, values={"unit": org.xilin_section})  # moves to 锡林浩特
     totals = {r["unit"].name: r["total"] for r in units(campaign).rows}
     assert totals["阿巴嘎旗委组织部"] == Decimal(5) and totals["锡林浩特市委组织部"] == 0
     assert [r["name"] for r in people(campaign, [org.xilin.path]).rows] == ["巴依斯古楞"]  # people: where they are now
+    assert people(campaign, [org.abag.path]).rows == []
+    assert boards.person_rank(campaign, org.bayi, [org.xilin.path]) == (1, Decimal(5))
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)  # the rank counts moved too
 
 
 def test_an_adjustment_needs_a_reason_a_scope_and_is_audited(users, org, theory, client_for):

@@ -1,0 +1,9 @@
+"""What the roster tells the rest of the system; org code never imports its consumers.
+
+    person_moved(sender=Person, person, old_unit_id)
+        the person now belongs to ``person.unit`` (sent inside the roster service's transaction);
+        the points app moves the person's standing to the new county's rankings.
+"""
+from django.dispatch import Signal
+
+person_moved = Signal()
