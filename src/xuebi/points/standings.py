@@ -232,9 +232,16 @@ def _sets(campaign: Campaign, snapshot: dt.date | None):
 
 
 def _insert_select(model: type[Totals], grouped, by_indicator: bool) -> None:
-    """INSERT INTO totals SELECT … GROUP BY …: the database does the summing, on both backends."""
+    """INSERT INTO totals SELECT … GROUP BY …: the database does the summing, on both backends.
+    A person's rows are filed under the county of their unit now (joined, not looked up per row)."""
     names = ["campaign_id", model.owner_field] + (["indicator_id"] if by_indicator else []) + ["period", "period_start", *COLUMNS]
     sql, params = grouped.query.sql_with_params()
+    if model is PersonTotal:
+        people, units = Person._meta.db_table, Unit._meta.db_table
+        counties = (f"SELECT p.id AS pid, c.id AS county FROM {people} p JOIN {units} u ON u.id = p.unit_id "
+                    f"JOIN {units} c ON c.path = substr(u.path, 1, {2 * Unit.steplen})")
+        sql = f"SELECT g.*, m.county FROM ({sql}) g LEFT JOIN ({counties}) m ON m.pid = g.person_id"
+        names.append("county_id")
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) {sql}", params)
 
@@ -249,22 +256,7 @@ def rebuild(campaign: Campaign) -> None:
     for model, owner, period, start, entries in _sets(campaign, snapshot):
         for by_indicator in (False, True):
             _insert_select(model, _grouped(entries, owner, period, start, by_indicator), by_indicator)
-    _file_under_counties(campaign)
     _count_rows(PersonTotal.objects.filter(campaign=campaign))
-
-
-def _file_under_counties(campaign: Campaign, period: str | None = None) -> None:
-    """Set the county of rows summed from the journal: the county of each person's unit now."""
-    width = 2 * Unit.steplen
-    county = (f"(SELECT c.id FROM {Person._meta.db_table} p JOIN {Unit._meta.db_table} u ON u.id = p.unit_id "
-              f"JOIN {Unit._meta.db_table} c ON c.path = substr(u.path, 1, {width}) "
-              f"WHERE p.id = {PersonTotal._meta.db_table}.person_id)")
-    sql = f"UPDATE {PersonTotal._meta.db_table} SET county_id = {county} WHERE campaign_id = %s"
-    params = [campaign.pk]
-    if period:
-        sql, params = sql + " AND period = %s", params + [period]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
@@ -291,7 +283,6 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
         for by_indicator in (False, True):
             _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
                            by_indicator)
-        _file_under_counties(campaign, Period.SNAPSHOT)
         _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
         StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
