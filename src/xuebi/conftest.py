@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.utils import timezone
 
 from xuebi.accounts.services import token_create
@@ -46,6 +47,12 @@ def _policy(settings):
 def _fresh_context():
     with context.acting_as(None, ip="127.0.0.1"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's database starts over (and SQLite reuses ids): so does the cache.
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -128,7 +128,8 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["unit__path", "name_pinyin", "pk"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [models.Index(fields=["unit", "status"]),
+                   models.Index(fields=["updated_at"], name="org_person_updated")]  # the roster's version: its latest change
 
     def __str__(self) -> str:
         return self.name

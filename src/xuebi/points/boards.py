@@ -23,13 +23,12 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
-from xuebi.org.selectors import label_units
 
 from . import standings
 from .standings import ZERO
 from .models import Period, PersonTotal, PointEntry, UnitTotal
 
-__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "PERIODS"]
+__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "PERIODS"]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
 PERIODS = [("campaign", "活动期间"), ("year", "全年"), ("quarter", "季度"), ("month", "月"), ("custom", "自定义")]
@@ -240,19 +239,14 @@ def people_board(board: Board, paths: list[str] | None, *, viewer: Person | None
                  today: dt.date | None = None) -> Board:
     """The top ``limit`` people in scope, each with rank, score and movement; and — when the viewer
     is not among them — the viewer's own row."""
-    ranked = _ranked_people(board, board.span, paths)
-    if board.span.key:
-        top = [{"person_id": r.person_id, "score": r.score, "rank": r.rank} for r in ranked[:limit]]
-    else:
-        top = list(ranked[:limit])
-    people = Person.objects.select_related("unit").in_bulk([r["person_id"] for r in top])
-    label_units([*people.values(), *([viewer] if viewer else [])])
+    top = list(_ranked_people(board, board.span, paths).values("person_id", "score", "rank")[:limit])
+    names = _names([r["person_id"] for r in top] + ([viewer.pk] if viewer else []))
     for row in top:
-        _name(row, people[row["person_id"]])
+        row.update(names[row["person_id"]])
     board.rows = top
     if viewer is not None and not any(r["person_id"] == viewer.pk for r in top):
         rank, score = _ranks(board, board.span, paths, [viewer.pk]).get(viewer.pk, (None, Decimal(0)))
-        board.me = _name({"person_id": viewer.pk, "rank": rank, "score": score}, viewer)
+        board.me = {"person_id": viewer.pk, "rank": rank, "score": score, **names[viewer.pk]}
     board.previous = previous_span(board.campaign, board.span, today=today)
     shown = top + ([board.me] if board.me else [])
     before = _ranks(board, board.previous, paths, [r["person_id"] for r in shown]) if board.previous else {}
@@ -262,9 +256,15 @@ def people_board(board: Board, paths: list[str] | None, *, viewer: Person | None
     return board
 
 
-def _name(row: dict, person: Person) -> dict:
-    row.update(person=person, name=person.name, unit_name=person.unit_label)
-    return row
+def _names(ids: list[int]) -> dict[int, dict]:
+    """person id → name and unit label, read as plain values (a board shows 51 of them). Below
+    the county level the label names the county too: every county has a 组织股."""
+    people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__name", "unit__path", "unit__depth"))
+    width = 2 * Unit.steplen
+    heads = {path: short or name for path, short, name in Unit.objects.filter(
+        path__in={p[3][:width] for p in people if p[4] > 2}).values_list("path", "short_name", "name")}
+    return {pk: {"name": name, "unit_name": f"{heads[path[:width]]} · {unit}" if depth > 2 else unit}
+            for pk, name, unit, path, depth in people}
 
 
 def _movement(row: dict, previous_rank: int | None) -> None:
@@ -340,3 +340,14 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
         _movement(row, previous_rank if board.previous and before else None)
         board.rows.append(row)
     return board
+
+
+def version() -> tuple:
+    """What every board depends on, as three index reads: the newest journal row (every award,
+    reversal and adjustment adds one), the latest roster change (moves, names) and the latest
+    unit change. A cached board is used only while all three are the same."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {PointEntry._meta.db_table}), "
+                       f"(SELECT MAX(updated_at) FROM {Person._meta.db_table}), "
+                       f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table})")
+        return cursor.fetchone()

@@ -190,8 +190,9 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
         return {}
     where = {"county_id": county_id} if county_id is not None else {}
     bands = list(RankCount.objects.filter(**key, **where, column=column).order_by().values("bucket")
-                 .annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
-    if sum(rows for *_, rows in bands) > 2 * len(bands) + 500:
+                 .annotate(n=Sum("people"), rows=Count("pk"), counties=Count("county", distinct=True))
+                 .values_list("bucket", "n", "rows", "counties"))
+    if sum(rows - counties for *_, rows, counties in bands) > 500:  # more deltas than one row per county and band
         compact_counts(key)
     inside: Q = Q(pk__in=[])
     for band in {math.floor(v) for v in values}:
@@ -201,7 +202,7 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     ranks = {}
     for value in values:
         band = math.floor(value)
-        above = sum(n for bucket, n, _ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value and math.floor(v) == band)
+        above = sum(n for bucket, n, *_ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value and math.floor(v) == band)
         ranks[value] = above + 1
     return ranks
 

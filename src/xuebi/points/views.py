@@ -1,8 +1,11 @@
 """我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -18,6 +21,7 @@ from . import boards, recompute, selectors, services
 from .forms import AdjustForm, BoardForm
 from .models import PointEntry
 
+BOARD_CACHE_SECONDS = 600
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
 
 
@@ -33,12 +37,23 @@ def board_paths(user) -> list[str] | None:
 
 
 def show_board(user, form: BoardForm, kind: str) -> boards.Board:
-    """The board a valid form asks for, as this user may see it (pages and API alike)."""
-    board, today = form.board(), form.today
-    if kind == "units":
-        return boards.unit_board(board, parent=form.cleaned_data.get("parent"),
-                                 per_head=form.cleaned_data["per_head"], today=today)
-    return boards.people_board(board, board_paths(user), viewer=user.person, today=today)
+    """The board a valid form asks for, as this user may see it (pages and API alike) — from the
+    cache while nothing it depends on has changed (``boards.version``)."""
+    data, today = form.cleaned_data, form.today
+    paths = board_paths(user)
+    key = "points-board:" + hashlib.sha256(repr((
+        kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
+        data["per_head"], data.get("parent") and data["parent"].pk, paths if kind == "people" else "",
+        user.person_id if kind == "people" else "", today, boards.version())).encode()).hexdigest()
+    board = cache.get(key)
+    if board is None:
+        board = form.board()
+        if kind == "units":
+            board = boards.unit_board(board, parent=data.get("parent"), per_head=data["per_head"], today=today)
+        else:
+            board = boards.people_board(board, paths, viewer=user.person, today=today)
+        cache.set(key, board, BOARD_CACHE_SECONDS)
+    return board
 
 
 def _campaign(request):

@@ -8,10 +8,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.conftest import add_person
 from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
+from xuebi.org.services import person_update
 from xuebi.points import boards, engine, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount
 
@@ -98,6 +101,9 @@ def test_the_totals_are_rebuilt_from_the_journal_exactly(org, theory, campaign):
     assert kept == standings.expected_rows(campaign) and len(kept) > 10
     standings.rebuild(campaign)
     assert standings.stored_rows(campaign) == kept
+    with CaptureQueriesContext(connection) as queries:  # rebuilt counts are compact: reading writes nothing
+        boards.person_rank(campaign, org.bayi, None)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "DELETE"))]
 
 
 def test_the_page_and_the_api_take_a_period_and_name_a_bad_one(users, org, theory, client_for, api):  # noqa: F811
@@ -141,3 +147,14 @@ def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign
     standings.compact_counts(key)
     assert RankCount.objects.filter(**key).count() < deltas
     assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
+
+
+def test_a_cached_board_changes_as_soon_as_points_or_the_roster_change(users, org, theory, client_for):  # noqa: F811
+    league = client_for(users.league_admin)
+    give(org, org.bayi, 3, 1)
+    assert "王芳" not in league.get("/points/board/").content.decode()
+    give(org, org.abag_other, 5, 2)  # a new journal row
+    page = league.get("/points/board/").content.decode()
+    assert page.index("王芳") < page.index("巴依斯古楞")
+    person_update(actor=users.league_admin, person=org.abag_other, values={"name": "王芳芳"})  # a roster change
+    assert "王芳芳" in league.get("/points/board/").content.decode()
