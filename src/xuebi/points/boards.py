@@ -295,7 +295,8 @@ def _unit_sum(board: Board, span: Span) -> Subquery:
         column = board.column
     else:
         rows, column = _journal(board, span), "points"
-    rows = rows.filter(unit__path__startswith=OuterRef("path")).order_by().values("campaign").annotate(s=Sum(column))
+    subtree = Unit.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("pk")
+    rows = rows.filter(unit__in=subtree).order_by().values("campaign").annotate(s=Sum(column))
     return Coalesce(Subquery(rows.values("s")), ZERO)
 
 
@@ -324,7 +325,8 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     period (per head of today's roster, both times)."""
     units = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path) if parent
              else Unit.objects.filter(depth=2, kind=UnitKind.COUNTY_DEPT)).filter(is_active=True)
-    heads = (Person.objects.filter(status="active", unit__path__startswith=OuterRef("path")).order_by()
+    subtree = Unit.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("pk")
+    heads = (Person.objects.filter(status="active", unit__in=subtree).order_by()  # the (unit, status) index
              .values("status").annotate(n=Count("pk")).values("n"))
     board.previous = previous_span(board.campaign, board.span, today=today)
     figures = units.annotate(score_total=_unit_sum(board, board.span), headcount=Coalesce(Subquery(heads), 0),

@@ -49,9 +49,11 @@ def month_end(month: dt.date) -> dt.date:
 
 
 def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-            keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None) -> None:
+            keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None,
+            before: dict | None = None) -> None:
     """Add ``amounts`` to the rows of ``keys`` — creating them where missing — in one statement.
-    A person's new rows are filed under their county (``county_id``)."""
+    A person's new rows are filed under their county (``county_id``); ``before`` is what the
+    person's rows held (read here when not given), for the rank counts."""
     table = model._meta.db_table
     counted = model is PersonTotal
     names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
@@ -65,10 +67,11 @@ def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: 
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
            f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
-    before = _rows_before(owner_id, campaign_id, indicator_id, keys) if counted else None
+    if counted and before is None:
+        before = _rows_before(owner_id, campaign_id, [indicator_id], keys)[indicator_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    if before is not None:
+    if counted:
         _shift_counts(campaign_id, indicator_id, keys, before, amounts, county_id)
 
 
@@ -92,9 +95,12 @@ def add_entry(entry: PointEntry) -> None:
     snapshot = StandingSnapshot.objects.filter(campaign_id=entry.campaign_id).values_list("month", flat=True).first()
     if snapshot is not None and entry.occurred_on <= month_end(snapshot):
         person_keys.append((Period.SNAPSHOT, snapshot))
-    county_id = county_of_person(entry.person_id)
+    before = _rows_before(entry.person_id, entry.campaign_id, [None, entry.indicator_id], person_keys)
+    overall = before[None].get((Period.CAMPAIGN, entry.campaign.start_date))  # the row the engine locked
+    county_id = overall["county_id"] if overall else county_of_person(entry.person_id)
     for indicator_id in (None, entry.indicator_id):
-        _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id)
+        _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id,
+                before[indicator_id])
         _upsert(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts)
 
 
@@ -105,13 +111,20 @@ def counted_columns(indicator_id) -> list[str]:
     return COLUMNS if indicator_id is None else ["total"]
 
 
-def _rows_before(person_id: int, campaign_id: int, indicator_id: int | None, keys) -> dict[tuple, dict]:
-    """The person's rows of these keys as they are now (the engine holds the person's lock)."""
+def _rows_before(person_id: int, campaign_id: int, indicators: list, keys) -> dict:
+    """indicator id (None: all) → the person's rows of these keys as they are now, in one query
+    (the engine holds the person's lock)."""
     wanted = Q(pk__in=[])
     for period, start in keys:
         wanted |= Q(period=period, period_start=start)
-    rows = PersonTotal.objects.filter(wanted, campaign_id=campaign_id, person_id=person_id, indicator_id=indicator_id)
-    return {(r["period"], r["period_start"]): r for r in rows.values("period", "period_start", "county_id", *COLUMNS)}
+    which = Q(pk__in=[])
+    for indicator_id in indicators:
+        which |= Q(indicator__isnull=True) if indicator_id is None else Q(indicator_id=indicator_id)
+    found: dict = {indicator_id: {} for indicator_id in indicators}
+    rows = PersonTotal.objects.filter(wanted, which, campaign_id=campaign_id, person_id=person_id)
+    for r in rows.values("indicator_id", "period", "period_start", "county_id", *COLUMNS):
+        found[r["indicator_id"]][(r["period"], r["period_start"])] = r
+    return found
 
 
 def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
