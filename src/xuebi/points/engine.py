@@ -6,7 +6,8 @@ and assessments plug in by building a ``Source`` and calling ``award`` / ``rever
 
 Correctness under concurrency:
 * idempotency — the ``points_award_once`` unique constraint: the same (rule, source, version,
-  person) is awarded once; a duplicate insert is caught inside a savepoint and skipped;
+  person) is awarded once; awards to a person are checked for it under the person's lock (below),
+  so a duplicate request finds the award already committed and skips it;
 * caps — all awards to one person in one campaign first lock that person's ``PersonTotal``
   row (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions serialise writers anyway), so two
   approvals at the same moment see each other's points when they check a cap.
@@ -182,11 +183,9 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
                 base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
                 **key,
             )
-            try:
-                with transaction.atomic():
-                    entry.save()
-            except IntegrityError:  # the same award committed by a concurrent request
-                continue
+            # No savepoint is needed: the person's lock and the check above mean a concurrent
+            # duplicate has committed before this one looks; the unique constraint stays the backstop.
+            entry.save()
             _add_to_total(entry)
             made.append(entry)
     return made

@@ -10,7 +10,7 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.models import Person, Unit
 
-from . import boards
+from . import boards, standings
 from .models import PersonTotal
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
@@ -56,7 +56,7 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
         "dimensions": dimensions,
         "indicators": indicators,
         "rank_league": boards.person_rank(campaign, person, None)[0],
-        "people_league": PersonTotal.objects.overall().filter(campaign=campaign).count(),
+        "people_league": standings.people_ranked(campaign),
         "rank_county": boards.person_rank(campaign, person, [county.path])[0],
         "county": county,
     }

@@ -33,6 +33,7 @@ __all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "month_start", "
 
 DIMENSIONS = [d.value for d in Dimension]
 COLUMNS = ["total", *DIMENSIONS]
+COUNTIES = 20  # more than there are (13 and the league's own sections): rows per band once compacted
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -50,10 +51,11 @@ def month_end(month: dt.date) -> dt.date:
 
 def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
             keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None,
-            before: dict | None = None) -> None:
+            before: dict | None = None) -> list:
     """Add ``amounts`` to the rows of ``keys`` — creating them where missing — in one statement.
     A person's new rows are filed under their county (``county_id``); ``before`` is what the
-    person's rows held (read here when not given), for the rank counts."""
+    person's rows held (read here when not given); returned: the person's rank-count deltas, for
+    the caller to write (one INSERT for all of an entry's rows)."""
     table = model._meta.db_table
     counted = model is PersonTotal
     names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
@@ -71,8 +73,7 @@ def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: 
         before = _rows_before(owner_id, campaign_id, [indicator_id], keys)[indicator_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    if counted:
-        _shift_counts(campaign_id, indicator_id, keys, before, amounts, county_id)
+    return _deltas(campaign_id, indicator_id, keys, before, amounts, county_id) if counted else []
 
 
 def county_of_person(person_id: int) -> int | None:
@@ -83,7 +84,8 @@ def county_of_person(person_id: int) -> int | None:
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
     """Make sure the person's whole-campaign row exists (the engine locks it)."""
-    _upsert(PersonTotal, person_id, campaign_id, None, [(Period.CAMPAIGN, start)], {}, county_of_person(person_id))
+    RankCount.objects.bulk_create(
+        _upsert(PersonTotal, person_id, campaign_id, None, [(Period.CAMPAIGN, start)], {}, county_of_person(person_id)))
 
 
 def add_entry(entry: PointEntry) -> None:
@@ -98,10 +100,12 @@ def add_entry(entry: PointEntry) -> None:
     before = _rows_before(entry.person_id, entry.campaign_id, [None, entry.indicator_id], person_keys)
     overall = before[None].get((Period.CAMPAIGN, entry.campaign.start_date))  # the row the engine locked
     county_id = overall["county_id"] if overall else county_of_person(entry.person_id)
+    deltas = []
     for indicator_id in (None, entry.indicator_id):
-        _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id,
-                before[indicator_id])
+        deltas += _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id,
+                          before[indicator_id])
         _upsert(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts)
+    RankCount.objects.bulk_create(deltas)
 
 
 # --- the rank counts (RankCount) ---------------------------------------------------------------
@@ -127,9 +131,9 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys) -> di
     return found
 
 
-def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
-                  county_id: int | None) -> None:
-    """Record which whole-point band each changed row left and entered, as delta rows."""
+def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
+            county_id: int | None) -> list[RankCount]:
+    """Which whole-point band each changed row left and entered, as delta rows."""
     deltas: Counter = Counter()
     for period, start in keys:
         old = before.get((period, start))
@@ -140,15 +144,13 @@ def _shift_counts(campaign_id: int, indicator_id: int | None, keys, before: dict
             elif math.floor(old[column]) != math.floor(new):
                 deltas[(period, start, column, old["county_id"], math.floor(old[column]))] -= 1
                 deltas[(period, start, column, old["county_id"], math.floor(new))] += 1
-    _write_deltas(campaign_id, indicator_id, deltas)
+    return _count_rows_of(campaign_id, indicator_id, deltas)
 
 
-def _write_deltas(campaign_id: int, indicator_id: int | None, deltas: Counter) -> None:
-    RankCount.objects.bulk_create([
-        RankCount(campaign_id=campaign_id, indicator_id=indicator_id, period=period, period_start=start, column=column,
-                  county_id=county, bucket=bucket, people=people)
-        for (period, start, column, county, bucket), people in deltas.items() if people
-    ])
+def _count_rows_of(campaign_id: int, indicator_id: int | None, deltas: Counter) -> list[RankCount]:
+    return [RankCount(campaign_id=campaign_id, indicator_id=indicator_id, period=period, period_start=start,
+                      column=column, county_id=county, bucket=bucket, people=people)
+            for (period, start, column, county, bucket), people in deltas.items() if people]
 
 
 def move_person(person_id: int) -> None:
@@ -162,8 +164,8 @@ def move_person(person_id: int) -> None:
             band = math.floor(row[column])
             counter[(row["period"], row["period_start"], column, row["county_id"], band)] -= 1
             counter[(row["period"], row["period_start"], column, county_id, band)] += 1
-    for (campaign_id, indicator_id), counter in deltas.items():
-        _write_deltas(campaign_id, indicator_id, counter)
+    RankCount.objects.bulk_create([row for (campaign_id, indicator_id), counter in deltas.items()
+                                   for row in _count_rows_of(campaign_id, indicator_id, counter)])
     rows.update(county_id=county_id)
 
 
@@ -202,10 +204,10 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     if not values:
         return {}
     where = {"county_id": county_id} if county_id is not None else {}
-    bands = list(RankCount.objects.filter(**key, **where, column=column).order_by().values("bucket")
-                 .annotate(n=Sum("people"), rows=Count("pk"), counties=Count("county", distinct=True))
-                 .values_list("bucket", "n", "rows", "counties"))
-    if sum(rows - counties for *_, rows, counties in bands) > 500:  # more deltas than one row per county and band
+    lowest = min(math.floor(v) for v in values)  # only the bands at or above the lowest value count
+    bands = list(RankCount.objects.filter(**key, **where, column=column, bucket__gte=lowest).order_by()
+                 .values("bucket").annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
+    if sum(rows for *_, rows in bands) > COUNTIES * len(bands) + 1000:  # deltas piled up beyond a row per county
         compact_counts(key)
     inside: Q = Q(pk__in=[])
     for band in {math.floor(v) for v in values}:
@@ -218,6 +220,12 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
         above = sum(n for bucket, n, *_ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value and math.floor(v) == band)
         ranks[value] = above + 1
     return ranks
+
+
+def people_ranked(campaign: Campaign) -> int:
+    """How many people the whole-campaign board ranks: the band counts' sum, not a count."""
+    return RankCount.objects.filter(campaign=campaign, indicator__isnull=True, period=Period.CAMPAIGN,
+                                    period_start=campaign.start_date, column="total").aggregate(n=Sum("people"))["n"] or 0
 
 
 # --- from the journal -------------------------------------------------------------------------
