@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate clean bench bench-ledger
+.PHONY: demo test install serve migrate clean bench bench-ledger bench-points
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: install
 ## Ledger benchmark: timeline and review queue with 200,000 records (BENCH_RECORDS to change)
 bench-ledger: install
 	$(BIN)/python bench/ledger.py
+
+## Points benchmark: leaderboards, own rank, award, load under gunicorn + wrk; 10k→100k people, 1M→10M entries
+## (PostgreSQL: XUEBI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xuebi_points_bench; see bench/points.py)
+bench-points: install
+	$(BIN)/python bench/points.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
