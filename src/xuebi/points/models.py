@@ -132,6 +132,9 @@ class Totals(models.Model):
                 ["campaign_id", cls.owner_field, "indicator_id", "period", "period_start"])
 
 
+ALL_INDICATORS, ONE_INDICATOR = Q(indicator__isnull=True), Q(indicator__isnull=False)
+
+
 def _totals_meta(owner: str, verbose: str):
     class Meta:
         verbose_name = verbose
@@ -141,11 +144,17 @@ def _totals_meta(owner: str, verbose: str):
             models.UniqueConstraint(fields=["campaign", owner, "indicator", "period", "period_start"],
                                     condition=Q(indicator__isnull=False), name=f"points_{owner}_indicator_unique"),
         ]
-        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "-total"],
-                                name=f"points_{owner}_rank")]
+        # A board reads its rows in the order of one of these. "indicator IS NULL" cannot serve as
+        # an equality for the order, so the all-indicator rows have partial indexes of their own.
+        indexes = [models.Index(fields=["campaign", "period", "period_start", "-total"], condition=ALL_INDICATORS,
+                                name=f"points_{owner}_rank"),
+                   models.Index(fields=["campaign", "period", "period_start", "indicator", "-total"], condition=ONE_INDICATOR,
+                                name=f"points_{owner}_indicator_rank")]
         if owner == "person":  # a county's board and ranks read their own range
-            indexes.append(models.Index(fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
-                                        name="points_person_county_rank"))
+            indexes += [models.Index(fields=["campaign", "period", "period_start", "county", "-total"], condition=ALL_INDICATORS,
+                                     name="points_person_county_rank"),
+                        models.Index(fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
+                                     condition=ONE_INDICATOR, name="points_person_county_ind_rank")]
     return Meta
 
 
