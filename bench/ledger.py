@@ -12,7 +12,6 @@ BENCH_RECORDS (default 200000) and BENCH_RUNS (default 30) change the size and t
 from __future__ import annotations
 
 import datetime as dt
-import datetime as dt
 import os
 import random
 import sys
