@@ -193,7 +193,8 @@ class StandingSnapshot(models.Model):
 
 
 class RankCount(models.Model):
-    """How many people of a county have totals in each whole-point band (``bucket`` = ⌊score⌋)
+    """How many people of a county — or, with ``county`` empty, of the whole league — have totals
+    in each whole-point band (``bucket`` = ⌊score⌋)
     for one set of ``PersonTotal`` rows and one column — so a rank among everyone (all counties)
     or within a county is a sum over a few hundred bands plus a count inside one band, not a
     count over every person above.

@@ -18,7 +18,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Floor, TruncMonth, TruncQuarter
 from django.utils import timezone
 
@@ -144,6 +144,8 @@ def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amou
             elif math.floor(old[column]) != math.floor(new):
                 deltas[(period, start, column, old["county_id"], math.floor(old[column]))] -= 1
                 deltas[(period, start, column, old["county_id"], math.floor(new))] += 1
+    for (period, start, column, _county, band), people in list(deltas.items()):  # and the league's own rows
+        deltas[(period, start, column, None, band)] += people
     return _count_rows_of(campaign_id, indicator_id, deltas)
 
 
@@ -174,13 +176,15 @@ def _count_rows(rows) -> None:
     for by_indicator in (False, True):
         chosen = rows.filter(indicator__isnull=not by_indicator)
         for column in counted_columns(1 if by_indicator else None):
-            grouped = (chosen.annotate(c=Value(column), b=Floor(column)).order_by()
-                       .values("campaign_id", "indicator_id", "period", "period_start", "c", "county_id", "b")
-                       .annotate(n=Count("pk")))
-            sql, params = grouped.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {RankCount._meta.db_table} (campaign_id, indicator_id, period, period_start, "
-                               f"{connection.ops.quote_name('column')}, county_id, bucket, people) {sql}", params)
+            for county in ("county_id", "league"):  # each county's rows, and the league's (county empty)
+                grouped = (chosen.annotate(c=Value(column), league=Value(None, output_field=IntegerField()), b=Floor(column))
+                           .order_by().values("campaign_id", "indicator_id", "period", "period_start", "c", county, "b")
+                           .annotate(n=Count("pk")))
+                sql, params = grouped.query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute(f"INSERT INTO {RankCount._meta.db_table} (campaign_id, indicator_id, period, "
+                                   f"period_start, {connection.ops.quote_name('column')}, county_id, bucket, people) {sql}",
+                                   params)
 
 
 def compact_counts(key: dict) -> None:
@@ -203,7 +207,7 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     hundred rows read however many people there are."""
     if not values:
         return {}
-    where = {"county_id": county_id} if county_id is not None else {}
+    where = {"county_id": county_id} if county_id is not None else {"county__isnull": True}  # the league's rows
     lowest = min(math.floor(v) for v in values)  # only the bands at or above the lowest value count
     bands = list(RankCount.objects.filter(**key, **where, column=column, bucket__gte=lowest).order_by()
                  .values("bucket").annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
@@ -212,7 +216,8 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     inside: Q = Q(pk__in=[])
     for band in {math.floor(v) for v in values}:
         inside |= Q(**{f"{column}__gte": band, f"{column}__lt": band + 1})
-    exact = Counter(dict(PersonTotal.objects.filter(inside, **key, **where).order_by().values(column)
+    people = {"county_id": county_id} if county_id is not None else {}
+    exact = Counter(dict(PersonTotal.objects.filter(inside, **key, **people).order_by().values(column)
                          .annotate(n=Count("pk")).values_list(column, "n")))
     ranks = {}
     for value in values:
@@ -224,7 +229,7 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
 
 def people_ranked(campaign: Campaign) -> int:
     """How many people the whole-campaign board ranks: the band counts' sum, not a count."""
-    return RankCount.objects.filter(campaign=campaign, indicator__isnull=True, period=Period.CAMPAIGN,
+    return RankCount.objects.filter(campaign=campaign, indicator__isnull=True, period=Period.CAMPAIGN, county__isnull=True,
                                     period_start=campaign.start_date, column="total").aggregate(n=Sum("people"))["n"] or 0
 
 
@@ -343,16 +348,16 @@ def stored_rows(campaign: Campaign) -> set[tuple]:
 
 def _band_counts(rows) -> set[tuple]:
     """What the rank counts should hold: the rows counted per column, county (where each person
-    is now) and whole-point band."""
+    is now; empty for the whole league) and whole-point band."""
     counties = {}
     counts: Counter = Counter()
     for row in rows.values("indicator_id", "period", "period_start", "person_id", *COLUMNS):
         if row["person_id"] not in counties:
             counties[row["person_id"]] = county_of_person(row["person_id"])
         for column in counted_columns(row["indicator_id"]):
-            key = (row["indicator_id"], row["period"], _date(row["period_start"]), column, counties[row["person_id"]],
-                   math.floor(row[column]))
-            counts[key] += 1
+            for county in (counties[row["person_id"]], None):  # the county's count and the league's
+                counts[(row["indicator_id"], row["period"], _date(row["period_start"]), column, county,
+                        math.floor(row[column]))] += 1
     return {("RankCount", *key, n) for key, n in counts.items()}
 
 
