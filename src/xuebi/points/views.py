@@ -83,7 +83,8 @@ def board(request):
     require_role(request, *BOARD_ROLES)
     campaign = _campaign(request)
     kind = "units" if request.GET.get("board") == "units" else "people"
-    context = {"campaign": campaign, "board_kind": kind, "can_adjust": has_role(request.user, *ADMIN_ROLES),
+    context = {"campaign": campaign, "board_kind": kind, "viewer_id": request.user.person_id,
+               "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
     if campaign is not None:
         form = BoardForm(request.GET, campaign=campaign, today=timezone.localdate())
