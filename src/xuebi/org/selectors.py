@@ -3,16 +3,32 @@ from __future__ import annotations
 
 from .models import Unit
 
-__all__ = ["label_units"]
+__all__ = ["county_of", "label_units", "unit_labels"]
+
+COUNTY_WIDTH = 2 * Unit.steplen
+
+
+def county_of(unit: Unit) -> Unit:
+    """The 旗县市区 (depth 2) a unit belongs to — or the unit itself at the top."""
+    if unit.depth <= 2:
+        return unit
+    return Unit.objects.get(path=unit.path[:COUNTY_WIDTH])
+
+
+def unit_labels(units) -> dict[str, str]:
+    """path → how a list names the unit, for (path, name, depth) triples: sections repeat across
+    counties (every county has a 组织股), so below the county level the label names the county
+    department too. One query."""
+    units = list(units)
+    heads = {path[:COUNTY_WIDTH] for path, _name, depth in units if depth > 2}
+    names = {u.path: u.display_name for u in Unit.objects.filter(path__in=heads).only("path", "name", "short_name")}
+    return {path: f"{names[path[:COUNTY_WIDTH]]} · {name}" if depth > 2 and path[:COUNTY_WIDTH] in names else name
+            for path, name, depth in units}
 
 
 def label_units(people) -> None:
-    """Set ``unit_label`` on each person: sections repeat across counties (every county has a
-    组织股), so below the county level the label names the county department too. One query."""
+    """Set ``unit_label`` on each person (see ``unit_labels``)."""
     people = list(people)
-    width = 2 * Unit.steplen
-    heads = {p.unit.path[:width] for p in people if p.unit.depth > 2}
-    names = {u.path: u.display_name for u in Unit.objects.filter(path__in=heads).only("path", "name", "short_name")}
+    labels = unit_labels((p.unit.path, p.unit.name, p.unit.depth) for p in people)
     for p in people:
-        head = names.get(p.unit.path[:width]) if p.unit.depth > 2 else None
-        p.unit_label = f"{head} · {p.unit.name}" if head else p.unit.name
+        p.unit_label = labels[p.unit.path]

@@ -23,6 +23,7 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
+from xuebi.org.selectors import unit_labels
 
 from . import standings
 from .standings import ZERO
@@ -257,14 +258,10 @@ def people_board(board: Board, paths: list[str] | None, *, viewer: Person | None
 
 
 def _names(ids: list[int]) -> dict[int, dict]:
-    """person id → name and unit label, read as plain values (a board shows 51 of them). Below
-    the county level the label names the county too: every county has a 组织股."""
-    people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__name", "unit__path", "unit__depth"))
-    width = 2 * Unit.steplen
-    heads = {path: short or name for path, short, name in Unit.objects.filter(
-        path__in={p[3][:width] for p in people if p[4] > 2}).values_list("path", "short_name", "name")}
-    return {pk: {"name": name, "unit_name": f"{heads[path[:width]]} · {unit}" if depth > 2 else unit}
-            for pk, name, unit, path, depth in people}
+    """person id → name and unit label, read as plain values (a board shows 51 of them)."""
+    people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__path", "unit__name", "unit__depth"))
+    labels = unit_labels(row[2:] for row in people)
+    return {pk: {"name": name, "unit_name": labels[path]} for pk, name, path, _unit, _depth in people}
 
 
 def _movement(row: dict, previous_rank: int | None) -> None:

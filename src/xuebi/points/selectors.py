@@ -8,7 +8,8 @@ from django.db.models import Sum
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.org.models import Person, Unit
+from xuebi.org.models import Person
+from xuebi.org.selectors import county_of
 
 from . import boards, standings
 from .models import PersonTotal
@@ -19,13 +20,6 @@ DIMENSIONS = [(d.value, d.label) for d in Dimension]
 def current_campaign(today) -> Campaign | None:
     """The campaign the pages show by default: the one running today, else the latest."""
     return Campaign.objects.covering(today).order_by("-start_date").first() or Campaign.objects.order_by("-start_date").first()
-
-
-def county_of(unit: Unit) -> Unit:
-    """The 旗县市区 (depth 2) a unit belongs to — or the unit itself at the top."""
-    if unit.depth <= 2:
-        return unit
-    return Unit.objects.get(path=unit.path[: Unit.steplen * 2])
 
 
 def person_summary(person: Person, campaign: Campaign) -> dict:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign
 from xuebi.org.models import Person, Unit
+from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
@@ -78,8 +79,8 @@ def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: 
 
 def county_of_person(person_id: int) -> int | None:
     """The 旗县市区委组织部 (depth 2) — or the 盟委组织部's own section — a person is in now."""
-    path = Person.objects.filter(pk=person_id).values_list("unit__path", flat=True).first() or ""
-    return Unit.objects.filter(path=path[: 2 * Unit.steplen]).values_list("pk", flat=True).first()
+    person = Person.objects.select_related("unit").filter(pk=person_id).first()
+    return county_of(person.unit).pk if person else None
 
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
