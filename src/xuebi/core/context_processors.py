@@ -1,7 +1,9 @@
 """Navigation by role: each role sees the entries it can use, nothing more."""
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
 
 from xuebi.org.choices import Role
 from xuebi.org.scoping import roles_of
@@ -52,15 +54,22 @@ def _fold(items: list[dict]) -> list[dict]:
     return entries
 
 
+@lru_cache(maxsize=64)
+def _entries(roles: frozenset, prefix: str) -> tuple[tuple[str, str, str], ...]:
+    """(label, address, menu) of the entries a set of roles sees — the same for every request of
+    such a user, so the addresses are reversed once per process (``prefix``: the script prefix
+    they start with)."""
+    return tuple((label, reverse(name), group) for label, name, allowed, group in NAV
+                 if allowed is None or roles & allowed)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    items = []
-    for label, name, allowed, group in NAV:
-        if allowed is None or roles & allowed:
-            items.append({"label": label, "url": reverse(name), "active": False, "group": group})
+    items = [{"label": label, "url": url, "active": False, "group": group}
+             for label, url, group in _entries(frozenset(roles), get_script_prefix())]
     # the entry whose address is the longest prefix of this page is the active one
     # (/ledger/kinds/ is 台账类型, not 我的台账 at /ledger/)
     matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]

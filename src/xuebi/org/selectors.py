@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .models import Unit
 
-__all__ = ["county_of", "label_units", "unit_labels"]
+__all__ = ["COUNTY_WIDTH", "county_of", "label_units", "unit_labels"]
 
 COUNTY_WIDTH = 2 * Unit.steplen
 

@@ -11,12 +11,16 @@ the people shown are ``1 + how many have more``: a range count on the same index
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.core.cache import cache
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, Rank
 
 from xuebi.campaign.choices import Dimension
@@ -32,6 +36,7 @@ from .models import Period, PersonTotal, PointEntry, UnitTotal
 __all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "PERIODS"]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
+HEADCOUNT_SECONDS = 3600
 PERIODS = [("campaign", "活动期间"), ("year", "全年"), ("quarter", "季度"), ("month", "月"), ("custom", "自定义")]
 
 
@@ -152,23 +157,30 @@ class Board:
 
 # --- people ------------------------------------------------------------------------------------
 
-def _county(paths: list[str] | None) -> int | None:
-    """The unit id when the scope is exactly one county (or one of the 盟委组织部's sections) —
-    the scope of every county admin, reviewer and cadre, read from the rows' own county."""
-    if paths and len(paths) == 1 and len(paths[0]) == 2 * Unit.steplen:
-        return Unit.objects.filter(path=paths[0]).values_list("pk", flat=True).first()
-    return None
+class Scope:
+    """Whose people a board ranks: the subtrees of ``paths`` (``None``: the whole league) — and,
+    when that is exactly one county (or one of the 盟委组织部's sections), the county's id, read
+    once: the scope of every county admin, reviewer and cadre, served by the rows' own county."""
+
+    def __init__(self, paths: list[str] | None):
+        self.paths = paths
+
+    @cached_property
+    def county(self) -> int | None:
+        paths = self.paths
+        if paths and len(paths) == 1 and len(paths[0]) == 2 * Unit.steplen:
+            return Unit.objects.filter(path=paths[0]).values_list("pk", flat=True).first()
+        return None
 
 
-def _scope(rows: QuerySet, paths: list[str] | None, field: str = "person__unit") -> QuerySet:
-    """Only people whose current unit lies in the subtrees (``None``: the whole league)."""
-    if paths is None:
+def _scope(rows: QuerySet, scope: Scope, field: str = "person__unit") -> QuerySet:
+    """Only people whose current unit lies in the scope."""
+    if scope.paths is None:
         return rows
-    county = _county(paths)
-    if county is not None and rows.model is PersonTotal:
-        return rows.filter(county_id=county)
+    if rows.model is PersonTotal and scope.county is not None:
+        return rows.filter(county_id=scope.county)
     units = Q(pk__in=[])
-    for path in paths:
+    for path in scope.paths:
         units |= Q(path__startswith=path)
     return rows.filter(**{f"{field}__in": Unit.objects.filter(units).values("pk")})
 
@@ -188,14 +200,14 @@ def _journal(board: Board, span: Span) -> QuerySet:
     return entries
 
 
-def _ranked_people(board: Board, span: Span, paths) -> QuerySet:
+def _ranked_people(board: Board, span: Span, scope: Scope) -> QuerySet:
     """Rows with ``person_id``, ``score`` and ``rank``, best first."""
     if span.key:
         column = F(board.column)
-        return (_scope(_kept(board, span), paths).annotate(score=column, rank=Window(Rank(), order_by=column.desc()))
+        return (_scope(_kept(board, span), scope).annotate(score=column, rank=Window(Rank(), order_by=column.desc()))
                 .order_by(column.desc(), "person_id"))
     score = Sum("points")
-    return (_scope(_journal(board, span), paths).values("person_id")
+    return (_scope(_journal(board, span), scope).values("person_id")
             .annotate(score=score, rank=Window(Rank(), order_by=score.desc())).order_by(F("score").desc(), "person_id"))
 
 
@@ -211,18 +223,18 @@ def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decim
         return {pid: (rank, Decimal(score)) for pid, rank, score in cursor.fetchall()}
 
 
-def _kept_ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
     """person id → (rank, score) from kept rows: 1 + how many in scope have more — among everyone
     or within one county from the band counts (``standings.ranks_from_counts``), within any other
     subtree as a range count on the index (one query for all)."""
-    county = _county(paths)
-    if paths is None or county is not None:
+    county = scope.county
+    if scope.paths is None or county is not None:
         scores = dict(_kept(board, span).filter(person_id__in=ids).values_list("person_id", board.column))
         period, start = span.key
         key = {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
         ranks = standings.ranks_from_counts(key, board.column, list(set(scores.values())), county)
         return {pid: (ranks[score], score) for pid, score in scores.items()}
-    rows = _scope(_kept(board, span), paths)
+    rows = _scope(_kept(board, span), scope)
     above = (rows.filter(**{f"{board.column}__gt": OuterRef(board.column)}).order_by()
              .values("campaign").annotate(n=Count("pk")).values("n"))
     found = (_kept(board, span).filter(person_id__in=ids)
@@ -230,27 +242,29 @@ def _kept_ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tu
     return {pid: (above + 1, score) for pid, above, score in found}
 
 
-def _ranks(board: Board, span: Span, paths, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+def _ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
     if span.key:
-        return _kept_ranks(board, span, paths, ids)
-    return _ranks_among(_ranked_people(board, span, paths), ids)
+        return _kept_ranks(board, span, scope, ids)
+    return _ranks_among(_ranked_people(board, span, scope), ids)
 
 
-def people_board(board: Board, paths: list[str] | None, *, viewer: Person | None = None, limit: int = 50,
+def people_board(board: Board, paths: list[str] | None, *, viewer_id: int | None = None, limit: int = 50,
                  today: dt.date | None = None) -> Board:
-    """The top ``limit`` people in scope, each with rank, score and movement; and — when the viewer
-    is not among them — the viewer's own row."""
-    top = list(_ranked_people(board, board.span, paths).values("person_id", "score", "rank")[:limit])
-    names = _names([r["person_id"] for r in top] + ([viewer.pk] if viewer else []))
+    """The top ``limit`` people in the subtrees of ``paths`` (``None``: the whole league), each
+    with rank, score and movement; and — when the viewer (a person id) is not among them — the
+    viewer's own row."""
+    scope = Scope(paths)
+    top = list(_ranked_people(board, board.span, scope).values("person_id", "score", "rank")[:limit])
+    names = _names([r["person_id"] for r in top] + ([viewer_id] if viewer_id else []))
     for row in top:
         row.update(names[row["person_id"]])
     board.rows = top
-    if viewer is not None and not any(r["person_id"] == viewer.pk for r in top):
-        rank, score = _ranks(board, board.span, paths, [viewer.pk]).get(viewer.pk, (None, Decimal(0)))
-        board.me = {"person_id": viewer.pk, "rank": rank, "score": score, **names[viewer.pk]}
+    if viewer_id in names and not any(r["person_id"] == viewer_id for r in top):
+        rank, score = _ranks(board, board.span, scope, [viewer_id]).get(viewer_id, (None, Decimal(0)))
+        board.me = {"person_id": viewer_id, "rank": rank, "score": score, **names[viewer_id]}
     board.previous = previous_span(board.campaign, board.span, today=today)
     shown = top + ([board.me] if board.me else [])
-    before = _ranks(board, board.previous, paths, [r["person_id"] for r in shown]) if board.previous else {}
+    before = _ranks(board, board.previous, scope, [r["person_id"] for r in shown]) if board.previous else {}
     for row in shown:
         rank, score = before.get(row["person_id"], (None, None))
         _movement(row, rank if score else None)
@@ -276,7 +290,7 @@ def _movement(row: dict, previous_rank: int | None) -> None:
 def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> tuple[int | None, Decimal]:
     """A person's rank on the whole-campaign board of the scope, and their total."""
     board = Board(campaign, _whole(campaign))
-    return _kept_ranks(board, board.span, paths, [person.pk]).get(person.pk, (None, Decimal(0)))
+    return _kept_ranks(board, board.span, Scope(paths), [person.pk]).get(person.pk, (None, Decimal(0)))
 
 
 # --- units -------------------------------------------------------------------------------------
@@ -314,23 +328,44 @@ def _ranked_units(figures: QuerySet, per_head: bool) -> list[tuple]:
         return cursor.fetchall()
 
 
+def headcounts(roster: tuple | None = None) -> dict[str, int]:
+    """unit path → the active people in the unit's subtree now. One count over the roster's
+    (unit, status) index, summed up the tree here — and, given the roster's version (the part of
+    ``version()`` after the journal's), kept in the cache until the roster or the units change,
+    so a board recomputed after new points does not count 100,000 people again."""
+    key = "points-headcounts:" + hashlib.sha256(repr(roster).encode()).hexdigest() if roster is not None else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = Counter()
+        per_unit = dict(Person.objects.filter(status="active").order_by().values("unit")  # the index alone: counting
+                        .annotate(n=Count("unit")).values_list("unit", "n"))  # a column of it skips the table
+        for unit_id, path in Unit.objects.filter(pk__in=per_unit).values_list("pk", "path"):
+            n = per_unit[unit_id]
+            for depth in range(1, len(path) // Unit.steplen + 1):
+                found[path[:depth * Unit.steplen]] += n
+        found = dict(found)
+        if key:
+            cache.set(key, found, HEADCOUNT_SECONDS)
+    return found
+
+
 def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = False,
-               today: dt.date | None = None) -> Board:
+               today: dt.date | None = None, roster: tuple | None = None) -> Board:
     """The 13 旗县市区委组织部 (the county departments at depth 2, not the 盟委组织部's own
     sections) — or the units directly under ``parent`` — by the points their people earned while
     in them, in total or per head of their active people, with the movement since the previous
-    period (per head of today's roster, both times)."""
+    period (per head of today's roster, both times). ``roster``: see ``headcounts``."""
     units = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path) if parent
              else Unit.objects.filter(depth=2, kind=UnitKind.COUNTY_DEPT)).filter(is_active=True)
-    subtree = Unit.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("pk")
-    heads = (Person.objects.filter(status="active", unit__in=subtree).order_by()  # the (unit, status) index alone:
-             .values("status").annotate(n=Count("unit")).values("n"))  # counting a column of it skips the table
+    found = units.in_bulk()
+    heads = headcounts(roster)
     board.previous = previous_span(board.campaign, board.span, today=today)
-    figures = units.annotate(score_total=_unit_sum(board, board.span), headcount=Coalesce(Subquery(heads), 0),
-                             before_total=_unit_sum(board, board.previous) if board.previous else ZERO)
+    headcount = Case(*(When(pk=pk, then=Value(heads.get(unit.path, 0))) for pk, unit in found.items()), default=Value(0))
+    figures = Unit.objects.filter(pk__in=found).annotate(
+        score_total=_unit_sum(board, board.span), headcount=headcount,
+        before_total=_unit_sum(board, board.previous) if board.previous else ZERO)
     board.rows = []
     ranked = _ranked_units(figures, per_head)
-    found = Unit.objects.in_bulk([pk for pk, *_ in ranked])
     for pk, total, before, people, rank, previous_rank in ranked:
         total, unit = Decimal(total), found[pk]
         average = (total / people).quantize(Decimal("0.01")) if people else Decimal(0)

@@ -19,14 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet, Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Rule
 
 from . import standings
-from .models import EntryType, PersonTotal, PointEntry
+from .models import EntryType, Period, PersonTotal, PointEntry
 
 __all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "reflow", "rule_points", "CAP_LABELS"]
 
@@ -107,21 +107,51 @@ def _sum(**filters) -> Decimal:
     return PointEntry.objects.filter(**filters).aggregate(s=Sum("points"))["s"] or Decimal(0)
 
 
-def _apply_caps(rule: Rule, person_id: int, day: dt.date, base: Decimal, value: str) -> tuple[Decimal, str]:
-    """The points that fit under every cap at once, and which cap cut them (for the journal)."""
+def _one_round_trip(reads: dict[str, QuerySet]) -> dict:
+    """Several single-value reads as one statement, ``SELECT (…), (…)``: name → value (None where
+    a read found no row). Each read keeps its own index."""
+    parts, params = [], []
+    for queryset in reads.values():
+        sql, read_params = queryset.query.sql_with_params()
+        parts.append(f"({sql})")
+        params += read_params
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(reads, cursor.fetchone()))
+
+
+def _points(value) -> Decimal:
+    """A sum as the database gave it (SQLite: a float) in whole cents."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _standing(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict:
+    """What an award checks under the person's lock, read in one round trip: whether this award
+    exists (``duplicate``), whether the value already scored once (``valued``), and what the
+    rule's family holds in each cap's window (by period)."""
+    family = _rule_family(rule)
+    mine = PointEntry.objects.order_by()
+    reads = {"duplicate": mine.filter(entry_type=EntryType.AWARD, **key).values("pk")[:1]}
     if rule.once_per_value and value:
-        awarded = PointEntry.objects.filter(rule__in=_rule_family(rule), person_id=person_id, value_key=value,
-                                            entry_type=EntryType.AWARD, reversed_by__isnull=True)
-        if awarded.filter(points__gt=0).exists():
-            return Decimal(0), f"“{value}”在活动期间已计分"
+        reads["valued"] = mine.filter(rule__in=family, person_id=person_id, value_key=value, entry_type=EntryType.AWARD,
+                                      reversed_by__isnull=True, points__gt=0).values("pk")[:1]
+    for period, _cap in rule.caps():
+        reads[period] = (mine.filter(rule__in=family, person_id=person_id, occurred_on__range=_window(period, day, rule.campaign))
+                         .values("person_id").annotate(s=Sum("points")).values("s"))
+    return _one_round_trip(reads)
+
+
+def _apply_caps(rule: Rule, base: Decimal, value: str, standing: dict, indicator_total: Decimal) -> tuple[Decimal, str]:
+    """The points that fit under every cap at once, and which cap cut them (for the journal)."""
+    if standing.get("valued") is not None:
+        return Decimal(0), f"“{value}”在活动期间已计分"
     points, note = base, ""
     for period, cap in rule.caps():
-        start, end = _window(period, day, rule.campaign)
-        room = max(cap - _sum(rule__in=_rule_family(rule), person_id=person_id, occurred_on__range=(start, end)), Decimal(0))
+        room = max(cap - _points(standing[period]), Decimal(0))
         if room < points:
             points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
     if rule.indicator.max_points is not None:
-        room = max(rule.indicator.max_points - _sum(indicator=rule.indicator, person_id=person_id), Decimal(0))
+        room = max(rule.indicator.max_points - indicator_total, Decimal(0))
         if room < points:
             points, note = room, f"已达指标“{rule.indicator.name}”满分{rule.indicator.max_points.normalize():f}分"
     return points, note
@@ -159,7 +189,7 @@ def _rules_for(source: Source):
     return (Rule.objects.filter(source_type=source.type, source_kind=source.kind, is_active=True,
                                 campaign__is_closed=False, campaign__start_date__lte=source.occurred_on,
                                 campaign__end_date__gte=source.occurred_on)
-            .select_related("campaign", "indicator").order_by("pk"))
+            .select_related("campaign", "campaign__standing_snapshot", "indicator").order_by("pk"))
 
 
 @transaction.atomic
@@ -174,9 +204,13 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
             key = {"rule": rule, "source_type": source.type, "source_id": source.id,
                    "source_version": source.version, "person_id": who.person_id,
                    "generation": rule.campaign.points_generation}
-            if PointEntry.objects.filter(entry_type=EntryType.AWARD, **key).exists():
+            standing = _standing(rule, who.person_id, source.occurred_on, value, key)
+            if standing["duplicate"] is not None:
                 continue
-            points, note = _apply_caps(rule, who.person_id, source.occurred_on, base, value)
+            # the person's rows as they are: the indicator's total for its maximum, then the totals' update
+            before = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on)
+            indicator_row = before[rule.indicator_id].get((Period.CAMPAIGN, rule.campaign.start_date))
+            points, note = _apply_caps(rule, base, value, standing, indicator_row["total"] if indicator_row else Decimal(0))
             entry = PointEntry(
                 campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
                 unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
@@ -186,7 +220,7 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
             # No savepoint is needed: the person's lock and the check above mean a concurrent
             # duplicate has committed before this one looks; the unique constraint stays the backstop.
             entry.save()
-            _add_to_total(entry)
+            standings.add_entry(entry, before)
             made.append(entry)
     return made
 

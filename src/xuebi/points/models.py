@@ -133,6 +133,7 @@ class Totals(models.Model):
 
 
 ALL_INDICATORS, ONE_INDICATOR = Q(indicator__isnull=True), Q(indicator__isnull=False)
+DIMENSION_COLUMNS = [d.value for d in Dimension]
 
 
 def _totals_meta(owner: str, verbose: str):
@@ -155,6 +156,9 @@ def _totals_meta(owner: str, verbose: str):
                                      name="points_person_county_rank"),
                         models.Index(fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
                                      condition=ONE_INDICATOR, name="points_person_county_ind_rank")]
+            # the 类别 boards (学理论 …) of the whole league, and the ranks in them
+            indexes += [models.Index(fields=["campaign", "period", "period_start", f"-{dimension}"], condition=ALL_INDICATORS,
+                                     name=f"points_person_{dimension.split('_')[0]}_rank") for dimension in DIMENSION_COLUMNS]
     return Meta
 
 
@@ -184,7 +188,7 @@ class StandingSnapshot(models.Model):
     """Which month end the campaign's ``Period.SNAPSHOT`` rows hold (one per campaign, replaced
     when a new month begins): the ranking they give is the "previous" one of the campaign board."""
 
-    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="+")
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="standing_snapshot")
     month = models.DateField(_("月份"))
     taken_at = models.DateTimeField(_("生成时间"), auto_now=True)
 

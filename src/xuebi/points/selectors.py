@@ -19,7 +19,8 @@ DIMENSIONS = [(d.value, d.label) for d in Dimension]
 
 def current_campaign(today) -> Campaign | None:
     """The campaign the pages show by default: the one running today, else the latest."""
-    return Campaign.objects.covering(today).order_by("-start_date").first() or Campaign.objects.order_by("-start_date").first()
+    campaigns = Campaign.objects.select_related("standing_snapshot").order_by("-start_date")
+    return campaigns.covering(today).first() or campaigns.first()
 
 
 def person_summary(person: Person, campaign: Campaign) -> dict:

@@ -29,7 +29,7 @@ from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "month_start", "quarter_start", "rebuild",
+__all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
 
 DIMENSIONS = [d.value for d in Dimension]
@@ -50,13 +50,10 @@ def month_end(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-            keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None,
-            before: dict | None = None) -> list:
-    """Add ``amounts`` to the rows of ``keys`` — creating them where missing — in one statement.
-    A person's new rows are filed under their county (``county_id``); ``before`` is what the
-    person's rows held (read here when not given); returned: the person's rank-count deltas, for
-    the caller to write (one INSERT for all of an entry's rows)."""
+def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
+                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None) -> tuple[str, list]:
+    """The statement adding ``amounts`` to the rows of ``keys``, creating them where missing (a
+    person's new rows filed under their county, ``county_id``)."""
     table = model._meta.db_table
     counted = model is PersonTotal
     names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
@@ -70,11 +67,31 @@ def _upsert(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: 
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
            f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
-    if counted and before is None:
-        before = _rows_before(owner_id, campaign_id, [indicator_id], keys)[indicator_id]
+    return sql, params
+
+
+def _counts_sql(rows: list[RankCount]) -> tuple[str, list] | None:
+    """The INSERT of rank-count delta rows (``bulk_create`` as one statement among others)."""
+    if not rows:
+        return None
+    names = ["campaign_id", "indicator_id", "period", "period_start", connection.ops.quote_name("column"), "county_id",
+             "bucket", "people"]
+    params = [v for r in rows for v in (r.campaign_id, r.indicator_id, r.period, r.period_start, r.column, r.county_id,
+                                         r.bucket, r.people)]
+    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+    return f"INSERT INTO {RankCount._meta.db_table} ({', '.join(names)}) VALUES {', '.join([marks] * len(rows))}", params
+
+
+def _run(statements: list[tuple[str, list] | None]) -> None:
+    """Run writes in order: on PostgreSQL with client-side binding (psycopg's default, and
+    Django's) in one round trip, as one string of statements; otherwise one after the other."""
+    statements = [s for s in statements if s]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    return _deltas(campaign_id, indicator_id, keys, before, amounts, county_id) if counted else []
+        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 def county_of_person(person_id: int) -> int | None:
@@ -85,28 +102,54 @@ def county_of_person(person_id: int) -> int | None:
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
     """Make sure the person's whole-campaign row exists (the engine locks it)."""
-    RankCount.objects.bulk_create(
-        _upsert(PersonTotal, person_id, campaign_id, None, [(Period.CAMPAIGN, start)], {}, county_of_person(person_id)))
+    keys, county_id = [(Period.CAMPAIGN, start)], county_of_person(person_id)
+    before = _rows_before(person_id, campaign_id, [None], keys)[None]
+    _run([_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id),
+          _counts_sql(_deltas(campaign_id, None, keys, before, {}, county_id))])
 
 
-def add_entry(entry: PointEntry) -> None:
-    """Add one journal row to every total it counts in."""
+def snapshot_month(campaign: Campaign) -> dt.date | None:
+    """The month end the campaign's ``Period.SNAPSHOT`` rows hold, if any (read once per campaign
+    object: the engine loads it with the rules)."""
+    try:
+        return campaign.standing_snapshot.month
+    except StandingSnapshot.DoesNotExist:
+        return None
+
+
+def _entry_keys(campaign: Campaign, day: dt.date) -> tuple[list, list]:
+    """The (period, start) of the rows an entry of ``day`` counts in: the unit's, and the person's
+    (these also in the month-end snapshot when the day is on or before its month end)."""
+    keys = [(Period.CAMPAIGN, campaign.start_date), (Period.QUARTER, quarter_start(day)), (Period.MONTH, month_start(day))]
+    snapshot = snapshot_month(campaign)
+    if snapshot is not None and day <= month_end(snapshot):
+        return keys, [*keys, (Period.SNAPSHOT, snapshot)]
+    return keys, keys
+
+
+def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date) -> dict:
+    """indicator id (None: all) → (period, start) → the person's rows an entry would change, as
+    they are now — read by the engine under the person's lock, for the caps (the indicator's
+    campaign total) and then for ``add_entry``."""
+    return _rows_before(person_id, campaign.pk, [None, indicator_id], _entry_keys(campaign, day)[1])
+
+
+def add_entry(entry: PointEntry, before: dict | None = None) -> None:
+    """Add one journal row to every total it counts in, and move the band counts it changes: one
+    round trip on PostgreSQL. ``before`` is ``person_rows`` of the entry, when already read."""
     amounts = {"total": entry.points, entry.dimension: entry.points}
-    keys = [(Period.CAMPAIGN, entry.campaign.start_date), (Period.QUARTER, quarter_start(entry.occurred_on)),
-            (Period.MONTH, month_start(entry.occurred_on))]
-    person_keys = list(keys)
-    snapshot = StandingSnapshot.objects.filter(campaign_id=entry.campaign_id).values_list("month", flat=True).first()
-    if snapshot is not None and entry.occurred_on <= month_end(snapshot):
-        person_keys.append((Period.SNAPSHOT, snapshot))
-    before = _rows_before(entry.person_id, entry.campaign_id, [None, entry.indicator_id], person_keys)
+    keys, person_keys = _entry_keys(entry.campaign, entry.occurred_on)
+    if before is None:
+        before = _rows_before(entry.person_id, entry.campaign_id, [None, entry.indicator_id], person_keys)
     overall = before[None].get((Period.CAMPAIGN, entry.campaign.start_date))  # the row the engine locked
     county_id = overall["county_id"] if overall else county_of_person(entry.person_id)
-    deltas = []
+    statements, deltas = [], []
     for indicator_id in (None, entry.indicator_id):
-        deltas += _upsert(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id,
-                          before[indicator_id])
-        _upsert(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts)
-    RankCount.objects.bulk_create(deltas)
+        statements.append(_upsert_sql(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts,
+                                      county_id))
+        statements.append(_upsert_sql(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts))
+        deltas += _deltas(entry.campaign_id, indicator_id, person_keys, before[indicator_id], amounts, county_id)
+    _run([*statements, _counts_sql(deltas)])
 
 
 # --- the rank counts (RankCount) ---------------------------------------------------------------
@@ -202,10 +245,13 @@ def compact_counts(key: dict) -> None:
                                        for (column, county, bucket), people in sums.items() if people])
 
 
+GAP_ROWS = 300  # two bands' counts are read as one range when at most this many rows lie between
+
+
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
     """value → rank among a key's rows of everyone, or of one county (1 + how many have more): the
-    band counts above the value's band, plus a count inside its band on the rows' index — a few
-    hundred rows read however many people there are."""
+    band counts above the value's band, plus a count of the rows above the value inside its band,
+    on the rows' index — a few hundred rows read however many people there are."""
     if not values:
         return {}
     where = {"county_id": county_id} if county_id is not None else {"county__isnull": True}  # the league's rows
@@ -214,18 +260,41 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
                  .values("bucket").annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
     if sum(rows for *_, rows in bands) > COUNTIES * len(bands) + 1000:  # deltas piled up beyond a row per county
         compact_counts(key)
-    inside: Q = Q(pk__in=[])
-    for band in {math.floor(v) for v in values}:
-        inside |= Q(**{f"{column}__gte": band, f"{column}__lt": band + 1})
-    people = {"county_id": county_id} if county_id is not None else {}
-    exact = Counter(dict(PersonTotal.objects.filter(inside, **key, **people).order_by().values(column)
-                         .annotate(n=Count("pk")).values_list(column, "n")))
+    people_in = Counter({bucket: n for bucket, n, _rows in bands})
+    exact = _counts_inside(key, column, values, county_id, people_in)
+    above_band, running = {}, 0  # band → people in the bands above it
+    for bucket in sorted(people_in, reverse=True):
+        above_band[bucket] = running
+        running += people_in[bucket]
     ranks = {}
     for value in values:
         band = math.floor(value)
-        above = sum(n for bucket, n, *_ in bands if bucket > band) + sum(n for v, n in exact.items() if v > value and math.floor(v) == band)
-        ranks[value] = above + 1
+        above = above_band.get(band, sum(n for bucket, n in people_in.items() if bucket > band))
+        ranks[value] = above + sum(n for v, n in exact.items() if v > value and math.floor(v) == band) + 1
     return ranks
+
+
+def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int | None, people_in: Counter) -> Counter:
+    """value → rows holding it, for the values above each asked-for value within its band: one
+    range per run of nearby bands (a board's top 50 are one run; a viewer far below, another), so
+    the query stays a couple of index ranges rather than one per band."""
+    lowest_in_band: dict[int, Decimal] = {}
+    for value in values:
+        band = math.floor(value)
+        lowest_in_band[band] = min(value, lowest_in_band.get(band, value))
+    ranges: list[list] = []  # [above this value, below this band start]
+    for band in sorted(lowest_in_band):
+        between = sum(people_in[b] for b in range(ranges[-1][1], band)) if ranges else None
+        if between is not None and between <= GAP_ROWS:
+            ranges[-1][1] = band + 1
+        else:
+            ranges.append([lowest_in_band[band], band + 1])
+    inside = Q(pk__in=[])
+    for low, high in ranges:
+        inside |= Q(**{f"{column}__gt": low, f"{column}__lt": high})
+    people = {"county_id": county_id} if county_id is not None else {}
+    return Counter(dict(PersonTotal.objects.filter(inside, **key, **people).order_by().values(column)
+                        .annotate(n=Count("pk")).values_list(column, "n")))
 
 
 def people_ranked(campaign: Campaign) -> int:
@@ -278,13 +347,24 @@ def _insert_select(model: type[Totals], grouped, by_indicator: bool) -> None:
 def rebuild(campaign: Campaign) -> None:
     """Throw the campaign's totals away and sum them again from the journal."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    snapshot = StandingSnapshot.objects.filter(campaign=campaign).values_list("month", flat=True).first()
+    snapshot = snapshot_month(campaign)
     for model in (PersonTotal, UnitTotal, RankCount):
         model.objects.filter(campaign=campaign).delete()
     for model, owner, period, start, entries in _sets(campaign, snapshot):
         for by_indicator in (False, True):
             _insert_select(model, _grouped(entries, owner, period, start, by_indicator), by_indicator)
     _count_rows(PersonTotal.objects.filter(campaign=campaign))
+    _analyze(PersonTotal, UnitTotal, RankCount)
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics after a bulk write, on PostgreSQL. A month-end snapshot adds a set
+    of rows the size of the league at once; until autovacuum gets to them the planner takes the
+    set for empty, and reading 50 people's previous ranks walked the whole set (100 ms instead of
+    1 at 100,000 people). ANALYZE samples a fixed number of rows and blocks no reads or writes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
@@ -299,7 +379,7 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
     month = _month_before(today or timezone.localdate(), campaign)
     if month is None:
         return None
-    if StandingSnapshot.objects.filter(campaign=campaign, month=month).exists():
+    if snapshot_month(campaign) == month:  # (``current_campaign`` reads the snapshot's month with the campaign)
         return month
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
@@ -312,7 +392,8 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
             _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
                            by_indicator)
         _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
-        StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
+        _analyze(PersonTotal, RankCount)
+        campaign.standing_snapshot, _ = StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
 
 

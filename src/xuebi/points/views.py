@@ -14,8 +14,9 @@ from django.utils import timezone
 from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
-from xuebi.org.models import Unit
+from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role, unit_paths
+from xuebi.org.selectors import COUNTY_WIDTH
 
 from . import boards, recompute, selectors, services
 from .forms import AdjustForm, BoardForm
@@ -29,8 +30,9 @@ def board_paths(user) -> list[str] | None:
     """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
     or — for a cadre — their own 旗县市区; ``None`` is the whole league."""
     paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
-    if not paths and user.person_id:
-        paths = [selectors.county_of(user.person.unit).path]
+    if not paths and user.person_id:  # the county of the cadre's unit: its path's first two steps (one read)
+        unit_path = Person.objects.filter(pk=user.person_id).values_list("unit__path", flat=True).first()
+        paths = [unit_path[:COUNTY_WIDTH]] if unit_path else []
     if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
         return None
     return paths
@@ -41,17 +43,19 @@ def show_board(user, form: BoardForm, kind: str) -> boards.Board:
     cache while nothing it depends on has changed (``boards.version``)."""
     data, today = form.cleaned_data, form.today
     paths = board_paths(user)
+    version = boards.version()
     key = "points-board:" + hashlib.sha256(repr((
         kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
         data["per_head"], data.get("parent") and data["parent"].pk, paths if kind == "people" else "",
-        user.person_id if kind == "people" else "", today, boards.version())).encode()).hexdigest()
+        user.person_id if kind == "people" else "", today, version)).encode()).hexdigest()
     board = cache.get(key)
     if board is None:
         board = form.board()
         if kind == "units":
-            board = boards.unit_board(board, parent=data.get("parent"), per_head=data["per_head"], today=today)
+            board = boards.unit_board(board, parent=data.get("parent"), per_head=data["per_head"], today=today,
+                                      roster=version[1:])
         else:
-            board = boards.people_board(board, paths, viewer=user.person, today=today)
+            board = boards.people_board(board, paths, viewer_id=user.person_id, today=today)
         cache.set(key, board, BOARD_CACHE_SECONDS)
     return board
 

@@ -149,6 +149,21 @@ def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign
     assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
 
 
+@pytest.mark.parametrize("gap", [0, 1000])  # each band read on its own, or nearby bands read as one range
+def test_ranks_of_many_scores_at_once_are_one_plus_how_many_have_more(org, theory, campaign, monkeypatch, gap):  # noqa: F811
+    monkeypatch.setattr(standings, "GAP_ROWS", gap)
+    scores = [Decimal(v) for v in ("0.5", "1", "1.5", "1.5", "2.25", "4", "4.75", "9", "9.5", "12", "12", "30.1", "30.2", "31")]
+    people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
+    for person, points in zip(people, scores):
+        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+                                       unit=person.unit, occurred_on=NOV, points=points))
+    key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
+    expected = {v: 1 + sum(s > v for s in scores) for v in scores}
+    assert standings.ranks_from_counts(key, "total", scores) == expected  # among the league
+    assert standings.ranks_from_counts(key, "theory", scores, org.abag.pk) == expected  # within 阿巴嘎旗, by 类别
+    assert standings.ranks_from_counts(key, "total", [Decimal("31"), Decimal("0.5")]) == {Decimal("31"): 1, Decimal("0.5"): 14}
+
+
 def test_a_cached_board_changes_as_soon_as_points_or_the_roster_change(users, org, theory, client_for):  # noqa: F811
     league = client_for(users.league_admin)
     give(org, org.bayi, 3, 1)
