@@ -161,17 +161,17 @@ def counted_columns(indicator_id) -> list[str]:
 
 def _rows_before(person_id: int, campaign_id: int, indicators: list, keys) -> dict:
     """indicator id (None: all) → the person's rows of these keys as they are now, in one query
-    (the engine holds the person's lock)."""
-    wanted = Q(pk__in=[])
-    for period, start in keys:
-        wanted |= Q(period=period, period_start=start)
-    which = Q(pk__in=[])
-    for indicator_id in indicators:
-        which |= Q(indicator__isnull=True) if indicator_id is None else Q(indicator_id=indicator_id)
+    (the engine holds the person's lock). The query asks for the periods and starts separately
+    (a few rows more, dropped here) — simpler SQL, built faster, on the same index."""
+    keys = set(keys)
     found: dict = {indicator_id: {} for indicator_id in indicators}
-    rows = PersonTotal.objects.filter(wanted, which, campaign_id=campaign_id, person_id=person_id)
+    rows = PersonTotal.objects.filter(
+        Q(indicator__isnull=True) | Q(indicator_id__in=[i for i in indicators if i is not None]),
+        campaign_id=campaign_id, person_id=person_id, period__in={p for p, _ in keys},
+        period_start__in={s for _, s in keys})
     for r in rows.values("indicator_id", "period", "period_start", "county_id", *COLUMNS):
-        found[r["indicator_id"]][(r["period"], r["period_start"])] = r
+        if (r["period"], r["period_start"]) in keys and r["indicator_id"] in found:
+            found[r["indicator_id"]][(r["period"], r["period_start"])] = r
     return found
 
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from xuebi.core.forms import run_service
@@ -23,6 +24,7 @@ from .forms import AdjustForm, BoardForm
 from .models import PointEntry
 
 BOARD_CACHE_SECONDS = 600
+UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
 
 
@@ -38,12 +40,13 @@ def board_paths(user) -> list[str] | None:
     return paths
 
 
-def show_board(user, form: BoardForm, kind: str) -> boards.Board:
+def show_board(user, form: BoardForm, kind: str, *, paths=UNSET, version: tuple | None = None) -> boards.Board:
     """The board a valid form asks for, as this user may see it (pages and API alike) — from the
-    cache while nothing it depends on has changed (``boards.version``)."""
+    cache while nothing it depends on has changed (``boards.version``). ``paths`` and ``version``:
+    when the caller has them already."""
     data, today = form.cleaned_data, form.today
-    paths = board_paths(user)
-    version = boards.version()
+    paths = board_paths(user) if paths is UNSET else paths
+    version = version or boards.version()
     key = "points-board:" + hashlib.sha256(repr((
         kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
         data["per_head"], data.get("parent") and data["parent"].pk, paths if kind == "people" else "",
@@ -58,6 +61,29 @@ def show_board(user, form: BoardForm, kind: str) -> boards.Board:
             board = boards.people_board(board, paths, viewer_id=user.person_id, today=today)
         cache.set(key, board, BOARD_CACHE_SECONDS)
     return board
+
+
+def board_content(request, campaign, kind: str) -> str:
+    """The board page below its title — the form and the table — rendered, and kept in the cache
+    as HTML while the board's data and the question are the same (the query string, the viewer's
+    scope and person, today, ``boards.version``). A viewer who reloads gets it without the form
+    being built or the table rendered again: the page then costs little more than the site's
+    frame around it."""
+    today, user = timezone.localdate(), request.user
+    paths, version = board_paths(user), boards.version()
+    key = "points-page:" + hashlib.sha256(repr((
+        kind, sorted(request.GET.lists()), campaign.pk, paths, user.person_id if kind == "people" else "", today,
+        version)).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        form = BoardForm(request.GET, campaign=campaign, today=today)
+        page = {"form": form, "board_kind": kind, "viewer_id": user.person_id}
+        if form.is_valid():
+            page["board"] = show_board(user, form, kind, paths=paths, version=version)
+            page["parent"] = form.cleaned_data.get("parent")
+        content = render_to_string("points/_board.html", page)
+        cache.set(key, content, BOARD_CACHE_SECONDS)
+    return content
 
 
 def _campaign(request):
@@ -87,15 +113,10 @@ def board(request):
     require_role(request, *BOARD_ROLES)
     campaign = _campaign(request)
     kind = "units" if request.GET.get("board") == "units" else "people"
-    context = {"campaign": campaign, "board_kind": kind, "viewer_id": request.user.person_id,
-               "can_adjust": has_role(request.user, *ADMIN_ROLES),
+    context = {"campaign": campaign, "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
     if campaign is not None:
-        form = BoardForm(request.GET, campaign=campaign, today=timezone.localdate())
-        context["form"] = form
-        if form.is_valid():
-            context["board"] = show_board(request.user, form, kind)
-            context["parent"] = form.cleaned_data.get("parent")
+        context["content"] = board_content(request, campaign, kind)
     return render(request, "points/board.html", context)
 
 
