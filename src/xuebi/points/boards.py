@@ -229,9 +229,9 @@ def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[
     subtree as a range count on the index (one query for all)."""
     county = scope.county
     if scope.paths is None or county is not None:
-        scores = dict(_kept(board, span).filter(person_id__in=ids).values_list("person_id", board.column))
         period, start = span.key
         key = {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
+        scores = standings.scores_of(key, board.column, ids)
         ranks = standings.ranks_from_counts(key, board.column, list(set(scores.values())), county)
         return {pid: (ranks[score], score) for pid, score in scores.items()}
     rows = _scope(_kept(board, span), scope)

@@ -120,11 +120,6 @@ def _one_round_trip(reads: dict[str, QuerySet]) -> dict:
         return dict(zip(reads, cursor.fetchone()))
 
 
-def _points(value) -> Decimal:
-    """A sum as the database gave it (SQLite: a float) in whole cents."""
-    return Decimal(str(value or 0)).quantize(CENT)
-
-
 def _standing(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict:
     """What an award checks under the person's lock, read in one round trip: whether this award
     exists (``duplicate``), whether the value already scored once (``valued``), and what the
@@ -147,7 +142,7 @@ def _apply_caps(rule: Rule, base: Decimal, value: str, standing: dict, indicator
         return Decimal(0), f"“{value}”在活动期间已计分"
     points, note = base, ""
     for period, cap in rule.caps():
-        room = max(cap - _points(standing[period]), Decimal(0))
+        room = max(cap - standings.points_value(standing[period] or 0), Decimal(0))
         if room < points:
             points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
     if rule.indicator.max_points is not None:

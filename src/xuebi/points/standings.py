@@ -29,11 +29,13 @@ from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "month_start", "quarter_start", "rebuild",
+__all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "ranks_from_counts",
+           "scores_of", "points_value", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
 
 DIMENSIONS = [d.value for d in Dimension]
 COLUMNS = ["total", *DIMENSIONS]
+CENT = Decimal("0.01")
 COUNTIES = 20  # more than there are (13 and the league's own sections): rows per band once compacted
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -245,19 +247,26 @@ def compact_counts(key: dict) -> None:
                                        for (column, county, bucket), people in sums.items() if people])
 
 
-GAP_ROWS = 300  # two bands' counts are read as one range when at most this many rows lie between
+GAP_ROWS = 1000  # two bands' counts are read as one range when at most this many rows lie between
 
 
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
     """value → rank among a key's rows of everyone, or of one county (1 + how many have more): the
     band counts above the value's band, plus a count of the rows above the value inside its band,
-    on the rows' index — a few hundred rows read however many people there are."""
+    on the rows' index — a few hundred rows read however many people there are.
+
+    Its two statements are written out (``_key_sql``) rather than built by the ORM: a board asks
+    for ranks twice (the viewer's now, everyone's before), and building the queries cost more
+    than running them."""
     if not values:
         return {}
-    where = {"county_id": county_id} if county_id is not None else {"county__isnull": True}  # the league's rows
+    if column not in COLUMNS:
+        raise ValueError(column)
+    where, params = _key_sql(key, county_id)
     lowest = min(math.floor(v) for v in values)  # only the bands at or above the lowest value count
-    bands = list(RankCount.objects.filter(**key, **where, column=column, bucket__gte=lowest).order_by()
-                 .values("bucket").annotate(n=Sum("people"), rows=Count("pk")).values_list("bucket", "n", "rows"))
+    bands = _fetch(f"SELECT bucket, SUM(people), COUNT(*) FROM {RankCount._meta.db_table} "
+                   f"WHERE {where} AND {connection.ops.quote_name('column')} = %s AND bucket >= %s GROUP BY bucket",
+                   [*params, column, lowest])
     if sum(rows for *_, rows in bands) > COUNTIES * len(bands) + 1000:  # deltas piled up beyond a row per county
         compact_counts(key)
     people_in = Counter({bucket: n for bucket, n, _rows in bands})
@@ -266,12 +275,59 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     for bucket in sorted(people_in, reverse=True):
         above_band[bucket] = running
         running += people_in[bucket]
+    in_band: dict[int, list] = {}
+    for v, n in exact.items():
+        in_band.setdefault(math.floor(v), []).append((v, n))
     ranks = {}
     for value in values:
         band = math.floor(value)
-        above = above_band.get(band, sum(n for bucket, n in people_in.items() if bucket > band))
-        ranks[value] = above + sum(n for v, n in exact.items() if v > value and math.floor(v) == band) + 1
+        above = above_band[band] if band in above_band else sum(n for bucket, n in people_in.items() if bucket > band)
+        ranks[value] = above + sum(n for v, n in in_band.get(band, ()) if v > value) + 1
     return ranks
+
+
+def scores_of(key: dict, column: str, person_ids: list[int]) -> dict[int, Decimal]:
+    """person id → their figure in one set of rows (those without a row left out)."""
+    if column not in COLUMNS:
+        raise ValueError(column)
+    if not person_ids:
+        return {}
+    where, params = _key_sql(key, None, rows=True)
+    marks = ", ".join(["%s"] * len(person_ids))
+    return {pid: points_value(value) for pid, value in _fetch(
+        f"SELECT person_id, {column} FROM {PersonTotal._meta.db_table} WHERE {where} AND person_id IN ({marks})",
+        [*params, *person_ids])}
+
+
+def _key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[str, list]:
+    """The WHERE of one set of rows (campaign, indicator or all, period, start) for the rank
+    counts — of one county, or (``county_id`` None) the league's own — or, with ``rows``, for the
+    ``PersonTotal`` rows themselves (any county unless one is given)."""
+    campaign, indicator = key["campaign"], key["indicator"]
+    where = ["campaign_id = %s", "period = %s", "period_start = %s"]
+    params = [getattr(campaign, "pk", campaign), key["period"], key["period_start"]]
+    if indicator is None:
+        where.append("indicator_id IS NULL")
+    else:
+        where.append("indicator_id = %s")
+        params.append(getattr(indicator, "pk", indicator))
+    if county_id is not None:
+        where.append("county_id = %s")
+        params.append(county_id)
+    elif not rows:
+        where.append("county_id IS NULL")
+    return " AND ".join(where), params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def points_value(value) -> Decimal:
+    """A points figure as a raw query gives it (SQLite: a float or an int) as Decimal in cents."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
 
 
 def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int | None, people_in: Counter) -> Counter:
@@ -289,12 +345,14 @@ def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int
             ranges[-1][1] = band + 1
         else:
             ranges.append([lowest_in_band[band], band + 1])
-    inside = Q(pk__in=[])
-    for low, high in ranges:
-        inside |= Q(**{f"{column}__gt": low, f"{column}__lt": high})
-    people = {"county_id": county_id} if county_id is not None else {}
-    return Counter(dict(PersonTotal.objects.filter(inside, **key, **people).order_by().values(column)
-                        .annotate(n=Count("pk")).values_list(column, "n")))
+    where, params = _key_sql(key, county_id, rows=True)
+    # COUNT(*) and one range per SELECT: each an index-only scan of the rank index (the table
+    # itself is not read); ORed ranges would become a bitmap scan that visits every row's page
+    one = f"SELECT {column}, COUNT(*) FROM {PersonTotal._meta.db_table} WHERE {where} AND {column} > %s AND {column} < %s GROUP BY {column}"
+    counts: Counter = Counter()
+    for value, n in _fetch(" UNION ALL ".join([one] * len(ranges)), [p for low, high in ranges for p in (*params, low, high)]):
+        counts[points_value(value)] += n
+    return counts
 
 
 def people_ranked(campaign: Campaign) -> int:
