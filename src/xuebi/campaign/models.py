@@ -73,6 +73,7 @@ class Indicator(models.Model):
     max_points = models.DecimalField(_("满分（上限）"), max_digits=10, decimal_places=2, null=True, blank=True,
                                      help_text=_("本活动期间每人在该指标上的最高得分；空为不设上限"))
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)  # the leaderboards' cache is keyed on the latest
 
     class Meta:
         verbose_name = _("考核指标")

@@ -377,11 +377,13 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
 
 
 def version() -> tuple:
-    """What every board depends on, as three index reads: the newest journal row (every award,
-    reversal and adjustment adds one), the latest roster change (moves, names) and the latest
-    unit change. A cached board is used only while all three are the same."""
+    """What every board depends on, as index reads: the newest journal row (every award,
+    reversal and adjustment adds one), the latest roster change (moves, names), the latest unit
+    change and the latest change of an indicator (the boards' drop-down and labels). A cached
+    board is used only while all are the same; ``version()[1:3]`` is the roster's part."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT MAX(id) FROM {PointEntry._meta.db_table}), "
                        f"(SELECT MAX(updated_at) FROM {Person._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table})")
+                       f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table}), "
+                       f"(SELECT MAX(updated_at) FROM {Indicator._meta.db_table})")
         return cursor.fetchone()

@@ -56,7 +56,7 @@ def show_board(user, form: BoardForm, kind: str, *, paths=UNSET, version: tuple 
         board = form.board()
         if kind == "units":
             board = boards.unit_board(board, parent=data.get("parent"), per_head=data["per_head"], today=today,
-                                      roster=version[1:])
+                                      roster=version[1:3])
         else:
             board = boards.people_board(board, paths, viewer_id=user.person_id, today=today)
         cache.set(key, board, BOARD_CACHE_SECONDS)
@@ -65,15 +65,15 @@ def show_board(user, form: BoardForm, kind: str, *, paths=UNSET, version: tuple 
 
 def board_content(request, campaign, kind: str) -> str:
     """The board page below its title — the form and the table — rendered, and kept in the cache
-    as HTML while the board's data and the question are the same (the query string, the viewer's
-    scope and person, today, ``boards.version``). A viewer who reloads gets it without the form
+    as HTML while the board's data and the question are the same (the query string, the campaign's
+    dates, the viewer's scope and person, today, ``boards.version``). A viewer who reloads gets it without the form
     being built or the table rendered again: the page then costs little more than the site's
     frame around it."""
     today, user = timezone.localdate(), request.user
     paths, version = board_paths(user), boards.version()
     key = "points-page:" + hashlib.sha256(repr((
-        kind, sorted(request.GET.lists()), campaign.pk, paths, user.person_id if kind == "people" else "", today,
-        version)).encode()).hexdigest()
+        kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date, campaign.end_date, paths,
+        user.person_id if kind == "people" else "", today, version)).encode()).hexdigest()
     content = cache.get(key)
     if content is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)

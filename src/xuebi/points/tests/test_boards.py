@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xuebi.campaign.models import Indicator, Rule
+from xuebi.campaign.rules import indicator_save
 from xuebi.conftest import add_person
 from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.org.services import person_update
@@ -173,3 +174,5 @@ def test_a_cached_board_changes_as_soon_as_points_or_the_roster_change(users, or
     assert page.index("王芳") < page.index("巴依斯古楞")
     person_update(actor=users.league_admin, person=org.abag_other, values={"name": "王芳芳"})  # a roster change
     assert "王芳芳" in league.get("/points/board/").content.decode()
+    indicator_save(actor=users.league_admin, campaign=theory.campaign, dimension="work", name="基层调研")  # a new indicator
+    assert "指标：基层调研" in league.get("/points/board/").content.decode()
