@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
@@ -107,23 +107,10 @@ def _sum(**filters) -> Decimal:
     return PointEntry.objects.filter(**filters).aggregate(s=Sum("points"))["s"] or Decimal(0)
 
 
-def _one_round_trip(reads: dict[str, QuerySet]) -> dict:
-    """Several single-value reads as one statement, ``SELECT (…), (…)``: name → value (None where
-    a read found no row). Each read keeps its own index."""
-    parts, params = [], []
-    for queryset in reads.values():
-        sql, read_params = queryset.query.sql_with_params()
-        parts.append(f"({sql})")
-        params += read_params
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(reads, cursor.fetchone()))
-
-
-def _standing(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict:
-    """What an award checks under the person's lock, read in one round trip: whether this award
-    exists (``duplicate``), whether the value already scored once (``valued``), and what the
-    rule's family holds in each cap's window (by period)."""
+def _checks(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict[str, QuerySet]:
+    """What an award checks under the person's lock, as one-value reads for one statement: whether
+    this award exists (``duplicate``), whether the value already scored once (``valued``), and
+    what the rule's family holds in each cap's window (by period)."""
     family = _rule_family(rule)
     mine = PointEntry.objects.order_by()
     reads = {"duplicate": mine.filter(entry_type=EntryType.AWARD, **key).values("pk")[:1]}
@@ -133,7 +120,7 @@ def _standing(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -
     for period, _cap in rule.caps():
         reads[period] = (mine.filter(rule__in=family, person_id=person_id, occurred_on__range=_window(period, day, rule.campaign))
                          .values("person_id").annotate(s=Sum("points")).values("s"))
-    return _one_round_trip(reads)
+    return reads
 
 
 def _apply_caps(rule: Rule, base: Decimal, value: str, standing: dict, indicator_total: Decimal) -> tuple[Decimal, str]:
@@ -163,16 +150,14 @@ def _rule_family(rule: Rule) -> list[int]:
 
 # --- writing the journal ----------------------------------------------------------------------
 
-def _lock_total(campaign_id: int, person_id: int) -> PersonTotal:
+def _lock_total(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every award, reversal and
     adjustment to one person in one campaign passes here first, so cap checks are serialised."""
     rows = PersonTotal.objects.overall().select_for_update().filter(campaign_id=campaign_id, person_id=person_id)
-    row = rows.first()
-    if row is None:
+    if not rows.values_list("pk", flat=True):
         start = Campaign.objects.values_list("start_date", flat=True).get(pk=campaign_id)
         standings.ensure_person_row(campaign_id, person_id, start)
-        row = rows.get()
-    return row
+        rows.values_list("pk", flat=True).get()
 
 
 def _add_to_total(entry: PointEntry) -> None:
@@ -199,11 +184,12 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
             key = {"rule": rule, "source_type": source.type, "source_id": source.id,
                    "source_version": source.version, "person_id": who.person_id,
                    "generation": rule.campaign.points_generation}
-            standing = _standing(rule, who.person_id, source.occurred_on, value, key)
+            # the person's rows as they are (the indicator's total for its maximum, then the totals'
+            # update) and the checks, in one statement
+            before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+                                                     _checks(rule, who.person_id, source.occurred_on, value, key))
             if standing["duplicate"] is not None:
                 continue
-            # the person's rows as they are: the indicator's total for its maximum, then the totals' update
-            before = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on)
             indicator_row = before[rule.indicator_id].get((Period.CAMPAIGN, rule.campaign.start_date))
             points, note = _apply_caps(rule, base, value, standing, indicator_row["total"] if indicator_row else Decimal(0))
             entry = PointEntry(

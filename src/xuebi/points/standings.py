@@ -129,11 +129,12 @@ def _entry_keys(campaign: Campaign, day: dt.date) -> tuple[list, list]:
     return keys, keys
 
 
-def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date) -> dict:
+def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date, also: dict) -> tuple[dict, dict]:
     """indicator id (None: all) → (period, start) → the person's rows an entry would change, as
     they are now — read by the engine under the person's lock, for the caps (the indicator's
-    campaign total) and then for ``add_entry``."""
-    return _rows_before(person_id, campaign.pk, [None, indicator_id], _entry_keys(campaign, day)[1])
+    campaign total) and then for ``add_entry`` — and the engine's other reads (``also``: name →
+    a one-value queryset; see ``_rows_before``), all in one statement."""
+    return _rows_before(person_id, campaign.pk, [None, indicator_id], _entry_keys(campaign, day)[1], also)
 
 
 def add_entry(entry: PointEntry, before: dict | None = None) -> None:
@@ -161,20 +162,49 @@ def counted_columns(indicator_id) -> list[str]:
     return COLUMNS if indicator_id is None else ["total"]
 
 
-def _rows_before(person_id: int, campaign_id: int, indicators: list, keys) -> dict:
-    """indicator id (None: all) → the person's rows of these keys as they are now, in one query
-    (the engine holds the person's lock). The query asks for the periods and starts separately
-    (a few rows more, dropped here) — simpler SQL, built faster, on the same index."""
+def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also: dict | None = None):
+    """indicator id (None: all) → the person's rows of these keys as they are now, in one
+    written-out statement (the engine holds the person's lock; it asks for the periods and the
+    starts separately — a few rows more, dropped here). ``also``: name → a one-value queryset
+    read in the same statement (each row carries it; a subquery without outer references runs
+    once); then ``(rows, {name: value})`` is returned."""
     keys = set(keys)
+    also = also or {}
     found: dict = {indicator_id: {} for indicator_id in indicators}
-    rows = PersonTotal.objects.filter(
-        Q(indicator__isnull=True) | Q(indicator_id__in=[i for i in indicators if i is not None]),
-        campaign_id=campaign_id, person_id=person_id, period__in={p for p, _ in keys},
-        period_start__in={s for _, s in keys})
-    for r in rows.values("indicator_id", "period", "period_start", "county_id", *COLUMNS):
-        if (r["period"], r["period_start"]) in keys and r["indicator_id"] in found:
-            found[r["indicator_id"]][(r["period"], r["period_start"])] = r
-    return found
+    extra, params = [], []
+    for queryset in also.values():
+        sql, read_params = queryset.query.sql_with_params()
+        extra.append(f", ({sql})")
+        params += read_params
+    periods, starts = sorted({p for p, _ in keys}), sorted({s for _, s in keys})
+    ids = [i for i in indicators if i is not None]
+    where = (f"campaign_id = %s AND person_id = %s AND (indicator_id IS NULL"
+             f"{' OR indicator_id IN (' + ', '.join(['%s'] * len(ids)) + ')' if ids else ''}) "
+             f"AND period IN ({', '.join(['%s'] * len(periods))}) AND period_start IN ({', '.join(['%s'] * len(starts))})")
+    rows = _fetch(f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
+                  f"FROM {PersonTotal._meta.db_table} WHERE {where}",
+                  [*params, campaign_id, person_id, *ids, *periods, *starts])
+    values = dict(zip(also, rows[0][4 + len(COLUMNS):])) if rows else {}
+    for indicator_id, period, start, county_id, *figures in rows:
+        start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
+        if (period, start) in keys and indicator_id in found:
+            found[indicator_id][(period, start)] = {"county_id": county_id, **{
+                column: points_value(value) for column, value in zip(COLUMNS, figures)}}
+    if not also:
+        return found
+    if not rows:  # no row yet to carry the other reads
+        values = _one_statement(also)
+    return found, values
+
+
+def _one_statement(reads: dict) -> dict:
+    """Several one-value querysets as one statement, ``SELECT (…), (…)``: name → value."""
+    parts, params = [], []
+    for queryset in reads.values():
+        sql, read_params = queryset.query.sql_with_params()
+        parts.append(f"({sql})")
+        params += read_params
+    return dict(zip(reads, _fetch("SELECT " + ", ".join(parts), params)[0]))
 
 
 def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
