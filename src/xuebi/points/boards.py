@@ -2,11 +2,12 @@
 unit — by campaign, 类别, indicator and period, with the movement since the previous period.
 
 Every ranking is computed by the database: ``RANK()`` over the maintained totals (``standings``)
-for the whole campaign, a quarter or a month, read in the order of the
-``(campaign, period, period_start, indicator, -total)`` index, so the top 50 are read without
-sorting the rest. A custom range is summed from the journal (the only slow path; see
-bench/points.py). Ties share a rank (1, 2, 2, 4). A viewer's own rank and the previous ranks of
-the people shown are ``1 + how many have more``: a range count on the same index.
+for the whole campaign, a quarter or a month, read in the order of a rank index (by total, by
+类别, per indicator, per county), so the top 50 are read without sorting the rest. A custom range
+is summed from the journal (the only slow path; see bench/points.py). Ties share a rank (1, 2,
+2, 4). A viewer's own rank and the previous ranks of the people shown are ``1 + how many have
+more``, from the band counts (``standings.ranks_from_counts``) among the league or one county,
+else a range count on the index.
 """
 from __future__ import annotations
 
@@ -330,8 +331,8 @@ def _ranked_units(figures: QuerySet, per_head: bool) -> list[tuple]:
 
 def headcounts(roster: tuple | None = None) -> dict[str, int]:
     """unit path → the active people in the unit's subtree now. One count over the roster's
-    (unit, status) index, summed up the tree here — and, given the roster's version (the part of
-    ``version()`` after the journal's), kept in the cache until the roster or the units change,
+    (unit, status) index, summed up the tree here — and, given the roster's version
+    (``version()[1:3]``), kept in the cache until the roster or the units change,
     so a board recomputed after new points does not count 100,000 people again."""
     key = "points-headcounts:" + hashlib.sha256(repr(roster).encode()).hexdigest() if roster is not None else None
     found = cache.get(key) if key else None
