@@ -21,8 +21,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.core.cache import cache
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, Rank, Substr
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
@@ -31,7 +31,6 @@ from xuebi.org.models import Person, Unit
 from xuebi.org.selectors import unit_labels
 
 from . import standings
-from .standings import ZERO
 from .models import Period, PersonTotal, PointEntry, UnitTotal
 
 __all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "PERIODS"]
@@ -296,8 +295,10 @@ def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> 
 
 # --- units -------------------------------------------------------------------------------------
 
-def _unit_sum(board: Board, span: Span) -> Subquery:
-    """The points earned in a unit's subtree over the span, correlated on the outer unit's path."""
+def _subtree_sums(board: Board, span: Span, depth: int, under: str) -> QuerySet:
+    """(path of the unit at ``depth`` above each row's unit, points) for the span — the points
+    earned in each subtree below ``under``, as one GROUP BY over the kept unit rows (a few rows per
+    unit) or, for a custom range, the journal."""
     if span.key or span.upto:
         rows = UnitTotal.objects.filter(campaign=board.campaign, indicator=board.indicator)
         if span.upto:  # the standing at a month end: the months up to it
@@ -307,25 +308,34 @@ def _unit_sum(board: Board, span: Span) -> Subquery:
         column = board.column
     else:
         rows, column = _journal(board, span), "points"
-    subtree = Unit.objects.filter(path__startswith=OuterRef(OuterRef("path"))).values("pk")
-    rows = rows.filter(unit__in=subtree).order_by().values("campaign").annotate(s=Sum(column))
-    return Coalesce(Subquery(rows.values("s")), ZERO)
+    return (rows.filter(unit__path__startswith=under, unit__depth__gte=depth)
+            .annotate(p=Substr("unit__path", 1, depth * Unit.steplen)).order_by().values("p").annotate(s=Sum(column)))
 
 
-def _ranked_units(figures: QuerySet, per_head: bool) -> list[tuple]:
-    """(unit id, total, previous total, headcount, rank, previous rank), best first: RANK() over
-    the per-unit figures, each computed once (``OFFSET 0`` keeps the database from inlining
-    them twice on PostgreSQL). ``* 1.0`` makes SQLite divide as decimals (13 / 27 is 0 between integers)."""
-    figures = figures.order_by().values("pk", "path", "score_total", "before_total", "headcount")
-    sql, params = figures.query.sql_with_params()
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+def _ranked_units(board: Board, units: dict[int, Unit], heads: dict[str, int], per_head: bool, depth: int,
+                  under: str) -> list[tuple]:
+    """(unit id, total, previous total, headcount, rank, previous rank), best first: RANK() over the
+    units joined to their subtrees' sums now and before. ``* 1.0`` makes SQLite divide as decimals
+    (13 / 27 is 0 between integers)."""
+    now_sql, now_params = _subtree_sums(board, board.span, depth, under).query.sql_with_params()
+    if board.previous:
+        before_sql, before_params = _subtree_sums(board, board.previous, depth, under).query.sql_with_params()
+    else:
+        before_sql, before_params = "SELECT NULL AS p, 0 AS s", []
+    table = Unit._meta.db_table
+    cases = " ".join("WHEN %s THEN %s" for _ in units)
+    case_params = [v for pk, unit in units.items() for v in (pk, heads.get(unit.path, 0))]
+    ids = ", ".join(["%s"] * len(units))
+    figures = (f"SELECT u.id AS pk, u.path AS path, COALESCE(n.s, 0) AS score_total, COALESCE(b.s, 0) AS before_total, "
+               f"CASE u.id {cases} ELSE 0 END AS headcount FROM {table} u "
+               f"LEFT JOIN ({now_sql}) n ON n.p = u.path LEFT JOIN ({before_sql}) b ON b.p = u.path WHERE u.id IN ({ids})")
     score, before = ("score_total * 1.0 / NULLIF(headcount, 0)", "before_total * 1.0 / NULLIF(headcount, 0)") if per_head \
         else ("score_total", "before_total")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pk, score_total, before_total, headcount, RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), "
-            f"RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) FROM ({sql}{fence}) figures "
-            f"ORDER BY COALESCE({score}, 0) DESC, path", params)
+            f"RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) FROM ({figures}) figures "
+            f"ORDER BY COALESCE({score}, 0) DESC, path", [*case_params, *now_params, *before_params, *units])
         return cursor.fetchall()
 
 
@@ -359,16 +369,14 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     units = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path) if parent
              else Unit.objects.filter(depth=2, kind=UnitKind.COUNTY_DEPT)).filter(is_active=True)
     found = units.in_bulk()
-    heads = headcounts(roster)
     board.previous = previous_span(board.campaign, board.span, today=today)
-    headcount = Case(*(When(pk=pk, then=Value(heads.get(unit.path, 0))) for pk, unit in found.items()), default=Value(0))
-    figures = Unit.objects.filter(pk__in=found).annotate(
-        score_total=_unit_sum(board, board.span), headcount=headcount,
-        before_total=_unit_sum(board, board.previous) if board.previous else ZERO)
     board.rows = []
-    ranked = _ranked_units(figures, per_head)
+    if not found:
+        return board
+    depth, under = (parent.depth + 1, parent.path) if parent else (2, "")
+    ranked = _ranked_units(board, found, headcounts(roster), per_head, depth, under)
     for pk, total, before, people, rank, previous_rank in ranked:
-        total, unit = Decimal(total), found[pk]
+        total, unit = standings.points_value(total), found[pk]
         average = (total / people).quantize(Decimal("0.01")) if people else Decimal(0)
         row = {"unit": unit, "unit_id": pk, "unit_name": unit.name, "rank": rank, "total": total, "people": people,
                "average": average, "score": average if per_head else total}

@@ -94,6 +94,17 @@ def test_a_unit_board_drills_into_one_county_and_shows_its_movement(org, theory,
     assert [(r["unit"].name, r["total"]) for r in inside.rows] == [("组织股", Decimal(10))]
 
 
+def test_a_unit_board_of_a_custom_range_sums_the_journal_and_compares_with_the_days_before(org, theory, campaign):  # noqa: F811
+    give(org, org.xilin_person, 4, 1, day=dt.date(2026, 11, 5))  # the days before
+    give(org, org.bayi, 2, 2, day=dt.date(2026, 11, 15))
+    give(org, org.bayi, 3, 3, day=dt.date(2026, 11, 25))  # after the range
+    board = units(campaign, today=DEC, kind="custom", start=dt.date(2026, 11, 10), end=dt.date(2026, 11, 20))
+    rows = {r["unit"].name: (r["rank"], r["total"], r["move"]) for r in board.rows}
+    assert rows["阿巴嘎旗委组织部"] == (1, Decimal(2), None)  # no points in the days before: 新
+    assert rows["锡林浩特市委组织部"] == (2, Decimal(0), -1)  # first before, tied second now
+    assert board.rows[0]["unit"] == org.abag
+
+
 def test_the_totals_are_rebuilt_from_the_journal_exactly(org, theory, campaign):  # noqa: F811
     give(org, org.bayi, 3, 1, day=OCT)
     give(org, org.xilin_person, 2, 2, day=NOV)
