@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, Rank, Substr
+from django.db.models.functions import Coalesce, Rank
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
@@ -295,47 +295,71 @@ def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> 
 
 # --- units -------------------------------------------------------------------------------------
 
-def _subtree_sums(board: Board, span: Span, depth: int, under: str) -> QuerySet:
-    """(path of the unit at ``depth`` above each row's unit, points) for the span — the points
-    earned in each subtree below ``under``, as one GROUP BY over the kept unit rows (a few rows per
-    unit) or, for a custom range, the journal."""
+def _subtree_sums(board: Board, span: Span, width: int, under: str) -> tuple[str, list]:
+    """SQL of (path of the unit ``width`` characters deep above each row's unit, points) for the
+    span — the points earned in each subtree below ``under``, as one GROUP BY over the kept unit
+    rows (a few per unit) or, for a custom range, the journal. Written out: the ORM took longer to
+    build this than the database to run it."""
+    units = Unit._meta.db_table
+    if board.column not in standings.COLUMNS:
+        raise ValueError(board.column)
     if span.key or span.upto:
-        rows = UnitTotal.objects.filter(campaign=board.campaign, indicator=board.indicator)
-        if span.upto:  # the standing at a month end: the months up to it
-            rows = rows.filter(period=Period.MONTH, period_start__lte=span.upto)
+        table, column = UnitTotal._meta.db_table, board.column
+        where, params = ["t.campaign_id = %s"], [board.campaign.pk]
+        if board.indicator:
+            where.append("t.indicator_id = %s")
+            params.append(board.indicator.pk)
         else:
-            rows = rows.filter(period=span.key[0], period_start=span.key[1])
-        column = board.column
+            where.append("t.indicator_id IS NULL")
+        if span.upto:  # the standing at a month end: the months up to it
+            where.append("t.period = %s AND t.period_start <= %s")
+            params += [Period.MONTH, span.upto]
+        else:
+            where.append("t.period = %s AND t.period_start = %s")
+            params += list(span.key)
     else:
-        rows, column = _journal(board, span), "points"
-    return (rows.filter(unit__path__startswith=under, unit__depth__gte=depth)
-            .annotate(p=Substr("unit__path", 1, depth * Unit.steplen)).order_by().values("p").annotate(s=Sum(column)))
+        table, column = PointEntry._meta.db_table, "points"
+        where, params = ["t.campaign_id = %s", "t.occurred_on BETWEEN %s AND %s"], [board.campaign.pk, span.start, span.end]
+        if board.indicator:
+            where.append("t.indicator_id = %s")
+            params.append(board.indicator.pk)
+        elif board.column != "total":
+            where.append("t.dimension = %s")
+            params.append(board.column)
+    return (f"SELECT substr(u.path, 1, {width}) AS p, SUM(t.{column}) AS s FROM {table} t "
+            f"JOIN {units} u ON u.id = t.unit_id WHERE {' AND '.join(where)} AND u.path LIKE %s "
+            f"GROUP BY substr(u.path, 1, {width})", [*params, f"{under}%"])
 
 
-def _ranked_units(board: Board, units: dict[int, Unit], heads: dict[str, int], per_head: bool, depth: int,
-                  under: str) -> list[tuple]:
-    """(unit id, total, previous total, headcount, rank, previous rank), best first: RANK() over the
-    units joined to their subtrees' sums now and before. ``* 1.0`` makes SQLite divide as decimals
-    (13 / 27 is 0 between integers)."""
-    now_sql, now_params = _subtree_sums(board, board.span, depth, under).query.sql_with_params()
-    if board.previous:
-        before_sql, before_params = _subtree_sums(board, board.previous, depth, under).query.sql_with_params()
-    else:
-        before_sql, before_params = "SELECT NULL AS p, 0 AS s", []
-    table = Unit._meta.db_table
-    cases = " ".join("WHEN %s THEN %s" for _ in units)
-    case_params = [v for pk, unit in units.items() for v in (pk, heads.get(unit.path, 0))]
-    ids = ", ".join(["%s"] * len(units))
-    figures = (f"SELECT u.id AS pk, u.path AS path, COALESCE(n.s, 0) AS score_total, COALESCE(b.s, 0) AS before_total, "
-               f"CASE u.id {cases} ELSE 0 END AS headcount FROM {table} u "
-               f"LEFT JOIN ({now_sql}) n ON n.p = u.path LEFT JOIN ({before_sql}) b ON b.p = u.path WHERE u.id IN ({ids})")
+def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: int, under: str,
+                  counties: bool) -> list[tuple]:
+    """(unit id, path, name, short name, total, previous total, headcount, rank, previous rank),
+    best first, for the active units at ``depth`` below ``under`` (``counties``: only the county
+    departments): RANK() over the units joined to their subtrees' sums now and before, in one
+    statement. ``* 1.0`` makes SQLite divide as decimals (13 / 27 is 0 between integers)."""
+    width = depth * Unit.steplen
+    if not under.isalnum() and under:
+        raise ValueError(under)  # tree paths are letters and digits: nothing to escape in LIKE
+    now_sql, now_params = _subtree_sums(board, board.span, width, under)
+    before_sql, before_params = (_subtree_sums(board, board.previous, width, under) if board.previous
+                                 else ("SELECT NULL AS p, 0 AS s", []))
+    shown = {path: n for path, n in heads.items() if len(path) == width and path.startswith(under)}
+    cases = " ".join("WHEN %s THEN %s" for _ in shown)
+    case_params = [v for item in shown.items() for v in item]
+    headcount = f"CASE u.path {cases} ELSE 0 END" if shown else "0"
+    kind = "AND u.kind = %s" if counties else ""
+    figures = (f"SELECT u.id, u.path, u.name, u.short_name, COALESCE(n.s, 0) AS score_total, "
+               f"COALESCE(b.s, 0) AS before_total, {headcount} AS headcount FROM {Unit._meta.db_table} u "
+               f"LEFT JOIN ({now_sql}) n ON n.p = u.path LEFT JOIN ({before_sql}) b ON b.p = u.path "
+               f"WHERE u.is_active = %s AND u.depth = %s AND u.path LIKE %s {kind}")
+    params = [*case_params, *now_params, *before_params, True, depth, f"{under}%", *([UnitKind.COUNTY_DEPT] if counties else [])]
     score, before = ("score_total * 1.0 / NULLIF(headcount, 0)", "before_total * 1.0 / NULLIF(headcount, 0)") if per_head \
         else ("score_total", "before_total")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT pk, score_total, before_total, headcount, RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), "
-            f"RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) FROM ({figures}) figures "
-            f"ORDER BY COALESCE({score}, 0) DESC, path", [*case_params, *now_params, *before_params, *units])
+            f"SELECT id, path, name, short_name, score_total, before_total, headcount, "
+            f"RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) "
+            f"FROM ({figures}) figures ORDER BY COALESCE({score}, 0) DESC, path", params)
         return cursor.fetchall()
 
 
@@ -366,17 +390,12 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     sections) — or the units directly under ``parent`` — by the points their people earned while
     in them, in total or per head of their active people, with the movement since the previous
     period (per head of today's roster, both times). ``roster``: see ``headcounts``."""
-    units = (Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path) if parent
-             else Unit.objects.filter(depth=2, kind=UnitKind.COUNTY_DEPT)).filter(is_active=True)
-    found = units.in_bulk()
     board.previous = previous_span(board.campaign, board.span, today=today)
     board.rows = []
-    if not found:
-        return board
     depth, under = (parent.depth + 1, parent.path) if parent else (2, "")
-    ranked = _ranked_units(board, found, headcounts(roster), per_head, depth, under)
-    for pk, total, before, people, rank, previous_rank in ranked:
-        total, unit = standings.points_value(total), found[pk]
+    ranked = _ranked_units(board, headcounts(roster), per_head, depth, under, counties=parent is None)
+    for pk, path, name, short_name, total, before, people, rank, previous_rank in ranked:
+        total, unit = standings.points_value(total), Unit(pk=pk, path=path, name=name, short_name=short_name)
         average = (total / people).quantize(Decimal("0.01")) if people else Decimal(0)
         row = {"unit": unit, "unit_id": pk, "unit_name": unit.name, "rank": rank, "total": total, "people": people,
                "average": average, "score": average if per_head else total}
