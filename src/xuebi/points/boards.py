@@ -363,12 +363,18 @@ def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: in
         return cursor.fetchall()
 
 
+def cache_key(prefix: str, *parts) -> str:
+    """A cache key for what a board depends on: the parts' repr, hashed (dates and tuples
+    included, and short enough for any cache backend)."""
+    return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def headcounts(roster: tuple | None = None) -> dict[str, int]:
     """unit path → the active people in the unit's subtree now. One count over the roster's
     (unit, status) index, summed up the tree here — and, given the roster's version
     (``version()[1:3]``), kept in the cache until the roster or the units change,
     so a board recomputed after new points does not count 100,000 people again."""
-    key = "points-headcounts:" + hashlib.sha256(repr(roster).encode()).hexdigest() if roster is not None else None
+    key = cache_key("points-headcounts", roster) if roster is not None else None
     found = cache.get(key) if key else None
     if found is None:
         found = Counter()

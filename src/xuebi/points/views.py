@@ -1,8 +1,6 @@
 """我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -47,10 +45,10 @@ def show_board(user, form: BoardForm, kind: str, *, paths=UNSET, version: tuple 
     data, today = form.cleaned_data, form.today
     paths = board_paths(user) if paths is UNSET else paths
     version = version or boards.version()
-    key = "points-board:" + hashlib.sha256(repr((
-        kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
+    key = boards.cache_key(
+        "points-board", kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
         data["per_head"], data.get("parent") and data["parent"].pk, paths if kind == "people" else "",
-        user.person_id if kind == "people" else "", today, version)).encode()).hexdigest()
+        user.person_id if kind == "people" else "", today, version)
     board = cache.get(key)
     if board is None:
         board = form.board()
@@ -71,9 +69,8 @@ def board_content(request, campaign, kind: str) -> str:
     frame around it."""
     today, user = timezone.localdate(), request.user
     paths, version = board_paths(user), boards.version()
-    key = "points-page:" + hashlib.sha256(repr((
-        kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date, campaign.end_date, paths,
-        user.person_id if kind == "people" else "", today, version)).encode()).hexdigest()
+    key = boards.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
+                           campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
     content = cache.get(key)
     if content is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)
