@@ -33,6 +33,7 @@ class Campaign(models.Model):
     points_generation = models.PositiveIntegerField(_("积分计算轮次"), default=0, editable=False,
                                                     help_text=_("每次重算积分加一；同一轮次内同一来源只计一次分"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)  # the leaderboards keep the campaign they show under the latest
 
     objects = CampaignQuerySet.as_manager()
 

@@ -19,7 +19,7 @@ from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
 
-from . import recompute, selectors, services
+from . import boards, recompute, selectors, services
 from .models import PointEntry
 from .forms import BoardForm
 from .views import BOARD_ROLES, show_board
@@ -97,8 +97,10 @@ class AdjustIn(Schema):
     occurred_on: str = ""
 
 
-def _campaign():
-    campaign = selectors.current_campaign(timezone.localdate())
+def _campaign(version: boards.Version | None = None):
+    """The current campaign — for the leaderboards, which only read, from the cache under ``version``."""
+    today = timezone.localdate()
+    campaign = selectors.shown_campaign(today, version) if version else selectors.current_campaign(today)
     if campaign is None:
         raise Http404("尚未设置活动。")
     return campaign
@@ -149,11 +151,12 @@ class BoardQuery(Schema):
 
 def _board(request, kind: str, query: BoardQuery):
     _require_board_role(request)
-    campaign = _campaign()
+    version = boards.version()
+    campaign = _campaign(version)
     form = BoardForm(query.dict(exclude_none=True), campaign=campaign, today=timezone.localdate())
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    return show_board(request.auth, form, kind)
+    return show_board(request.auth, campaign, form.spec(), kind, today=form.today, version=version)
 
 
 @router.get("/points/leaderboard/people", response={200: PeopleBoardOut, 422: dict},

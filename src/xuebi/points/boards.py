@@ -16,6 +16,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -31,11 +32,12 @@ from xuebi.org.models import Person, Unit
 from xuebi.org.selectors import unit_labels
 
 from . import standings
-from .models import Period, PersonTotal, PointEntry, UnitTotal
+from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
 
-__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "PERIODS"]
+__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "Version", "PERIODS"]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
+CACHE_SECONDS = 600  # boards, their pages and the campaign shown: a safety net (the keys carry ``version()``)
 HEADCOUNT_SECONDS = 3600
 PERIODS = [("campaign", "活动期间"), ("year", "全年"), ("quarter", "季度"), ("month", "月"), ("custom", "自定义")]
 
@@ -372,7 +374,7 @@ def cache_key(prefix: str, *parts) -> str:
 def headcounts(roster: tuple | None = None) -> dict[str, int]:
     """unit path → the active people in the unit's subtree now. One count over the roster's
     (unit, status) index, summed up the tree here — and, given the roster's version
-    (``version()[1:3]``), kept in the cache until the roster or the units change,
+    (``version().roster``), kept in the cache until the roster or the units change,
     so a board recomputed after new points does not count 100,000 people again."""
     key = cache_key("points-headcounts", roster) if roster is not None else None
     found = cache.get(key) if key else None
@@ -410,14 +412,35 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     return board
 
 
-def version() -> tuple:
-    """What every board depends on, as index reads: the newest journal row (every award,
-    reversal and adjustment adds one), the latest roster change (moves, names), the latest unit
-    change and the latest change of an indicator (the boards' drop-down and labels). A cached
-    board is used only while all are the same; ``version()[1:3]`` is the roster's part."""
+class Version(NamedTuple):
+    """What every board depends on, as index reads (``version()``): a cached board, form or
+    campaign is used only while its part is the same."""
+
+    entry: int | None  # the newest journal row: every award, reversal and adjustment adds one
+    person: dt.datetime | None  # the latest roster change (moves, names, status)
+    unit: dt.datetime | None  # the latest unit change
+    indicator: dt.datetime | None  # the latest indicator change (the drop-down and the labels)
+    campaign: dt.datetime | None  # the latest campaign change (names, dates, closing)
+    snapshot: dt.datetime | None  # the latest month-end snapshot (the campaign board's previous ranking)
+
+    @property
+    def roster(self) -> tuple:
+        """Who is in which unit: the headcounts' part."""
+        return self.person, self.unit
+
+    @property
+    def setup(self) -> tuple:
+        """The campaign, its indicators and the units: the board form's part (new points leave it)."""
+        return self.unit, self.indicator, self.campaign, self.snapshot
+
+
+def version() -> Version:
+    """The ``Version`` of everything a board shows, read in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT MAX(id) FROM {PointEntry._meta.db_table}), "
                        f"(SELECT MAX(updated_at) FROM {Person._meta.db_table}), "
                        f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Indicator._meta.db_table})")
-        return cursor.fetchone()
+                       f"(SELECT MAX(updated_at) FROM {Indicator._meta.db_table}), "
+                       f"(SELECT MAX(updated_at) FROM {Campaign._meta.db_table}), "
+                       f"(SELECT MAX(taken_at) FROM {StandingSnapshot._meta.db_table})")
+        return Version(*cursor.fetchone())

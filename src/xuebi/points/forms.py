@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +27,28 @@ class AdjustForm(StyledFormMixin, forms.Form):
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign=campaign)
         self.fields["indicator"].label_from_instance = lambda i: f"{i.get_dimension_display()} · {i.name}"
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    """What a valid ``BoardForm`` asks for, without the form: small and picklable, so the board
+    page can keep it in the cache with the rendered form (``views.board_question``)."""
+
+    span: boards.Span
+    dimension: str
+    indicator: Indicator | None
+    per_head: bool
+    parent: Unit | None
+    period: str  # as asked, for the page's links to the same period and 类别
+    category: str
+
+    def board(self, campaign) -> boards.Board:
+        return boards.Board(campaign, self.span, dimension=self.dimension, indicator=self.indicator)
+
+    @property
+    def links(self) -> str:
+        """The query string of the period and 类别 asked for (the unit board's links keep them)."""
+        return urlencode({"period": self.period, "category": self.category})
 
 
 class BoardForm(StyledFormMixin, forms.Form):
@@ -96,6 +120,7 @@ class BoardForm(StyledFormMixin, forms.Form):
                 self.add_error("unit", "没有这个单位。")
         return data
 
-    def board(self) -> boards.Board:
+    def spec(self) -> BoardSpec:
         data = self.cleaned_data
-        return boards.Board(self.campaign, data["span"], dimension=data["dimension"], indicator=data["indicator"])
+        return BoardSpec(data["span"], data["dimension"], data["indicator"], bool(data["per_head"]), data.get("parent"),
+                         data.get("period") or "campaign", data.get("category") or "total")

@@ -51,7 +51,7 @@ def _recompute(campaign: Campaign, actor) -> None:
     standing = PointEntry.objects.filter(campaign=campaign, entry_type=EntryType.AWARD, reversed_by__isnull=True)
     engine.reverse_entries(standing, reason="积分规则调整后重算", actor=actor)
     campaign.points_generation += 1
-    campaign.save(update_fields=["points_generation"])
+    campaign.save(update_fields=["points_generation", "updated_at"])
     sources = [source for provider in SOURCES.values() for source in provider(campaign)]
     for source in sorted(sources, key=lambda s: (s.occurred_on, s.type, int(s.id) if s.id.isdigit() else 0, s.id)):
         engine.award(source, actor=actor)

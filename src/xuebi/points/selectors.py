@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Sum
 
 from xuebi.campaign.choices import Dimension
@@ -21,6 +22,18 @@ def current_campaign(today) -> Campaign | None:
     """The campaign the pages show by default: the one running today, else the latest."""
     campaigns = Campaign.objects.select_related("standing_snapshot").order_by("-start_date")
     return campaigns.covering(today).first() or campaigns.first()
+
+
+def shown_campaign(today, version: boards.Version) -> Campaign | None:
+    """``current_campaign`` for what only shows it (the leaderboards, page and API): kept in the
+    cache while the campaigns and the month-end snapshot are as they were (``version``). A copy
+    from the cache: not for anything that writes."""
+    key = boards.cache_key("points-campaign", today, version.campaign, version.snapshot)
+    found = cache.get(key)
+    if found is None:
+        found = (current_campaign(today),)
+        cache.set(key, found, boards.CACHE_SECONDS)
+    return found[0]
 
 
 def person_summary(person: Person, campaign: Campaign) -> dict:
@@ -57,4 +70,4 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
     }
 
 
-__all__ = ["person_summary", "current_campaign", "county_of"]
+__all__ = ["person_summary", "current_campaign", "shown_campaign", "county_of"]

@@ -18,10 +18,9 @@ from xuebi.org.scoping import has_role, unit_paths
 from xuebi.org.selectors import COUNTY_WIDTH
 
 from . import boards, recompute, selectors, services
-from .forms import AdjustForm, BoardForm
+from .forms import AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 
-BOARD_CACHE_SECONDS = 600
 UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
 
@@ -38,49 +37,64 @@ def board_paths(user) -> list[str] | None:
     return paths
 
 
-def show_board(user, form: BoardForm, kind: str, *, paths=UNSET, version: tuple | None = None) -> boards.Board:
-    """The board a valid form asks for, as this user may see it (pages and API alike) — from the
+def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: tuple | None = None) -> boards.Board:
+    """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
     cache while nothing it depends on has changed (``boards.version``). ``paths`` and ``version``:
     when the caller has them already."""
-    data, today = form.cleaned_data, form.today
     paths = board_paths(user) if paths is UNSET else paths
     version = version or boards.version()
     key = boards.cache_key(
-        "points-board", kind, form.campaign.pk, data["span"], data["dimension"], data["indicator"] and data["indicator"].pk,
-        data["per_head"], data.get("parent") and data["parent"].pk, paths if kind == "people" else "",
-        user.person_id if kind == "people" else "", today, version)
+        "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
+        spec.parent and spec.parent.pk, paths if kind == "people" else "", user.person_id if kind == "people" else "",
+        today, version)
     board = cache.get(key)
     if board is None:
-        board = form.board()
+        board = spec.board(campaign)
         if kind == "units":
-            board = boards.unit_board(board, parent=data.get("parent"), per_head=data["per_head"], today=today,
-                                      roster=version[1:3])
+            board = boards.unit_board(board, parent=spec.parent, per_head=spec.per_head, today=today, roster=version.roster)
         else:
             board = boards.people_board(board, paths, viewer_id=user.person_id, today=today)
-        cache.set(key, board, BOARD_CACHE_SECONDS)
+        cache.set(key, board, boards.CACHE_SECONDS)
     return board
 
 
-def board_content(request, campaign, kind: str) -> str:
-    """The board page below its title — the form and the table — rendered, and kept in the cache
-    as HTML while the board's data and the question are the same (the query string, the campaign's
-    dates, the viewer's scope and person, today, ``boards.version``). A viewer who reloads gets it without the form
-    being built or the table rendered again: the page then costs little more than the site's
-    frame around it."""
+def board_question(request, campaign, kind: str, today, version: tuple) -> tuple[str, BoardSpec | None]:
+    """The board page's question: its tabs and form, rendered, and what they ask for (``None``
+    when the form has errors, which the HTML shows). Kept in the cache while the query string,
+    the campaign's dates, today, the units and the indicators are the same: new points do not
+    change it, so a board recomputed after an approval does not build and render its form again."""
+    key = boards.cache_key("points-form", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
+                           campaign.end_date, today, version.setup)
+    found = cache.get(key)
+    if found is None:
+        form = BoardForm(request.GET, campaign=campaign, today=today)
+        spec = form.spec() if form.is_valid() else None
+        html = render_to_string("points/_board_form.html", {"form": form, "board_kind": kind, "parent": spec and spec.parent})
+        found = (html, spec)
+        cache.set(key, found, boards.CACHE_SECONDS)
+    return found
+
+
+def board_content(request, campaign, kind: str, version: boards.Version) -> str:
+    """The board page below its title — the form (``board_question``) and the table — rendered,
+    the table kept in the cache as HTML while the board's data and the question are the same
+    (the query string, the campaign's dates, the viewer's scope and person, today,
+    ``boards.version``). A viewer who reloads gets it without the board being read or the table
+    rendered again: the page then costs little more than the site's frame around it."""
     today, user = timezone.localdate(), request.user
-    paths, version = board_paths(user), boards.version()
+    paths = board_paths(user)
+    question, spec = board_question(request, campaign, kind, today, version)
+    if spec is None:
+        return question
     key = boards.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
-    content = cache.get(key)
-    if content is None:
-        form = BoardForm(request.GET, campaign=campaign, today=today)
-        page = {"form": form, "board_kind": kind, "viewer_id": user.person_id}
-        if form.is_valid():
-            page["board"] = show_board(user, form, kind, paths=paths, version=version)
-            page["parent"] = form.cleaned_data.get("parent")
-        content = render_to_string("points/_board.html", page)
-        cache.set(key, content, BOARD_CACHE_SECONDS)
-    return content
+    table = cache.get(key)
+    if table is None:
+        board = show_board(user, campaign, spec, kind, today=today, paths=paths, version=version)
+        table = render_to_string("points/_board_table.html", {
+            "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent})
+        cache.set(key, table, boards.CACHE_SECONDS)
+    return question + table
 
 
 def _campaign(request):
@@ -108,12 +122,13 @@ def board(request):
     """排行榜: people in the viewer's subtree (a cadre: their 旗县市区), or units across the league
     (or under one unit) — for a period, 类别 or indicator, with the movement since the previous period."""
     require_role(request, *BOARD_ROLES)
-    campaign = _campaign(request)
+    version = boards.version()
+    campaign = selectors.shown_campaign(timezone.localdate(), version)
     kind = "units" if request.GET.get("board") == "units" else "people"
     context = {"campaign": campaign, "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
     if campaign is not None:
-        context["content"] = board_content(request, campaign, kind)
+        context["content"] = board_content(request, campaign, kind, version)
     return render(request, "points/board.html", context)
 
 

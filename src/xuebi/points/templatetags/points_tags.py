@@ -6,7 +6,6 @@ microseconds a call, and a board of 50 rows and two long drop-downs makes hundre
 a third of the page's time. Every value that is not a number passes through ``_text``.
 """
 from html import escape
-from urllib.parse import urlencode
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -61,12 +60,12 @@ def people_rows(rows: list[dict], viewer_id) -> str:
 
 
 @register.simple_tag
-def unit_rows(rows: list[dict], form, parent) -> str:
+def unit_rows(rows: list[dict], links: str, parent) -> str:
     """The rows of a unit board; on the counties' board (no ``parent``) each links to its own
-    units for the same period and 类别 (``form``: the board's)."""
+    units for the same period and 类别 (``links``: their query string, ``BoardSpec.links``)."""
     if not rows:
         return mark_safe('<tr><td colspan="6" class="text-muted">没有下属单位。</td></tr>')
-    query = urlencode({"period": form["period"].value() or "campaign", "category": form["category"].value() or "total"})
+    query = links
     cells = []
     for r in rows:
         name = _text(r["unit"].short_name or r["unit"].name)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.campaign.rules import indicator_save
+from xuebi.campaign.services import campaign_update
 from xuebi.conftest import add_person
 from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.org.services import person_update
@@ -176,7 +177,7 @@ def test_ranks_of_many_scores_at_once_are_one_plus_how_many_have_more(org, theor
     assert standings.ranks_from_counts(key, "total", [Decimal("31"), Decimal("0.5")]) == {Decimal("31"): 1, Decimal("0.5"): 14}
 
 
-def test_a_cached_board_changes_as_soon_as_points_or_the_roster_change(users, org, theory, client_for):  # noqa: F811
+def test_a_cached_board_changes_as_soon_as_points_the_roster_or_the_campaign_change(users, org, theory, client_for):  # noqa: F811
     league = client_for(users.league_admin)
     give(org, org.bayi, 3, 1)
     assert "王芳" not in league.get("/points/board/").content.decode()
@@ -187,3 +188,6 @@ def test_a_cached_board_changes_as_soon_as_points_or_the_roster_change(users, or
     assert "王芳芳" in league.get("/points/board/").content.decode()
     indicator_save(actor=users.league_admin, campaign=theory.campaign, dimension="work", name="基层调研")  # a new indicator
     assert "指标：基层调研" in league.get("/points/board/").content.decode()
+    campaign_update(actor=users.league_admin, campaign=theory.campaign, name="双学双比（修订）")  # the campaign renamed
+    assert "双学双比（修订）" in league.get("/points/board/?board=units").content.decode()
+    assert league.get("/api/v1/points/leaderboard/people").status_code == 200
