@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .models import Unit
 
-__all__ = ["COUNTY_WIDTH", "county_of", "label_units", "unit_labels"]
+__all__ = ["COUNTY_WIDTH", "county_of", "label_units", "unit_label", "unit_labels"]
 
 COUNTY_WIDTH = 2 * Unit.steplen
 
@@ -22,8 +22,12 @@ def unit_labels(units) -> dict[str, str]:
     units = list(units)
     heads = {path[:COUNTY_WIDTH] for path, _name, depth in units if depth > 2}
     names = {u.path: u.display_name for u in Unit.objects.filter(path__in=heads).only("path", "name", "short_name")}
-    return {path: f"{names[path[:COUNTY_WIDTH]]} · {name}" if depth > 2 and path[:COUNTY_WIDTH] in names else name
-            for path, name, depth in units}
+    return {path: unit_label(name, depth, names.get(path[:COUNTY_WIDTH])) for path, name, depth in units}
+
+
+def unit_label(name: str, depth: int, county: str | None) -> str:
+    """One unit's label (see ``unit_labels``), given its county department's display name."""
+    return f"{county} · {name}" if depth > 2 and county else name
 
 
 def label_units(people) -> None:

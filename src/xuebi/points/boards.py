@@ -29,7 +29,7 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
-from xuebi.org.selectors import unit_labels
+from xuebi.org.selectors import COUNTY_WIDTH, unit_label
 
 from . import standings
 from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
@@ -225,15 +225,21 @@ def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decim
         return {pid: (rank, Decimal(score)) for pid, rank, score in cursor.fetchall()}
 
 
-def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+def _key(board: Board, span: Span) -> dict:
+    period, start = span.key
+    return {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
+
+
+def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int],
+                scores: dict[int, Decimal] | None = None) -> dict[int, tuple[int, Decimal]]:
     """person id → (rank, score) from kept rows: 1 + how many in scope have more — among everyone
     or within one county from the band counts (``standings.ranks_from_counts``), within any other
-    subtree as a range count on the index (one query for all)."""
+    subtree as a range count on the index (one query for all). ``scores``: the people's figures
+    when the caller read them already (those without a row left out)."""
     county = scope.county
     if scope.paths is None or county is not None:
-        period, start = span.key
-        key = {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
-        scores = standings.scores_of(key, board.column, ids)
+        key = _key(board, span)
+        scores = standings.scores_of(key, board.column, ids) if scores is None else scores
         ranks = standings.ranks_from_counts(key, board.column, list(set(scores.values())), county)
         return {pid: (ranks[score], score) for pid, score in scores.items()}
     rows = _scope(_kept(board, span), scope)
@@ -244,9 +250,10 @@ def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[
     return {pid: (above + 1, score) for pid, above, score in found}
 
 
-def _ranks(board: Board, span: Span, scope: Scope, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+def _ranks(board: Board, span: Span, scope: Scope, ids: list[int],
+           scores: dict[int, Decimal] | None = None) -> dict[int, tuple[int, Decimal]]:
     if span.key:
-        return _kept_ranks(board, span, scope, ids)
+        return _kept_ranks(board, span, scope, ids, scores)
     return _ranks_among(_ranked_people(board, span, scope), ids)
 
 
@@ -256,28 +263,75 @@ def people_board(board: Board, paths: list[str] | None, *, viewer_id: int | None
     with rank, score and movement; and — when the viewer (a person id) is not among them — the
     viewer's own row."""
     scope = Scope(paths)
-    top = list(_ranked_people(board, board.span, scope).values("person_id", "score", "rank")[:limit])
-    names = _names([r["person_id"] for r in top] + ([viewer_id] if viewer_id else []))
-    for row in top:
-        row.update(names[row["person_id"]])
-    board.rows = top
-    if viewer_id in names and not any(r["person_id"] == viewer_id for r in top):
-        rank, score = _ranks(board, board.span, scope, [viewer_id]).get(viewer_id, (None, Decimal(0)))
-        board.me = {"person_id": viewer_id, "rank": rank, "score": score, **names[viewer_id]}
     board.previous = previous_span(board.campaign, board.span, today=today)
-    shown = top + ([board.me] if board.me else [])
-    before = _ranks(board, board.previous, scope, [r["person_id"] for r in shown]) if board.previous else {}
+    shown = _shown(board, scope, limit, viewer_id)
+    board.rows = [row for row in shown if row["rank"] is not None]
+    me = next((row for row in shown if row["rank"] is None), None)
+    if me is not None:
+        now = {viewer_id: me["score"]} if me["score"] is not None else {}
+        rank, score = _ranks(board, board.span, scope, [viewer_id], now if board.span.key else None).get(
+            viewer_id, (None, Decimal(0)))
+        board.me = {**me, "rank": rank, "score": score}
+        shown = [*board.rows, board.me]
+    if board.previous:
+        kept = {row["person_id"]: row["before"] for row in shown if row["before"] is not None}
+        before = _ranks(board, board.previous, scope, [row["person_id"] for row in shown],
+                        kept if board.previous.key else None)
+    else:
+        before = {}
     for row in shown:
         rank, score = before.get(row["person_id"], (None, None))
         _movement(row, rank if score else None)
     return board
 
 
-def _names(ids: list[int]) -> dict[int, dict]:
-    """person id → name and unit label, read as plain values (a board shows 51 of them)."""
-    people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__path", "unit__name", "unit__depth"))
-    labels = unit_labels(row[2:] for row in people)
-    return {pk: {"name": name, "unit_name": labels[path]} for pk, name, path, _unit, _depth in people}
+def _top_sql(board: Board, scope: Scope, limit: int) -> tuple[str, list]:
+    """SQL of the top ``limit`` (person_id, score, rank), best first: written out for kept rows
+    among everyone or in one county (every board but a custom range or an admin of several
+    subtrees), else the queryset's."""
+    span = board.span
+    if span.key and (scope.paths is None or scope.county is not None):
+        where, params = standings.key_sql(_key(board, span), scope.county, rows=True)
+        column = board.column
+        return (f"SELECT person_id, {column} AS score, RANK() OVER (ORDER BY {column} DESC) AS rank "
+                f"FROM {PersonTotal._meta.db_table} WHERE {where} ORDER BY {column} DESC, person_id LIMIT {int(limit)}",
+                params)
+    return _ranked_people(board, span, scope).values("person_id", "score", "rank")[:limit].query.sql_with_params()
+
+
+def _shown(board: Board, scope: Scope, limit: int, viewer_id: int | None) -> list[dict]:
+    """The top ``limit`` best first, then the viewer when not among them (``rank`` None), each
+    with name, unit label, ``score`` (the viewer's: from the kept row, None without one) and
+    ``before`` (the figure in the previous span when it is kept, else None) — one statement:
+    the ranking with the names, the units, their counties and the kept rows read alongside."""
+    column = board.column
+    if column not in standings.COLUMNS:
+        raise ValueError(column)
+    totals, people, units = PersonTotal._meta.db_table, Person._meta.db_table, Unit._meta.db_table
+    top_sql, params = _top_sql(board, scope, limit)
+
+    def figure(span: Span | None, person: str) -> tuple[str, list]:
+        """The person's figure in a kept span, as a scalar subquery on the rows' unique index."""
+        if span is None or not span.key:
+            return "NULL", []
+        where, key_params = standings.key_sql(_key(board, span), None, rows=True)
+        return f"(SELECT {column} FROM {totals} WHERE {where} AND person_id = {person})", key_params
+
+    shown = "SELECT person_id, score, rank FROM top"
+    if viewer_id:
+        now, now_params = figure(board.span, "%s")
+        shown += f" UNION ALL SELECT %s, {now}, NULL WHERE %s NOT IN (SELECT person_id FROM top)"
+        params = [*params, viewer_id, *now_params, viewer_id, viewer_id]
+    before, before_params = figure(board.previous, "s.person_id")
+    sql = (f"WITH top AS ({top_sql}), shown AS ({shown}) "
+           f"SELECT s.person_id, s.score, s.rank, p.name, u.name, u.depth, COALESCE(NULLIF(c.short_name, ''), c.name), "
+           f"{before} FROM shown s JOIN {people} p ON p.id = s.person_id JOIN {units} u ON u.id = p.unit_id "
+           f"LEFT JOIN {units} c ON c.path = substr(u.path, 1, {COUNTY_WIDTH}) "
+           f"ORDER BY s.rank IS NULL, s.score DESC, s.person_id")
+    value = (lambda v: None if v is None else standings.points_value(v))
+    return [{"person_id": pid, "rank": rank, "score": value(score), "name": name,
+             "unit_name": unit_label(unit, depth, county), "before": value(before)}
+            for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, [*params, *before_params])]
 
 
 def _movement(row: dict, previous_rank: int | None) -> None:

@@ -181,7 +181,7 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also:
     where = (f"campaign_id = %s AND person_id = %s AND (indicator_id IS NULL"
              f"{' OR indicator_id IN (' + ', '.join(['%s'] * len(ids)) + ')' if ids else ''}) "
              f"AND period IN ({', '.join(['%s'] * len(periods))}) AND period_start IN ({', '.join(['%s'] * len(starts))})")
-    rows = _fetch(f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
+    rows = fetch(f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
                   f"FROM {PersonTotal._meta.db_table} WHERE {where}",
                   [*params, campaign_id, person_id, *ids, *periods, *starts])
     values = dict(zip(also, rows[0][4 + len(COLUMNS):])) if rows else {}
@@ -204,7 +204,7 @@ def _one_statement(reads: dict) -> dict:
         sql, read_params = queryset.query.sql_with_params()
         parts.append(f"({sql})")
         params += read_params
-    return dict(zip(reads, _fetch("SELECT " + ", ".join(parts), params)[0]))
+    return dict(zip(reads, fetch("SELECT " + ", ".join(parts), params)[0]))
 
 
 def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
@@ -285,16 +285,16 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
     band counts above the value's band, plus a count of the rows above the value inside its band,
     on the rows' index — a few hundred rows read however many people there are.
 
-    Its two statements are written out (``_key_sql``) rather than built by the ORM: a board asks
+    Its two statements are written out (``key_sql``) rather than built by the ORM: a board asks
     for ranks twice (the viewer's now, everyone's before), and building the queries cost more
     than running them."""
     if not values:
         return {}
     if column not in COLUMNS:
         raise ValueError(column)
-    where, params = _key_sql(key, county_id)
+    where, params = key_sql(key, county_id)
     lowest = min(math.floor(v) for v in values)  # only the bands at or above the lowest value count
-    bands = _fetch(f"SELECT bucket, SUM(people), COUNT(*) FROM {RankCount._meta.db_table} "
+    bands = fetch(f"SELECT bucket, SUM(people), COUNT(*) FROM {RankCount._meta.db_table} "
                    f"WHERE {where} AND {connection.ops.quote_name('column')} = %s AND bucket >= %s GROUP BY bucket",
                    [*params, column, lowest])
     if sum(rows for *_, rows in bands) > COUNTIES * len(bands) + 1000:  # deltas piled up beyond a row per county
@@ -322,14 +322,14 @@ def scores_of(key: dict, column: str, person_ids: list[int]) -> dict[int, Decima
         raise ValueError(column)
     if not person_ids:
         return {}
-    where, params = _key_sql(key, None, rows=True)
+    where, params = key_sql(key, None, rows=True)
     marks = ", ".join(["%s"] * len(person_ids))
-    return {pid: points_value(value) for pid, value in _fetch(
+    return {pid: points_value(value) for pid, value in fetch(
         f"SELECT person_id, {column} FROM {PersonTotal._meta.db_table} WHERE {where} AND person_id IN ({marks})",
         [*params, *person_ids])}
 
 
-def _key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[str, list]:
+def key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[str, list]:
     """The WHERE of one set of rows (campaign, indicator or all, period, start) for the rank
     counts — of one county, or (``county_id`` None) the league's own — or, with ``rows``, for the
     ``PersonTotal`` rows themselves (any county unless one is given)."""
@@ -349,7 +349,7 @@ def _key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[s
     return " AND ".join(where), params
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -375,12 +375,12 @@ def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int
             ranges[-1][1] = band + 1
         else:
             ranges.append([lowest_in_band[band], band + 1])
-    where, params = _key_sql(key, county_id, rows=True)
+    where, params = key_sql(key, county_id, rows=True)
     # COUNT(*) and one range per SELECT: each an index-only scan of the rank index (the table
     # itself is not read); ORed ranges would become a bitmap scan that visits every row's page
     one = f"SELECT {column}, COUNT(*) FROM {PersonTotal._meta.db_table} WHERE {where} AND {column} > %s AND {column} < %s GROUP BY {column}"
     counts: Counter = Counter()
-    for value, n in _fetch(" UNION ALL ".join([one] * len(ranges)), [p for low, high in ranges for p in (*params, low, high)]):
+    for value, n in fetch(" UNION ALL ".join([one] * len(ranges)), [p for low, high in ranges for p in (*params, low, high)]):
         counts[points_value(value)] += n
     return counts
 

@@ -191,3 +191,16 @@ def test_a_cached_board_changes_as_soon_as_points_the_roster_or_the_campaign_cha
     campaign_update(actor=users.league_admin, campaign=theory.campaign, name="双学双比（修订）")  # the campaign renamed
     assert "双学双比（修订）" in league.get("/points/board/?board=units").content.decode()
     assert league.get("/api/v1/points/leaderboard/people").status_code == 200
+
+
+def test_a_board_names_each_unit_with_its_county_and_shows_a_viewer_below_the_top(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 5, 1)
+    give(org, org.xilin_person, 3, 2)
+    give(org, org.league_person, 1, 3)
+    board = boards.Board(campaign, boards.span_for(campaign, "campaign", today=NOV))
+    board = boards.people_board(board, None, viewer_id=org.league_person.pk, limit=2, today=NOV)
+    # sections repeat across counties (every county has a 组织股): the county names them apart
+    assert [(r["name"], r["unit_name"], r["rank"]) for r in board.rows] == [
+        ("巴依斯古楞", "阿巴嘎旗委组织部 · 组织股", 1), ("巴图", "锡林浩特市委组织部 · 组织股", 2)]
+    me = board.me
+    assert (me["name"], me["unit_name"], me["rank"], me["score"]) == ("李强", "组织科", 3, Decimal(1))
