@@ -310,19 +310,19 @@ def _shown(board: Board, scope: Scope, limit: int, viewer_id: int | None) -> lis
     totals, people, units = PersonTotal._meta.db_table, Person._meta.db_table, Unit._meta.db_table
     top_sql, params = _top_sql(board, scope, limit)
 
-    def figure(span: Span | None, person: str) -> tuple[str, list]:
+    def figure(span: Span | None, person: str, person_params: list) -> tuple[str, list]:
         """The person's figure in a kept span, as a scalar subquery on the rows' unique index."""
         if span is None or not span.key:
             return "NULL", []
         where, key_params = standings.key_sql(_key(board, span), None, rows=True)
-        return f"(SELECT {column} FROM {totals} WHERE {where} AND person_id = {person})", key_params
+        return f"(SELECT {column} FROM {totals} WHERE {where} AND person_id = {person})", [*key_params, *person_params]
 
     shown = "SELECT person_id, score, rank FROM top"
     if viewer_id:
-        now, now_params = figure(board.span, "%s")
+        now, now_params = figure(board.span, "%s", [viewer_id])
         shown += f" UNION ALL SELECT %s, {now}, NULL WHERE %s NOT IN (SELECT person_id FROM top)"
-        params = [*params, viewer_id, *now_params, viewer_id, viewer_id]
-    before, before_params = figure(board.previous, "s.person_id")
+        params = [*params, viewer_id, *now_params, viewer_id]
+    before, before_params = figure(board.previous, "s.person_id", [])
     sql = (f"WITH top AS ({top_sql}), shown AS ({shown}) "
            f"SELECT s.person_id, s.score, s.rank, p.name, u.name, u.depth, COALESCE(NULLIF(c.short_name, ''), c.name), "
            f"{before} FROM shown s JOIN {people} p ON p.id = s.person_id JOIN {units} u ON u.id = p.unit_id "

@@ -204,3 +204,9 @@ def test_a_board_names_each_unit_with_its_county_and_shows_a_viewer_below_the_to
         ("巴依斯古楞", "阿巴嘎旗委组织部 · 组织股", 1), ("巴图", "锡林浩特市委组织部 · 组织股", 2)]
     me = board.me
     assert (me["name"], me["unit_name"], me["rank"], me["score"]) == ("李强", "组织科", 3, Decimal(1))
+
+    # a custom range is summed from the journal: the viewer's row is ranked there too
+    day = dt.date(2026, 11, 20)  # the day ``give`` awards on
+    board = boards.Board(campaign, boards.span_for(campaign, "custom", start=dt.date(2026, 11, 1), end=day, today=day))
+    board = boards.people_board(board, None, viewer_id=org.league_person.pk, limit=2, today=day)
+    assert (board.me["name"], board.me["rank"], board.me["score"]) == ("李强", 3, Decimal(1))
