@@ -65,12 +65,11 @@ def unit_rows(rows: list[dict], links: str, parent) -> str:
     units for the same period and 类别 (``links``: their query string, ``BoardSpec.links``)."""
     if not rows:
         return mark_safe('<tr><td colspan="6" class="text-muted">没有下属单位。</td></tr>')
-    query = links
     cells = []
     for r in rows:
         name = _text(r["unit"].short_name or r["unit"].name)
         if parent is None:
-            name = f'<a href="?board=units&amp;unit={int(r["unit_id"])}&amp;{_text(query)}">{name}</a>'
+            name = f'<a href="?board=units&amp;unit={int(r["unit_id"])}&amp;{_text(links)}">{name}</a>'
         cells.append(f'<tr><td>{_rank(r)}</td><td>{_movement(r)}</td><td>{name}</td>'
                      f'<td class="text-end">{points_text(r["total"])}</td><td class="text-end">{int(r["people"])}</td>'
                      f'<td class="text-end">{points_text(r["average"])}</td></tr>')
