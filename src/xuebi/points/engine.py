@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Rule
@@ -107,19 +107,27 @@ def _sum(**filters) -> Decimal:
     return PointEntry.objects.filter(**filters).aggregate(s=Sum("points"))["s"] or Decimal(0)
 
 
-def _checks(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict[str, QuerySet]:
+def _checks(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> dict[str, tuple[str, list]]:
     """What an award checks under the person's lock, as one-value reads for one statement: whether
     this award exists (``duplicate``), whether the value already scored once (``valued``), and
-    what the rule's family holds in each cap's window (by period)."""
+    what the rule's family holds in each cap's window (by period). Written out, like the
+    statement they join: building them with the ORM cost more than running them."""
+    journal = PointEntry._meta.db_table
     family = _rule_family(rule)
-    mine = PointEntry.objects.order_by()
-    reads = {"duplicate": mine.filter(entry_type=EntryType.AWARD, **key).values("pk")[:1]}
+    in_family = f"rule_id IN ({', '.join(['%s'] * len(family))}) AND person_id = %s"
+    reads = {"duplicate": (
+        f"SELECT id FROM {journal} WHERE entry_type = %s AND rule_id = %s AND source_type = %s AND source_id = %s "
+        f"AND source_version = %s AND person_id = %s AND generation = %s LIMIT 1",
+        [EntryType.AWARD.value, rule.pk, key["source_type"], key["source_id"], key["source_version"], person_id,
+         key["generation"]])}
     if rule.once_per_value and value:
-        reads["valued"] = mine.filter(rule__in=family, person_id=person_id, value_key=value, entry_type=EntryType.AWARD,
-                                      reversed_by__isnull=True, points__gt=0).values("pk")[:1]
+        reads["valued"] = (
+            f"SELECT e.id FROM {journal} e WHERE {in_family} AND value_key = %s AND entry_type = %s AND points > 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM {journal} r WHERE r.reverses_id = e.id) LIMIT 1",
+            [*family, person_id, value, EntryType.AWARD.value])
     for period, _cap in rule.caps():
-        reads[period] = (mine.filter(rule__in=family, person_id=person_id, occurred_on__range=_window(period, day, rule.campaign))
-                         .values("person_id").annotate(s=Sum("points")).values("s"))
+        reads[period] = (f"SELECT SUM(points) FROM {journal} WHERE {in_family} AND occurred_on BETWEEN %s AND %s",
+                         [*family, person_id, *_window(period, day, rule.campaign)])
     return reads
 
 
@@ -153,11 +161,11 @@ def _rule_family(rule: Rule) -> list[int]:
 def _lock_total(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every award, reversal and
     adjustment to one person in one campaign passes here first, so cap checks are serialised."""
-    rows = PersonTotal.objects.overall().select_for_update().filter(campaign_id=campaign_id, person_id=person_id)
-    if not rows.values_list("pk", flat=True):
+    if not standings.lock_person(campaign_id, person_id):
         start = Campaign.objects.values_list("start_date", flat=True).get(pk=campaign_id)
         standings.ensure_person_row(campaign_id, person_id, start)
-        rows.values_list("pk", flat=True).get()
+        if not standings.lock_person(campaign_id, person_id):
+            raise PersonTotal.DoesNotExist(person_id)
 
 
 def _add_to_total(entry: PointEntry) -> None:
@@ -198,9 +206,9 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
                 base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
                 **key,
             )
-            # No savepoint is needed: the person's lock and the check above mean a concurrent
-            # duplicate has committed before this one looks; the unique constraint stays the backstop.
-            entry.save()
+            # Inserted with the totals' writes, in one round trip. No savepoint is needed: the
+            # person's lock and the check above mean a concurrent duplicate has committed before
+            # this one looks; the unique constraint stays the backstop.
             standings.add_entry(entry, before)
             made.append(entry)
     return made

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Floor, TruncMonth, TruncQuarter
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from xuebi.campaign.choices import Dimension
@@ -29,7 +30,7 @@ from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "ranks_from_counts",
+__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "ranks_from_counts",
            "scores_of", "points_value", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
 
@@ -84,16 +85,41 @@ def _counts_sql(rows: list[RankCount]) -> tuple[str, list] | None:
     return f"INSERT INTO {RankCount._meta.db_table} ({', '.join(names)}) VALUES {', '.join([marks] * len(rows))}", params
 
 
-def _run(statements: list[tuple[str, list] | None]) -> None:
+def _run(statements: list[tuple[str, list] | None]) -> list[tuple]:
     """Run writes in order: on PostgreSQL with client-side binding (psycopg's default, and
-    Django's) in one round trip, as one string of statements; otherwise one after the other."""
+    Django's) in one round trip, as one string of statements; otherwise one after the other.
+    Returns the rows the first statement returns (an ``INSERT … RETURNING``), if any."""
     statements = [s for s in statements if s]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            # psycopg leaves the cursor on the first statement's result
             cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
-            return
+            return cursor.fetchall() if cursor.description else []
+        first = []
         for sql, params in statements:
             cursor.execute(sql, params)
+            first = first if first or cursor.description is None else cursor.fetchall()
+        return first
+
+
+def _insert_sql(entry: PointEntry) -> tuple[str, list]:
+    """A new journal row's ``INSERT … RETURNING id``, compiled by Django as ``save()`` would
+    (``created_at`` set, values adapted), to run with the totals' writes."""
+    fields = [f for f in PointEntry._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(PointEntry)
+    query.insert_values(fields, [entry])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [PointEntry._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def lock_person(campaign_id: int, person_id: int) -> bool:
+    """Lock the person's whole-campaign row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE
+    transactions serialise writers anyway); False when the row does not exist yet."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return bool(fetch(f"SELECT id FROM {PersonTotal._meta.db_table} WHERE campaign_id = %s AND person_id = %s "
+                      f"AND indicator_id IS NULL AND period = %s{lock}", [campaign_id, person_id, Period.CAMPAIGN]))
 
 
 def county_of_person(person_id: int) -> int | None:
@@ -133,13 +159,14 @@ def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.d
     """indicator id (None: all) → (period, start) → the person's rows an entry would change, as
     they are now — read by the engine under the person's lock, for the caps (the indicator's
     campaign total) and then for ``add_entry`` — and the engine's other reads (``also``: name →
-    a one-value queryset; see ``_rows_before``), all in one statement."""
+    a one-value read, (sql, params); see ``_rows_before``), all in one statement."""
     return _rows_before(person_id, campaign.pk, [None, indicator_id], _entry_keys(campaign, day)[1], also)
 
 
 def add_entry(entry: PointEntry, before: dict | None = None) -> None:
     """Add one journal row to every total it counts in, and move the band counts it changes: one
-    round trip on PostgreSQL. ``before`` is ``person_rows`` of the entry, when already read."""
+    round trip on PostgreSQL. ``before`` is ``person_rows`` of the entry, when already read. A
+    new entry (no pk yet) is inserted in the same round trip, first."""
     amounts = {"total": entry.points, entry.dimension: entry.points}
     keys, person_keys = _entry_keys(entry.campaign, entry.occurred_on)
     if before is None:
@@ -152,7 +179,11 @@ def add_entry(entry: PointEntry, before: dict | None = None) -> None:
                                       county_id))
         statements.append(_upsert_sql(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts))
         deltas += _deltas(entry.campaign_id, indicator_id, person_keys, before[indicator_id], amounts, county_id)
-    _run([*statements, _counts_sql(deltas)])
+    new = entry.pk is None
+    returned = _run([_insert_sql(entry) if new else None, *statements, _counts_sql(deltas)])
+    if new:
+        entry.pk = returned[0][0]
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 # --- the rank counts (RankCount) ---------------------------------------------------------------
@@ -165,15 +196,14 @@ def counted_columns(indicator_id) -> list[str]:
 def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also: dict | None = None):
     """indicator id (None: all) → the person's rows of these keys as they are now, in one
     written-out statement (the engine holds the person's lock; it asks for the periods and the
-    starts separately — a few rows more, dropped here). ``also``: name → a one-value queryset
-    read in the same statement (each row carries it; a subquery without outer references runs
+    starts separately — a few rows more, dropped here). ``also``: name → a one-value read
+    (sql, params) in the same statement (each row carries it; a subquery without outer references runs
     once); then ``(rows, {name: value})`` is returned."""
     keys = set(keys)
     also = also or {}
     found: dict = {indicator_id: {} for indicator_id in indicators}
     extra, params = [], []
-    for queryset in also.values():
-        sql, read_params = queryset.query.sql_with_params()
+    for sql, read_params in also.values():
         extra.append(f", ({sql})")
         params += read_params
     periods, starts = sorted({p for p, _ in keys}), sorted({s for _, s in keys})
@@ -198,10 +228,10 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also:
 
 
 def _one_statement(reads: dict) -> dict:
-    """Several one-value querysets as one statement, ``SELECT (…), (…)``: name → value."""
+    """Several one-value reads (name → (sql, params)) as one statement, ``SELECT (…), (…)``:
+    name → value."""
     parts, params = [], []
-    for queryset in reads.values():
-        sql, read_params = queryset.query.sql_with_params()
+    for sql, read_params in reads.values():
         parts.append(f"({sql})")
         params += read_params
     return dict(zip(reads, fetch("SELECT " + ", ".join(parts), params)[0]))
