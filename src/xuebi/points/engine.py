@@ -148,11 +148,15 @@ def _apply_caps(rule: Rule, base: Decimal, value: str, standing: dict, indicator
 
 
 def _rule_family(rule: Rule) -> list[int]:
-    """A rule and the versions it superseded: a cap counts what earlier versions awarded too."""
-    ids, current = [rule.pk], rule
-    while current.supersedes_id:
-        ids.append(current.supersedes_id)
-        current = Rule.objects.only("pk", "supersedes_id").get(pk=current.supersedes_id)
+    """A rule and the versions it superseded, newest first: a cap counts what earlier versions
+    awarded too. A changed rule's chain is read in one query, however often it changed."""
+    if not rule.supersedes_id:
+        return [rule.pk]
+    earlier = dict(Rule.objects.filter(campaign_id=rule.campaign_id, supersedes__isnull=False)
+                   .values_list("pk", "supersedes_id"))
+    ids = [rule.pk, rule.supersedes_id]
+    while ids[-1] in earlier:
+        ids.append(earlier[ids[-1]])
     return ids
 
 
@@ -275,9 +279,13 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
     }
     windows: dict[tuple, Decimal] = {}
     valued: set[tuple] = set()
+    roots: dict[int, int] = {}  # rule → the first version of its family (read once per rule)
     made = []
     for entry in sorted(standing, key=_canonical):
-        rule, family = entry.rule, _rule_family(entry.rule)[-1]
+        rule = entry.rule
+        if rule.pk not in roots:
+            roots[rule.pk] = _rule_family(rule)[-1]
+        family = roots[rule.pk]
         points, note = entry.base_points or Decimal(0), ""
         if rule.once_per_value and entry.value_key and (family, entry.value_key) in valued:
             points, note = Decimal(0), f"“{entry.value_key}”在活动期间已计分"

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
+from xuebi.campaign import rules
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.ledger import services
 from xuebi.ledger.models import Record
@@ -231,6 +232,21 @@ def test_a_rule_change_is_previewed_then_applied_and_nothing_is_lost(users, kind
         ("award", Decimal(1)), ("award", Decimal(1)), ("reversal", Decimal(-1)), ("reversal", Decimal(-1)),
         ("award", Decimal("1.5")), ("award", Decimal("1.5"))]
     assert recompute.preview(actor=users.league_admin, campaign=campaign) == []
+
+
+def test_a_cap_counts_what_every_earlier_version_of_a_changed_rule_awarded(users, kinds, org, campaign, theory):
+    """A rule whose figures changed twice is three rows; its daily cap still counts the day's
+    points under all three."""
+    first = rule(campaign, theory, "self_study", points=Decimal(1), cap_day=Decimal(2))
+    approve(users, self_study(users.cadre, kinds, content="一"))
+    second = rules.rule_change(actor=users.league_admin, rule=first, points=Decimal("0.5"))
+    approve(users, self_study(users.cadre, kinds, content="二"))
+    rules.rule_change(actor=users.league_admin, rule=second, points=Decimal(1))
+    approve(users, self_study(users.cadre, kinds, content="三"))
+    approve(users, self_study(users.cadre, kinds, content="四"))
+    assert journal(org.bayi) == [("award", Decimal(1), ""), ("award", Decimal("0.5"), ""),
+                                 ("award", Decimal("0.5"), "已达每日上限2分"), ("award", Decimal(0), "已达每日上限2分")]
+    assert total(org.bayi, campaign) == Decimal(2)
 
 
 def test_a_closed_campaign_is_final(users, kinds, org, campaign, theory):
