@@ -18,9 +18,15 @@ def _text(value) -> str:
 
 
 def points_text(value) -> str:
-    """12.50 → "12.5", 15.00 → "15" (as floatformat:"-2" shows them, without its per-call cost)."""
+    """12.50 → "12.5", 15.00 → "15", -0.50 → "-0.5": a points figure as every page shows it."""
     text = f"{value:.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def points(value) -> str:
+    """``{{ figure|points }}``: ``points_text`` in a template (empty for None)."""
+    return "" if value is None or value == "" else points_text(value)
 
 
 def _movement(row: dict) -> str:

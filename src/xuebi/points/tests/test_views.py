@@ -46,6 +46,15 @@ def test_my_points_page_shows_totals_rank_and_why_a_cap_cut_an_entry(users, kind
     assert f'href="/ledger/{record}/"' in page
 
 
+def test_half_points_read_the_same_on_my_points_and_on_the_board(users, org, theory, client_for):
+    give(org, org.bayi, Decimal("1.5"), 1)
+    mine = client_for(users.cadre).get("/points/").content.decode()
+    assert 'data-testid="points-total">1.5<' in mine and ">+1.5<" in mine and "1.5 / 30" in mine
+    board = client_for(users.cadre).get("/points/board/").content.decode()
+    assert '<td class="text-end">1.5</td>' in board
+    assert "1.50" not in mine + board
+
+
 def people(campaign, paths=None, kind="campaign", today=DAY, **span):
     board = boards.Board(campaign, boards.span_for(campaign, kind, today=today, **span))
     return boards.people_board(board, paths, today=today)
