@@ -179,6 +179,8 @@ def add_entry(entry: PointEntry, before: dict | None = None) -> None:
                                       county_id))
         statements.append(_upsert_sql(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts))
         deltas += _deltas(entry.campaign_id, indicator_id, person_keys, before[indicator_id], amounts, county_id)
+    if entry.pk is None and not connection.features.can_return_columns_from_insert:
+        entry.save()  # a backend without INSERT … RETURNING (SQLite before 3.35): its own statement
     new = entry.pk is None
     returned = _run([_insert_sql(entry) if new else None, *statements, _counts_sql(deltas)])
     if new:

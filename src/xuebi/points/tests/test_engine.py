@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from xuebi.campaign import rules
@@ -247,6 +248,18 @@ def test_a_cap_counts_what_every_earlier_version_of_a_changed_rule_awarded(users
     assert journal(org.bayi) == [("award", Decimal(1), ""), ("award", Decimal("0.5"), ""),
                                  ("award", Decimal("0.5"), "已达每日上限2分"), ("award", Decimal(0), "已达每日上限2分")]
     assert total(org.bayi, campaign) == Decimal(2)
+
+
+def test_an_award_is_recorded_where_the_database_cannot_return_the_new_row(users, kinds, org, campaign, theory, monkeypatch):
+    """The journal row usually goes in with the totals' writes (``INSERT … RETURNING``); a
+    database without RETURNING (SQLite before 3.35) saves it first, with the same result."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL always returns the new row")
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    rule(campaign, theory, "self_study", points=Decimal(1))
+    approve(users, self_study(users.cadre, kinds))
+    assert journal(org.bayi) == [("award", Decimal(1), "")]
+    assert total(org.bayi, campaign) == Decimal(1) == engine.journal_total(org.bayi.pk, campaign.pk)
 
 
 def test_a_closed_campaign_is_final(users, kinds, org, campaign, theory):
