@@ -37,7 +37,7 @@ def board_paths(user) -> list[str] | None:
     return paths
 
 
-def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: tuple | None = None) -> boards.Board:
+def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: boards.Version | None = None) -> boards.Board:
     """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
     cache while nothing it depends on has changed (``boards.version``). ``paths`` and ``version``:
     when the caller has them already."""
@@ -58,7 +58,7 @@ def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET
     return board
 
 
-def board_question(request, campaign, kind: str, today, version: tuple) -> tuple[str, BoardSpec | None]:
+def board_question(request, campaign, kind: str, today, version: boards.Version) -> tuple[str, BoardSpec | None]:
     """The board page's question: its tabs and form, rendered, and what they ask for (``None``
     when the form has errors, which the HTML shows). Kept in the cache while the query string,
     the campaign's dates, today, the units and the indicators are the same: new points do not
