@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.utils import timezone
@@ -34,6 +35,25 @@ PASSWORD = "Xuebi@2021"
 def make_id(address: str, birth: dt.date, seq: int) -> str:
     first17 = f"{address}{birth:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
+
+
+# Every test runs on the same day, whatever the date the suite is run on: the clock is set to this
+# instant (Asia/Shanghai) and ticks from there. A test that needs another day moves it with the
+# `time_machine` fixture (time_machine.move_to(...)); CI runs the suite again with the machine's
+# clock moved (faketime), which only passes while nothing reads the real clock past this fixture.
+TEST_NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The suite's today (2026年11月25日), as the code sees it through timezone.localdate()."""
+    return timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

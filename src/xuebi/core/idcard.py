@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -38,7 +39,7 @@ def parse(value: str) -> tuple[str, dt.date, str]:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号中的出生日期不存在。", code="birth_date") from None
-    if birth.year < 1900 or birth > dt.date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError("身份证号中的出生日期不合理。", code="birth_date")
     if check_char(number[:17]) != number[17]:
         raise ValidationError("身份证号校验码不正确，请核对后重新输入。", code="check_digit")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuebi.core import dates, idcard, phone
@@ -91,7 +92,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                 data["sex"] = sex
         elif not data.get("sex") and "sex" not in self.errors and "id_number" not in self.errors:
             self.add_error("sex", _("请填写性别，或填写身份证号以自动识别。"))
-        today = dt.date.today()
+        today = timezone.localdate()
         for name in Person.DATE_FIELDS:
             value = data.get(name)
             if value and value.date > today:

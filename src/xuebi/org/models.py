@@ -182,7 +182,7 @@ class Person(models.Model):
         """党龄 in whole years, counted from 转正 (DOMAIN.md)."""
         if not self.full_member_date:
             return None
-        today = dt.date.today()
+        today = timezone.localdate()
         start = self.full_member_date
         return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.db import connection
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -79,7 +80,7 @@ def span_for(campaign: Campaign, kind: str = "campaign", *, on: dt.date | None =
              start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None) -> Span:
     """The span a board asks for. ``on`` is any day of the month, quarter or year (default: today,
     or the campaign's last day once it is over). Raises ``ValidationError`` naming the field."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if kind not in dict(PERIODS):
         raise ValidationError({"period": f"期间应为：{'、'.join(label for _, label in PERIODS)}。"})
     if kind == "campaign":

@@ -94,9 +94,9 @@ def test_a_kind_without_review_is_approved_on_submit(users, kinds, heard):
     assert heard == [("approved", record.pk, 1)]
 
 
-def test_a_future_date_or_one_outside_the_campaign_is_refused_and_nothing_saved(users, kinds):
+def test_a_future_date_or_one_outside_the_campaign_is_refused_and_nothing_saved(users, kinds, today):
     with pytest.raises(ValidationError) as exc:
-        self_study(users.cadre, kinds, day=dt.date(2026, 12, 1))
+        self_study(users.cadre, kinds, day=today + dt.timedelta(days=1))
     assert exc.value.message_dict["occurred_on"] == ["日期不能晚于今天。"]
     with pytest.raises(ValidationError) as exc:
         self_study(users.cadre, kinds, day=dt.date(2025, 12, 31))
