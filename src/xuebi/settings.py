@@ -171,6 +171,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=XUEBI_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "xuebi.accounts.views.locked_out"
+# The lockout counts the same address the audit log records (the one the trusted proxy saw).
+AXES_CLIENT_IP_CALLABLE = "xuebi.core.middleware.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 
@@ -183,7 +185,11 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("XUEBI_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("XUEBI_BEHIND_PROXY") else None
+XUEBI_BEHIND_PROXY = env_bool("XUEBI_BEHIND_PROXY")
+# How many reverse proxies of our own stand in front of the app: each appends the address it saw
+# to X-Forwarded-For, so the client is the entry this many places from the right.
+XUEBI_TRUSTED_PROXIES = env_int("XUEBI_TRUSTED_PROXIES", 1)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if XUEBI_BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

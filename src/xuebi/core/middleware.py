@@ -1,20 +1,34 @@
 from __future__ import annotations
 
+import ipaddress
 import uuid
+
+from django.conf import settings
 
 from . import context
 
 
 def client_ip(request) -> str:
-    # Behind a proxy the deployment sets XUEBI_BEHIND_PROXY and the proxy sets X-Forwarded-For;
-    # only then is the header trusted (settings.SECURE_PROXY_SSL_HEADER is the same switch).
-    from django.conf import settings
+    """The client's address: the one the audit log records and the lockout counts (axes calls this too).
 
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    Only behind our own reverse proxies (XUEBI_BEHIND_PROXY) is X-Forwarded-For read, and then
+    only the entry our outermost proxy wrote: XUEBI_TRUSTED_PROXIES places from the right. Entries
+    further left were written by the client and prove nothing; taking the left-most let anyone
+    appear to log in from 8.8.8.8. A header shorter than the proxy chain, or an entry that is not an
+    address, means the request did not come the way the deployment says, so the connecting peer is
+    used instead.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not settings.XUEBI_BEHIND_PROXY:
+        return peer
+    hops = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    count = max(settings.XUEBI_TRUSTED_PROXIES, 1)
+    if len(hops) < count:
+        return peer
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return peer
 
 
 class RequestContextMiddleware:
