@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import make_id
+from xuebi.conftest import TEST_NOW, make_id
 from xuebi.core import context
 from xuebi.org import roster
 from xuebi.org.models import Person, UnitMembership
@@ -280,7 +280,7 @@ def _bad_check_digit(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
 
 
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+TOMORROW = TEST_NOW.date() + dt.timedelta(days=1)  # the suite's clock (conftest._clock), not the machine's
 
 
 @pytest.mark.parametrize("cells, column, message", [
