@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person
+from xuebi.conftest import TEST_NOW, add_person
 from xuebi.ledger import lectures
 from xuebi.ledger.models import LectureSeries, LectureSession, MeetingRequirement, Record
 
@@ -23,7 +23,7 @@ REVIEWERS = {"league_admin", "abag_admin", "abag_reviewer", "xilin_admin"}
 EXPORTERS = REVIEWERS | {"cadre"}
 ABAG_VIEW = {"league_admin", "abag_admin", "abag_reviewer", "cadre"}
 ABAG_CHANGE = {"league_admin", "abag_admin", "abag_reviewer"}
-LAST_YEAR = timezone.localdate().year - 1
+LAST_YEAR = TEST_NOW.year - 1  # the suite's clock (conftest._clock), not the machine's
 
 
 def past(days: int) -> dt.date:
