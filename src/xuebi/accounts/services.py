@@ -115,6 +115,9 @@ def user_password_reset(*, actor, user: User, password: str) -> User:
     are revoked and its sessions end; at the next login the user is told (password_reset_notice)
     and must change the password before anything else."""
     _require(actor, Role.SYSADMIN)
+    if actor is not None and user.pk == actor.pk:
+        # It would end the very session making the request; one's own password is changed, not reset.
+        raise ValidationError({"password": "不能重置自己的密码，请在“修改密码”页面修改。"})
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.must_change_password = True

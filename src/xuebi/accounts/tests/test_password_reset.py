@@ -80,3 +80,12 @@ def test_a_first_login_is_not_called_a_reset(users, client):
     response = client.post("/accounts/login/", {"username": "cadre", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/password/"
     assert "由系统管理员于" not in response.content.decode()
+
+
+def test_the_sysadmin_cannot_reset_their_own_password(users, client_for):
+    client = client_for(users.sysadmin)
+    response = client.post(f"/accounts/users/{users.sysadmin.pk}/password/", {"password": TEMPORARY})
+    assert response.status_code == 200 and "不能重置自己的密码" in response.content.decode()
+    users.sysadmin.refresh_from_db()
+    assert not users.sysadmin.must_change_password and not AuditEntry.objects.filter(action=Action.PASSWORD_RESET).exists()
+    assert client.get("/accounts/users/").status_code == 200  # still signed in
