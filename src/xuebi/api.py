@@ -15,6 +15,13 @@ from ninja.utils import check_csrf
 from xuebi.accounts.models import ApiToken
 
 
+class TokenRefused(AuthenticationError):
+    """A token that opened the API and no longer does (expired, account disabled, password expired): 401 with why."""
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
+
+
 class BearerToken(HttpBearer):
     """Authorization: Bearer xb_… — a personal access token (accounts.ApiToken)."""
 
@@ -22,9 +29,11 @@ class BearerToken(HttpBearer):
         token = token.strip()
         if not token:
             return None
-        row = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash(token)).first()
-        if row is None or not row.user.is_active:
+        row = ApiToken.objects.unrevoked().select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+        if row is None:
             return None
+        if refusal := row.refusal():
+            raise TokenRefused(refusal)
         if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
@@ -78,6 +87,11 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth(csrf=True)],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request, exc):
+    return api.create_response(request, {"detail": exc.message}, status=401)
 
 
 @api.exception_handler(AuthenticationError)

@@ -162,6 +162,13 @@ XUEBI_PASSWORD_MAX_AGE_DAYS = env_int("XUEBI_PASSWORD_MAX_AGE_DAYS", 90)
 XUEBI_LOCKOUT_FAILURES = env_int("XUEBI_LOCKOUT_FAILURES", 5)
 XUEBI_LOCKOUT_MINUTES = env_int("XUEBI_LOCKOUT_MINUTES", 30)
 XUEBI_REQUIRE_2FA = env_bool("XUEBI_REQUIRE_2FA", default=not DEMO)
+# The roles that must sign in with TOTP while XUEBI_REQUIRE_2FA is on (role codes, comma-separated;
+# accounts/checks.py refuses an unknown code at start-up).
+XUEBI_REQUIRE_2FA_ROLES = tuple(
+    r.strip() for r in os.environ.get("XUEBI_REQUIRE_2FA_ROLES", "league_admin,sysadmin,secadmin,auditor").split(",") if r.strip()
+)
+# The longest life of a personal access token, in days (0 = tokens never expire); a token may be made shorter.
+XUEBI_TOKEN_MAX_AGE_DAYS = env_int("XUEBI_TOKEN_MAX_AGE_DAYS", 180)
 # Evidence uploads (台账佐证材料): the largest file accepted, in megabytes.
 XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
 

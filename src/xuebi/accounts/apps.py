@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "xuebi.accounts"
     label = "accounts"
     verbose_name = "账号与安全"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the start-up checks)

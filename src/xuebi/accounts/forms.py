@@ -69,4 +69,16 @@ class RoleGrantForm(StyledFormMixin, forms.Form):
 
 
 class TokenForm(StyledFormMixin, forms.Form):
+    """The 访问令牌 page's form; the service (token_create) checks the days against the policy."""
+
     name = forms.CharField(label=_("用途"), max_length=100, help_text=_("例如：对接学习平台"))
+    days = forms.IntegerField(label=_("有效天数"), required=False, error_messages={"invalid": _("有效天数应为正整数。")})
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        limit = settings.XUEBI_TOKEN_MAX_AGE_DAYS
+        self.fields["days"].help_text = (f"留空为{limit}天，可以更短；到期后令牌自动失效。" if limit
+                                         else "留空为长期有效；填写天数则到期后自动失效。")
+        self.fields["days"].widget.attrs.update({"min": 1, "inputmode": "numeric", **({"max": limit} if limit else {})})

@@ -12,9 +12,9 @@ TOKEN_PREFIX = "xb_"
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def usable(self):
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+    def unrevoked(self):
+        """Not revoked — which is not yet usable: see ``ApiToken.refusal`` (expiry, the account)."""
+        return self.filter(revoked_at__isnull=True)
 
 
 class ApiToken(models.Model):
@@ -51,3 +51,18 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def refusal(self) -> str:
+        """Why this (unrevoked) token no longer opens the API, in words for its holder; "" while it does.
+        A token is good only while its account is: not disabled, its password not expired."""
+        from xuebi.core import dates
+
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            at = timezone.localtime(self.expires_at)
+            return f"访问令牌已于{dates.display(at.date())} {at:%H:%M}过期，请在“访问令牌”页面重新生成。"
+        if not self.user.is_active:
+            return "账号已停用，访问令牌不再有效。"
+        max_age = settings.XUEBI_PASSWORD_MAX_AGE_DAYS
+        if self.user.password_expired(max_age):
+            return f"密码已使用超过{max_age}天，访问令牌暂停使用；请先在网页上修改密码。"
+        return ""

@@ -1,15 +1,21 @@
 """Accounts, roles, tokens and second factors: every write here is audited."""
 from __future__ import annotations
 
+import datetime as dt
+from importlib import import_module
+
 from axes.utils import reset as axes_reset
-from django.contrib.auth import password_validation
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from xuebi.audit.models import Action
+from xuebi.audit.models import Action, AuditEntry
 from xuebi.audit.services import audit_record
+from xuebi.core import dates
 from xuebi.org.choices import BUSINESS_ROLES, SEPARATED_ROLES, Role
 from xuebi.org.models import Person, RoleGrant, Unit, User
 from xuebi.org.scoping import forget_grants, has_role
@@ -19,6 +25,7 @@ from .models import ApiToken
 __all__ = [
     "user_create", "user_update", "user_deactivate", "user_activate", "user_unlock", "user_password_reset",
     "password_change", "role_grant", "role_revoke", "token_create", "token_revoke", "otp_confirm", "otp_remove",
+    "requires_second_factor", "password_reset_notice",
 ]
 
 
@@ -62,7 +69,7 @@ def user_deactivate(*, actor, user: User) -> User:
         raise ValidationError("不能停用自己的账号。")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke_tokens(user)
     audit_record(action=Action.USER_DEACTIVATE, target=user, actor=actor, changes={"is_active": [True, False]})
     return user
 
@@ -83,17 +90,59 @@ def user_unlock(*, actor, user: User) -> None:
     audit_record(action=Action.USER_UNLOCK, target=user, actor=actor)
 
 
+def _revoke_tokens(user: User) -> int:
+    return user.api_tokens.unrevoked().update(revoked_at=timezone.now())
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the user's stored sessions. A new password already voids them — Django checks each
+    session against a hash of the password — but the rows would linger until they expire."""
+    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"):
+        return 0
+    # The user's id is inside the encoded session data, so the live sessions are read one by one:
+    # a few thousand rows at most, on a rare action of the 系统管理员.
+    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+             if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in ended:
+        store(session_key=key).delete()  # through the engine's store, so a cached copy goes too
+    return len(ended)
+
+
 @transaction.atomic
 def user_password_reset(*, actor, user: User, password: str) -> User:
-    """An operator sets a temporary password; the user must change it at the next login."""
+    """An operator sets a temporary password. Whoever held the account is put out: its API tokens
+    are revoked and its sessions end; at the next login the user is told (password_reset_notice)
+    and must change the password before anything else."""
     _require(actor, Role.SYSADMIN)
+    if actor is not None and user.pk == actor.pk:
+        # It would end the very session making the request; one's own password is changed, not reset.
+        raise ValidationError({"password": "不能重置自己的密码，请在“修改密码”页面修改。"})
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.must_change_password = True
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit_record(action=Action.PASSWORD_RESET, target=user, actor=actor)
+    tokens, sessions = _revoke_tokens(user), _end_sessions(user)
+    audit_record(action=Action.PASSWORD_RESET, target=user, actor=actor,
+                 changes={"revoked_tokens": tokens, "ended_sessions": sessions})
     return user
+
+
+def password_reset_notice(user: User, *, since: dt.datetime | None) -> str:
+    """What to tell a user who signs in after a 系统管理员 reset their password (since ``since``,
+    their previous login), or "". Read from the audit log, the reset's own record, so it is said once:
+    the next login is after it."""
+    if not user.must_change_password:
+        return ""
+    resets = AuditEntry.objects.filter(action=Action.PASSWORD_RESET, target_type=user._meta.label_lower, target_id=str(user.pk))
+    if since is not None:
+        resets = resets.filter(at__gt=since)
+    reset = resets.order_by("-at").first()
+    if reset is None:
+        return ""
+    at = timezone.localtime(reset.at)
+    return f"您的密码已由系统管理员于{dates.display(at.date())} {at:%H:%M}重置，请立即修改密码。如非本人申请，请联系系统管理员。"
 
 
 @transaction.atomic
@@ -147,14 +196,36 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
     forget_grants(grant.user)
 
 
+def _token_expiry(days: int | None) -> dt.datetime | None:
+    """When a token made now for ``days`` days expires: at most XUEBI_TOKEN_MAX_AGE_DAYS (0 = no
+    limit), that long when ``days`` is not given, never when neither is."""
+    limit = settings.XUEBI_TOKEN_MAX_AGE_DAYS
+    if days is None:
+        days = limit or None
+    elif days < 1:
+        raise ValidationError({"days": "有效天数应为正整数。"})
+    elif limit and days > limit:
+        raise ValidationError({"days": f"有效天数最长为{limit}天。"})
+    return timezone.now() + dt.timedelta(days=days) if days else None
+
+
 @transaction.atomic
-def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """Returns the token row and the token itself, which is shown once and never stored."""
+    errors = {}
     if not name.strip():
-        raise ValidationError({"name": "请填写令牌用途。"})
+        errors["name"] = "请填写令牌用途。"
+    try:
+        expires_at = _token_expiry(days)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     key = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=key[:10], key_hash=ApiToken.hash(key))
-    audit_record(action=Action.TOKEN_CREATE, target=user, actor=user, changes={"token": [None, str(token)]})
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=key[:10], key_hash=ApiToken.hash(key),
+                                    expires_at=expires_at)
+    audit_record(action=Action.TOKEN_CREATE, target=user, actor=user,
+                 changes={"token": [None, str(token)], "expires_at": [None, expires_at or "不过期"]})
     return token, key
 
 
@@ -188,11 +259,8 @@ def otp_remove(*, actor, user: User) -> None:
 
 
 def requires_second_factor(user) -> bool:
-    from django.conf import settings
-
-    return settings.XUEBI_REQUIRE_2FA and has_role(
-        user, Role.LEAGUE_ADMIN, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR
-    )
+    """Whether the user must sign in with TOTP: XUEBI_REQUIRE_2FA on and a role in XUEBI_REQUIRE_2FA_ROLES."""
+    return settings.XUEBI_REQUIRE_2FA and has_role(user, *settings.XUEBI_REQUIRE_2FA_ROLES)
 
 
 BUSINESS_ROLE_CHOICES = [(r.value, r.label) for r in Role if r in BUSINESS_ROLES]

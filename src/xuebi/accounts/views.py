@@ -20,7 +20,7 @@ from xuebi.audit.models import Action, Outcome
 from xuebi.audit.services import audit_record
 from xuebi.org.choices import Role
 from xuebi.org.models import RoleGrant, User
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import add_validation_error, run_service
 from xuebi.core.permissions import require_role
 
 from . import services
@@ -38,6 +38,14 @@ def _safe_next(request) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def _sign_in(request, user) -> None:
+    """Log the user in; one who comes back after a 系统管理员 reset their password is told so, once."""
+    notice = services.password_reset_notice(user, since=user.last_login)
+    login(request, user)
+    if notice:
+        messages.warning(request, notice)
+
+
 def login_view(request):
     """Step one: username and password (axes counts failures). Users with a TOTP device go on to step two."""
     if request.user.is_authenticated:
@@ -48,7 +56,7 @@ def login_view(request):
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": time.time(), "next": _safe_next(request)}
             return redirect("accounts:otp_verify")
-        login(request, user)
+        _sign_in(request, user)
         return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get(REDIRECT_FIELD_NAME, "")})
 
@@ -68,7 +76,7 @@ def otp_verify(request):
         if device and verified and device.verify_token(form.cleaned_data["token"]):
             request.session.pop(PENDING_KEY, None)
             user.backend = pending["backend"]
-            login(request, user)
+            _sign_in(request, user)
             otp_login(request, device)
             return redirect(pending["next"])
         audit_record(action=Action.OTP_FAILED, outcome=Outcome.FAILURE, actor=user, target=user)
@@ -138,9 +146,11 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _token, new_key = services.token_create(user=request.user, name=form.cleaned_data["name"])
-        messages.success(request, "令牌已创建。请立即复制保存，离开本页后将无法再次查看。")
-        form = TokenForm()
+        created = run_service(form, lambda: services.token_create(user=request.user, **form.cleaned_data))
+        if created is not None:
+            new_key = created[1]
+            messages.success(request, "令牌已创建。请立即复制保存，离开本页后将无法再次查看。")
+            form = TokenForm()
     items = ApiToken.objects.filter(user=request.user)
     return render(request, "accounts/tokens.html", {"form": form, "tokens": items, "new_key": new_key})
 
@@ -198,7 +208,7 @@ def user_password_reset(request, pk: int):
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="password")
         else:
-            messages.success(request, f"已为 {target.username} 设置临时密码。")
+            messages.success(request, f"已为 {target.username} 设置临时密码：其访问令牌已撤销、已登录的会话已结束，下次登录时须修改密码。")
             return redirect("accounts:user_list")
     return render(request, "core/form_page.html", {"form": form, "title": f"重置密码：{target.username}", "back": reverse("accounts:user_list")})
 
@@ -271,9 +281,18 @@ def policy(request):
         ("密码有效期", f"{settings.XUEBI_PASSWORD_MAX_AGE_DAYS} 天（XUEBI_PASSWORD_MAX_AGE_DAYS）"),
         ("登录失败锁定", f"连续 {settings.XUEBI_LOCKOUT_FAILURES} 次失败锁定 {settings.XUEBI_LOCKOUT_MINUTES} 分钟（按账号和来源地址分别计）"),
         ("空闲超时", f"{settings.XUEBI_IDLE_TIMEOUT_MINUTES} 分钟无操作自动退出（XUEBI_IDLE_TIMEOUT_MINUTES）"),
-        ("双因素认证", "盟级管理员、系统管理员、安全管理员、审计管理员必须启用" if settings.XUEBI_REQUIRE_2FA else "演示模式：可选启用（生产环境对管理员强制）"),
+        ("双因素认证", _two_factor_policy()),
+        ("访问令牌有效期", f"最长 {settings.XUEBI_TOKEN_MAX_AGE_DAYS} 天（XUEBI_TOKEN_MAX_AGE_DAYS）" if settings.XUEBI_TOKEN_MAX_AGE_DAYS
+         else "不限（XUEBI_TOKEN_MAX_AGE_DAYS=0）"),
         ("三员分立", "系统管理员、安全管理员、审计管理员相互独立，且不得兼任业务角色"),
         ("HTTPS 安全 Cookie", "已启用" if settings.HTTPS else "未启用（部署在 HTTPS 后请设置 XUEBI_HTTPS=1）"),
     ]
     return render(request, "accounts/policy.html", {"rows": rows})
 
+
+
+def _two_factor_policy() -> str:
+    if not settings.XUEBI_REQUIRE_2FA:
+        return "可选启用（XUEBI_REQUIRE_2FA 未开启）"
+    labels = "、".join(str(Role(code).label) for code in settings.XUEBI_REQUIRE_2FA_ROLES)
+    return f"{labels}必须启用（XUEBI_REQUIRE_2FA_ROLES）"

@@ -9,6 +9,7 @@ from django.db import models
 
 from xuebi.core import context
 
+from .masking import mask_changes, mask_text
 from .models import Action, AuditEntry, Outcome
 
 __all__ = ["audit_record", "diff", "snapshot"]
@@ -41,6 +42,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _plain_deep(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain_deep(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_deep(v) for v in value]
+    return _plain(value)
+
+
 def audit_record(
     *,
     action: Action | str,
@@ -62,8 +71,9 @@ def audit_record(
         outcome=outcome,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
-        target_repr=(target_repr or (str(target) if target is not None else ""))[:200],
-        changes=changes or {},
+        target_repr=mask_text(target_repr or (str(target) if target is not None else ""))[:200],
+        # 身份证号 and phone numbers are kept masked, never in full (masking.py).
+        changes=mask_changes(_plain_deep(changes or {})),
         ip=ctx.ip,
         request_id=ctx.request_id,
         user_agent=ctx.user_agent,

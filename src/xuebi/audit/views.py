@@ -15,6 +15,7 @@ from xuebi.core.forms import StyledFormMixin, TypedDateField
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
 
+from .masking import mask_changes, mask_text
 from .models import Action, AuditEntry, Outcome
 from .services import audit_record
 
@@ -81,7 +82,7 @@ def entry_export(request):
     for e in entries.iterator(chunk_size=1000):
         ws.append([
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_action_display(), e.get_outcome_display(),
-            e.target_type, e.target_id, e.target_repr, _changes_text(e.changes), e.ip, e.request_id,
+            e.target_type, e.target_id, mask_text(e.target_repr), _changes_text(e.changes), e.ip, e.request_id,
         ])
         count += 1
     audit_record(action=Action.AUDIT_EXPORT, changes={"rows": count, "filter": request.GET.urlencode()})
@@ -93,8 +94,10 @@ def entry_export(request):
 
 
 def _changes_text(changes: dict) -> str:
+    """The before/after values as one line, 身份证号 and phone numbers masked (masking.py): also
+    those of entries written before the log masked them."""
     parts = []
-    for key, value in (changes or {}).items():
+    for key, value in mask_changes(changes).items():
         if isinstance(value, list) and len(value) == 2:
             parts.append(f"{key}: {value[0]} → {value[1]}")
         else:

@@ -35,7 +35,8 @@ from xuebi.org.selectors import COUNTY_WIDTH, unit_label
 from . import standings
 from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
 
-__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "Version", "PERIODS"]
+__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "Version", "PERIODS",
+           "may_drill_into"]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
 CACHE_SECONDS = 600  # boards, their pages and the campaign shown: a safety net (the keys carry ``version()``)
@@ -445,6 +446,14 @@ def headcounts(roster: tuple | None = None) -> dict[str, int]:
         if key:
             cache.set(key, found, HEADCOUNT_SECONDS)
     return found
+
+
+def may_drill_into(unit: Unit, paths: list[str] | None) -> bool:
+    """Whether a viewer whose board reaches ``paths`` (``views.board_paths``) may see the units under
+    ``unit``: its sections' totals and headcounts are their own subtree's business — for an admin
+    or a reviewer the units they see (``Unit.objects.visible_to``), for a cadre the county their
+    people board shows. The counties' board itself is the league's and open to every board role."""
+    return paths is None or any(unit.path.startswith(path) for path in paths)
 
 
 def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = False,

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from xuebi.campaign.models import Indicator
 from xuebi.core.forms import StyledFormMixin, TypedDateField, add_validation_error
@@ -27,6 +28,9 @@ class AdjustForm(StyledFormMixin, forms.Form):
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign=campaign)
         self.fields["indicator"].label_from_instance = lambda i: f"{i.get_dimension_display()} · {i.name}"
+
+
+UNIT_NOT_FOUND = "没有这个单位，或您无权查看。"
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,8 @@ class BoardForm(StyledFormMixin, forms.Form):
         if data.get("unit") is not None:
             data["parent"] = Unit.objects.filter(pk=data["unit"], is_active=True).first()
             if data["parent"] is None:
-                self.add_error("unit", "没有这个单位。")
+                # 404, as for a unit outside the viewer's reach (views.drill_down_or_404): the two look the same.
+                raise Http404(UNIT_NOT_FOUND)
         return data
 
     def spec(self) -> BoardSpec:

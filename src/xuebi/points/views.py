@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +19,7 @@ from xuebi.org.scoping import has_role, unit_paths
 from xuebi.org.selectors import COUNTY_WIDTH
 
 from . import boards, recompute, selectors, services
-from .forms import AdjustForm, BoardForm, BoardSpec
+from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 
 UNSET = object()
@@ -37,11 +38,18 @@ def board_paths(user) -> list[str] | None:
     return paths
 
 
+def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
+    # The same 404 as for a unit that does not exist (BoardForm): out of reach looks missing.
+    if spec.parent is not None and not boards.may_drill_into(spec.parent, paths):
+        raise Http404(UNIT_NOT_FOUND)
+
+
 def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: boards.Version | None = None) -> boards.Board:
     """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
     cache while nothing it depends on has changed (``boards.version``). ``paths`` and ``version``:
-    when the caller has them already."""
+    when the caller has them already. A unit out of the viewer's reach is a 404 (``drill_down_or_404``)."""
     paths = board_paths(user) if paths is UNSET else paths
+    drill_down_or_404(spec, paths)
     version = version or boards.version()
     key = boards.cache_key(
         "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
@@ -86,13 +94,14 @@ def board_content(request, campaign, kind: str, version: boards.Version) -> str:
     question, spec = board_question(request, campaign, kind, today, version)
     if spec is None:
         return question
+    drill_down_or_404(spec, paths)  # before the cache: a table kept for one viewer is not another's
     key = boards.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
     table = cache.get(key)
     if table is None:
         board = show_board(user, campaign, spec, kind, today=today, paths=paths, version=version)
         table = render_to_string("points/_board_table.html", {
-            "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent})
+            "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent, "paths": paths})
         cache.set(key, table, boards.CACHE_SECONDS)
     return question + table
 

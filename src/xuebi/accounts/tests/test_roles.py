@@ -90,7 +90,7 @@ def test_a_weak_initial_password_is_refused(users, client):
 def test_a_deactivated_account_loses_its_tokens(users):
     _token, _key = services.token_create(user=users.abag_admin, name="测试")
     services.user_deactivate(actor=users.sysadmin, user=users.abag_admin)
-    assert not users.abag_admin.api_tokens.usable().exists()
+    assert not users.abag_admin.api_tokens.unrevoked().exists()
 
 
 def test_sysadmin_resets_a_password_and_the_user_must_change_it(users, client):

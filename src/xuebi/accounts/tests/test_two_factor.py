@@ -84,3 +84,37 @@ def test_the_setup_page_shows_a_qr_code_served_inline(users, client):
     client.force_login(users.cadre)
     page = client.get("/accounts/2fa/").content.decode()
     assert "<svg" in page and "动态口令" in page
+
+
+# --- which roles must: XUEBI_REQUIRE_2FA_ROLES -----------------------------------------------------
+
+def test_the_setting_can_require_it_of_cadres_too(users, client, settings):
+    settings.XUEBI_REQUIRE_2FA_ROLES = ("league_admin", "sysadmin", "secadmin", "auditor", "cadre")
+    sign_in(client, "cadre")
+    assert client.get("/")["Location"] == "/accounts/2fa/"
+    assert client.get("/api/v1/me").status_code == 403  # nor does the session reach the API
+    enrol(client, users.cadre)
+    assert client.get("/").status_code == 200
+
+
+def test_by_default_cadres_are_left_alone(users, client):
+    from django.conf import settings
+
+    assert settings.XUEBI_REQUIRE_2FA_ROLES == ("league_admin", "sysadmin", "secadmin", "auditor")
+    sign_in(client, "cadre")
+    assert client.get("/").status_code == 200
+
+
+def test_the_policy_page_names_the_roles_that_must(users, client, settings):
+    settings.XUEBI_REQUIRE_2FA_ROLES = ("sysadmin", "secadmin", "auditor", "unit_admin")
+    client.force_login(users.secadmin)
+    enrol(client, users.secadmin)
+    assert "系统管理员、安全管理员、审计管理员、单位管理员必须启用" in client.get("/accounts/policy/").content.decode()
+
+
+def test_an_unknown_role_code_stops_the_start(settings):
+    from django.core.checks import run_checks
+
+    settings.XUEBI_REQUIRE_2FA_ROLES = ("league_admin", "cadres")
+    errors = [e for e in run_checks() if e.id == "xuebi.accounts.E001"]
+    assert len(errors) == 1 and "cadres" in errors[0].msg

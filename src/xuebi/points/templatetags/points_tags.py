@@ -10,6 +10,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from .. import boards
+
 register = template.Library()
 
 
@@ -66,15 +68,17 @@ def people_rows(rows: list[dict], viewer_id) -> str:
 
 
 @register.simple_tag
-def unit_rows(rows: list[dict], links: str, parent) -> str:
-    """The rows of a unit board; on the counties' board (no ``parent``) each links to its own
-    units for the same period and 类别 (``links``: their query string, ``BoardSpec.links``)."""
+def unit_rows(rows: list[dict], links: str, parent, paths=None) -> str:
+    """The rows of a unit board; on the counties' board (no ``parent``) each the viewer may drill
+    into (``paths``: ``views.board_paths``) links to its own units for the same period and 类别
+    (``links``: their query string, ``BoardSpec.links``)."""
+
     if not rows:
         return mark_safe('<tr><td colspan="6" class="text-muted">没有下属单位。</td></tr>')
     cells = []
     for r in rows:
         name = _text(r["unit"].short_name or r["unit"].name)
-        if parent is None:
+        if parent is None and boards.may_drill_into(r["unit"], paths):
             name = f'<a href="?board=units&amp;unit={int(r["unit_id"])}&amp;{_text(links)}">{name}</a>'
         cells.append(f'<tr><td>{_rank(r)}</td><td>{_movement(r)}</td><td>{name}</td>'
                      f'<td class="text-end">{points_text(r["total"])}</td><td class="text-end">{int(r["people"])}</td>'
