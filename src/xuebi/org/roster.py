@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import dates, idcard
+from xuebi.core import dates, idcard, xlsx
 
 from . import services
 from .choices import ETHNIC_GROUPS, Education, PoliticalStatus, Sex
@@ -484,12 +483,6 @@ def _sheet_with_header(wb: Workbook, title: str):
     return ws
 
 
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def template_workbook() -> bytes:
     """An empty roster with drop-down lists and a sheet of instructions."""
     wb = Workbook()
@@ -522,7 +515,7 @@ def template_workbook() -> bytes:
     ]:
         notes.append([line])
     notes.column_dimensions["A"].width = 100
-    return _save(wb)
+    return xlsx.save(wb)
 
 
 def _unit_labels() -> dict[int, str]:
@@ -562,7 +555,4 @@ def export_workbook(people) -> bytes:
             else:
                 row.append(getattr(person, col.field))
         ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed as “=…” stays text, never a formula in the reader's Excel
-    return _save(wb)
+    return xlsx.save(wb)
