@@ -164,6 +164,8 @@ XUEBI_LOCKOUT_MINUTES = env_int("XUEBI_LOCKOUT_MINUTES", 30)
 XUEBI_REQUIRE_2FA = env_bool("XUEBI_REQUIRE_2FA", default=not DEMO)
 # Evidence uploads (台账佐证材料): the largest file accepted, in megabytes.
 XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
+# The most pixels an uploaded image may declare (width × height), checked before it is decoded.
+XUEBI_IMAGE_MAX_PIXELS = env_int("XUEBI_IMAGE_MAX_PIXELS", 40_000_000)
 
 AXES_FAILURE_LIMIT = XUEBI_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=XUEBI_LOCKOUT_MINUTES)
