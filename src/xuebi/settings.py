@@ -171,6 +171,10 @@ XUEBI_REQUIRE_2FA_ROLES = tuple(
 XUEBI_TOKEN_MAX_AGE_DAYS = env_int("XUEBI_TOKEN_MAX_AGE_DAYS", 180)
 # Evidence uploads (台账佐证材料): the largest file accepted, in megabytes.
 XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
+# The most pixels an uploaded image may declare (width × height), checked before it is decoded.
+XUEBI_IMAGE_MAX_PIXELS = env_int("XUEBI_IMAGE_MAX_PIXELS", 40_000_000)
+# The most an imported .xlsx (a roster) may unpack to, all its parts together, in megabytes.
+XUEBI_IMPORT_MAX_UNZIPPED_MB = env_int("XUEBI_IMPORT_MAX_UNZIPPED_MB", 50)
 
 AXES_FAILURE_LIMIT = XUEBI_LOCKOUT_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=XUEBI_LOCKOUT_MINUTES)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from xuebi.core import xlsx
 from xuebi.core.forms import StyledFormMixin, TypedDateField
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
@@ -86,9 +85,7 @@ def entry_export(request):
         ])
         count += 1
     audit_record(action=Action.AUDIT_EXPORT, changes={"rows": count, "filter": request.GET.urlencode()})
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(xlsx.save(wb), content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename=audit-{timezone.localdate():%Y%m%d}.xlsx"
     return response
 

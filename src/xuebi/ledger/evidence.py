@@ -5,6 +5,12 @@ The type comes from the file's first bytes (the ``filetype`` library's signature
 renamed .exe is refused whatever it is called, and a photo named .pdf is stored as the photo it
 is. Files are never served straight from storage: ``views.evidence_file`` checks that the
 record is visible to the requester first.
+
+Images are bounded before they are decoded: a PNG of 65 bytes can declare 40000×40000 pixels
+(4.8 GB once decoded), so the size its header declares is checked against
+``XUEBI_IMAGE_MAX_PIXELS`` (Pillow's own ``Image.MAX_IMAGE_PIXELS`` is set to the same in
+``LedgerConfig.ready``). Thumbnails are made before anything else touches the pixels, so a JPEG
+is decoded at a fraction of its size (``Image.draft`` inside ``thumbnail``), never in full.
 """
 from __future__ import annotations
 
@@ -61,6 +67,31 @@ def max_bytes() -> int:
     return settings.XUEBI_EVIDENCE_MAX_MB * 1024 * 1024
 
 
+def max_pixels() -> int:
+    return settings.XUEBI_IMAGE_MAX_PIXELS
+
+
+def _too_large(name: str, size: tuple[int, int] | None = None) -> ValidationError:
+    declared = f"（{size[0]}×{size[1]}）" if size else ""
+    return ValidationError(
+        f"图片“{name}”的尺寸{declared}超过上限：最多 {max_pixels() / 10_000:g} 万像素，请缩小后再上传。")
+
+
+def _check_image(content: bytes, name: str) -> None:
+    """Refuse a broken image, or one that declares more pixels than allowed, without decoding it."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:  # reads the header only
+            width, height = image.size
+            if width * height > max_pixels():
+                raise _too_large(name, image.size)
+            image.verify()
+    except Image.DecompressionBombError:
+        # Pillow's own limit (twice Image.MAX_IMAGE_PIXELS) struck first, still in the header.
+        raise _too_large(name) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError(f"文件“{name}”不是有效的图片。") from None
+
+
 def check_upload(upload) -> CheckedFile:
     """Read and check one uploaded file; ValidationError in Chinese naming the file."""
     name = (getattr(upload, "name", "") or "未命名文件").rsplit("/", 1)[-1][:200]
@@ -82,11 +113,7 @@ def check_upload(upload) -> CheckedFile:
     if mime not in ALLOWED_TYPES:
         raise ValidationError(f"文件“{name}”的类型不受支持：只接受图片（JPG、PNG、GIF、WebP）、PDF 和 Office 文档。")
     if mime.startswith("image/"):
-        try:
-            with Image.open(io.BytesIO(content)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError):
-            raise ValidationError(f"文件“{name}”不是有效的图片。") from None
+        _check_image(content, name)
     return CheckedFile(
         content=content, sha256=hashlib.sha256(content).hexdigest(), content_type=mime,
         extension=ALLOWED_TYPES[mime], original_name=name,
@@ -96,14 +123,16 @@ def check_upload(upload) -> CheckedFile:
 def _thumbnail(checked: CheckedFile) -> bytes | None:
     try:
         with Image.open(io.BytesIO(checked.content)) as image:
-            image = ImageOps.exif_transpose(image)
+            # thumbnail() first: it decodes a JPEG at a reduced scale (draft) and shrinks with
+            # reduce(); exif_transpose on the full image would decode and copy every pixel.
             image.thumbnail(THUMBNAIL_SIZE)
+            image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             out = io.BytesIO()
             image.save(out, "JPEG", quality=80)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
 
 

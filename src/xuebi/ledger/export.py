@@ -12,7 +12,6 @@ are. Every export is audited with its filters and row count.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import dates
+from xuebi.core import dates, xlsx
 from xuebi.org.models import Unit
 from xuebi.org.scoping import grants_of
 
@@ -38,7 +37,7 @@ from .schema import display_value
 __all__ = ["MAX_ROWS", "ExportFile", "ledger_export", "build_workbook", "columns_for", "participants_text"]
 
 MAX_ROWS = 50_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -108,11 +107,6 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _text_cell(cell) -> None:
-    if isinstance(cell.value, str) and cell.value.startswith("="):
-        cell.data_type = "s"  # text typed as “=…” stays text, never a formula in the reader's Excel
-
-
 def _record_row(index: int, record: Record, labels: list[str], evidence_names: dict[str, list[str]],
                 with_level: bool) -> list:
     by_label: dict[str, list[str]] = defaultdict(list)
@@ -173,7 +167,6 @@ def _write_sheet(wb: Workbook, used: set[str], *, kind: RecordKind, records: lis
         ws.append(_record_row(index, record, labels, names, with_level))
         for cell in ws[ws.max_row]:
             cell.border, cell.alignment = _BORDER, _WRAP
-            _text_cell(cell)
     if not records:
         ws.append(["（本期间没有符合条件的记录）"])
     ws.freeze_panes = "A3"
@@ -223,9 +216,7 @@ def build_workbook(*, actor, records, kinds: list[RecordKind], unit: Unit | None
         ws.append([f"{label}·台账（{dates.display(date_from)}—{dates.display(date_to)}）"])
         ws.append(["（本期间没有符合条件的记录）"])
         ws.column_dimensions["A"].width = 60
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb)
 
 
 def ledger_export(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,

@@ -9,15 +9,20 @@ to a sheet: a title row above the header, “姓 名” with a space, 工作单�
 columns, dates typed into number cells (2021.07 → a float, 2021 → an integer), “汉” for 汉族.
 It is strict about what would silently corrupt data: an 18-digit 身份证号 that Excel turned into
 a number has lost its last digits and is refused.
+
+It is bounded before it reads: the file (10 MB), what its zip unpacks to (``core.xlsx.
+check_package``: XUEBI_IMPORT_MAX_UNZIPPED_MB in all, 10 MB of shared strings), the rows read,
+blank ones included (20,000), and the people imported at once (5000). openpyxl reads in
+read-only mode, streaming the sheet.
 """
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -28,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import dates, idcard
+from xuebi.core import dates, idcard, xlsx
 
 from . import services
 from .choices import ETHNIC_GROUPS, Education, PoliticalStatus, Sex
@@ -40,6 +45,11 @@ __all__ = ["COLUMNS", "ImportResult", "RowError", "import_workbook", "template_w
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
+# Rows read from the sheet, blank ones included: a sheet can hold a million empty <row>s.
+MAX_SHEET_ROWS = 20_000
+# openpyxl keeps every shared string in memory (about four times its XML); a roster of 5000
+# people has 1–3 MB of them. The whole package is bounded by XUEBI_IMPORT_MAX_UNZIPPED_MB.
+MAX_SHARED_STRINGS = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -201,13 +211,17 @@ def _read_rows(file) -> tuple[int, dict[int, str], list[tuple[int, list]]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError("无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。") from None
+        raise ValidationError(xlsx.NOT_XLSX) from None
+    too_long = False
     try:
         sheet = workbook.worksheets[0]
         # Some programs write a wrong <dimension>; read the cells that are there instead.
         sheet.reset_dimensions()
         header_row, headers, body = 0, {}, []
         for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > MAX_SHEET_ROWS:
+                too_long = True
+                break
             values = [_cell_value(c) for c in row]
             if not header_row:
                 keys = [_header_key(v) for v in values]
@@ -225,6 +239,8 @@ def _read_rows(file) -> tuple[int, dict[int, str], list[tuple[int, list]]]:
         raise ValidationError("无法读取文件：文件已损坏或不是有效的 .xlsx 文件。") from None
     finally:
         workbook.close()
+    if too_long:
+        raise ValidationError(f"工作表超过{MAX_SHEET_ROWS}行（含空行），请删去多余的空行，或分批导入（一次最多{MAX_ROWS}人）。")
     if not header_row:
         raise ValidationError(f"未找到表头：第一张工作表的前{HEADER_SEARCH_ROWS}行中应有“姓名”和“身份证号”两列。请使用花名册模板。")
     return header_row, headers, body
@@ -236,6 +252,8 @@ def import_workbook(file, *, user, filename: str = "") -> ImportResult:
         result.errors.append(RowError(0, "", "文件超过10MB，请分批导入。"))
         return result
     try:
+        xlsx.check_package(file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024,
+                           max_shared_strings=MAX_SHARED_STRINGS)
         header_row, headers, body = _read_rows(file)
     except ValidationError as exc:
         result.errors.append(RowError(0, "", exc.messages[0]))
@@ -484,12 +502,6 @@ def _sheet_with_header(wb: Workbook, title: str):
     return ws
 
 
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def template_workbook() -> bytes:
     """An empty roster with drop-down lists and a sheet of instructions."""
     wb = Workbook()
@@ -522,7 +534,7 @@ def template_workbook() -> bytes:
     ]:
         notes.append([line])
     notes.column_dimensions["A"].width = 100
-    return _save(wb)
+    return xlsx.save(wb)
 
 
 def _unit_labels() -> dict[int, str]:
@@ -562,7 +574,4 @@ def export_workbook(people) -> bytes:
             else:
                 row.append(getattr(person, col.field))
         ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed as “=…” stays text, never a formula in the reader's Excel
-    return _save(wb)
+    return xlsx.save(wb)

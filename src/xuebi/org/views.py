@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
+from xuebi.core import xlsx
 from xuebi.core.permissions import get_visible_or_404, require_role
 
 from . import roster, services
@@ -22,7 +23,7 @@ from .models import Person, Unit
 from .scoping import has_role
 from .tables import PersonTable
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -393,6 +394,67 @@ def test_a_file_that_is_not_xlsx(users, content):
     errors = refused(io.BytesIO(content), users.abag_admin)
 
     assert errors == [(0, "", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。")]
+
+
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def padded(file: io.BytesIO, *, strings: int = 0, extra_bytes: int = 0) -> io.BytesIO:
+    """The workbook with a shared-strings part of ``strings`` entries (unused by the sheet, as in
+    the probe's 660 KB file that unpacked to hundreds of MB) or an extra part of ``extra_bytes``."""
+    source = zipfile.ZipFile(file)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "[Content_Types].xml" and strings:
+                data = data.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/></Types>'.encode())
+            package.writestr(part.filename, data)
+        if strings:
+            package.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                             + b"<si><t>x</t></si>" * strings + b"</sst>")
+        if extra_bytes:
+            package.writestr("xl/media/padding.bin", b" " * extra_bytes)
+    out.seek(0)
+    return out
+
+
+def test_a_workbook_whose_shared_strings_unpack_to_megabytes_is_refused_before_reading(users):
+    bomb = padded(xlsx(zhang()), strings=700_000)  # 11 MB of XML in a file of tens of KB
+    assert len(bomb.getvalue()) < 100_000
+
+    errors = refused(bomb, users.abag_admin)
+
+    assert errors == [(0, "", "文件中的文字（共享字符串表）解压后有 11.3 MB，超过 10 MB 的上限，请将数据复制到新的工作簿后再导入，或分批导入。")]
+
+
+def test_a_workbook_that_unpacks_past_the_configured_limit_is_refused(users, settings):
+    settings.XUEBI_IMPORT_MAX_UNZIPPED_MB = 1
+    assert run(padded(xlsx(zhang()), extra_bytes=500_000), users.abag_admin).ok
+
+    errors = refused(padded(xlsx(li()), extra_bytes=2_000_000), users.abag_admin)
+
+    assert len(errors) == 1 and errors[0][2].startswith("文件解压后有 1.9 MB，超过 1 MB 的上限")
+
+
+def test_rows_read_are_bounded_blank_ones_included(users, monkeypatch):
+    monkeypatch.setattr(roster, "MAX_SHEET_ROWS", 5)
+    blank = {h: " " for h in HEADERS}
+
+    errors = refused(xlsx(zhang(), *[blank] * 5), users.abag_admin)
+
+    assert errors == [(0, "", "工作表超过5行（含空行），请删去多余的空行，或分批导入（一次最多5000人）。")]
+
+
+def test_the_import_page_refuses_a_zip_bomb_with_a_message(users, client_for):
+    upload = SimpleUploadedFile("花名册.xlsx", padded(xlsx(zhang()), strings=700_000).getvalue(), content_type=XLSX)
+    people = Person.objects.count()
+
+    response = client_for(users.abag_admin).post(IMPORT_URL, {"file": upload})
+
+    assert response.status_code == 200
+    assert "超过 10 MB 的上限" in response.content.decode()
+    assert Person.objects.count() == people
 
 
 def test_every_bad_row_is_listed_and_nothing_is_imported(users, org):
