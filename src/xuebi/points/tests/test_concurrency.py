@@ -74,6 +74,8 @@ def test_a_cap_that_fits_two_holds_when_eight_approvals_land_at_once(org, setup)
     assert awarded == [Decimal(0)] * (THREADS - 2) + [Decimal(1), Decimal(1)]
     assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(2)
     assert connection.vendor == "postgresql"
+    # the person's first rows, created by eight at once, are counted in the rank bands once
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
 
 
 def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, setup):
@@ -91,3 +93,4 @@ def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, 
     assert UnitTotal.objects.overall().get(campaign=campaign, unit=org.abag_section).total == Decimal(THREADS)
     assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
     assert boards.person_rank(campaign, people[0], None) == (1, Decimal(1))  # eight share first place
+
