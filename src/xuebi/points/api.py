@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xuebi.campaign.models import Indicator
-from xuebi.core import dates
+from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
@@ -21,7 +20,7 @@ from xuebi.org.scoping import has_role
 
 from . import boards, recompute, selectors, services
 from .models import PointEntry
-from .forms import BoardForm
+from .forms import AdjustForm, BoardForm
 from .views import BOARD_ROLES, show_board
 
 router = Router(tags=["积分与排行"])
@@ -89,12 +88,30 @@ class UnitBoardOut(BoardOut):
     rows: list[UnitRowOut]
 
 
+NUMBER = {"json_schema_extra": {"type": ["number", "string"]}}
+
+
 class AdjustIn(Schema):
+    """The page's form as JSON (``forms.AdjustForm`` checks it, with the page's messages)."""
+
     person_id: int
     indicator_id: int
-    points: Decimal
-    reason: str
-    occurred_on: str = ""
+    points: Any = Field(..., description="分值：加分为正，扣分为负，最多两位小数，-100～100（数字或字符串，如 \"1.5\"）；"
+                                          "加分计至指标满分为止，扣分扣至0分为止", **NUMBER)
+    reason: str = ""
+    occurred_on: str = Field("", description="日期，默认今天")
+    expected_points: Any = Field(None, description="预览（POST /points/adjustments/preview）给出的 credited；"
+                                                   "积分若已变化则不记入，返回 422", **NUMBER)
+
+
+class CreditOut(Schema):
+    points: Decimal = Field(..., alias="asked", description="填写的分值")
+    credited: Decimal = Field(..., description="将计入的分值")
+    cut: Decimal = Field(..., description="按指标满分（或扣至0分）核减的分值")
+    earned: Decimal = Field(..., description="该指标已得分")
+    max_points: Decimal | None = Field(None, alias="indicator.max_points", description="该指标满分")
+    note: str
+    summary: str = Field(..., description="如“将计入 1.5 分（满分 30，已得 28.5）”")
 
 
 def _campaign(version: boards.Version | None = None):
@@ -171,16 +188,44 @@ def unit_board(request, query: Query[BoardQuery]):
     return _board(request, "units", query)
 
 
-@router.post("/points/adjustments", response={201: EntryOut, 422: dict}, summary="加分/扣分（管理员，须填写理由）")
-def adjust(request, payload: AdjustIn):
+ADJUST_NAMES = {"person": "person_id", "indicator": "indicator_id", "expected": "expected_points"}
+
+
+def _adjust_loc(name: str) -> list[str]:
+    return ["body"] if name == "__all__" else ["body", ADJUST_NAMES.get(name, name)]
+
+
+def _adjustment(request, payload: AdjustIn, call):
+    """The body through the page's form, then ``call(form)`` (a service); 422 names the field either way."""
     if not has_role(request.auth, *ADMIN_ROLES):
         raise PermissionDenied("只有管理员可以加分或扣分。")
-    person = get_visible_or_404(Person, request.auth, payload.person_id, "change")
-    indicator = get_object_or_404(Indicator, pk=payload.indicator_id)
-    day = dates.parse(payload.occurred_on, allow_partial=False).date if payload.occurred_on else timezone.localdate()
-    entry = services.points_adjust(actor=request.auth, person=person, indicator=indicator, points=payload.points,
-                                   reason=payload.reason, occurred_on=day)
-    return Status(201, entry)
+    get_visible_or_404(Person, request.auth, payload.person_id, "change")  # out of scope: 404, not a form error
+    given = {"person": payload.person_id, "indicator": payload.indicator_id, "points": payload.points,
+             "reason": payload.reason, "occurred_on": payload.occurred_on or timezone.localdate().isoformat(),
+             "expected": payload.expected_points}
+    # a JSON number arrives as a float (1e400 as inf) and is read from its text, as the page reads
+    # what was typed; null is left out, as an empty field is
+    data = {name: str(value) for name, value in given.items() if value is not None}
+    form = AdjustForm(data, user=request.auth, campaign=selectors.current_campaign(timezone.localdate()))
+    if not form.is_valid():
+        return Status(422, {"detail": error_detail(form, loc=_adjust_loc)})
+    try:
+        return call(form)
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc, loc=_adjust_loc)})
+
+
+@router.post("/points/adjustments/preview", response={200: CreditOut, 422: dict},
+             summary="加分/扣分预览：将计入多少分（按指标满分核减后），不记入")
+def adjust_preview(request, payload: AdjustIn):
+    return _adjustment(request, payload, lambda form: services.points_adjust_preview(actor=request.auth, **form.adjustment()))
+
+
+@router.post("/points/adjustments", response={201: EntryOut, 422: dict},
+             summary="加分/扣分（管理员，须填写理由）：加分计至指标满分为止，扣分扣至0分为止，核减写入明细说明")
+def adjust(request, payload: AdjustIn):
+    return _adjustment(request, payload,
+                       lambda form: Status(201, services.points_adjust(actor=request.auth, **form.booking())))
 
 
 class ChangeOut(Schema):

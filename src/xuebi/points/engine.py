@@ -19,16 +19,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
-from xuebi.campaign.models import Campaign, Rule
+from xuebi.campaign.models import Campaign, Indicator, Rule
 
 from . import standings
 from .models import EntryType, Period, PersonTotal, PointEntry
 
-__all__ = ["Participation", "Source", "award", "reverse", "reverse_entries", "reflow", "rule_points", "CAP_LABELS"]
+__all__ = ["Participation", "Source", "Credit", "award", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow",
+           "rule_points", "CAP_LABELS"]
 
 CENT = Decimal("0.01")
 CAP_LABELS = {"day": "每日", "week": "每周", "month": "每月", "campaign": "活动期间"}
@@ -252,6 +254,92 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
         _add_to_total(entry)
         made.append(entry)
     return made
+
+
+# --- adjustments (加分/扣分) --------------------------------------------------------------------
+
+def _figure(value: Decimal) -> str:
+    """28.50 → "28.5", 30.00 → "30": a figure in a note or message, as the cap notes write it."""
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What an adjustment of ``asked`` points gives a person whose indicator total is ``earned``:
+    an indicator's points stay within 0…满分, as an award's do, so 加分 stops at the maximum and 扣分
+    at 0 (扣完为止). The preview shows it and the writer books it; both get it from ``_credit``."""
+
+    indicator: Indicator
+    asked: Decimal
+    earned: Decimal
+    credited: Decimal
+    note: str  # why less than asked was credited; empty when all of it was
+
+    @property
+    def cut(self) -> Decimal:
+        return self.asked - self.credited
+
+    @property
+    def summary(self) -> str:
+        """“将计入 1.5 分（满分 30，已得 28.5）” — what the admin confirms."""
+        maximum = self.indicator.max_points
+        known = (f"满分 {_figure(maximum)}，" if maximum is not None else "") + f"已得 {_figure(self.earned)}"
+        if self.credited < 0:
+            return f"将扣除 {_figure(-self.credited)} 分（{known}）"
+        return f"将计入 {_figure(self.credited)} 分（{known}）"
+
+
+def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
+    credited, note, name = asked, "", indicator.name
+    if asked > 0 and indicator.max_points is not None:
+        room = max(indicator.max_points - earned, Decimal(0))
+        if room < asked:
+            credited = room
+            note = f"已达指标“{name}”满分{_figure(indicator.max_points)}分，核减{_figure(asked - room)}分"
+    elif asked < 0:
+        floor = -max(earned, Decimal(0))
+        if asked < floor:
+            credited, note = floor, f"指标“{name}”扣至0分为止，核减{_figure(floor - asked)}分"
+    if credited == 0:
+        raise ValidationError({"points": (
+            f"指标“{name}”已得{_figure(earned)}分，已达满分，不能再加分。" if asked > 0
+            else f"指标“{name}”已得{_figure(earned)}分，不能再扣分。")})
+    return Credit(indicator, asked, earned, credited, note)
+
+
+def _indicator_total(campaign: Campaign, rows: dict, indicator_id: int) -> Decimal:
+    row = rows[indicator_id].get((Period.CAMPAIGN, campaign.start_date))
+    return row["total"] if row else Decimal(0)
+
+
+def adjustment_credit(*, campaign: Campaign, indicator: Indicator, person_id: int, points: Decimal,
+                      occurred_on: dt.date) -> Credit:
+    """What ``adjust`` would book now (the preview; it takes no lock, so ``adjust`` checks again)."""
+    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    return _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
+
+
+@transaction.atomic
+def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id: int, points: Decimal, reason: str,
+           occurred_on: dt.date, actor, expected: Decimal | None = None) -> tuple[PointEntry, Credit]:
+    """Book an adjustment through the journal's one door: under the person's lock (so two admins
+    at once cannot both fill the same room under the maximum), cut to the indicator's range, the
+    cut noted after the reason. ``expected``: the credited figure the admin confirmed; when the
+    person's points moved since the preview, nothing is booked and the new figure is the message."""
+    _lock_total(campaign.pk, person_id)
+    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    credit = _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
+    if expected is not None and expected != credit.credited:
+        raise ValidationError({"points": f"积分已有变化，现在{credit.summary}，请确认后再提交。"})
+    suffix = f"（{credit.note}）" if credit.note else ""
+    entry = PointEntry(
+        campaign=campaign, indicator=indicator, dimension=indicator.dimension, person_id=person_id, unit_id=unit_id,
+        occurred_on=occurred_on, entry_type=EntryType.ADJUSTMENT, points=credit.credited, base_points=points,
+        note=reason[:200 - len(suffix)] + suffix, source_type="adjustment",
+        source_label="加分" if points > 0 else "扣分", created_by=actor,
+    )
+    standings.add_entry(entry, rows)
+    return entry, credit
 
 
 def _canonical(entry: PointEntry) -> tuple:

@@ -12,15 +12,23 @@ from xuebi.campaign.models import Indicator
 from xuebi.core.forms import StyledFormMixin, TypedDateField, add_validation_error
 from xuebi.org.models import Person, Unit
 
-from . import boards, standings
+from . import boards, services, standings
 
 
 class AdjustForm(StyledFormMixin, forms.Form):
+    """加分/扣分 — the one validator of the page and of ``POST /api/v1/points/adjustments`` (the API
+    builds this form from its JSON), so a value is refused in both with the same message."""
+
     person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
     indicator = forms.ModelChoiceField(label="考核指标", queryset=Indicator.objects.none())
-    points = forms.DecimalField(label="分值", max_digits=8, decimal_places=2, help_text="加分填正数，扣分填负数")
+    points = forms.DecimalField(label="分值", validators=[services.validate_points],
+                                error_messages={"invalid": services.NOT_A_NUMBER},
+                                help_text=f"加分填正数，扣分填负数，最多两位小数，-{services.ADJUST_LIMIT}～{services.ADJUST_LIMIT}；"
+                                          "加分计至指标满分为止，扣分扣至0分为止")
     occurred_on = TypedDateField(label="日期", allow_partial=False)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
+    # the credited figure the admin saw before confirming: nothing is booked if it has changed since
+    expected = forms.DecimalField(label="确认的计入分值", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +36,16 @@ class AdjustForm(StyledFormMixin, forms.Form):
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign=campaign)
         self.fields["indicator"].label_from_instance = lambda i: f"{i.get_dimension_display()} · {i.name}"
+
+    def adjustment(self) -> dict:
+        """The valid input as ``points_adjust_preview``'s keyword arguments."""
+        data = self.cleaned_data
+        return {"person": data["person"], "indicator": data["indicator"], "points": data["points"],
+                "occurred_on": data["occurred_on"].date}
+
+    def booking(self) -> dict:
+        """The valid input as ``points_adjust``'s keyword arguments."""
+        return {**self.adjustment(), "reason": self.cleaned_data["reason"], "expected": self.cleaned_data["expected"]}
 
 
 UNIT_NOT_FOUND = "没有这个单位，或您无权查看。"

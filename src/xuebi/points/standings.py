@@ -54,9 +54,11 @@ def month_end(month: dt.date) -> dt.date:
 
 
 def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None) -> tuple[str, list]:
+                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None, *,
+                create_only: bool = False) -> tuple[str, list]:
     """The statement adding ``amounts`` to the rows of ``keys``, creating them where missing (a
-    person's new rows filed under their county, ``county_id``)."""
+    person's new rows filed under their county, ``county_id``); ``create_only``: creating them, and
+    leaving rows that exist alone (its row count says whether it created any)."""
     table = model._meta.db_table
     counted = model is PersonTotal
     names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
@@ -68,8 +70,8 @@ def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_
         params += [campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS)]
         params += [county_id] if counted else []
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
-           f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
-           + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
+           f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO "
+           + ("NOTHING" if create_only else "UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)))
     return sql, params
 
 
@@ -129,11 +131,15 @@ def county_of_person(person_id: int) -> int | None:
 
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
-    """Make sure the person's whole-campaign row exists (the engine locks it)."""
+    """Make sure the person's whole-campaign row exists (the engine locks it), counted in its band
+    by whoever created it: two first writes for a person at once both get here, and the second,
+    its insert waiting for the first's commit, must not count the person again."""
     keys, county_id = [(Period.CAMPAIGN, start)], county_of_person(person_id)
-    before = _rows_before(person_id, campaign_id, [None], keys)[None]
-    _run([_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id),
-          _counts_sql(_deltas(campaign_id, None, keys, before, {}, county_id))])
+    with connection.cursor() as cursor:
+        cursor.execute(*_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id, create_only=True))
+        created = cursor.rowcount > 0
+    if created:
+        _run([_counts_sql(_deltas(campaign_id, None, keys, {}, {}, county_id))])
 
 
 def snapshot_month(campaign: Campaign) -> dt.date | None:

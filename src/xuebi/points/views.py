@@ -21,6 +21,7 @@ from xuebi.org.selectors import COUNTY_WIDTH
 from . import boards, recompute, selectors, services
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
+from .templatetags.points_tags import points_text
 
 UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
@@ -143,19 +144,25 @@ def board(request):
 
 @login_required
 def adjust(request):
+    """加分/扣分 in two steps: the form, then what will actually be credited (“将计入 1.5 分（满分 30，
+    已得 28.5）”) to confirm; the confirmation books only that figure (``expected``)."""
     require_role(request, *ADMIN_ROLES)
     campaign = _campaign(request)
     form = AdjustForm(request.POST or None, user=request.user, campaign=campaign,
                       initial={"occurred_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        entry = run_service(form, lambda: services.points_adjust(
-            actor=request.user, person=data["person"], indicator=data["indicator"], points=data["points"],
-            reason=data["reason"], occurred_on=data["occurred_on"].date))
-        if entry is not None:
-            messages.success(request, f"已为{data['person'].name}{'加' if data['points'] > 0 else '扣'}{abs(data['points'])}分。")
-            return redirect("points:adjust")
-    return render(request, "core/form_page.html", {"form": form, "title": "加分 / 扣分", "submit_label": "记入积分明细"})
+    credit = None
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        if "confirm" in request.POST:
+            entry = run_service(form, lambda: services.points_adjust(actor=request.user, **form.booking()))
+            if entry is not None:
+                done = "加" if entry.points > 0 else "扣"
+                cut = abs(entry.base_points - entry.points)
+                messages.success(request, f"已为{entry.person.name}{done}{points_text(abs(entry.points))}分"
+                                 + (f"（按指标分值范围核减{points_text(cut)}分）。" if cut else "。"))
+                return redirect("points:adjust")
+        else:
+            credit = run_service(form, lambda: services.points_adjust_preview(actor=request.user, **form.adjustment()))
+    return render(request, "points/adjust.html", {"form": form, "credit": credit})
 
 
 @login_required

@@ -74,6 +74,8 @@ def test_a_cap_that_fits_two_holds_when_eight_approvals_land_at_once(org, setup)
     assert awarded == [Decimal(0)] * (THREADS - 2) + [Decimal(1), Decimal(1)]
     assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(2)
     assert connection.vendor == "postgresql"
+    # the person's first rows, created by eight at once, are counted in the rank bands once
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
 
 
 def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, setup):
@@ -91,3 +93,20 @@ def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, 
     assert UnitTotal.objects.overall().get(campaign=campaign, unit=org.abag_section).total == Decimal(THREADS)
     assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
     assert boards.person_rank(campaign, people[0], None) == (1, Decimal(1))  # eight share first place
+
+
+def test_eight_adjustments_at_once_fill_the_indicator_maximum_exactly(users, org, setup):
+    """Each asks 加10 on a 满分 30 indicator: under the person's lock the first three fit, the rest
+    are refused (nothing fits any more) — never 80 points."""
+    from django.core.exceptions import ValidationError
+
+    from xuebi.points import services
+
+    campaign, rule = setup
+    errors = run_together([lambda: services.points_adjust(
+        actor=users.abag_admin, person=org.bayi, indicator=rule.indicator, points=Decimal(10), reason="获评优秀",
+        occurred_on=DAY)] * THREADS)
+    assert len(errors) == THREADS - 3 and all(isinstance(e, ValidationError) for e in errors)
+    assert sorted(PointEntry.objects.values_list("points", flat=True)) == [Decimal(10)] * 3
+    assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(30)
+    assert standings.stored_rows(campaign) == standings.expected_rows(campaign)

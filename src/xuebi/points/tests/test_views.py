@@ -106,14 +106,16 @@ def test_points_stay_with_the_unit_they_were_earned_in(users, org, theory, campa
 
 
 def test_an_adjustment_needs_a_reason_a_scope_and_is_audited(users, org, theory, client_for):
+    give(org, org.bayi, 3, 1)
     admin = client_for(users.abag_admin)
     form = {"person": org.bayi.pk, "indicator": theory.pk, "points": "-2", "occurred_on": "2026-11-20", "reason": ""}
     response = admin.post("/points/adjust/", form)
-    assert "这个字段是必填项" in response.content.decode() and not PointEntry.objects.exists()
+    adjustments = PointEntry.objects.filter(entry_type="adjustment")
+    assert "这个字段是必填项" in response.content.decode() and not adjustments.exists()
     response = admin.post("/points/adjust/", {**form, "person": org.xilin_person.pk, "reason": "迟交"})
-    assert "选择一个有效的选项" in response.content.decode() and not PointEntry.objects.exists()
-    admin.post("/points/adjust/", {**form, "reason": "未按时报送学习台账"})
-    entry = PointEntry.objects.get()
+    assert "选择一个有效的选项" in response.content.decode() and not adjustments.exists()
+    admin.post("/points/adjust/", {**form, "reason": "未按时报送学习台账", "confirm": "1"})
+    entry = adjustments.get()
     assert (entry.entry_type, entry.points, entry.note) == ("adjustment", Decimal(-2), "未按时报送学习台账")
     assert AuditEntry.objects.filter(action=Action.POINTS_ADJUST, actor=users.abag_admin).exists()
     assert "未按时报送学习台账" in client_for(users.cadre).get("/points/").content.decode()
