@@ -1,10 +1,14 @@
 """The whole demo, in dependency order: org → campaign (with its rules) → ledger → study. Each loader is
-idempotent, so `xuebi demo` can run again on a loaded site and change nothing."""
+idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
+
+The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
+campaign is created open, so that its records are accepted and approved, and closed at the end, so
+its rankings are final; this year's stays open."""
 from __future__ import annotations
 
 from django.db import transaction
 
-from xuebi.campaign.demo import load_demo_campaign
+from xuebi.campaign.demo import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.demo_rules import load_demo_rules
 from xuebi.core import context
 from xuebi.ledger.demo import load_ledger_demo
@@ -21,11 +25,14 @@ def load_all(*, people: int = 400) -> dict:
     result = load_demo(count=people)
     league = User.objects.filter(username="league").first()
     with context.acting_as(league, ip="127.0.0.1"):
-        result["campaigns_created"] = load_demo_campaign(actor=league)
+        campaigns = load_demo_campaigns(actor=league)
+        result["campaigns_created"] = len(campaigns)
         result["kinds_created"] = load_demo_kinds(actor=league)
         result["rules_created"] = load_demo_rules(actor=league)  # before the records, so approvals earn points
         result["requirements_created"] = load_demo_requirements()
     result["records_created"] = load_ledger_demo()
     result["lectures_created"] = load_demo_lectures()  # after the records: it writes records too
     result["study_created"] = load_study_demo()
+    with context.acting_as(league, ip="127.0.0.1"):
+        result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
     return result

@@ -1,4 +1,4 @@
-"""The demo score sheet of 2026年双学双比: one indicator per 类别 with its maximum, and rules for the
+"""The demo score sheet of the demo campaigns (this year's and last year's 双学双比): one indicator per 类别 with its maximum, and rules for the
 demo record kinds (``ledger/demo_kinds.py``) — the examples of issue 4 and a few more.
 
 Idempotent and respectful of an admin's changes: an indicator is created only when no indicator
@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from .choices import Dimension, Recipients, RuleMethod
-from .demo import DEMO_CAMPAIGN
+from .demo import demo_campaigns
 from .models import Campaign, Indicator, Rule
 from .rules import indicator_save, rule_create
 
@@ -69,17 +69,19 @@ DEMO_RULES = [
 
 @transaction.atomic
 def load_demo_rules(actor=None) -> int:
-    """Create the demo campaign's missing indicators and rules; return how many were created.
+    """Create the demo campaigns' missing indicators and rules; return how many were created.
 
-    Run after the demo campaign and the demo record kinds, and before the demo records are
+    Run after the demo campaigns and the demo record kinds, and before the demo records are
     approved (so their approvals earn points). A rule whose record kind is missing or stopped is
     skipped; nothing is created in a missing or closed campaign.
     """
+    names = [spec["name"] for spec in demo_campaigns()]
+    return sum(_load_into(campaign, actor) for campaign in Campaign.objects.filter(name__in=names, is_closed=False))
+
+
+def _load_into(campaign: Campaign, actor) -> int:
     from xuebi.ledger.models import RecordKind  # campaign sits below ledger
 
-    campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN["name"], is_closed=False).first()
-    if campaign is None:
-        return 0
     created = 0
     indicators = {i.name: i for i in campaign.indicators.all()}
     for spec in DEMO_INDICATORS:

@@ -360,9 +360,13 @@ DEMO_TOPICS = ["发展党员工作流程", "干部人事档案专项审核", "�
 
 
 def load_demo_lectures() -> int:
-    """A 业务讲堂 in the demo cadre's section: four sessions held (in the third a presenter was
-    away and made it up next time) and one planned. Idempotent: nothing once a series exists.
-    Returns the number of sessions created."""
+    """A 业务讲堂 in the demo cadre's section: four sessions held over the last four and a half
+    months, about a month apart (in the third a presenter was away and made it up next time), and
+    one planned a fortnight ahead. The newest held session waits for review when it is this year's;
+    sessions of last year are approved, as that campaign closes. Idempotent: nothing once a series
+    exists. Returns the number of sessions created."""
+    from django.utils import timezone
+
     from xuebi.core import context
     from xuebi.org.models import User
 
@@ -372,19 +376,20 @@ def load_demo_lectures() -> int:
     admin, reviewer, cadre = (User.objects.filter(username=u).first() for u in ("abag", "reviewer", "cadre"))
     if LectureSeries.objects.exists() or kind is None or not (admin and reviewer and cadre and cadre.person_id):
         return 0
-    unit = cadre.person.unit
+    unit, today = cadre.person.unit, timezone.localdate()
     with context.acting_as(admin, ip="127.0.0.1"):
-        series = series_create(actor=admin, unit=unit, title=f"{unit.display_name}2026年业务讲堂")
+        series = series_create(actor=admin, unit=unit, title=f"{unit.display_name}业务讲堂")
         held = []
-        for i, day in enumerate([dt.date(2026, 7, 10), dt.date(2026, 8, 14), dt.date(2026, 9, 11), dt.date(2026, 10, 16)]):
-            session = session_plan(actor=admin, series=series, planned_on=day, topic=DEMO_TOPICS[i])
+        for i, back in enumerate((138, 103, 75, 40)):
+            session = session_plan(actor=admin, series=series, planned_on=today - dt.timedelta(days=back), topic=DEMO_TOPICS[i])
             if i == 2:  # the presenter is away on business: the next member takes the lectern
                 session = session_set_absentees(actor=admin, session=session, absentees=[session.presenter])
             held.append(session_hold(actor=admin, session=session, hours=Decimal(2), files=[("", demo_photo(100 + i))]))
-        session_plan(actor=admin, series=series, planned_on=dt.date(2026, 12, 11), topic=DEMO_TOPICS[4])
+        session_plan(actor=admin, series=series, planned_on=today + dt.timedelta(days=16), topic=DEMO_TOPICS[4])
     from .services import record_approve
 
     with context.acting_as(reviewer, ip="127.0.0.1"):
-        for record in held[:3]:
-            record_approve(actor=reviewer, record=record)
+        for record in held:
+            if record is not held[-1] or record.occurred_on.year < today.year:
+                record_approve(actor=reviewer, record=record)
     return series.sessions.count()

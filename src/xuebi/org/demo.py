@@ -24,6 +24,7 @@ DEMO_ACCOUNTS = [
     ("abag", "阿巴嘎旗委组织部管理员", Role.UNIT_ADMIN, ABAG, None),
     ("reviewer", "阿巴嘎旗委组织部审核员", Role.REVIEWER, ABAG, None),
     ("cadre", "巴依斯古楞", Role.CADRE, ABAG, "cadre"),
+    ("league_reviewer", "盟委组织部审核员", Role.REVIEWER, (demo_data.ROOT_NAME,), None),
     ("judge", "评委", Role.JUDGE, (demo_data.ROOT_NAME,), None),
     ("sysadmin", "系统管理员", Role.SYSADMIN, None, None),
     ("secadmin", "安全管理员", Role.SECADMIN, None, None),

@@ -114,10 +114,11 @@ class CreditOut(Schema):
     summary: str = Field(..., description="如“将计入 1.5 分（满分 30，已得 28.5）”")
 
 
-def _campaign(version: boards.Version | None = None):
-    """The current campaign — for the leaderboards, which only read, from the cache under ``version``."""
+def _campaign(version: boards.Version | None = None, requested: int | None = None):
+    """The current campaign — for the leaderboards, which only read, from the cache under ``version``
+    (or the campaign they ask for, ``requested``)."""
     today = timezone.localdate()
-    campaign = selectors.shown_campaign(today, version) if version else selectors.current_campaign(today)
+    campaign = selectors.board_campaign(today, version, requested) if version else selectors.current_campaign(today)
     if campaign is None:
         raise Http404("尚未设置活动。")
     return campaign
@@ -164,12 +165,13 @@ class BoardQuery(Schema):
     category: str = Field("total", description="total、theory、business、party_spirit、work 或 indicator:<id>")
     per_head: bool = Field(False, description="单位按人均排名")
     unit: int | None = Field(None, description="看这个单位的下属单位")
+    campaign: int | None = Field(None, description="活动 id（默认当前活动；往期活动看其最终排名）")
 
 
 def _board(request, kind: str, query: BoardQuery):
     _require_board_role(request)
     version = boards.version()
-    campaign = _campaign(version)
+    campaign = _campaign(version, query.campaign)
     form = BoardForm(query.dict(exclude_none=True), campaign=campaign, today=timezone.localdate())
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())

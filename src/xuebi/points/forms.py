@@ -63,6 +63,7 @@ class BoardSpec:
     parent: Unit | None
     period: str  # as asked, for the page's links to the same period and 类别
     category: str
+    campaign: int | None = None  # as asked (the view has found it), for the same links
 
     def board(self, campaign) -> boards.Board:
         return boards.Board(campaign, self.span, dimension=self.dimension, indicator=self.indicator)
@@ -70,7 +71,8 @@ class BoardSpec:
     @property
     def links(self) -> str:
         """The query string of the period and 类别 asked for (the unit board's links keep them)."""
-        return urlencode({"period": self.period, "category": self.category})
+        asked = {"campaign": self.campaign} if self.campaign else {}
+        return urlencode({**asked, "period": self.period, "category": self.category})
 
 
 class BoardForm(StyledFormMixin, forms.Form):
@@ -87,6 +89,7 @@ class BoardForm(StyledFormMixin, forms.Form):
     category = forms.CharField(label="类别/指标", required=False)
     per_head = forms.BooleanField(label="按人均", required=False)
     unit = forms.IntegerField(label="单位", required=False)
+    campaign = forms.IntegerField(label="活动", required=False, widget=forms.HiddenInput)  # found by the view
 
     def __init__(self, *args, campaign, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,4 +149,4 @@ class BoardForm(StyledFormMixin, forms.Form):
     def spec(self) -> BoardSpec:
         data = self.cleaned_data
         return BoardSpec(data["span"], data["dimension"], data["indicator"], bool(data["per_head"]), data.get("parent"),
-                         data.get("period") or "campaign", data.get("category") or "total")
+                         data.get("period") or "campaign", data.get("category") or "total", data.get("campaign"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.http import Http404
 from django.db.models import Sum
 
 from xuebi.campaign.choices import Dimension
@@ -33,6 +34,25 @@ def shown_campaign(today, version: boards.Version) -> Campaign | None:
     if found is None:
         found = (current_campaign(today),)
         cache.set(key, found, boards.CACHE_SECONDS)
+    return found[0]
+
+
+def board_campaign(today, version: boards.Version, requested=None) -> Campaign | None:
+    """The campaign a leaderboard shows (page and API): the one asked for by id (``campaign``;
+    campaigns are league-wide, so any of them — last year's final board in January), else
+    ``shown_campaign``. A copy from the cache, like that one. An unknown id is a 404."""
+    if requested in (None, ""):
+        return shown_campaign(today, version)
+    text = str(requested)
+    if not text.isdigit() or len(text) > 18:  # an id the database can hold; anything else is no campaign
+        raise Http404("没有这个活动。")
+    key = boards.cache_key("points-campaign-asked", int(text), version.campaign, version.snapshot)
+    found = cache.get(key)
+    if found is None:
+        found = (Campaign.objects.select_related("standing_snapshot").filter(pk=int(text)).first(),)
+        cache.set(key, found, boards.CACHE_SECONDS)
+    if found[0] is None:
+        raise Http404("没有这个活动。")
     return found[0]
 
 
@@ -70,4 +90,4 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
     }
 
 
-__all__ = ["person_summary", "current_campaign", "shown_campaign", "county_of"]
+__all__ = ["person_summary", "current_campaign", "shown_campaign", "board_campaign", "county_of"]

@@ -494,8 +494,10 @@ def _analyze(*models) -> None:
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
-    """The last month that has ended, as seen on ``today`` — within the campaign."""
-    now = min(today, campaign.end_date + dt.timedelta(days=1))
+    """The last month that has ended, as seen on ``today`` — within the campaign. Once the campaign
+    is over it is the month before its last: its final board keeps the movement of its last month
+    rather than comparing the final standing with itself."""
+    now = min(today, campaign.end_date)
     month = month_start(month_start(now) - dt.timedelta(days=1))
     return month if month >= month_start(campaign.start_date) else None
 

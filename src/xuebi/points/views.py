@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from xuebi.campaign.models import Campaign
 from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
@@ -78,7 +79,9 @@ def board_question(request, campaign, kind: str, today, version: boards.Version)
     if found is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)
         spec = form.spec() if form.is_valid() else None
-        html = render_to_string("points/_board_form.html", {"form": form, "board_kind": kind, "parent": spec and spec.parent})
+        html = render_to_string("points/_board_form.html", {
+            "form": form, "board_kind": kind, "parent": spec and spec.parent, "campaign": campaign,
+            "campaigns": Campaign.objects.order_by("-start_date").values("pk", "name", "is_closed")})
         found = (html, spec)
         cache.set(key, found, boards.CACHE_SECONDS)
     return found
@@ -130,10 +133,11 @@ def mine(request):
 @login_required
 def board(request):
     """排行榜: people in the viewer's subtree (a cadre: their 旗县市区), or units across the league
-    (or under one unit) — for a period, 类别 or indicator, with the movement since the previous period."""
+    (or under one unit) — for a period, 类别 or indicator, with the movement since the previous period;
+    of the current campaign or of the one asked for (``?campaign=``, e.g. last year's final board)."""
     require_role(request, *BOARD_ROLES)
     version = boards.version()
-    campaign = selectors.shown_campaign(timezone.localdate(), version)
+    campaign = selectors.board_campaign(timezone.localdate(), version, request.GET.get("campaign"))
     kind = "units" if request.GET.get("board") == "units" else "people"
     context = {"campaign": campaign, "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}

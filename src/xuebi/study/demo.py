@@ -3,7 +3,8 @@ with progress for the demo people so that completion, overdue items and the cadr
 something real. Run after the org demo (``xuebi.org.demo.load_demo``).
 
 Idempotent: a list is found by its publisher and title; if it exists, nothing of it is touched.
-Dates are fixed in 2026, so on 2026-11-25 some items are past due; no progress is dated after today.
+Dates are counted in days from today, so on any day some items are past due and some ahead; no
+progress is dated after today.
 """
 from __future__ import annotations
 
@@ -25,31 +26,38 @@ from .models import StudyItem, StudyList, StudyNote, StudyPlan, StudyPlanItem, S
 
 __all__ = ["load_study_demo"]
 
-D = dt.date
-# (title, description, published on, [(item title, type, source, required hours, due date)])
+# (title, description, published days ago, [(item title, type, source, required hours, due in days from today)])
 DEMO_LISTS = [
     (
         "《习近平新时代中国特色社会主义思想学习纲要》学习清单",
         "全盟组工干部原原本本学、逐章逐节学，每章学习后在平台登记学时，并撰写学习笔记或心得体会。",
-        D(2026, 3, 2),
+        268,
         [
-            ("《学习纲要》第一至五章", MaterialType.BOOK, "学习出版社、人民出版社", "6", D(2026, 4, 30)),
-            ("《学习纲要》第六至十章", MaterialType.BOOK, "学习出版社、人民出版社", "6", D(2026, 7, 31)),
-            ("《学习纲要》第十一至十五章", MaterialType.BOOK, "学习出版社、人民出版社", "6", D(2026, 10, 31)),
-            ("《学习纲要》第十六章至结束语", MaterialType.BOOK, "学习出版社、人民出版社", "6", D(2026, 12, 31)),
+            ("《学习纲要》第一至五章", MaterialType.BOOK, "学习出版社、人民出版社", "6", -209),
+            ("《学习纲要》第六至十章", MaterialType.BOOK, "学习出版社、人民出版社", "6", -117),
+            ("《学习纲要》第十一至十五章", MaterialType.BOOK, "学习出版社、人民出版社", "6", -25),
+            ("《学习纲要》第十六章至结束语", MaterialType.BOOK, "学习出版社、人民出版社", "6", 36),
         ],
     ),
     (
         "党史学习教育视频学习清单",
         "结合“学习强国”和锡林郭勒党员教育平台，组织收看党史学习教育专题片。",
-        D(2026, 5, 8),
+        201,
         [
-            ("文献专题片《敢教日月换新天》", MaterialType.VIDEO, "学习强国", "4", D(2026, 6, 30)),
-            ("大型文献纪录片《百炼成钢：中国共产党的100年》", MaterialType.VIDEO, "学习强国", "4", D(2026, 8, 31)),
-            ("党史学习教育专题党课视频", MaterialType.VIDEO, "锡林郭勒党员教育平台", "0", D(2026, 11, 15)),
-            ("《中国共产党简史》", MaterialType.BOOK, "人民出版社、中共党史出版社", "6", D(2026, 12, 20)),
+            ("文献专题片《敢教日月换新天》", MaterialType.VIDEO, "学习强国", "4", -148),
+            ("大型文献纪录片《百炼成钢：中国共产党的100年》", MaterialType.VIDEO, "学习强国", "4", -86),
+            ("党史学习教育专题党课视频", MaterialType.VIDEO, "锡林郭勒党员教育平台", "0", -10),
+            ("《中国共产党简史》", MaterialType.BOOK, "人民出版社、中共党史出版社", "6", 25),
         ],
     ),
+]
+
+# The cadre's plan for this year: (step, due in days from today — kept within the year, done).
+DEMO_PLAN = [
+    ("读完《学习纲要》前十章", -117, True),
+    ("收看党史学习教育专题片并做笔记", -86, True),
+    ("撰写一篇关于基层党组织建设的心得体会", 5, False),
+    ("读完《中国共产党简史》", 25, False),
 ]
 
 # The demo cadre has finished two items, lags on one past its deadline and has not begun the last.
@@ -90,17 +98,18 @@ def _demo_person() -> Person | None:
     return account.person if account is not None else None
 
 
-def _cadre_plan_and_note(person: Person, items: list[StudyItem]) -> int:
+def _cadre_plan_and_note(person: Person, items: list[StudyItem], today: dt.date) -> int:
     created = 0
-    title = "2026年度个人学习计划"
+    year = today.year
+    title = f"{year}年度个人学习计划"
     if not StudyPlan.objects.filter(person=person, title=title).exists():
-        plan = StudyPlan.objects.create(person=person, year=2026, title=title, target_hours=Decimal("60"),
+        plan = StudyPlan.objects.create(person=person, year=year, title=title, target_hours=Decimal("60"),
                                         goals="读原著、学原文、悟原理，全年自学不少于60学时；结合组织工作实际撰写心得体会2篇。")
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         StudyPlanItem.objects.bulk_create([
-            StudyPlanItem(plan=plan, text="读完《学习纲要》前十章", due_date=D(2026, 7, 31), done=True, order=1),
-            StudyPlanItem(plan=plan, text="收看党史学习教育专题片并做笔记", due_date=D(2026, 8, 31), done=True, order=2),
-            StudyPlanItem(plan=plan, text="撰写一篇关于基层党组织建设的心得体会", due_date=D(2026, 11, 30), order=3),
-            StudyPlanItem(plan=plan, text="读完《中国共产党简史》", due_date=D(2026, 12, 20), order=4),
+            StudyPlanItem(plan=plan, text=text, due_date=min(max(today + dt.timedelta(days=days), first), last), done=done,
+                          order=n)
+            for n, (text, days, done) in enumerate(DEMO_PLAN, start=1)
         ])
         created += 1
     if items and not StudyNote.objects.filter(person=person).exists():
@@ -129,23 +138,24 @@ def load_study_demo() -> int:
     created = 0
     first_items: list[StudyItem] = []
     with context.acting_as(None, ip="127.0.0.1"):
-        for title, description, published, specs in DEMO_LISTS:
+        for title, description, days_ago, specs in DEMO_LISTS:
             if StudyList.objects.filter(unit=root, title=title).exists():
                 continue
-            published_at = timezone.make_aware(dt.datetime.combine(min(published, today), dt.time(9)))
+            published = today - dt.timedelta(days=days_ago)
+            published_at = timezone.make_aware(dt.datetime.combine(published, dt.time(9)))
             study_list = StudyList.objects.create(unit=root, title=title, description=description, created_by=creator,
                                                   status=ListStatus.PUBLISHED, published_at=published_at)
             study_list.target_units.set(counties)
             items = [
                 StudyItem.objects.create(study_list=study_list, title=t, material_type=m, source=s,
-                                         required_hours=Decimal(h), due_date=due, order=n * 10)
+                                         required_hours=Decimal(h), due_date=today + dt.timedelta(days=due), order=n * 10)
                 for n, (t, m, s, h, due) in enumerate(specs, start=1)
             ]
             first_items = first_items or items
             progress = []
             for n, person in enumerate(people):
                 shares = CADRE_SHARES if person == cadre else [_share(n, k, len(items)) for k in range(len(items))]
-                progress += _progress_for(person, shares, items, min(published, today), today)
+                progress += _progress_for(person, shares, items, published, today)
             StudyProgress.objects.bulk_create(progress)
             created += 1 + len(items) + len(progress)
             audit_record(action=Action.STUDY_LIST_PUBLISH, target=study_list, actor_name="xuebi demo",
@@ -153,5 +163,5 @@ def load_study_demo() -> int:
                                   "progress": len(progress)})
         if cadre is not None:
             created += _cadre_plan_and_note(cadre, first_items or list(
-                StudyItem.objects.filter(study_list__unit=root, study_list__title=DEMO_LISTS[0][0])))
+                StudyItem.objects.filter(study_list__unit=root, study_list__title=DEMO_LISTS[0][0])), today)
     return created

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.campaign.demo import DEMO_CAMPAIGN, load_demo_campaign
+from xuebi.campaign.demo import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.models import Campaign
 from xuebi.campaign.services import campaign_create, campaign_update
 
@@ -153,13 +153,16 @@ def test_the_services_refuse_other_roles_and_bad_dates(campaign, users):
     assert campaign.end_date == dt.date(2026, 12, 31) and not campaign.is_closed
 
 
-def test_loading_the_demo_campaign_is_idempotent(db):
-    assert load_demo_campaign() == 1
-    assert load_demo_campaign() == 0
-    campaign = Campaign.objects.get()
-    assert (campaign.name, campaign.start_date, campaign.end_date) == (
-        DEMO_CAMPAIGN["name"], dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    assert AuditEntry.objects.filter(action=Action.CAMPAIGN_CREATE).count() == 1
+def test_the_demo_campaigns_are_this_years_and_last_years_and_load_once(db, today):
+    created = load_demo_campaigns()
+    assert load_demo_campaigns() == []
+    assert [(c.name, c.start_date, c.end_date) for c in Campaign.objects.order_by("start_date")] == [
+        (f"{y}年双学双比", dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in (today.year - 1, today.year)]
+    assert AuditEntry.objects.filter(action=Action.CAMPAIGN_CREATE).count() == 2
+    # once its records are in, last year's is closed — and only one this load created
+    assert close_past_campaigns(created) == 1
+    assert [c.is_closed for c in Campaign.objects.order_by("start_date")] == [True, False]
+    assert close_past_campaigns(load_demo_campaigns()) == 0
 
 
 # --- API (the api fixture is in xuebi/conftest.py) --------------------------------------------------

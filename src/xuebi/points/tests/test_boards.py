@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.campaign.rules import indicator_save
-from xuebi.campaign.services import campaign_update
+from xuebi.campaign.services import campaign_create, campaign_update
 from xuebi.conftest import add_person
 from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.org.services import person_update
@@ -210,3 +210,31 @@ def test_a_board_names_each_unit_with_its_county_and_shows_a_viewer_below_the_to
     board = boards.Board(campaign, boards.span_for(campaign, "custom", start=dt.date(2026, 11, 1), end=day, today=day))
     board = boards.people_board(board, None, viewer_id=org.league_person.pk, limit=2, today=day)
     assert (board.me["name"], board.me["rank"], board.me["score"]) == ("李强", 3, Decimal(1))
+
+
+def test_a_finished_campaigns_board_keeps_the_movement_of_its_last_month(org, theory, campaign):  # noqa: F811
+    give(org, org.bayi, 5, 1, day=NOV)          # to the end of November: 巴依斯古楞 5, 王芳 2
+    give(org, org.abag_other, 2, 2, day=NOV)
+    give(org, org.abag_other, 6, 3, day=dt.date(2026, 12, 20))  # December: 王芳 overtakes
+    january = dt.date(2027, 1, 5)
+    board = people(campaign, [org.abag.path], today=january)
+    assert board.previous.label == "截至2026年11月底"  # not the end of December: the final standing itself
+    assert ranks(board) == [("王芳", 1, Decimal(8), 1), ("巴依斯古楞", 2, Decimal(5), -1)]
+
+
+def test_the_board_shows_an_earlier_campaign_when_asked_and_no_campaign_for_a_bad_id(users, org, theory, campaign,  # noqa: F811
+                                                                                     client_for, api):
+    give(org, org.bayi, 5, 1, day=NOV)
+    earlier = campaign_create(actor=users.league_admin, name="2025年双学双比", start_date=dt.date(2025, 1, 1),
+                              end_date=dt.date(2025, 12, 31), is_closed=True)
+    client = client_for(users.league_admin)
+    page = client.get("/points/board/").content.decode()
+    assert f'href="?board=people&amp;campaign={earlier.pk}">2025年双学双比（已结束）</a>' in page
+    page = client.get("/points/board/", {"campaign": earlier.pk, "board": "units"}).content.decode()
+    assert "2025年双学双比" in page and "巴依斯古楞" not in page and "2025年12月" in page
+    assert f'<input type="hidden" name="campaign" value="{earlier.pk}">' in page  # the period form keeps it
+    assert api.get(users.league_admin, "/points/leaderboard/people", campaign=earlier.pk).json()["rows"] == []
+    for bad in ("abc", "99999999999999999999", str(earlier.pk + 100)):
+        response = client.get("/points/board/", {"campaign": bad})
+        assert response.status_code == 404
+    assert api.get(users.league_admin, "/points/leaderboard/people", campaign=earlier.pk + 100).status_code == 404
