@@ -1,10 +1,22 @@
 """Form pieces every app uses: dates as people type them, Bootstrap classes on widgets."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from . import dates
+
+# At most 18 ASCII digits always fit a 64-bit column. str.isdigit() also takes "²" and "٣", and
+# any number of digits: int() then fails, or the database overflows — a 500 from a query string.
+_DB_ID = re.compile(r"[0-9]{1,18}")
+
+
+def db_id(value) -> int | None:
+    """A query-string or form value as an id the database can hold, or None: for the pages'
+    ``?unit=``, ``?kind=``, ``?person=`` … which a wrong value simply leaves unfiltered."""
+    return int(value) if isinstance(value, str) and _DB_ID.fullmatch(value) else None
 
 
 class TypedDateField(forms.CharField):
