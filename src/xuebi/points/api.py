@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from xuebi.campaign.models import Indicator
+from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core import dates
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import ADMIN_ROLES
@@ -129,7 +129,7 @@ def my_points(request):
 
 @router.get("/points/journal", response=list[EntryOut], summary="积分明细：本人的，或可见范围内某人的（person_id）")
 @paginate(LimitOffsetPagination)
-def journal(request, person_id: int | None = None):
+def journal(request, person_id: DbInt | None = None):
     _require_board_role(request)
     entries = PointEntry.objects.visible_to(request.auth).filter(campaign=_campaign())
     if person_id is not None:
@@ -146,7 +146,7 @@ class BoardQuery(Schema):
     end: str = Field("", description="自定义期间的结束日期")
     category: str = Field("total", description="total、theory、business、party_spirit、work 或 indicator:<id>")
     per_head: bool = Field(False, description="单位按人均排名")
-    unit: int | None = Field(None, description="看这个单位的下属单位")
+    unit: DbInt | None = Field(None, description="看这个单位的下属单位")
 
 
 def _board(request, kind: str, query: BoardQuery):
