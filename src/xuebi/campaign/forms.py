@@ -20,7 +20,6 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):
         model = Campaign
         fields = CAMPAIGN_ATTRS
         field_classes = {"name": NameField}
-        error_messages = {"name": {"required": "请填写活动名称。"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

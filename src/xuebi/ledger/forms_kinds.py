@@ -40,7 +40,6 @@ class KindForm(StyledFormMixin, forms.ModelForm):
         model = RecordKind
         fields = KIND_ATTRS
         field_classes = {"name": NameField}
-        error_messages = {"name": {"required": "请填写名称。"}}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "code": "小写英文字母、数字和下划线，如 self_study；创建后不可修改。",

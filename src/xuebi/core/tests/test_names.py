@@ -47,8 +47,8 @@ def test_a_unit_named_with_invisible_characters_only_is_refused_on_the_page(clie
 
 
 @pytest.mark.parametrize("path, body, loc, message", [
-    ("/campaigns", {"name": "\u200b", "start_date": "2027-01-01", "end_date": "2027-12-31"}, "name", "请填写活动名称。"),
-    ("/kinds", {"code": "zw_test", "name": "\ufeff\u200d", "dimension": "theory"}, "name", "请填写名称。"),
+    ("/campaigns", {"name": "\u200b", "start_date": "2027-01-01", "end_date": "2027-12-31"}, "name", "必填"),
+    ("/kinds", {"code": "zw_test", "name": "\ufeff\u200d", "dimension": "theory"}, "name", "必填"),
 ])
 def test_other_names_with_invisible_characters_only_are_refused(api, users, path, body, loc, message):
     response = api.post(users.league_admin, path, body)
