@@ -137,14 +137,14 @@ def test_every_api_error_is_json_in_chinese(raw, token, method, path, status):
     assert "找不到该对象" in _messages(response) or "不支持该请求方法" in _messages(response) or "应为整数" in _messages(response)
 
 
-def test_a_server_error_under_the_api_is_json(raw, token, monkeypatch):
+def test_a_server_error_under_the_api_is_json(raw, token, org, monkeypatch):
     from xuebi.org import api as org_api
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(org_api, "_with_parents", broken)
-    response = raw.get("/api/v1/units/1", **token)
+    response = raw.get(f"/api/v1/units/{org.league.pk}", **token)
     assert response.status_code == 500
     assert response.json()["detail"].startswith("服务器内部错误")
 
