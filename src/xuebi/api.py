@@ -1,10 +1,12 @@
 """/api/v1/: the same services and the same scoping as the pages (django-ninja, OpenAPI at /api/v1/openapi.json)."""
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -13,6 +15,11 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from xuebi.accounts.models import ApiToken
+from xuebi.core import errors
+from xuebi.core.api import ErrorOut, JsonParser
+from xuebi.core.text import BadText
+
+logger = logging.getLogger(__name__)
 
 
 class TokenRefused(AuthenticationError):
@@ -80,12 +87,49 @@ class SessionAuth(APIKeyCookie):
         return user
 
 
-api = NinjaAPI(
+class XuebiAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the error answers every operation can give."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                codes = dict(ERROR_RESPONSES)
+                if "requestBody" not in operation:
+                    codes.pop(413)
+                if not operation.get("security"):
+                    codes.pop(401)
+                for code, description in codes.items():
+                    responses.setdefault(code, {"description": description})
+                for code, response in responses.items():
+                    if 400 <= int(code) < 500:
+                        # whatever a view declared (some say just `dict`), every 4xx body is {"detail": …}
+                        response.update(error)
+        return schema
+
+
+# Documented for every operation (the handlers below and core.errors answer them, always as JSON).
+ERROR_RESPONSES = {
+    400: "请求无法解析（无效的 JSON、空字符、不成对的代理字符）",
+    401: "未认证：缺少或无效的访问令牌",
+    403: "无权执行此操作",
+    404: "找不到该对象，或您无权访问",
+    413: "请求内容过大",
+    422: "输入不正确：detail 为 [{loc, msg}]，msg 以中文指明字段",
+}
+
+
+api = XuebiAPI(
     title="学比 xuebi API",
     version="1",
     description="双学双比平台接口。认证：个人访问令牌（Authorization: Bearer <令牌>，由 `xuebi token 用户名` 或“我的令牌”页面生成），或已登录的浏览器会话。",
     auth=[BearerToken(), SessionAuth(csrf=True)],
     urls_namespace="api",
+    parser=JsonParser(),
 )
 
 
@@ -101,8 +145,32 @@ def _unauthorized(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    if isinstance(exc.__cause__, BadText):
+        # ninja wraps what the parser raises (core.api.JsonParser): a NUL or a lone surrogate.
+        return _bad_text(request, exc.__cause__)
     message = "请求内容无法解析，请提交有效的 JSON。" if exc.status_code == 400 else str(exc)
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(BadText)
+def _bad_text(request, exc):
+    return api.create_response(request, {"detail": [{"loc": exc.loc, "msg": exc.message}]}, status=400)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), too many fields, a malformed upload (400)."""
+    status = errors.status_of(exc)
+    return api.create_response(request, {"detail": errors.message(status)}, status=status)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    """The backstop behind the typed inputs (core.api.DbInt) and the forms: a value the database
+    refused. Logged, since reaching it means an input is not typed or validated yet."""
+    logger.warning("API input refused by the database at %s: %s", request.path, exc)
+    return api.create_response(request, {"detail": "输入的数值或文本超出了允许的范围，请检查后重试。"}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
@@ -161,7 +229,8 @@ def _invalid(request, exc):
         if len(loc) > 2 and loc[0] == "body":
             # ["body", "payload", "unit_id"]: "payload" is the view's parameter, not part of the request.
             loc = [loc[0], *loc[2:]]
-        field = loc[-1] if loc else ""
+        # a list's item is named by its list: "ids" rather than "0"
+        field = next((part for part in reversed(loc) if not part.isdigit()), "")
         details.append({"loc": loc, "msg": f"字段“{field}”格式不正确：{_pydantic_message(error)}"})
     return api.create_response(request, {"detail": details}, status=422)
 

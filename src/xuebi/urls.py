@@ -18,5 +18,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("xuebi/favicon.svg"), permanent=True)),
 ]
 
+handler400 = "xuebi.core.errors.bad_request"
 handler403 = "xuebi.core.errors.forbidden"
 handler404 = "xuebi.core.errors.not_found"
+handler500 = "xuebi.core.errors.server_error"

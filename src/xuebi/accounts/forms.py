@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from xuebi.core.forms import StyledFormMixin
+from xuebi.core.forms import NameField, StyledFormMixin
 from xuebi.org.choices import Role
 from xuebi.org.forms import UnitChoiceField
 from xuebi.org.models import Unit, User
@@ -53,7 +53,7 @@ class PasswordChangeForm(StyledFormMixin, SetPasswordForm):
 class UserCreateForm(StyledFormMixin, forms.Form):
     username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30,
                                 error_messages={"invalid": _("用户名由3–30位字母、数字、下划线、点或短横线组成。")})
-    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    full_name = NameField(label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名。")})
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, help_text=_("用户首次登录时须修改。"))
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from xuebi.core.api import DbInt
 from xuebi.core.forms import error_detail
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
@@ -79,7 +80,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.patch("/campaigns/{campaign_id}", response={200: CampaignOut, 422: ErrorOut}, summary="修改活动（盟级管理员）")
-def update_campaign(request, campaign_id: int, payload: CampaignPatch):
+def update_campaign(request, campaign_id: DbInt, payload: CampaignPatch):
     _require_league_admin(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     current = {"name": campaign.name, "start_date": campaign.start_date.isoformat(),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from xuebi.core.api import DbInt
 from xuebi.core.forms import add_validation_error, error_detail
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
@@ -41,14 +42,14 @@ class IndicatorIn(Schema):
     dimension: str = Field(..., description="theory 学理论、business 学业务、party_spirit 比党性、work 比工作")
     name: str
     max_points: Number | None = Field(None, description="满分（上限）；空为不设上限")
-    sort_order: int | None = None
+    sort_order: DbInt | None = None
 
 
 class IndicatorPatch(Schema):
     dimension: str | None = None
     name: str | None = None
     max_points: Number | None = None
-    sort_order: int | None = None
+    sort_order: DbInt | None = None
 
 
 class RuleOut(Schema):
@@ -75,7 +76,7 @@ class RuleOut(Schema):
 
 class RuleIn(Schema):
     name: str
-    indicator_id: int
+    indicator_id: DbInt
     source_kind: str = Field(..., description="台账类型代码，如 self_study")
     method: str = Field("fixed", description="fixed 每项固定分值、per_unit 按数值计分、lookup 按选项计分")
     points: Number | None = Field(None, description="固定分值，或按数值计分时每单位的分值")
@@ -91,7 +92,7 @@ class RuleIn(Schema):
 
 class RulePatch(Schema):
     name: str | None = None
-    indicator_id: int | None = None
+    indicator_id: DbInt | None = None
     source_kind: str | None = None
     method: str | None = None
     points: Number | None = None
@@ -176,7 +177,7 @@ def _rule_current(rule: Rule) -> dict:
 # --- indicators -------------------------------------------------------------------------------
 
 @router.get("/campaigns/{campaign_id}/indicators", response=list[IndicatorOut], summary="活动的考核指标")
-def list_indicators(request, campaign_id: int):
+def list_indicators(request, campaign_id: DbInt):
     _require_reader(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     return list(campaign.indicators.all())
@@ -184,7 +185,7 @@ def list_indicators(request, campaign_id: int):
 
 @router.post("/campaigns/{campaign_id}/indicators", response={201: IndicatorOut, 422: ErrorOut},
              summary="添加考核指标（盟级管理员）")
-def create_indicator(request, campaign_id: int, payload: IndicatorIn):
+def create_indicator(request, campaign_id: DbInt, payload: IndicatorIn):
     _require_league_admin(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = IndicatorForm(data=_indicator_data(payload.dict()))
@@ -198,7 +199,7 @@ def create_indicator(request, campaign_id: int, payload: IndicatorIn):
 
 
 @router.patch("/indicators/{indicator_id}", response={200: IndicatorOut, 422: ErrorOut}, summary="修改考核指标（盟级管理员）")
-def update_indicator(request, indicator_id: int, payload: IndicatorPatch):
+def update_indicator(request, indicator_id: DbInt, payload: IndicatorPatch):
     _require_league_admin(request.auth)
     indicator = get_object_or_404(Indicator.objects.select_related("campaign"), pk=indicator_id)
     current = {"dimension": indicator.dimension, "name": indicator.name, "max_points": indicator.max_points,
@@ -215,7 +216,7 @@ def update_indicator(request, indicator_id: int, payload: IndicatorPatch):
 # --- rules ------------------------------------------------------------------------------------
 
 @router.get("/campaigns/{campaign_id}/rules", response=list[RuleOut], summary="活动的积分规则")
-def list_rules(request, campaign_id: int, include_inactive: bool = False):
+def list_rules(request, campaign_id: DbInt, include_inactive: bool = False):
     """现行规则；``include_inactive=true`` 时也列出已停用和已被新版取代的规则（规则是公开的，历史也是）。"""
     _require_reader(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
@@ -226,7 +227,7 @@ def list_rules(request, campaign_id: int, include_inactive: bool = False):
 
 
 @router.post("/campaigns/{campaign_id}/rules", response={201: RuleOut, 422: ErrorOut}, summary="添加积分规则（盟级管理员）")
-def create_rule(request, campaign_id: int, payload: RuleIn):
+def create_rule(request, campaign_id: DbInt, payload: RuleIn):
     _require_league_admin(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     form = RuleForm(data=_rule_data(payload.dict()), campaign=campaign)
@@ -241,7 +242,7 @@ def create_rule(request, campaign_id: int, payload: RuleIn):
 
 @router.patch("/rules/{rule_id}", response={200: RuleOut, 422: ErrorOut},
               summary="修改积分规则（盟级管理员；改分值等另立新版，返回新规则）")
-def update_rule(request, rule_id: int, payload: RulePatch):
+def update_rule(request, rule_id: DbInt, payload: RulePatch):
     _require_league_admin(request.auth)
     rule = get_object_or_404(Rule.objects.select_related("campaign"), pk=rule_id)
     if not rule.is_active:
@@ -256,7 +257,7 @@ def update_rule(request, rule_id: int, payload: RulePatch):
 
 
 @router.post("/rules/{rule_id}/deactivate", response={200: RuleOut, 422: ErrorOut}, summary="停用积分规则（盟级管理员）")
-def deactivate_rule(request, rule_id: int):
+def deactivate_rule(request, rule_id: DbInt):
     _require_league_admin(request.auth)
     rule = get_object_or_404(Rule, pk=rule_id)
     return _fresh(services.rule_deactivate(actor=request.auth, rule=rule))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from xuebi.core.forms import StyledFormMixin, TypedDateField
+from xuebi.core.forms import NameField, StyledFormMixin, TypedDateField
 
 from .models import Campaign
 from .services import CAMPAIGN_ATTRS
@@ -19,6 +19,7 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = CAMPAIGN_ATTRS
+        field_classes = {"name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from xuebi.core.forms import StyledFormMixin
+from xuebi.core.forms import NameField, StyledFormMixin
 
 from .choices import Dimension, Recipients, RuleMethod
 from .models import Campaign, Indicator, Rule
@@ -26,7 +26,7 @@ def active_kinds():
 class IndicatorForm(StyledFormMixin, forms.Form):
     dimension = forms.ChoiceField(label="类别", choices=Dimension.choices,
                                   error_messages={"required": "请选择类别。", "invalid_choice": "请选择类别（学理论、学业务、比党性、比工作）。"})
-    name = forms.CharField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
+    name = NameField(label="指标名称", max_length=100, error_messages={"required": "请填写指标名称。"})
     max_points = forms.DecimalField(label="满分（上限）", required=False, min_value=0.01, **DECIMAL,
                                     help_text="本活动期间每人在该指标上的最高得分；空为不设上限",
                                     error_messages={"min_value": "满分应大于0；不设上限请留空。", "invalid": "满分应为数字。"})
@@ -58,7 +58,7 @@ class IndicatorForm(StyledFormMixin, forms.Form):
 
 
 class RuleForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label="规则名称", max_length=100, error_messages={"required": "请填写规则名称。"})
+    name = NameField(label="规则名称", max_length=100, error_messages={"required": "请填写规则名称。"})
     indicator = forms.ModelChoiceField(label="考核指标", queryset=Indicator.objects.none(),
                                        error_messages={"required": "请选择考核指标。",
                                                        "invalid_choice": "请选择本活动的考核指标。"})

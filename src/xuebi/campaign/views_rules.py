@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from xuebi.core.forms import run_service
+from xuebi.core.forms import db_id, run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
@@ -121,7 +121,7 @@ def rule_create(request, pk: int):
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = get_object_or_404(Campaign, pk=pk)
     initial = {}
-    if request.GET.get("indicator", "").isdigit():
+    if db_id(request.GET.get("indicator")) is not None:
         initial["indicator"] = campaign.indicators.filter(pk=request.GET["indicator"]).first()
     form = _rule_form(request, campaign, initial=initial)
     if request.method == "POST" and form.is_valid():

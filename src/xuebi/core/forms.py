@@ -1,10 +1,23 @@
 """Form pieces every app uses: dates as people type them, Bootstrap classes on widgets."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from . import dates
+from .text import strip_invisible
+
+# At most 18 ASCII digits always fit a 64-bit column. str.isdigit() also takes "²" and "٣", and
+# any number of digits: int() then fails, or the database overflows — a 500 from a query string.
+_DB_ID = re.compile(r"[0-9]{1,18}")
+
+
+def db_id(value) -> int | None:
+    """A query-string or form value as an id the database can hold, or None: for the pages'
+    ``?unit=``, ``?kind=``, ``?person=`` … which a wrong value simply leaves unfiltered."""
+    return int(value) if isinstance(value, str) and _DB_ID.fullmatch(value) else None
 
 
 class TypedDateField(forms.CharField):
@@ -31,6 +44,17 @@ class TypedDateField(forms.CharField):
         if isinstance(value, str):
             value = value.strip()
         return dates.parse(value, allow_partial=self.allow_partial)
+
+
+class NameField(forms.CharField):
+    """A name (person, account, unit, campaign, indicator, rule, kind) without the characters
+    nobody sees: zero-width and bidi controls are dropped (core.text.strip_invisible), so
+    "\u200b" alone is an empty name — refused as missing — and "张\u200b三" is saved as "张三",
+    which the roster search, the duplicate checks and the exports then find as typed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_invisible(value) if isinstance(value, str) else value
 
 
 class StyledFormMixin:

@@ -4,8 +4,11 @@ import ipaddress
 import uuid
 
 from django.conf import settings
+from django.utils.datastructures import MultiValueDict
 
 from . import context
+from .errors import bad_text
+from .text import BadText, bad_character, find_bad_text, message_for, shown
 
 
 def client_ip(request) -> str:
@@ -65,3 +68,44 @@ class RequestUserMiddleware:
         if ctx is not None and request.user.is_authenticated:
             ctx.user = request.user
         return self.get_response(request)
+
+
+class CleanInputMiddleware:
+    """Refuse NUL characters and lone surrogates in the path, the query string and form fields
+    (and uploaded files' names) with a 400 naming the field, before any view or form sees them.
+
+    PostgreSQL refuses NUL in text and no driver can encode a surrogate, so either one used to
+    reach the database as a 500 (a search box with %00 in it, a roster field). JSON bodies are
+    checked by the API's parser (core.api.JsonParser), which knows where in the body it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            self._check(request)
+        except BadText as exc:
+            return bad_text(request, exc)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request) -> None:
+        problem = bad_character(request.path)
+        if problem:
+            raise BadText(["path"], message_for("地址", problem))
+        for where, values in (("query", request.GET), ("form", _form_fields(request))):
+            for key, items in values.lists():
+                for item in (key, *items):
+                    find_bad_text(item, [where, shown(key)])
+
+
+def _form_fields(request):
+    """The posted form's fields and file names; nothing for JSON or other bodies (nor GET)."""
+    content_type = request.content_type or ""
+    if request.method != "POST" or not (content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded"):
+        return MultiValueDict()
+    fields = request.POST.copy()
+    for name, uploads in request.FILES.lists():
+        fields.setlist(name, [upload.name or "" for upload in uploads])
+    return fields

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core import dates
 from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
@@ -32,7 +32,7 @@ API_DEFERRED = ("kind__fields", "kind__description", "schema__fields", "author__
 
 
 class AttendeeIn(Schema):
-    person_id: int
+    person_id: DbInt
     hours: Decimal | None = None
 
 
@@ -42,8 +42,8 @@ class RecordIn(Schema):
 
     kind: str = Field(..., description="台账类型代码，如 self_study")
     occurred_on: str
-    unit_id: int | None = None
-    author_id: int | None = Field(None, description="代他人记录时的记录人（账号未关联人员时必填）")
+    unit_id: DbInt | None = None
+    author_id: DbInt | None = Field(None, description="代他人记录时的记录人（账号未关联人员时必填）")
     study_level: str = ""
     author_hours: Decimal | None = None
     data: dict = {}
@@ -53,7 +53,7 @@ class RecordIn(Schema):
 
 class RecordPatch(Schema):
     occurred_on: str | None = None
-    unit_id: int | None = None
+    unit_id: DbInt | None = None
     study_level: str | None = None
     author_hours: Decimal | None = None
     data: dict | None = None
@@ -70,7 +70,7 @@ class CommentIn(Schema):
 
 
 class BulkIn(Schema):
-    ids: list[int]
+    ids: list[DbInt]
 
 
 class ParticipantOut(Schema):
@@ -262,7 +262,7 @@ def review_queue(request):
 
 
 @router.get("/records/{record_id}", response=RecordDetailOut, summary="台账记录详情")
-def get_record(request, record_id: int):
+def get_record(request, record_id: DbInt):
     return _detail(get_visible_or_404(Record, request.auth, record_id))
 
 
@@ -279,7 +279,7 @@ def create_record(request, payload: RecordIn):
 
 
 @router.patch("/records/{record_id}", response={200: RecordDetailOut, 422: ErrorOut}, summary="修改草稿或被退回的记录")
-def update_record(request, record_id: int, payload: RecordPatch):
+def update_record(request, record_id: DbInt, payload: RecordPatch):
     record = get_visible_or_404(Record, request.auth, record_id)
     if not Record.objects.visible_to(request.auth, "edit").filter(pk=record.pk).exists():
         raise PermissionDenied("只有记录人可以修改该记录。")
@@ -291,14 +291,14 @@ def update_record(request, record_id: int, payload: RecordPatch):
 
 
 @router.delete("/records/{record_id}", response={204: None, 422: ErrorOut}, summary="删除草稿")
-def delete_record(request, record_id: int):
+def delete_record(request, record_id: DbInt):
     record = get_visible_or_404(Record, request.auth, record_id, "edit")
     result = _run(lambda: services.record_delete(actor=request.auth, record=record))
     return result if isinstance(result, Status) else Status(204, None)
 
 
 @router.post("/records/{record_id}/evidence", response={201: EvidenceOut, 422: ErrorOut}, summary="上传佐证材料（multipart 表单，字段 file）")
-def add_evidence(request, record_id: int, file: File[UploadedFile], field_key: Form[str] = ""):
+def add_evidence(request, record_id: DbInt, file: File[UploadedFile], field_key: Form[str] = ""):
     record = get_visible_or_404(Record, request.auth, record_id, "edit")
     result = _run(lambda: services.evidence_add(actor=request.auth, record=record, upload=file, field_key=field_key))
     return result if isinstance(result, Status) else Status(201, result)
@@ -311,22 +311,22 @@ def _transition(request, record_id: int, call):
 
 
 @router.post("/records/{record_id}/submit", response={200: RecordDetailOut, 422: ErrorOut}, summary="提交审核")
-def submit_record(request, record_id: int):
+def submit_record(request, record_id: DbInt):
     return _transition(request, record_id, lambda r: services.record_submit(actor=request.auth, record=r))
 
 
 @router.post("/records/{record_id}/approve", response={200: RecordDetailOut, 422: ErrorOut}, summary="审核通过")
-def approve_record(request, record_id: int, payload: CommentIn):
+def approve_record(request, record_id: DbInt, payload: CommentIn):
     return _transition(request, record_id, lambda r: services.record_approve(actor=request.auth, record=r, comment=payload.comment))
 
 
 @router.post("/records/{record_id}/return", response={200: RecordDetailOut, 422: ErrorOut}, summary="退回修改（须填写意见）")
-def return_record(request, record_id: int, payload: CommentIn):
+def return_record(request, record_id: DbInt, payload: CommentIn):
     return _transition(request, record_id, lambda r: services.record_return(actor=request.auth, record=r, comment=payload.comment))
 
 
 @router.post("/records/{record_id}/reopen", response={200: RecordDetailOut, 422: ErrorOut}, summary="撤销通过（管理员，须填写理由）")
-def reopen_record(request, record_id: int, payload: CommentIn):
+def reopen_record(request, record_id: DbInt, payload: CommentIn):
     return _transition(request, record_id, lambda r: services.record_reopen(actor=request.auth, record=r, comment=payload.comment))
 
 
@@ -357,7 +357,7 @@ class CorrectionOut(Schema):
 
 
 @router.post("/records/{record_id}/corrections", response={201: CorrectionOut, 422: ErrorOut}, summary="申请更正已通过的记录")
-def propose_correction(request, record_id: int, payload: CorrectionIn):
+def propose_correction(request, record_id: DbInt, payload: CorrectionIn):
     record = get_visible_or_404(Record, request.auth, record_id)
     form = _validated(record.kind, _patched(record, payload.dict(exclude={"submit", "reason", "unit_id"})), request, record)
     form.fields.pop("unit", None)
@@ -368,7 +368,7 @@ def propose_correction(request, record_id: int, payload: CorrectionIn):
 
 
 @router.post("/corrections/{correction_id}/approve", response={200: RecordDetailOut, 422: ErrorOut}, summary="批准更正")
-def approve_correction(request, correction_id: int, payload: CommentIn):
+def approve_correction(request, correction_id: DbInt, payload: CommentIn):
     correction = get_object_or_404(RecordCorrection, pk=correction_id)
     get_visible_or_404(Record, request.auth, correction.record_id)
     result = _run(lambda: services.correction_approve(actor=request.auth, correction=correction, comment=payload.comment))
@@ -376,7 +376,7 @@ def approve_correction(request, correction_id: int, payload: CommentIn):
 
 
 @router.post("/corrections/{correction_id}/reject", response={200: CorrectionOut, 422: ErrorOut}, summary="驳回更正")
-def reject_correction(request, correction_id: int, payload: CommentIn):
+def reject_correction(request, correction_id: DbInt, payload: CommentIn):
     correction = get_object_or_404(RecordCorrection, pk=correction_id)
     get_visible_or_404(Record, request.auth, correction.record_id)
     return _run(lambda: services.correction_reject(actor=request.auth, correction=correction, comment=payload.comment))

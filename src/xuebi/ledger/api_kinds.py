@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from xuebi.core.api import DbInt
 from xuebi.core.forms import error_detail
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
@@ -36,9 +37,9 @@ class FieldDefinition(Schema):
     unit: str | None = Field(None, description="number：单位，如 小时")
     min: str | int | float | None = Field(None, description="number：最小值")
     max: str | int | float | None = Field(None, description="number：最大值")
-    decimals: int | None = Field(None, description="number：小数位数 0、1 或 2（默认 1）")
+    decimals: DbInt | None = Field(None, description="number：小数位数 0、1 或 2（默认 1）")
     choices: list[str] | str | None = Field(None, description="choice/multichoice：选项列表，或用换行、顿号分隔的文本")
-    max_length: int | None = Field(None, description="text：最多字数（默认 200）")
+    max_length: DbInt | None = Field(None, description="text：最多字数（默认 200）")
 
 
 class KindOut(Schema):
@@ -86,7 +87,7 @@ class KindIn(Schema):
     attendee_hours: bool = False
     has_study_level: bool = False
     is_active: bool = True
-    sort_order: int = 100
+    sort_order: DbInt = 100
     fields: list[FieldDefinition] = []
 
 
@@ -102,7 +103,7 @@ class KindPatch(Schema):
     attendee_hours: bool | None = None
     has_study_level: bool | None = None
     is_active: bool | None = None
-    sort_order: int | None = None
+    sort_order: DbInt | None = None
     fields: list[FieldDefinition] | None = None
 
 
@@ -170,7 +171,7 @@ def list_kinds(request, include_inactive: bool = False):
 
 
 @router.get("/kinds/{kind_id}", response=KindDetailOut, summary="台账类型详情（含各版本字段）")
-def get_kind(request, kind_id: int):
+def get_kind(request, kind_id: DbInt):
     _require_reader(request.auth)
     return _detail(get_object_or_404(RecordKind, pk=kind_id), request.auth)
 
@@ -189,7 +190,7 @@ def create_kind(request, payload: KindIn):
 
 
 @router.patch("/kinds/{kind_id}", response={200: KindDetailOut, 422: ErrorOut}, summary="修改台账类型（盟级管理员）")
-def update_kind(request, kind_id: int, payload: KindPatch):
+def update_kind(request, kind_id: DbInt, payload: KindPatch):
     _require_league_admin(request.auth)
     kind = get_object_or_404(RecordKind, pk=kind_id)
     sent = payload.dict(exclude_unset=True)

@@ -10,8 +10,8 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.api import DbInt, LimitOffsetPagination, Offset, paginate
 from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import Role
@@ -99,7 +99,7 @@ class ComplianceOut(Schema):
 
 @router.get("/ledger/reports/compliance", response={200: ComplianceOut, 422: ErrorOut},
             summary="三会一课落实情况：各党支部每项会议每期的次数与缺项")
-def compliance(request, year: int | None = None, unit_id: int | None = None, limit: int = 20, offset: int = 0):
+def compliance(request, year: DbInt | None = None, unit_id: DbInt | None = None, limit: DbInt = 20, offset: Offset = 0):
     _require(request.auth, *REVIEW_ROLES)
     try:
         year = _year(year)
@@ -152,7 +152,7 @@ def _lines(lines) -> list[dict]:
 
 @router.get("/ledger/reports/study-levels", response={200: StudyLevelsOut, 422: ErrorOut},
             summary="五学联动：各层级集体学习次数，按单位、按月")
-def study_levels(request, year: int | None = None, depth: int | None = None, unit_id: int | None = None):
+def study_levels(request, year: DbInt | None = None, depth: DbInt | None = None, unit_id: DbInt | None = None):
     _require(request.auth, *REVIEW_ROLES)
     choices, default = reports.depth_choices(request.auth)
     try:
@@ -183,7 +183,7 @@ class RequirementOut(Schema):
 
 class RequirementIn(Schema):
     frequency: str = Field(..., description="month / quarter / half / year")
-    min_count: int = 1
+    min_count: DbInt = 1
     is_active: bool = True
 
 
@@ -251,23 +251,23 @@ class SeriesDetailOut(SeriesOut):
 
 
 class SeriesIn(Schema):
-    unit_id: int
+    unit_id: DbInt
     title: str
-    member_ids: list[int] | None = Field(None, description="按轮换顺序；不填为该单位全部在职人员")
+    member_ids: list[DbInt] | None = Field(None, description="按轮换顺序；不填为该单位全部在职人员")
 
 
 class MembersIn(Schema):
-    person_ids: list[int] = Field(..., description="按轮换顺序")
+    person_ids: list[DbInt] = Field(..., description="按轮换顺序")
 
 
-class PlanIn(Schema):
+class SessionPlanIn(Schema):
     planned_on: str = Field(..., description="日期，如 2026-03-05 或 2026年3月5日")
     topic: str = ""
-    presenter_id: int | None = Field(None, description="不填则按轮换规则安排")
+    presenter_id: DbInt | None = Field(None, description="不填则按轮换规则安排")
 
 
 class AbsenteesIn(Schema):
-    person_ids: list[int]
+    person_ids: list[DbInt]
 
 
 class HeldIn(Schema):
@@ -330,7 +330,7 @@ def list_series(request):
 
 
 @router.get("/ledger/lectures/{series_id}", response=SeriesDetailOut, summary="业务讲堂详情：成员、场次、下一位主讲人")
-def get_series(request, series_id: int):
+def get_series(request, series_id: DbInt):
     return _series_detail(_series(request, series_id))
 
 
@@ -350,7 +350,7 @@ def create_series(request, payload: SeriesIn):
 
 @router.put("/ledger/lectures/{series_id}/members", response={200: SeriesDetailOut, 422: ErrorOut},
             summary="设置成员与轮换顺序")
-def set_members(request, series_id: int, payload: MembersIn):
+def set_members(request, series_id: DbInt, payload: MembersIn):
     series = _series(request, series_id, "change")
     try:
         lectures.series_set_members(actor=request.auth, series=series, members=_people(request.auth, payload.person_ids, "person_ids"))
@@ -361,7 +361,7 @@ def set_members(request, series_id: int, payload: MembersIn):
 
 @router.post("/ledger/lectures/{series_id}/sessions", response={201: SessionOut, 422: ErrorOut},
              summary="安排下一场（不指定主讲人时按轮换规则）")
-def plan_session(request, series_id: int, payload: PlanIn):
+def plan_session(request, series_id: DbInt, payload: SessionPlanIn):
     series = _series(request, series_id, "change")
     members = list(series.members.select_related("person"))
     form = SessionPlanForm(data={"planned_on": payload.planned_on, "topic": payload.topic,
@@ -378,7 +378,7 @@ def plan_session(request, series_id: int, payload: PlanIn):
 
 @router.post("/ledger/lectures/sessions/{session_id}/absentees", response={200: SessionOut, 422: ErrorOut},
              summary="登记缺席（主讲人缺席则改由下一位主讲）")
-def set_absentees(request, session_id: int, payload: AbsenteesIn):
+def set_absentees(request, session_id: DbInt, payload: AbsenteesIn):
     session = _session(request, session_id)
     try:
         people = _people(request.auth, payload.person_ids, "person_ids")
@@ -412,7 +412,7 @@ def _held_form_data(payload: HeldIn, session: LectureSession) -> QueryDict:
              summary="登记举办：生成业务讲堂台账记录（主讲人、到场成员）并提交审核",
              description="类型须上传佐证材料时，记录先保存为草稿（record_status=draft）：用 POST /records/{id}/evidence "
                          "上传照片，再 POST /records/{id}/submit 提交审核。")
-def hold_session(request, session_id: int, payload: HeldIn):
+def hold_session(request, session_id: DbInt, payload: HeldIn):
     session = _session(request, session_id)
     form = SessionHeldForm(data=_held_form_data(payload, session), session=session, user=request.auth)
     form.fields.pop("evidence", None)  # files: POST /records/{id}/evidence while the record is editable
@@ -430,7 +430,7 @@ def hold_session(request, session_id: int, payload: HeldIn):
 
 
 @router.post("/ledger/lectures/sessions/{session_id}/cancel", response={200: SessionOut, 422: ErrorOut}, summary="取消场次")
-def cancel_session(request, session_id: int):
+def cancel_session(request, session_id: DbInt):
     session = _session(request, session_id)
     try:
         lectures.session_cancel(actor=request.auth, session=session)
@@ -443,7 +443,7 @@ def cancel_session(request, session_id: int):
 
 @router.get("/ledger/export", response={200: None, 422: ErrorOut},
             summary="导出台账 .xlsx（按类型、单位、期间；每类一页，纸质台账版式）")
-def export_ledger(request, kind: str = "", unit_id: int | None = None, date_from: str = "", date_to: str = "",
+def export_ledger(request, kind: str = "", unit_id: DbInt | None = None, date_from: str = "", date_to: str = "",
                   approved_only: bool = False):
     _require(request.auth, *REVIEW_ROLES, Role.CADRE)
     kind_obj = get_object_or_404(RecordKind, code=kind) if kind else None

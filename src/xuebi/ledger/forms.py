@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from xuebi.core.forms import StyledFormMixin, TypedDateField
+from xuebi.core.forms import StyledFormMixin, TypedDateField, db_id
 from xuebi.org.models import Person, Unit
 
 from . import schema
@@ -97,7 +97,7 @@ class RecordForm(StyledFormMixin, forms.Form):
     def initial_attendees(self) -> list[dict]:
         """Rows for the picker: from the submitted form, else from the record."""
         if self.is_bound:
-            ids = [i for i in self.data.getlist("attendee") if i.isdigit()]
+            ids = [i for i in self.data.getlist("attendee") if db_id(i) is not None]
             names = dict(pickable_people(self.user).filter(pk__in=ids).values_list("pk", "name"))
             return [{"id": int(i), "name": names.get(int(i), "?"), "hours": self.data.get(f"hours_{i}", "")} for i in ids]
         if self.record is not None:
@@ -112,7 +112,7 @@ class RecordForm(StyledFormMixin, forms.Form):
         if self.kind.is_group and self.is_bound:
             ids = []
             for raw in self.data.getlist("attendee"):
-                if raw.isdigit() and int(raw) not in ids:
+                if db_id(raw) is not None and int(raw) not in ids:
                     ids.append(int(raw))
             people = {p.pk: p for p in pickable_people(self.user).filter(pk__in=ids)}
             if self.user.person_id in ids and self.user.person_id not in people:

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from xuebi.core import pinyin
-from xuebi.core.forms import StyledFormMixin
+from xuebi.core.forms import NameField, StyledFormMixin
 
 from .choices import FieldType
 from .kinds import KIND_ATTRS
@@ -39,6 +39,7 @@ class KindForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = RecordKind
         fields = KIND_ATTRS
+        field_classes = {"name": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "code": "小写英文字母、数字和下划线，如 self_study；创建后不可修改。",

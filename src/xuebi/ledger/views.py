@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.campaign.choices import Dimension
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import add_validation_error, db_id
 from xuebi.core.permissions import get_visible_or_404, require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Person, Unit
@@ -78,8 +78,8 @@ def _filter(request, records):
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
-    if kind.isdigit():
-        records = records.filter(kind_id=int(kind))
+    if db_id(kind) is not None:
+        records = records.filter(kind_id=db_id(kind))
     if status in RecordStatus.values:
         records = records.filter(status=status)
     if q:
@@ -328,8 +328,8 @@ def review_queue(request):
         records = records.exclude(author_id=user.person_id)
     records, filters = _filter(request, records)
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
-        top = Unit.objects.visible_to(user).filter(pk=int(unit)).first()
+    if db_id(unit) is not None:
+        top = Unit.objects.visible_to(user).filter(pk=db_id(unit)).first()
         if top is not None:
             records = records.filter(unit__path__startswith=top.path)
     page = Paginator(
@@ -354,7 +354,7 @@ def review_queue(request):
 @require_POST
 def review_bulk(request):
     require_role(request, *REVIEW_ROLES)
-    ids = [int(i) for i in request.POST.getlist("record") if i.isdigit()]
+    ids = [db_id(i) for i in request.POST.getlist("record") if db_id(i) is not None]
     if not ids:
         messages.error(request, "请先勾选要通过的记录。")
         return redirect("ledger:review_queue")
@@ -416,11 +416,11 @@ def pick_add(request):
     require_role(request, *RECORDING_ROLES)
     people = pickable_people(request.user)
     unit_id = request.GET.get("unit") or request.GET.get("pick_unit") or ""
-    if unit_id.isdigit():
-        unit = get_visible_or_404(Unit, request.user, int(unit_id))
+    if db_id(unit_id) is not None:
+        unit = get_visible_or_404(Unit, request.user, db_id(unit_id))
         people = people.filter(unit__path__startswith=unit.path).order_by("unit__path", "name_pinyin")
-    elif request.GET.get("person", "").isdigit():
-        people = people.filter(pk=int(request.GET["person"]))
+    elif db_id(request.GET.get("person")) is not None:
+        people = people.filter(pk=db_id(request.GET["person"]))
     else:
         people = Person.objects.none()
     rows = [{"id": p.pk, "name": p.name, "unit": p.unit.short_name or p.unit.name, "hours": request.GET.get("hours", "")}

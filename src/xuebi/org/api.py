@@ -5,8 +5,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail
 from xuebi.core.permissions import get_visible_or_404
 
@@ -58,7 +58,7 @@ class PersonIn(Schema):
     """Dates may be written as people type them (2021-07-01, 2021.7.1, 2021年7月1日, 2021年7月)."""
 
     name: str
-    unit_id: int
+    unit_id: DbInt
     id_number: str = ""
     sex: str = ""
     ethnicity: str = "汉族"
@@ -76,7 +76,7 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     name: str | None = None
-    unit_id: int | None = None
+    unit_id: DbInt | None = None
     id_number: str | None = None
     sex: str | None = None
     ethnicity: str | None = None
@@ -133,13 +133,13 @@ class _LazyParents:
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: DbInt):
     return _with_parents([get_visible_or_404(Unit, request.auth, unit_id)])[0]
 
 
 @router.get("/people", response=list[PersonOut], summary="人员列表：按姓名、全拼或拼音首字母搜索")
 @paginate(LimitOffsetPagination)
-def list_people(request, search: str = "", unit_id: int | None = None, status: str = ""):
+def list_people(request, search: str = "", unit_id: DbInt | None = None, status: str = ""):
     people = Person.objects.visible_to(request.auth).select_related("unit").search(search)
     if unit_id is not None:
         unit = get_visible_or_404(Unit, request.auth, unit_id)
@@ -150,7 +150,7 @@ def list_people(request, search: str = "", unit_id: int | None = None, status: s
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人员详情")
-def get_person(request, person_id: int):
+def get_person(request, person_id: DbInt):
     return get_object_or_404(Person.objects.visible_to(request.auth).select_related("unit"), pk=person_id)
 
 
@@ -179,7 +179,7 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, 422: ErrorOut}, summary="修改人员")
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: DbInt, payload: PersonPatch):
     person = get_visible_or_404(Person, request.auth, person_id)
     if not Person.objects.visible_to(request.auth, "change").filter(pk=person.pk).exists():
         # Seen but not managed (a reviewer, a cadre's own entry): refuse plainly; unseen stays 404.

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xuebi.core import dates, idcard, phone
-from xuebi.core.forms import StyledFormMixin, TypedDateField
+from xuebi.core.forms import NameField, StyledFormMixin, TypedDateField
 
 from .choices import PersonStatus, UnitKind
 from .models import Person, Unit
@@ -40,6 +40,8 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS
+        field_classes = {"name": NameField}
+        error_messages = {"name": {"required": _("请填写姓名。")}}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +134,8 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "short_name", "kind", "code"]
+        field_classes = {"name": NameField, "short_name": NameField}
+        error_messages = {"name": {"required": _("请填写单位名称。")}}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

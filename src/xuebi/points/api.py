@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import ADMIN_ROLES
@@ -94,8 +94,8 @@ NUMBER = {"json_schema_extra": {"type": ["number", "string"]}}
 class AdjustIn(Schema):
     """The page's form as JSON (``forms.AdjustForm`` checks it, with the page's messages)."""
 
-    person_id: int
-    indicator_id: int
+    person_id: DbInt
+    indicator_id: DbInt
     points: Any = Field(..., description="分值：加分为正，扣分为负，最多两位小数，-100～100（数字或字符串，如 \"1.5\"）；"
                                           "加分计至指标满分为止，扣分扣至0分为止", **NUMBER)
     reason: str = ""
@@ -147,7 +147,7 @@ def my_points(request):
 
 @router.get("/points/journal", response=list[EntryOut], summary="积分明细：本人的，或可见范围内某人的（person_id）")
 @paginate(LimitOffsetPagination)
-def journal(request, person_id: int | None = None):
+def journal(request, person_id: DbInt | None = None):
     _require_board_role(request)
     entries = PointEntry.objects.visible_to(request.auth).filter(campaign=_campaign())
     if person_id is not None:
@@ -164,8 +164,8 @@ class BoardQuery(Schema):
     end: str = Field("", description="自定义期间的结束日期")
     category: str = Field("total", description="total、theory、business、party_spirit、work 或 indicator:<id>")
     per_head: bool = Field(False, description="单位按人均排名")
-    unit: int | None = Field(None, description="看这个单位的下属单位")
-    campaign: int | None = Field(None, description="活动 id（默认当前活动；往期活动看其最终排名）")
+    unit: DbInt | None = Field(None, description="看这个单位的下属单位")
+    campaign: DbInt | None = Field(None, description="活动 id（默认当前活动；往期活动看其最终排名）")
 
 
 def _board(request, kind: str, query: BoardQuery):

@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import add_validation_error, error_detail
 from xuebi.core.permissions import get_visible_or_404
 from xuebi.org.choices import BUSINESS_ROLES
@@ -78,7 +78,7 @@ class ListDetailOut(ListOut):
 class ProgressIn(Schema):
     """学习日期 may be typed as people type it (2026-11-20, 2026.11.20, 2026年11月20日)."""
 
-    item_id: int
+    item_id: DbInt
     hours: float | str
     studied_on: str = Field("", description="不填为今天")
     note: str = ""
@@ -146,7 +146,7 @@ class PlanItemIn(Schema):
 
 
 class PlanIn(Schema):
-    year: int
+    year: DbInt
     title: str
     goals: str = ""
     target_hours: float | str = "0"
@@ -179,7 +179,7 @@ class NoteIn(Schema):
     kind: str = NoteKind.NOTE
     title: str
     body: str
-    item_id: int | None = None
+    item_id: DbInt | None = None
 
 
 class NoteOut(Schema):
@@ -226,7 +226,7 @@ def list_lists(request, status: str = ""):
 
 
 @router.get("/study/lists/{list_id}", response=ListDetailOut, summary="学习清单详情：学习内容及本人进度")
-def get_list(request, list_id: int):
+def get_list(request, list_id: DbInt):
     _require(request, *BUSINESS_ROLES)
     study_list = get_object_or_404(_lists(request), pk=list_id)
     user = request.auth
@@ -265,7 +265,7 @@ def log_progress(request, payload: ProgressIn):
 
 
 @router.get("/study/lists/{list_id}/completion", response=CompletionOut, summary="学习清单完成情况（管理员、审核员）")
-def list_completion(request, list_id: int, unit_id: int | None = None, state: str = ""):
+def list_completion(request, list_id: DbInt, unit_id: DbInt | None = None, state: str = ""):
     _require(request, *READ_ROLES)
     study_list = get_visible_or_404(StudyList, request.auth, list_id)
     unit = get_visible_or_404(Unit, request.auth, unit_id) if unit_id is not None else None
@@ -289,7 +289,7 @@ def list_completion(request, list_id: int, unit_id: int | None = None, state: st
 
 @router.get("/study/plans", response=list[PlanOut], summary="学习计划（本人的，及管理范围内人员的，只读）")
 @paginate(LimitOffsetPagination)
-def list_plans(request, year: int | None = None, person_id: int | None = None):
+def list_plans(request, year: DbInt | None = None, person_id: DbInt | None = None):
     _require(request, *BUSINESS_ROLES)
     plans = StudyPlan.objects.visible_to(request.auth).select_related("person").prefetch_related(
         Prefetch("items", queryset=StudyPlanItem.objects.order_by("order", "pk")))
@@ -329,7 +329,7 @@ def create_plan(request, payload: PlanIn):
 
 @router.get("/study/notes", response=list[NoteOut], summary="学习笔记与心得体会（本人的，及管理范围内人员的，只读）")
 @paginate(LimitOffsetPagination)
-def list_notes(request, kind: str = "", person_id: int | None = None):
+def list_notes(request, kind: str = "", person_id: DbInt | None = None):
     _require(request, *BUSINESS_ROLES)
     notes = StudyNote.objects.visible_to(request.auth).select_related("person")
     if kind:

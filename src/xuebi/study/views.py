@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import add_validation_error, db_id
 from xuebi.core.permissions import get_visible_or_404, require_role
 from xuebi.org.choices import ADMIN_ROLES, BUSINESS_ROLES
 from xuebi.org.models import Person, Unit
@@ -336,8 +336,8 @@ def plan_list(request):
     plans = _plans_with_steps(StudyPlan.objects.visible_to(request.user).select_related("person__unit"))
     plans, unit, q = _people_filter(request, plans)
     year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
+    if db_id(year) is not None:
+        plans = plans.filter(year=db_id(year))
     plans = plans.order_by("-year", "person__unit__path", "person__name_pinyin", "-pk")
     page = Paginator(plans, 25).get_page(request.GET.get("page"))
     selectors.label_units(plan.person for plan in page)
