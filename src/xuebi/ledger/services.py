@@ -194,7 +194,9 @@ def _state(record: Record) -> dict:
 
 
 def _lock(record: Record) -> Record:
-    return Record.objects.select_for_update().select_related("kind", "unit", "author").get(pk=record.pk)
+    # of=("self",): the kind, unit and author are read, not locked — locking the kind's row too
+    # made every approval of one kind wait for the others
+    return Record.objects.select_for_update(of=("self",)).select_related("kind", "unit", "author").get(pk=record.pk)
 
 
 def _require(actor, record: Record, action: str, message: str = "找不到该对象，或您无权访问。") -> None:
@@ -323,14 +325,16 @@ def record_approve(*, actor, record: Record, comment: str = "") -> Record:
     return record
 
 
-@transaction.atomic
 def records_approve(*, actor, records) -> tuple[int, list[str]]:
-    """Approve many at once. Returns (approved count, reasons for those skipped)."""
+    """Approve many at once. Returns (approved count, reasons for those skipped, one line each).
+
+    Each record is approved and committed on its own, as a single approval is: one transaction
+    holding every record's award locks would wait on single approvals that wait on it (deadlock
+    on PostgreSQL), and one refused record must not hold up the others."""
     approved, skipped = 0, []
     for record in records:
         try:
-            with transaction.atomic():
-                record_approve(actor=actor, record=record)
+            record_approve(actor=actor, record=record)
             approved += 1
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

@@ -54,9 +54,11 @@ def month_end(month: dt.date) -> dt.date:
 
 
 def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None) -> tuple[str, list]:
+                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None,
+                *, create_only: bool = False) -> tuple[str, list]:
     """The statement adding ``amounts`` to the rows of ``keys``, creating them where missing (a
-    person's new rows filed under their county, ``county_id``)."""
+    person's new rows filed under their county, ``county_id``); ``create_only``: creating the
+    missing ones only, returning the ids of those it created."""
     table = model._meta.db_table
     counted = model is PersonTotal
     names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
@@ -68,9 +70,10 @@ def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_
         params += [campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS)]
         params += [county_id] if counted else []
     sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
-           f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO UPDATE SET "
-           + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS))
-    return sql, params
+           f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} ")
+    if create_only:
+        return sql + "DO NOTHING RETURNING id", params
+    return sql + "DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS), params
 
 
 def _counts_sql(rows: list[RankCount]) -> tuple[str, list] | None:
@@ -129,11 +132,18 @@ def county_of_person(person_id: int) -> int | None:
 
 
 def ensure_person_row(campaign_id: int, person_id: int, start: dt.date) -> None:
-    """Make sure the person's whole-campaign row exists (the engine locks it)."""
+    """Make sure the person's whole-campaign row exists (the engine locks it), counted in band 0
+    by the transaction that created it only. Two first awards to one person at the same moment
+    both find the row missing; the second's insert waits for the first's and then does nothing,
+    so the person is counted once (each counted them before, and the band counts were off)."""
     keys, county_id = [(Period.CAMPAIGN, start)], county_of_person(person_id)
-    before = _rows_before(person_id, campaign_id, [None], keys)[None]
-    _run([_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id),
-          _counts_sql(_deltas(campaign_id, None, keys, before, {}, county_id))])
+    if connection.features.can_return_columns_from_insert:
+        created = bool(_run([_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id, create_only=True)]))
+    else:  # no INSERT … RETURNING (SQLite before 3.35), whose writers are serialised anyway: look first
+        created = not _rows_before(person_id, campaign_id, [None], keys)[None]
+        _run([_upsert_sql(PersonTotal, person_id, campaign_id, None, keys, {}, county_id)])
+    if created:
+        _run([_counts_sql(_deltas(campaign_id, None, keys, {}, {}, county_id))])
 
 
 def snapshot_month(campaign: Campaign) -> dt.date | None:
