@@ -23,6 +23,7 @@ DEMO_ACCOUNTS = [
     ("league", "盟委组织部管理员", Role.LEAGUE_ADMIN, (demo_data.ROOT_NAME,), None),
     ("abag", "阿巴嘎旗委组织部管理员", Role.UNIT_ADMIN, ABAG, None),
     ("reviewer", "阿巴嘎旗委组织部审核员", Role.REVIEWER, ABAG, None),
+    ("league_reviewer", "盟委组织部审核员", Role.REVIEWER, (demo_data.ROOT_NAME,), None),
     ("cadre", "巴依斯古楞", Role.CADRE, ABAG, "cadre"),
     ("judge", "评委", Role.JUDGE, (demo_data.ROOT_NAME,), None),
     ("sysadmin", "系统管理员", Role.SYSADMIN, None, None),
