@@ -21,10 +21,9 @@ from xuebi.core.forms import error_detail, validation_detail
 from xuebi.core.permissions import get_visible_or_404
 
 from . import schema, services
-from .choices import RecordStatus
 from .forms import RecordForm
 from .models import Evidence, Record, RecordCorrection, RecordKind
-from .views import _mine, timeline
+from .views import _mine, review_queue_records, timeline
 
 router = Router(tags=["学习台账"])
 # list rows do not need the kinds' and schemas' field definitions or the people's encrypted data
@@ -255,9 +254,7 @@ def list_records(request, scope: str = "mine", kind: str = "", status: str = "",
 @router.get("/records/review-queue", response=list[RecordOut], summary="待审核的记录（审核员、管理员）")
 @paginate(LimitOffsetPagination)
 def review_queue(request):
-    records = Record.objects.visible_to(request.auth, "review").filter(status=RecordStatus.SUBMITTED)
-    if request.auth.person_id:
-        records = records.exclude(author_id=request.auth.person_id)
+    records = review_queue_records(request.auth)
     return records.select_related("kind", "unit", "author", "schema").defer(*API_DEFERRED).order_by("submitted_at", "pk")
 
 

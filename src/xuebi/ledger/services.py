@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from xuebi.audit.models import Action
@@ -32,14 +32,16 @@ from xuebi.org.models import Person, Unit, UnitMembership
 
 from . import evidence as evidence_files
 from . import events
-from .choices import CorrectionStatus, ParticipantRole, RecordEventKind, RecordStatus, StudyLevel
-from .models import Evidence, Participant, Record, RecordCorrection, RecordEvent, RecordKind, RecordVersion
+from .choices import CorrectionStatus, FieldType, ParticipantRole, RecordEventKind, RecordStatus, StudyLevel
+from .models import (
+    Evidence, Participant, Record, RecordCorrection, RecordEvent, RecordKind, RecordKindVersion, RecordVersion,
+)
 from .schema import title_for
 
 __all__ = [
     "RecordInput", "record_create", "record_update", "record_submit", "record_delete", "record_return",
     "record_approve", "records_approve", "record_reopen", "correction_propose", "correction_approve",
-    "correction_reject", "evidence_add",
+    "correction_reject", "evidence_add", "decision_conflict", "decidable_by", "proposed_conflict",
 ]
 
 MAX_HOURS = Decimal(24)
@@ -194,7 +196,9 @@ def _state(record: Record) -> dict:
 
 
 def _lock(record: Record) -> Record:
-    return Record.objects.select_for_update().select_related("kind", "unit", "author").get(pk=record.pk)
+    # of=("self",): the kind, unit and author are read, not locked — locking the kind's row too
+    # made every approval of one kind wait for the others
+    return Record.objects.select_for_update(of=("self",)).select_related("kind", "unit", "author").get(pk=record.pk)
 
 
 def _require(actor, record: Record, action: str, message: str = "找不到该对象，或您无权访问。") -> None:
@@ -287,10 +291,78 @@ def record_delete(*, actor, record: Record) -> None:
 
 # --- review -----------------------------------------------------------------------------------
 
+# Separation of duties: nobody decides on a record they have a stake in — approve, return, bulk
+# approval, 撤销通过 and a correction's approval or rejection alike. Each stake is a condition on
+# the record, so one list answers "may this user decide on this record?" (one query) and keeps
+# such records out of the review queue (one filter): the rule cannot differ between the two.
+
+def _person_field_keys() -> list[str]:
+    """The keys of every person field any kind has had (主持人, 组织者 …): whoever a record names
+    in one of them organised or led what it records."""
+    keys = {d["key"] for fields in RecordKindVersion.objects.values_list("fields", flat=True)
+            for d in fields if d.get("type") == FieldType.PERSON}
+    return sorted(keys)
+
+
+def _stakes(user) -> list[tuple[str, Q]]:
+    """(why, the records it applies to) for each way ``user`` can have a stake in a record, the
+    reason a reviewer would recognise first leading."""
+    stakes = []
+    person_id = user.person_id
+    if person_id:
+        stakes += [
+            ("这是您本人的记录", Q(author_id=person_id)),
+            # every participant — author, presenter, attendee — is whom the rules may award points to
+            ("您参加了该活动，通过后将计入您的积分",
+             Q(Exists(Participant.objects.filter(record=OuterRef("pk"), person_id=person_id)))),
+        ]
+        named = Q()
+        for key in _person_field_keys():
+            named |= Q(**{f"data__{key}__id": person_id})
+        if named:
+            stakes.append(("您是该活动的主持人或组织者", named))
+    return [*stakes, ("该记录由您代录", Q(created_by=user))]
+
+
+def decidable_by(user) -> Case:
+    """A condition for ``filter``: the records ``user`` has no stake in (the review queue). A CASE,
+    not a negated Q: a record without a person field compares as NULL, which NOT would drop."""
+    stakes = [When(condition, then=Value(False)) for _why, condition in _stakes(user)]
+    return Case(*stakes, default=Value(True), output_field=BooleanField())
+
+
+def decision_conflict(user, record: Record) -> str | None:
+    """Why ``user`` may not decide on ``record`` (须由他人审核), or None if they may."""
+    stakes = _stakes(user)
+    flags = Record.objects.filter(pk=record.pk).values_list(
+        *(ExpressionWrapper(condition, output_field=BooleanField()) for _why, condition in stakes)).first()
+    return next((why for (why, _), flag in zip(stakes, flags or (), strict=False) if flag), None)
+
+
+def proposed_conflict(user, correction: RecordCorrection) -> str | None:
+    """A correction's own stakes, which the record does not show until it is approved: who
+    proposed it, and whom the corrected record would name or award points to."""
+    if correction.proposed_by_id == user.pk:
+        return "这是您本人提出的更正申请"
+    if not user.person_id:
+        return None
+    if any(row["person_id"] == user.person_id for row in correction.participants):
+        return "更正后您将是该活动的参加人员，通过后将计入您的积分"
+    if any(isinstance(correction.data.get(d["key"]), dict) and correction.data[d["key"]].get("id") == user.person_id
+           for d in correction.schema.fields if d.get("type") == FieldType.PERSON):
+        return "更正后您将是该活动的主持人或组织者"
+    return None
+
+
+def _require_impartial(actor, record: Record, correction: RecordCorrection | None = None) -> None:
+    why = (correction and proposed_conflict(actor, correction)) or decision_conflict(actor, record)
+    if why:
+        raise PermissionDenied(f"{why}，须由他人审核。")
+
+
 def _require_reviewer(actor, record: Record) -> None:
     _require(actor, record, "review")
-    if actor.person_id and record.author_id == actor.person_id:
-        raise PermissionDenied("不能审核本人记录的台账。")
+    _require_impartial(actor, record)
 
 
 def _snapshot_version(actor, record: Record, reason: str = "") -> None:
@@ -323,14 +395,16 @@ def record_approve(*, actor, record: Record, comment: str = "") -> Record:
     return record
 
 
-@transaction.atomic
 def records_approve(*, actor, records) -> tuple[int, list[str]]:
-    """Approve many at once. Returns (approved count, reasons for those skipped)."""
+    """Approve many at once. Returns (approved count, reasons for those skipped, one line each).
+
+    Each record is approved and committed on its own, as a single approval is: one transaction
+    holding every record's award locks would wait on single approvals that wait on it (deadlock
+    on PostgreSQL), and one refused record must not hold up the others."""
     approved, skipped = 0, []
     for record in records:
         try:
-            with transaction.atomic():
-                record_approve(actor=actor, record=record)
+            record_approve(actor=actor, record=record)
             approved += 1
         except (ValidationError, PermissionDenied) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
@@ -360,6 +434,7 @@ def record_return(*, actor, record: Record, comment: str) -> Record:
 def record_reopen(*, actor, record: Record, comment: str) -> Record:
     """An admin withdraws an approval (e.g. found to be false); the record goes back to its author."""
     _require(actor, record, "correct")
+    _require_impartial(actor, record)
     record = _lock(record)
     comment = (comment or "").strip()
     if not comment:
@@ -423,9 +498,9 @@ def _pending(correction: RecordCorrection, actor) -> tuple[RecordCorrection, Rec
     correction = RecordCorrection.objects.select_for_update().get(pk=correction.pk)
     if correction.status != CorrectionStatus.PENDING:
         raise ValidationError("该更正申请已处理。")
-    if correction.proposed_by_id == actor.pk:
-        raise PermissionDenied("不能审批本人提出的更正申请。")
-    return correction, _lock(correction.record)
+    record = _lock(correction.record)
+    _require_impartial(actor, record, correction)
+    return correction, record
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
@@ -238,34 +238,36 @@ def record_detail(request, pk: int):
         by_key.setdefault(item.field_key, []).append(item)
     user = request.user
     can_edit = Record.objects.visible_to(user, "edit").filter(pk=pk).exists()
-    own = user.person_id and record.author_id == user.person_id
-    can_review = (record.status == RecordStatus.SUBMITTED and not own
-                  and Record.objects.visible_to(user, "review").filter(pk=pk).exists())
+    may_review = record.status == RecordStatus.SUBMITTED and Record.objects.visible_to(user, "review").filter(pk=pk).exists()
     can_correct_decide = Record.objects.visible_to(user, "correct").filter(pk=pk).exists()
     pending = next((c for c in record.corrections.all() if c.status == CorrectionStatus.PENDING), None)
+    # a reviewer with a stake in the record sees why someone else decides on it, not the buttons
+    conflict = services.decision_conflict(user, record) if may_review or can_correct_decide else None
+    if pending is not None and can_correct_decide and not conflict:
+        conflict = services.proposed_conflict(user, pending)
     versions = list(record.versions.all())
     return render(request, "ledger/record_detail.html", {
         "record": record, "rows": schema.display_rows(record.schema.fields, record.data, by_key),
         "general_evidence": by_key.get("", []), "participants": list(record.participants.all()),
         "events": list(record.events.all()), "versions": versions,
         "version_rows": [(v, schema.display_rows(v.schema.fields, v.data)) for v in versions] if len(versions) > 1 else [],
-        "can_edit": can_edit and record.is_editable, "can_review": can_review,
+        "can_edit": can_edit and record.is_editable, "can_review": may_review and not conflict,
         "can_propose": record.status == RecordStatus.APPROVED and not record.has_pending_correction and (can_edit or can_correct_decide),
-        "can_reopen": can_correct_decide and record.status == RecordStatus.APPROVED and not record.has_pending_correction,
-        "pending": pending, "can_decide": pending is not None and can_correct_decide and pending.proposed_by_id != user.pk,
+        "can_reopen": can_correct_decide and not conflict and record.status == RecordStatus.APPROVED and not record.has_pending_correction,
+        "pending": pending, "can_decide": pending is not None and can_correct_decide and not conflict,
+        "decided_by_others": conflict if may_review or (pending is not None and can_correct_decide) else None,
         "pending_rows": schema.display_rows(pending.schema.fields, pending.data) if pending else [],
         "review_form": ReviewForm(), "decision_form": CorrectionDecisionForm(),
     })
 
 
 def _act(request, pk, action, done: str):
+    """Run a transition; a refused one (PermissionDenied, e.g. 须由他人审核) answers 403 with its message."""
     record = get_visible_or_404(Record, request.user, pk)
     try:
         action(record)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
     else:
         messages.success(request, done)
     return redirect(request.POST.get("next") or reverse("ledger:detail", args=[pk]))
@@ -318,14 +320,19 @@ def correction_decide(request, pk: int):
     return _act(request, correction.record_id, act, done)
 
 
+def review_queue_records(user):
+    """The submitted records ``user`` may decide on: in their review scope, and none they have a
+    stake in (entered, authored, organised, attended) — those wait for another reviewer."""
+    return (Record.objects.visible_to(user, "review").filter(status=RecordStatus.SUBMITTED)
+            .filter(services.decidable_by(user)))
+
+
 @login_required
 def review_queue(request):
     """待审核: submitted records of the reviewer's subtree, oldest first, with bulk approval."""
     require_role(request, *REVIEW_ROLES)
     user = request.user
-    records = Record.objects.visible_to(user, "review").filter(status=RecordStatus.SUBMITTED)
-    if user.person_id:
-        records = records.exclude(author_id=user.person_id)
+    records = review_queue_records(user)
     records, filters = _filter(request, records)
     unit = request.GET.get("unit", "")
     if db_id(unit) is not None:
@@ -340,10 +347,10 @@ def review_queue(request):
     if has_role(user, *ADMIN_ROLES):
         # few corrections are ever pending: take them, then keep those in scope (one small query each)
         pending = list(RecordCorrection.objects.filter(status=CorrectionStatus.PENDING).exclude(proposed_by=user)
-                       .select_related("record")[:200])
+                       .select_related("record", "schema")[:200])
         visible = set(Record.objects.visible_to(user, "correct").filter(pk__in=[c.record_id for c in pending])
-                      .values_list("pk", flat=True))
-        corrections = [c for c in pending if c.record_id in visible][:50]
+                      .filter(services.decidable_by(user)).values_list("pk", flat=True))
+        corrections = [c for c in pending if c.record_id in visible and not services.proposed_conflict(user, c)][:50]
     return render(request, "ledger/review_queue.html", {
         "page": page, "filters": {**filters, "unit": unit}, "kinds": _kinds(), "corrections": corrections,
         "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3), "query": _query(request),

@@ -191,32 +191,38 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
     """Award what the active rules give for this source. Safe to call twice: the second call
     (or a concurrent duplicate) awards nothing."""
     made = []
-    for rule in _rules_for(source):
-        for who in _recipients(rule, source):
-            base, value = rule_points(rule, source, who)
-            _lock_total(rule.campaign_id, who.person_id)
-            key = {"rule": rule, "source_type": source.type, "source_id": source.id,
-                   "source_version": source.version, "person_id": who.person_id,
-                   "generation": rule.campaign.points_generation}
-            # the person's rows as they are (the indicator's total for its maximum, then the totals'
-            # update) and the checks, in one statement
-            before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
-                                                     _checks(rule, who.person_id, source.occurred_on, value, key))
-            if standing["duplicate"] is not None:
-                continue
-            indicator_row = before[rule.indicator_id].get((Period.CAMPAIGN, rule.campaign.start_date))
-            points, note = _apply_caps(rule, base, value, standing, indicator_row["total"] if indicator_row else Decimal(0))
-            entry = PointEntry(
-                campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
-                unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
-                base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
-                **key,
-            )
-            # Inserted with the totals' writes, in one round trip. No savepoint is needed: the
-            # person's lock and the check above mean a concurrent duplicate has committed before
-            # this one looks; the unique constraint stays the backstop.
-            standings.add_entry(entry, before)
-            made.append(entry)
+    awards = [(rule, who) for rule in _rules_for(source) for who in _recipients(rule, source)]
+    # Locks in one order, whoever approves what: every recipient's total row first, by (campaign,
+    # person), and only then the shared unit rows, unit by unit (``add_entry`` takes a unit's
+    # whole-campaign row first). Awarding in the order of the participants instead had two group
+    # records with the same people in another order wait on each other (deadlock on PostgreSQL).
+    # Each person's awards keep the rules' order, so caps cut the same awards as before.
+    for campaign_id, person_id in sorted({(rule.campaign_id, who.person_id) for rule, who in awards}):
+        _lock_total(campaign_id, person_id)
+    for rule, who in sorted(awards, key=lambda a: (a[0].campaign_id, a[1].unit_id, a[1].person_id)):
+        base, value = rule_points(rule, source, who)
+        key = {"rule": rule, "source_type": source.type, "source_id": source.id,
+               "source_version": source.version, "person_id": who.person_id,
+               "generation": rule.campaign.points_generation}
+        # the person's rows as they are (the indicator's total for its maximum, then the totals'
+        # update) and the checks, in one statement
+        before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+                                                 _checks(rule, who.person_id, source.occurred_on, value, key))
+        if standing["duplicate"] is not None:
+            continue
+        indicator_row = before[rule.indicator_id].get((Period.CAMPAIGN, rule.campaign.start_date))
+        points, note = _apply_caps(rule, base, value, standing, indicator_row["total"] if indicator_row else Decimal(0))
+        entry = PointEntry(
+            campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
+            unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
+            base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
+            **key,
+        )
+        # Inserted with the totals' writes, in one round trip. No savepoint is needed: the
+        # person's lock and the check above mean a concurrent duplicate has committed before
+        # this one looks; the unique constraint stays the backstop.
+        standings.add_entry(entry, before)
+        made.append(entry)
     return made
 
 
@@ -228,6 +234,9 @@ def reverse(source_type: str, source_id: str, *, reason: str, actor=None, versio
                                        reversed_by__isnull=True, campaign__is_closed=False)
     if version is not None:
         awards = awards.filter(source_version=version)
+    # the same lock order as ``award``: the people first, then (in ``reverse_entries``) unit by unit
+    for campaign_id, person_id in sorted(set(awards.values_list("campaign_id", "person_id"))):
+        _lock_total(campaign_id, person_id)
     made = reverse_entries(awards, reason=reason, actor=actor)
     for campaign_id, person_id in sorted({(e.campaign_id, e.person_id) for e in made}):
         reflow(campaign_id, person_id, actor=actor)
@@ -236,7 +245,7 @@ def reverse(source_type: str, source_id: str, *, reason: str, actor=None, versio
 
 def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
     made = []
-    for original in awards.order_by("pk"):
+    for original in awards.order_by("campaign_id", "unit_id", "person_id", "pk"):
         _lock_total(original.campaign_id, original.person_id)
         entry = PointEntry(
             campaign_id=original.campaign_id, indicator_id=original.indicator_id, dimension=original.dimension,
