@@ -25,6 +25,7 @@ from django.db.models import Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Indicator, Rule
+from xuebi.campaign.rules import format_points
 
 from . import standings
 from .models import EntryType, Period, PersonTotal, PointEntry
@@ -210,8 +211,7 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
                                                  _checks(rule, who.person_id, source.occurred_on, value, key))
         if standing["duplicate"] is not None:
             continue
-        indicator_row = before[rule.indicator_id].get((Period.CAMPAIGN, rule.campaign.start_date))
-        points, note = _apply_caps(rule, base, value, standing, indicator_row["total"] if indicator_row else Decimal(0))
+        points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
         entry = PointEntry(
             campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
             unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
@@ -267,11 +267,6 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
 
 # --- adjustments (加分/扣分) --------------------------------------------------------------------
 
-def _figure(value: Decimal) -> str:
-    """28.50 → "28.5", 30.00 → "30": a figure in a note or message, as the cap notes write it."""
-    return f"{value.normalize():f}"
-
-
 @dataclass(frozen=True)
 class Credit:
     """What an adjustment of ``asked`` points gives a person whose indicator total is ``earned``:
@@ -292,10 +287,10 @@ class Credit:
     def summary(self) -> str:
         """“将计入 1.5 分（满分 30，已得 28.5）” — what the admin confirms."""
         maximum = self.indicator.max_points
-        known = (f"满分 {_figure(maximum)}，" if maximum is not None else "") + f"已得 {_figure(self.earned)}"
+        known = (f"满分 {format_points(maximum)}，" if maximum is not None else "") + f"已得 {format_points(self.earned)}"
         if self.credited < 0:
-            return f"将扣除 {_figure(-self.credited)} 分（{known}）"
-        return f"将计入 {_figure(self.credited)} 分（{known}）"
+            return f"将扣除 {format_points(-self.credited)} 分（{known}）"
+        return f"将计入 {format_points(self.credited)} 分（{known}）"
 
 
 def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
@@ -304,15 +299,15 @@ def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
         room = max(indicator.max_points - earned, Decimal(0))
         if room < asked:
             credited = room
-            note = f"已达指标“{name}”满分{_figure(indicator.max_points)}分，核减{_figure(asked - room)}分"
+            note = f"已达指标“{name}”满分{format_points(indicator.max_points)}分，核减{format_points(asked - room)}分"
     elif asked < 0:
         floor = -max(earned, Decimal(0))
         if asked < floor:
-            credited, note = floor, f"指标“{name}”扣至0分为止，核减{_figure(floor - asked)}分"
+            credited, note = floor, f"指标“{name}”扣至0分为止，核减{format_points(floor - asked)}分"
     if credited == 0:
         raise ValidationError({"points": (
-            f"指标“{name}”已得{_figure(earned)}分，已达满分，不能再加分。" if asked > 0
-            else f"指标“{name}”已得{_figure(earned)}分，不能再扣分。")})
+            f"指标“{name}”已得{format_points(earned)}分，已达满分，不能再加分。" if asked > 0
+            else f"指标“{name}”已得{format_points(earned)}分，不能再扣分。")})
     return Credit(indicator, asked, earned, credited, note)
 
 
