@@ -167,6 +167,7 @@ def person_deactivate(*, actor, person: Person, status: str) -> Person:
     person.save(update_fields=["status", "updated_at"])
     UnitMembership.objects.filter(person=person, end_date__isnull=True).update(end_date=timezone.localdate())
     audit_record(action=Action.PERSON_DEACTIVATE, target=person, changes={"status": [before, person.get_status_display()]})
+    events.person_left.send(sender=Person, person=person, actor=actor)
     return person
 
 
