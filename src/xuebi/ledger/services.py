@@ -30,6 +30,7 @@ from xuebi.audit.services import audit_record, diff
 from xuebi.campaign.models import check_activity_date
 from xuebi.org.models import Person, Unit, UnitMembership
 
+from . import changes
 from . import evidence as evidence_files
 from . import events
 from .choices import CorrectionStatus, FieldType, ParticipantRole, RecordEventKind, RecordStatus, StudyLevel
@@ -240,7 +241,7 @@ def record_update(*, actor, record: Record, values: RecordInput, submit: bool = 
     kind = record.kind
     values.author = values.author or record.author
     author, unit, checked = _check(actor, kind, values)
-    before = _state(record)
+    before, shown_before = _state(record), changes.shown_state(record)
     schema = current_schema(kind)
     record.schema, record.unit, record.author = schema, unit, author
     record.occurred_on, record.data, record.study_level = values.occurred_on, values.data, values.study_level
@@ -249,7 +250,9 @@ def record_update(*, actor, record: Record, values: RecordInput, submit: bool = 
     _write_participants(record, _participant_rows(author, values))
     _store_files(actor, record, checked)
     _require(actor, record, "edit", "超出您的范围。")
-    _event(record, RecordEventKind.UPDATE, actor)
+    lines = changes.describe(shown_before, changes.shown_state(record),
+                             added_files=[item.original_name for _key, item in checked])
+    _event(record, RecordEventKind.UPDATE, actor, "\n".join(lines))
     audit_record(actor=actor, action=Action.RECORD_UPDATE, target=record, changes=diff(before, _state(record)))
     if submit:
         _submit(actor, record)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("corrections/<int:pk>/decide/", views.correction_decide, name="correction_decide"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/approve/", views.review_bulk, name="review_bulk"),
+    path("review/next/", views.review_next, name="review_next"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("evidence/<int:pk>/thumb/", views.evidence_thumbnail, name="evidence_thumb"),
     path("pick/people/", views.pick_people, name="pick_people"),

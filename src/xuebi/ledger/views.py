@@ -4,21 +4,24 @@ Views are thin: they read through ``visible_to`` and write through ``services``.
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.campaign.choices import Dimension
+from xuebi.campaign.rules import format_points
 from xuebi.core.forms import add_validation_error, db_id
 from xuebi.core.permissions import get_visible_or_404, require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
@@ -27,7 +30,7 @@ from xuebi.org.scoping import has_role
 
 from . import schema, services
 from .choices import CorrectionStatus, RecordStatus
-from .forms import CorrectionDecisionForm, RecordForm, ReviewForm, pickable_people
+from .forms import HOURS_KEY, CorrectionDecisionForm, RecordForm, ReviewForm, pickable_people
 from .models import REVIEW_ROLES, Evidence, Participant, Record, RecordCorrection, RecordKind
 
 RECORDING_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
@@ -75,9 +78,13 @@ def timeline(user, records, *, filtered: bool):
 
 
 def _filter(request, records):
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
+    return _filter_params(request.GET, records)
+
+
+def _filter_params(params, records):
+    kind = params.get("kind", "")
+    status = params.get("status", "")
+    q = params.get("q", "").strip()
     if db_id(kind) is not None:
         records = records.filter(kind_id=db_id(kind))
     if status in RecordStatus.values:
@@ -226,6 +233,23 @@ def record_correct(request, pk: int):
 
 @login_required
 def record_detail(request, pk: int):
+    return _detail_page(request, pk)
+
+
+def _points_preview(record: Record) -> list[dict]:
+    """预计积分: what approving the record now would award, one line per person (read only)."""
+    from xuebi.points.receivers import preview_award  # ledger → points, the engine's small interface
+
+    names = {p.person_id: p.person.name for p in record.participants.all()}
+    lines: dict[int, dict] = {}
+    for item in preview_award(record):
+        line = lines.setdefault(item.person_id, {"name": names.get(item.person_id, ""), "points": 0, "notes": []})
+        line["points"] += item.points
+        line["notes"].append(f"{item.rule.indicator.name} {format_points(item.points)}分" + (f"（{item.note}）" if item.note else ""))
+    return [{**line, "points": format_points(line["points"])} for line in lines.values()]
+
+
+def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None, status: int = 200):
     record = get_visible_or_404(Record, request.user, pk)
     record = Record.objects.select_related("kind", "unit", "author", "schema", "reviewed_by").prefetch_related(
         Prefetch("participants", queryset=Participant.objects.select_related("person", "unit").order_by("role", "pk")),
@@ -246,9 +270,14 @@ def record_detail(request, pk: int):
     if pending is not None and can_correct_decide and not conflict:
         conflict = services.proposed_conflict(user, pending)
     versions = list(record.versions.all())
+    rows = schema.display_rows(record.schema.fields, record.data, by_key)
+    participants = list(record.participants.all())
+    queue = request.GET.get("queue", "") if has_role(user, *REVIEW_ROLES) else ""
     return render(request, "ledger/record_detail.html", {
-        "record": record, "rows": schema.display_rows(record.schema.fields, record.data, by_key),
-        "general_evidence": by_key.get("", []), "participants": list(record.participants.all()),
+        "record": record, "rows": rows,
+        "general_evidence": by_key.get("", []), "participants": participants,
+        # 学时 once: a kind whose own fields carry it (key "hours") shows it among them
+        "author_hours": None if any(r["key"] == HOURS_KEY for r in rows) or len(participants) != 1 else participants[0].hours,
         "events": list(record.events.all()), "versions": versions,
         "version_rows": [(v, schema.display_rows(v.schema.fields, v.data)) for v in versions] if len(versions) > 1 else [],
         "can_edit": can_edit and record.is_editable, "can_review": may_review and not conflict,
@@ -257,8 +286,10 @@ def record_detail(request, pk: int):
         "pending": pending, "can_decide": pending is not None and can_correct_decide and not conflict,
         "decided_by_others": conflict if may_review or (pending is not None and can_correct_decide) else None,
         "pending_rows": schema.display_rows(pending.schema.fields, pending.data) if pending else [],
-        "review_form": ReviewForm(), "decision_form": CorrectionDecisionForm(),
-    })
+        "review_form": review_form or ReviewForm(), "decision_form": CorrectionDecisionForm(),
+        "points_preview": _points_preview(record) if record.status in (RecordStatus.SUBMITTED, RecordStatus.RETURNED, RecordStatus.DRAFT) else [],
+        "queue": queue,
+    }, status=status)
 
 
 def _act(request, pk, action, done: str):
@@ -295,10 +326,25 @@ def record_delete(request, pk: int):
 @login_required
 @require_POST
 def record_review(request, pk: int):
-    comment = request.POST.get("comment", "")
-    if request.POST.get("decision") == "return":
-        return _act(request, pk, lambda r: services.record_return(actor=request.user, record=r, comment=comment), "已退回记录人修改。")
-    return _act(request, pk, lambda r: services.record_approve(actor=request.user, record=r, comment=comment), "已审核通过。")
+    """审核通过 / 退回. A refused decision (退回 without a comment …) keeps the reviewer on the record,
+    the message beside the comment box and what they typed in it; a decision made shows the record
+    with 下一条 (the next record of the queue they came from, same filters and order)."""
+    record = get_visible_or_404(Record, request.user, pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    returning = request.POST.get("decision") == "return"
+    try:
+        if returning:
+            services.record_return(actor=request.user, record=record, comment=comment)
+        else:
+            services.record_approve(actor=request.user, record=record, comment=comment)
+    except ValidationError as exc:
+        add_validation_error(form, exc, default_field="comment")
+        return _detail_page(request, pk, review_form=form, status=422)
+    messages.success(request, "已退回记录人修改。" if returning else "已审核通过。")
+    queue = request.POST.get("queue", "")
+    return redirect(reverse("ledger:detail", args=[pk]) + "?" + urlencode({"queue": queue or "sort=submitted"}))
 
 
 @login_required
@@ -327,21 +373,57 @@ def review_queue_records(user):
             .filter(services.decidable_by(user)))
 
 
-@login_required
-def review_queue(request):
-    """待审核: submitted records of the reviewer's subtree, oldest first, with bulk approval."""
-    require_role(request, *REVIEW_ROLES)
-    user = request.user
-    records = review_queue_records(user)
-    records, filters = _filter(request, records)
-    unit = request.GET.get("unit", "")
+# 待审核的排序: key → (label, order). Every order ends in the primary key, so "the next record"
+# after a decided one is well defined (``_after``).
+QUEUE_SORTS = {
+    "submitted": ("提交时间（先交先审）", ("submitted_at", "pk")),
+    "-submitted": ("提交时间（最新在前）", ("-submitted_at", "-pk")),
+    "unit": ("单位", ("unit__path", "submitted_at", "pk")),
+    "kind": ("台账类型", ("kind__sort_order", "kind_id", "submitted_at", "pk")),
+    "author": ("记录人", ("author__name_pinyin", "author_id", "submitted_at", "pk")),
+}
+
+
+def _queue(user, params):
+    """The review queue as ``params`` (the page's GET, or the query it was left with) filters and
+    orders it: (records, filters, sort key)."""
+    records, filters = _filter_params(params, review_queue_records(user))
+    unit = params.get("unit", "")
     if db_id(unit) is not None:
         top = Unit.objects.visible_to(user).filter(pk=db_id(unit)).first()
         if top is not None:
             records = records.filter(unit__path__startswith=top.path)
+    sort = params.get("sort", "")
+    sort = sort if sort in QUEUE_SORTS else "submitted"
+    return records.order_by(*QUEUE_SORTS[sort][1]), {**filters, "unit": unit, "sort": sort}, sort
+
+
+def _after(records, order: tuple[str, ...], record: Record):
+    """The records after ``record`` in ``order`` (keyset: (a, b, pk) > (a0, b0, pk0)); ``record``
+    itself may have left the queue (decided), its values still place it."""
+    fields = [name.lstrip("-") for name in order]
+    values = Record.objects.filter(pk=record.pk).values(*fields).first()
+    if values is None:
+        return records.none()
+    condition = Q()
+    for index, name in enumerate(order):
+        field = name.lstrip("-")
+        step = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": values[field]})
+        for earlier in fields[:index]:
+            step &= Q(**{earlier: values[earlier]})
+        condition |= step
+    return records.filter(condition)
+
+
+@login_required
+def review_queue(request):
+    """待审核: submitted records of the reviewer's subtree, oldest first (or as sorted), with bulk approval."""
+    require_role(request, *REVIEW_ROLES)
+    user = request.user
+    records, filters, sort = _queue(user, request.GET)
     page = Paginator(
         records.for_list("submitted_at").annotate(n_people=_count(Participant), n_files=_count(Evidence))
-        .order_by("submitted_at", "pk"), PAGE_SIZE,
+        .order_by(*QUEUE_SORTS[sort][1]), PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     corrections = []
     if has_role(user, *ADMIN_ROLES):
@@ -352,9 +434,30 @@ def review_queue(request):
                       .filter(services.decidable_by(user)).values_list("pk", flat=True))
         corrections = [c for c in pending if c.record_id in visible and not services.proposed_conflict(user, c)][:50]
     return render(request, "ledger/review_queue.html", {
-        "page": page, "filters": {**filters, "unit": unit}, "kinds": _kinds(), "corrections": corrections,
+        "page": page, "filters": filters, "kinds": _kinds(), "corrections": corrections,
         "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3), "query": _query(request),
+        "sorts": [(key, label) for key, (label, _order) in QUEUE_SORTS.items()],
+        "queue": urlencode({k: v for k, v in filters.items() if v}),
     })
+
+
+@login_required
+def review_next(request):
+    """下一条: the first record after ``after`` in the queue the reviewer came from (its filters and
+    order travel in ``queue``); none left → back to the queue."""
+    require_role(request, *REVIEW_ROLES)
+    queue = request.GET.get("queue", "")
+    records, _filters, sort = _queue(request.user, QueryDict(queue))
+    after = db_id(request.GET.get("after"))
+    if after is not None:
+        current = Record.objects.visible_to(request.user).filter(pk=after).first()
+        if current is not None:
+            records = _after(records, QUEUE_SORTS[sort][1], current)
+    following = records.values_list("pk", flat=True).first()
+    if following is None:
+        messages.info(request, "这一列表中已没有待审核的记录。")
+        return redirect(reverse("ledger:review_queue") + (f"?{queue}" if queue else ""))
+    return redirect(reverse("ledger:detail", args=[following]) + "?" + urlencode({"queue": queue}))
 
 
 @login_required

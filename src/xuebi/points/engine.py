@@ -30,7 +30,7 @@ from xuebi.campaign.rules import format_points
 from . import standings
 from .models import EntryType, Period, PersonTotal, PointEntry
 
-__all__ = ["Participation", "Source", "Credit", "award", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow",
+__all__ = ["Participation", "Source", "Credit", "Preview", "award", "preview", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow",
            "rule_points", "CAP_LABELS"]
 
 CENT = Decimal("0.01")
@@ -223,6 +223,40 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
         # this one looks; the unique constraint stays the backstop.
         standings.add_entry(entry, before)
         made.append(entry)
+    return made
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What ``award`` would give one person under one rule now, caps applied: read only."""
+
+    person_id: int
+    rule: Rule
+    points: Decimal
+    note: str
+
+
+def preview(source: Source, *, max_people: int = 20) -> list[Preview]:
+    """What awarding ``source`` now would give, person by person (the record page shows it before
+    approval). Reads only, takes no lock: ``award`` decides. Several rules of one source are each
+    checked against the journal as it is, not against one another. Past ``max_people`` recipients
+    the caps are not read (one statement each) and the points are the rule's before caps."""
+    made = []
+    awards = [(rule, who) for rule in _rules_for(source) for who in _recipients(rule, source)]
+    with_caps = len({who.person_id for _rule, who in awards}) <= max_people
+    for rule, who in awards:
+        base, value = rule_points(rule, source, who)
+        if not with_caps:
+            made.append(Preview(who.person_id, rule, base, "未计上限"))
+            continue
+        key = {"source_type": source.type, "source_id": source.id, "source_version": source.version,
+               "generation": rule.campaign.points_generation}
+        before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+                                                 _checks(rule, who.person_id, source.occurred_on, value, key))
+        if standing["duplicate"] is not None:
+            continue
+        points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
+        made.append(Preview(who.person_id, rule, points, note))
     return made
 
 

@@ -3,6 +3,8 @@ reverse them. This module adapts a ``Record`` to the engine's ``Source``; the en
 never imports the ledger."""
 from __future__ import annotations
 
+import dataclasses
+
 from django.dispatch import receiver
 
 from xuebi.ledger import events
@@ -25,6 +27,13 @@ def source_from_record(record: Record) -> engine.Source:
         occurred_on=record.occurred_on, label=f"{record.kind.name}：{record.title}", data=record.data,
         participants=participants,
     )
+
+
+def preview_award(record: Record) -> list[engine.Preview]:
+    """What approving ``record`` now would award (read only; see ``engine.preview``)."""
+    source = source_from_record(record)
+    version = record.version if record.status == "approved" else record.version + 1
+    return engine.preview(dataclasses.replace(source, version=version))
 
 
 @receiver(events.record_approved)
