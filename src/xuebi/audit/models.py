@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     CORRECTION_APPROVE = "ledger.correction.approve", _("批准台账更正")
     CORRECTION_REJECT = "ledger.correction.reject", _("驳回台账更正")
     EVIDENCE_ADD = "ledger.evidence.add", _("上传佐证材料")
+    EVIDENCE_REMOVE = "ledger.evidence.remove", _("删除佐证材料")
     LEDGER_EXPORT = "ledger.export", _("导出台账")
     REQUIREMENT_UPDATE = "ledger.requirement.update", _("修改组织生活要求")
     LECTURE_CREATE = "ledger.lecture.create", _("新建业务讲堂")

@@ -37,7 +37,7 @@ def shown_state(record: Record) -> dict:
             shown[row["label"]] = row["text"]
     attendees = {}
     for p in record.participants.select_related("person").order_by("pk"):
-        if p.role == ParticipantRole.AUTHOR and p.person_id == record.author_id:
+        if p.role == ParticipantRole.AUTHOR and p.person_id == record.author_id and not record.kind.is_group:
             if p.hours is not None and "学时" not in shown:
                 shown["学时"] = _hours(p.hours)
         else:

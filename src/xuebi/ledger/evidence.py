@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-__all__ = ["CheckedFile", "check_upload", "store", "ALLOWED_TYPES"]
+__all__ = ["CheckedFile", "check_upload", "store", "discard", "ALLOWED_TYPES"]
 
 # mime type → extension stored
 ALLOWED_TYPES = {
@@ -149,3 +149,9 @@ def store(checked: CheckedFile) -> tuple[str, str]:
             data = _thumbnail(checked)
             thumb_name = default_storage.save(thumb_name, ContentFile(data)) if data else ""
     return name, thumb_name
+
+
+def discard(names: list[str]) -> None:
+    """Delete stored files no record uses any more (after the removal has committed)."""
+    for name in names:
+        default_storage.delete(name)

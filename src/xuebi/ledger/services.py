@@ -42,7 +42,7 @@ from .schema import title_for
 __all__ = [
     "RecordInput", "record_create", "record_update", "record_submit", "record_delete", "record_return",
     "record_approve", "records_approve", "record_reopen", "correction_propose", "correction_approve",
-    "correction_reject", "evidence_add", "decision_conflict", "decidable_by", "proposed_conflict",
+    "correction_reject", "evidence_add", "evidence_remove", "decision_conflict", "decidable_by", "proposed_conflict",
 ]
 
 MAX_HOURS = Decimal(24)
@@ -566,3 +566,29 @@ def evidence_add(*, actor, record: Record, upload, field_key: str = "") -> Evide
     item = record.evidence.order_by("-pk").first()
     audit_record(actor=actor, action=Action.EVIDENCE_ADD, target=record, changes={"evidence": ["", item.original_name]})
     return item
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    """Remove one file from a draft or returned record — what its author may still change. A
+    submitted record is being reviewed as it stands, and an approved one changes only through a
+    correction, so neither loses a file here.
+
+    Files are stored once per content (``evidence.store``): the stored file goes only when no other
+    row points at it and the record was never approved — the files of an approved version, reopened
+    since, are kept as the evidence of that version."""
+    record = evidence.record
+    _require(actor, record, "edit")
+    record = _lock(record)
+    evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk, record=record).first()
+    if evidence is None:
+        raise ValidationError("该附件已删除。")
+    if not record.is_editable:
+        raise ValidationError("已提交或已通过的记录不能删除附件；已通过的记录请申请更正。")
+    name, thumbnail, original = evidence.file.name, evidence.thumbnail.name, evidence.original_name
+    evidence.delete()
+    _event(record, RecordEventKind.UPDATE, actor, f"删除附件：{original}")
+    audit_record(actor=actor, action=Action.EVIDENCE_REMOVE, target=record, changes={"evidence": [original, ""]})
+    if record.version == 0:
+        unused = [n for n in (name, thumbnail) if n and not Evidence.objects.filter(Q(file=n) | Q(thumbnail=n)).exists()]
+        transaction.on_commit(lambda: evidence_files.discard(unused))

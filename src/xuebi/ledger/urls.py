@@ -20,6 +20,7 @@ urlpatterns = [
     path("review/next/", views.review_next, name="review_next"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("evidence/<int:pk>/thumb/", views.evidence_thumbnail, name="evidence_thumb"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("pick/people/", views.pick_people, name="pick_people"),
     path("pick/add/", views.pick_add, name="pick_add"),
 ] + views_kinds.urlpatterns + views_reports.urlpatterns

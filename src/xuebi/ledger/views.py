@@ -277,7 +277,8 @@ def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None, sta
         "record": record, "rows": rows,
         "general_evidence": by_key.get("", []), "participants": participants,
         # 学时 once: a kind whose own fields carry it (key "hours") shows it among them
-        "author_hours": None if any(r["key"] == HOURS_KEY for r in rows) or len(participants) != 1 else participants[0].hours,
+        "author_hours": None if record.kind.is_group or any(r["key"] == HOURS_KEY for r in rows) or len(participants) != 1
+        else participants[0].hours,
         "events": list(record.events.all()), "versions": versions,
         "version_rows": [(v, schema.display_rows(v.schema.fields, v.data)) for v in versions] if len(versions) > 1 else [],
         "can_edit": can_edit and record.is_editable, "can_review": may_review and not conflict,
@@ -328,7 +329,7 @@ def record_delete(request, pk: int):
 def record_review(request, pk: int):
     """审核通过 / 退回. A refused decision (退回 without a comment …) keeps the reviewer on the record,
     the message beside the comment box and what they typed in it; a decision made shows the record
-    with 下一条 (the next record of the queue they came from, same filters and order)."""
+    the queue they came from (same filters and order) with 下一条: the record after the decided one."""
     record = get_visible_or_404(Record, request.user, pk)
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -344,7 +345,7 @@ def record_review(request, pk: int):
         return _detail_page(request, pk, review_form=form, status=422)
     messages.success(request, "已退回记录人修改。" if returning else "已审核通过。")
     queue = request.POST.get("queue", "")
-    return redirect(reverse("ledger:detail", args=[pk]) + "?" + urlencode({"queue": queue or "sort=submitted"}))
+    return redirect(reverse("ledger:review_queue") + "?" + "&".join(filter(None, [queue, urlencode({"done": pk})])))
 
 
 @login_required
@@ -438,6 +439,7 @@ def review_queue(request):
         "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3), "query": _query(request),
         "sorts": [(key, label) for key, (label, _order) in QUEUE_SORTS.items()],
         "queue": urlencode({k: v for k, v in filters.items() if v}),
+        "done": db_id(request.GET.get("done")),
     })
 
 
@@ -497,6 +499,20 @@ def evidence_file(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk: int):
+    """删除 one file of a draft or returned record, from its edit page."""
+    item = _evidence(request, pk)
+    try:
+        services.evidence_remove(actor=request.user, evidence=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ledger:detail", pk=item.record_id)
+    messages.success(request, f"已删除附件“{item.original_name}”。")
+    return redirect("ledger:edit", pk=item.record_id)
 
 
 @login_required
