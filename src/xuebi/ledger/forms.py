@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from xuebi.core.forms import StyledFormMixin, TypedDateField, db_id
+from xuebi.core.widgets import PersonChoiceField
 from xuebi.org.models import Person, Unit
 
 from . import schema
@@ -62,11 +63,10 @@ class RecordForm(StyledFormMixin, forms.Form):
         units = Unit.objects.visible_to(user).filter(is_active=True)
         people = pickable_people(user)
         if not user.person_id and record is None:
-            self.fields["author"] = forms.ModelChoiceField(
-                label="记录人", queryset=people, empty_label="请选择（代他人记录）",
+            self.fields["author"] = PersonChoiceField(
+                people, action="pick", label="记录人", empty_label="请选择（代他人记录）",
                 help_text="您的账号未关联花名册人员，请选择记录人。",
             )
-            self.fields["author"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         if not correction:
             self.fields["unit"] = forms.ModelChoiceField(
                 label="所属单位", queryset=units, required=False, empty_label="记录人所在单位",

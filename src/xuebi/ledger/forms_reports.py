@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xuebi.core import dates
 from xuebi.core.forms import StyledFormMixin, TypedDateField
+from xuebi.core.widgets import UnitNames, person_label
 from xuebi.org.forms import UnitChoiceField
 from xuebi.org.models import Person, Unit
 
@@ -27,10 +28,6 @@ __all__ = [
     "ComplianceFilterForm", "StudyLevelFilterForm", "RequirementForm", "SeriesForm", "MembersForm",
     "SessionPlanForm", "AbsenteesForm", "SessionHeldForm", "ExportForm", "period_end",
 ]
-
-
-def _person_label(person: Person) -> str:
-    return f"{person.name}（{person.unit.short_name or person.unit.name}）"
 
 
 class _DynamicForm(forms.Form):
@@ -163,7 +160,8 @@ class SessionPlanForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, members: list[LectureMember], proposed: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = Person.objects.filter(pk__in=[m.person_id for m in members]).select_related("unit")
-        self.fields["presenter"].label_from_instance = _person_label
+        names = UnitNames()  # the units read once for all the labels
+        self.fields["presenter"].label_from_instance = lambda person: person_label(person, names)
         if proposed is not None:
             self.fields["presenter"].empty_label = f"按轮换规则安排（{proposed.name}）"
 

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 
 from xuebi.core import dates
 from xuebi.core.forms import TypedDateField
+from xuebi.core.widgets import PersonChoiceField
 
 from .choices import FieldType
 
@@ -169,9 +170,7 @@ def build_form_field(definition: dict, *, people=None, units=None, has_files: bo
     if kind == FieldType.MULTICHOICE:
         return forms.MultipleChoiceField(choices=[(c, c) for c in definition["choices"]], widget=forms.CheckboxSelectMultiple, **common)
     if kind == FieldType.PERSON:
-        field = forms.ModelChoiceField(queryset=people, empty_label="请选择人员", **common)
-        field.label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
-        return field
+        return PersonChoiceField(people, action="pick", empty_label="请选择人员", **common)
     if kind == FieldType.UNIT:
         field = forms.ModelChoiceField(queryset=units, empty_label="请选择单位", **common)
         field.label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name

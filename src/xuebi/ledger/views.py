@@ -24,6 +24,7 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.rules import format_points
 from xuebi.core.forms import add_validation_error, db_id
 from xuebi.core.permissions import get_visible_or_404, require_role
+from xuebi.core.widgets import UnitNames, person_label
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role
@@ -532,7 +533,8 @@ def pick_people(request):
     """Search the roster by name or pinyin for attendees; returns result rows with 添加 buttons."""
     require_role(request, *RECORDING_ROLES)
     q = (request.GET.get("q") or request.GET.get("pick_q") or "").strip()
-    people = pickable_people(request.user).search(q)[:20] if q else []
+    names = UnitNames()
+    people = [{"pk": p.pk, "label": person_label(p, names)} for p in pickable_people(request.user).search(q)[:20]] if q else []
     return render(request, "ledger/_pick_results.html", {"people": people, "q": q, "hours_field": request.GET.get("hours_field", "")})
 
 
@@ -549,7 +551,8 @@ def pick_add(request):
         people = people.filter(pk=db_id(request.GET["person"]))
     else:
         people = Person.objects.none()
-    rows = [{"id": p.pk, "name": p.name, "unit": p.unit.short_name or p.unit.name, "hours": request.GET.get("hours", "")}
+    names = UnitNames()
+    rows = [{"id": p.pk, "name": p.name, "unit": names.label(p.unit.path), "hours": request.GET.get("hours", "")}
             for p in people[:500]]
     return render(request, "ledger/_attendee_rows.html", {"attendees": rows, "hours_required": request.GET.get("hours_field") == "1"})
 

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from xuebi.campaign.models import Indicator
 from xuebi.core.forms import StyledFormMixin, TypedDateField, add_validation_error
+from xuebi.core.widgets import PersonChoiceField
 from xuebi.org.models import Person, Unit
 
 from . import boards, services, standings
@@ -19,7 +20,7 @@ class AdjustForm(StyledFormMixin, forms.Form):
     """加分/扣分 — the one validator of the page and of ``POST /api/v1/points/adjustments`` (the API
     builds this form from its JSON), so a value is refused in both with the same message."""
 
-    person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
+    person = PersonChoiceField(Person.objects.none(), action="change", label="人员")
     indicator = forms.ModelChoiceField(label="考核指标", queryset=Indicator.objects.none())
     points = forms.DecimalField(label="分值", validators=[services.validate_points],
                                 error_messages={"invalid": services.NOT_A_NUMBER},
@@ -33,7 +34,6 @@ class AdjustForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.visible_to(user, "change").filter(status="active").select_related("unit")
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit.short_name or p.unit.name}）"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign=campaign)
         self.fields["indicator"].label_from_instance = lambda i: f"{i.get_dimension_display()} · {i.name}"
 
