@@ -19,6 +19,7 @@ __all__ = ["RecordForm", "ReviewForm", "CorrectionDecisionForm", "parse_hours", 
 
 
 HOURS_KEY = "hours"
+ALL_HOURS = "all_hours"  # the picker's “全部参加人员：N 学时” box
 
 
 def pickable_people(user):
@@ -120,6 +121,7 @@ class RecordForm(StyledFormMixin, forms.Form):
             missing = [i for i in ids if i not in people]
             if missing:
                 self.add_error(None, "所选参加人员中有人不在您的范围内，请重新选择。")
+            everyone = self.all_hours()
             for pk in ids:
                 if pk in people:
                     try:
@@ -127,10 +129,21 @@ class RecordForm(StyledFormMixin, forms.Form):
                     except ValidationError as exc:
                         self.add_error(None, exc)
                         continue
-                    self.attendees.append((people[pk], hours))
+                    self.attendees.append((people[pk], everyone if hours is None else hours))
             if not ids:
                 self.add_error(None, "请添加参加人员（可按姓名、拼音搜索，或按单位整体添加）。")
         return cleaned
+
+    def all_hours(self) -> Decimal | None:
+        """“全部参加人员：N 学时”: the hours of every attendee whose own box is left blank (a typed
+        figure is that person's own and stays). Read from the raw input, as the attendees are."""
+        if not (self.kind.is_group and self.kind.attendee_hours and self.is_bound):
+            return None
+        try:
+            return parse_hours(self.data.get(ALL_HOURS, ""), "全部参加人员")
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return None
 
     def record_input(self) -> RecordInput:
         data, files = schema.values_from_form(self.kind.fields, self.cleaned_data)

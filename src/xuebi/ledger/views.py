@@ -31,7 +31,7 @@ from xuebi.org.scoping import has_role
 
 from . import schema, services
 from .choices import CorrectionStatus, RecordStatus
-from .forms import HOURS_KEY, CorrectionDecisionForm, RecordForm, ReviewForm, pickable_people
+from .forms import ALL_HOURS, HOURS_KEY, CorrectionDecisionForm, RecordForm, ReviewForm, pickable_people
 from .models import REVIEW_ROLES, Evidence, Participant, Record, RecordCorrection, RecordKind
 
 RECORDING_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
@@ -146,6 +146,7 @@ def _form_page(request, form, *, title, record=None, correction=False):
     return render(request, "ledger/record_form.html", {
         "form": form, "title": title, "kind": form.kind, "record": record, "correction": correction,
         "attendees": form.initial_attendees() if form.kind.is_group else [],
+        "all_hours": form.data.get(ALL_HOURS, "") if form.is_bound else "",
         "pick_units": Unit.objects.visible_to(request.user).filter(is_active=True) if form.kind.is_group else [],
     })
 
@@ -250,7 +251,7 @@ def _points_preview(record: Record) -> list[dict]:
     return [{**line, "points": format_points(line["points"])} for line in lines.values()]
 
 
-def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None, status: int = 200):
+def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None):
     record = get_visible_or_404(Record, request.user, pk)
     record = Record.objects.select_related("kind", "unit", "author", "schema", "reviewed_by").prefetch_related(
         Prefetch("participants", queryset=Participant.objects.select_related("person", "unit").order_by("role", "pk")),
@@ -273,7 +274,8 @@ def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None, sta
     versions = list(record.versions.all())
     rows = schema.display_rows(record.schema.fields, record.data, by_key)
     participants = list(record.participants.all())
-    queue = request.GET.get("queue", "") if has_role(user, *REVIEW_ROLES) else ""
+    # the queue the reviewer came from (its filters and order), kept through a refused decision
+    queue = (request.GET.get("queue") or request.POST.get("queue") or "") if has_role(user, *REVIEW_ROLES) else ""
     return render(request, "ledger/record_detail.html", {
         "record": record, "rows": rows,
         "general_evidence": by_key.get("", []), "participants": participants,
@@ -291,7 +293,7 @@ def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None, sta
         "review_form": review_form or ReviewForm(), "decision_form": CorrectionDecisionForm(),
         "points_preview": _points_preview(record) if record.status in (RecordStatus.SUBMITTED, RecordStatus.RETURNED, RecordStatus.DRAFT) else [],
         "queue": queue,
-    }, status=status)
+    })
 
 
 def _act(request, pk, action, done: str):
@@ -343,7 +345,7 @@ def record_review(request, pk: int):
             services.record_approve(actor=request.user, record=record, comment=comment)
     except ValidationError as exc:
         add_validation_error(form, exc, default_field="comment")
-        return _detail_page(request, pk, review_form=form, status=422)
+        return _detail_page(request, pk, review_form=form)
     messages.success(request, "已退回记录人修改。" if returning else "已审核通过。")
     queue = request.POST.get("queue", "")
     return redirect(reverse("ledger:review_queue") + "?" + "&".join(filter(None, [queue, urlencode({"done": pk})])))
