@@ -187,6 +187,24 @@ def _rules_for(source: Source):
             .select_related("campaign", "campaign__standing_snapshot", "indicator").order_by("pk"))
 
 
+def _award_key(rule: Rule, source: Source, who: Participation) -> dict:
+    """The fields that make an award unique (the ``points_award_once`` constraint)."""
+    return {"rule": rule, "source_type": source.type, "source_id": source.id, "source_version": source.version,
+            "person_id": who.person_id, "generation": rule.campaign.points_generation}
+
+
+def _capped(rule: Rule, source: Source, who: Participation, base: Decimal, value: str, key: dict):
+    """(the person's rows as they are, points after the caps, why cut) — or None when this award
+    exists already. The rows (the indicator's total for its maximum, then the totals' update) and
+    the checks are read in one statement."""
+    before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+                                             _checks(rule, who.person_id, source.occurred_on, value, key))
+    if standing["duplicate"] is not None:
+        return None
+    points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
+    return before, points, note
+
+
 @transaction.atomic
 def award(source: Source, *, actor=None) -> list[PointEntry]:
     """Award what the active rules give for this source. Safe to call twice: the second call
@@ -202,16 +220,11 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
         _lock_total(campaign_id, person_id)
     for rule, who in sorted(awards, key=lambda a: (a[0].campaign_id, a[1].unit_id, a[1].person_id)):
         base, value = rule_points(rule, source, who)
-        key = {"rule": rule, "source_type": source.type, "source_id": source.id,
-               "source_version": source.version, "person_id": who.person_id,
-               "generation": rule.campaign.points_generation}
-        # the person's rows as they are (the indicator's total for its maximum, then the totals'
-        # update) and the checks, in one statement
-        before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
-                                                 _checks(rule, who.person_id, source.occurred_on, value, key))
-        if standing["duplicate"] is not None:
+        key = _award_key(rule, source, who)
+        capped = _capped(rule, source, who, base, value, key)
+        if capped is None:
             continue
-        points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
+        before, points, note = capped
         entry = PointEntry(
             campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
             unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
@@ -249,14 +262,9 @@ def preview(source: Source, *, max_people: int = 20) -> list[Preview]:
         if not with_caps:
             made.append(Preview(who.person_id, rule, base, "未计上限"))
             continue
-        key = {"source_type": source.type, "source_id": source.id, "source_version": source.version,
-               "generation": rule.campaign.points_generation}
-        before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
-                                                 _checks(rule, who.person_id, source.occurred_on, value, key))
-        if standing["duplicate"] is not None:
-            continue
-        points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
-        made.append(Preview(who.person_id, rule, points, note))
+        capped = _capped(rule, source, who, base, value, _award_key(rule, source, who))
+        if capped is not None:
+            made.append(Preview(who.person_id, rule, capped[1], capped[2]))
     return made
 
 
