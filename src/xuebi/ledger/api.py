@@ -301,6 +301,15 @@ def add_evidence(request, record_id: DbInt, file: File[UploadedFile], field_key:
     return result if isinstance(result, Status) else Status(201, result)
 
 
+@router.delete("/records/{record_id}/evidence/{evidence_id}", response={204: None, 422: ErrorOut},
+               summary="删除佐证材料（草稿或被退回的记录）")
+def remove_evidence(request, record_id: DbInt, evidence_id: DbInt):
+    record = get_visible_or_404(Record, request.auth, record_id, "edit")
+    item = get_object_or_404(Evidence, pk=evidence_id, record=record)
+    result = _run(lambda: services.evidence_remove(actor=request.auth, evidence=item))
+    return result if isinstance(result, Status) else Status(204, None)
+
+
 def _transition(request, record_id: int, call):
     record = get_visible_or_404(Record, request.auth, record_id)
     result = _run(lambda: call(record))

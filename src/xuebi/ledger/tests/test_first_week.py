@@ -163,3 +163,18 @@ def test_all_attendees_hours_fill_the_blank_boxes_and_typed_ones_stay(users, kin
     record = Record.objects.get()
     hours = dict(record.participants.values_list("person__name", "hours"))
     assert hours == {"巴依斯古楞": Decimal(3), "王芳": Decimal(2)}
+
+
+def test_the_api_removes_evidence_under_the_same_rules(users, kinds, api):
+    record = self_study(users.cadre, kinds, submit=False, files=[("", photo())])
+    item = record.evidence.get()
+    assert api.client.delete(f"/api/v1/records/{record.pk}/evidence/{item.pk}",
+                             **api._headers(users.xilin_admin)).status_code == 404
+    submitted = self_study(users.cadre, kinds, files=[("", photo("s.jpg"))])
+    kept = submitted.evidence.get()
+    response = api.client.delete(f"/api/v1/records/{submitted.pk}/evidence/{kept.pk}", **api._headers(users.cadre))
+    assert response.status_code == 422 and "不能删除附件" in response.json()["detail"][0]["msg"]
+    response = api.client.delete(f"/api/v1/records/{record.pk}/evidence/{item.pk}", **api._headers(users.cadre))
+    assert response.status_code == 204 and not Evidence.objects.filter(pk=item.pk).exists()
+    assert api.client.delete(f"/api/v1/records/{record.pk}/evidence/{kept.pk}",
+                             **api._headers(users.cadre)).status_code == 404  # not this record's file
