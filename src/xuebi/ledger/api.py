@@ -15,6 +15,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from xuebi.campaign.rules import format_points
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core import dates
 from xuebi.core.forms import error_detail, validation_detail
@@ -299,6 +300,27 @@ def add_evidence(request, record_id: DbInt, file: File[UploadedFile], field_key:
     record = get_visible_or_404(Record, request.auth, record_id, "edit")
     result = _run(lambda: services.evidence_add(actor=request.auth, record=record, upload=file, field_key=field_key))
     return result if isinstance(result, Status) else Status(201, result)
+
+
+class PointsPreviewOut(Schema):
+    person_id: int
+    person_name: str
+    indicator: str
+    points: str = Field(..., description="通过后将计入的分值（已计上限）")
+    note: str = Field(..., description="为何少于规则分值（上限），空表示全额")
+
+
+@router.get("/records/{record_id}/points-preview", response=list[PointsPreviewOut],
+            summary="预计积分：该记录现在审核通过将计入的积分（只读，以通过时的计算为准）")
+def points_preview(request, record_id: DbInt):
+    from xuebi.points.receivers import preview_award  # ledger → points, the engine's small interface
+
+    record = get_visible_or_404(Record, request.auth, record_id)
+    if record.status == "approved":
+        return []
+    names = dict(record.participants.values_list("person_id", "person__name"))
+    return [{"person_id": item.person_id, "person_name": names.get(item.person_id, ""), "indicator": item.rule.indicator.name,
+             "points": format_points(item.points), "note": item.note} for item in preview_award(record)]
 
 
 @router.delete("/records/{record_id}/evidence/{evidence_id}", response={204: None, 422: ErrorOut},

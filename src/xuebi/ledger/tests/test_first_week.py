@@ -178,3 +178,16 @@ def test_the_api_removes_evidence_under_the_same_rules(users, kinds, api):
     assert response.status_code == 204 and not Evidence.objects.filter(pk=item.pk).exists()
     assert api.client.delete(f"/api/v1/records/{record.pk}/evidence/{kept.pk}",
                              **api._headers(users.cadre)).status_code == 404  # not this record's file
+
+
+def test_the_api_previews_the_points_without_writing(users, kinds, campaign, api):
+    from xuebi.points.models import PointEntry
+
+    theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
+    Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", points=Decimal(1))
+    record = self_study(users.cadre, kinds)
+    response = api.get(users.abag_reviewer, f"/records/{record.pk}/points-preview")
+    assert response.json() == [{"person_id": record.author_id, "person_name": "巴依斯古楞", "indicator": "理论学习",
+                                "points": "1", "note": ""}]
+    assert not PointEntry.objects.exists()
+    assert api.get(users.xilin_admin, f"/records/{record.pk}/points-preview").status_code == 404
