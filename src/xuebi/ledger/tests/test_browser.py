@@ -78,7 +78,7 @@ def test_submit_return_revise_approve_freeze(phone, page, users, study_kind, pho
     # the reviewer approves
     page.goto(f"/ledger/{record.pk}/")
     page.get_by_test_id("approve").click()
-    page.wait_for_url(re.compile(r".*/ledger/review/$"))
+    page.wait_for_url(re.compile(r".*/ledger/review/\?done=\d+$"))  # back at the queue, which offers 下一条
 
     # frozen: no edit button, the history tells the story
     phone.goto(f"/ledger/{record.pk}/")

@@ -100,7 +100,7 @@ def test_all_attendees_get_the_same_hours_at_once(phone, users, org, study_kind)
     assert phone.get_by_label("王芳的学时").get_attribute("placeholder") == "2（统一）"
     phone.get_by_label("巴依斯古楞的学时").fill("3")
     phone.get_by_test_id("submit").click()
-    phone.get_by_test_id("participants").wait_for()
+    assert "王芳 2学时" in phone.get_by_test_id("participants").inner_text()
     record = Record.objects.get()
     assert dict(record.participants.values_list("person__name", "hours")) == {"巴依斯古楞": Decimal(3), "王芳": Decimal(2)}
     assert phone.problems == []
