@@ -191,3 +191,27 @@ def test_the_api_previews_the_points_without_writing(users, kinds, campaign, api
                                 "points": "1", "note": ""}]
     assert not PointEntry.objects.exists()
     assert api.get(users.xilin_admin, f"/records/{record.pk}/points-preview").status_code == 404
+
+
+def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_size(
+        users, kinds, campaign, org, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xuebi.conftest import add_person
+
+    theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
+    Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习", source_kind="group_study",
+                        points=Decimal(1), recipients="all")
+    people = [add_person(org.abag_section, f"学员{i:02d}", 200 + i) for i in range(45)]
+    client, counts = client_for(users.abag_reviewer), []
+    for size in (25, 45):  # past 20 people the preview reads no caps: no statement per person
+        values = services.RecordInput(occurred_on=DAY, data={"topic": f"{size}人"}, study_level="branch",
+                                      author=people[0], attendees=[(p, Decimal(2)) for p in people[:size]])
+        record = services.record_create(actor=users.abag_admin, kind=kinds.group_study, values=values, submit=True)
+        client.get(f"/ledger/{record.pk}/")  # the session's first read and touch
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/ledger/{record.pk}/").content.decode()
+        assert "未计上限" in page and f"参加人员（{size}人）" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
