@@ -74,7 +74,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def __init__(self, queryset, *, action: str = "pick", **kwargs):
         kwargs.setdefault("widget", PersonPicker(action=action))
-        super().__init__(queryset.select_related("unit"), **kwargs)
+        super().__init__(queryset.select_related("unit") if queryset is not None else None, **kwargs)
         self.names = UnitNames()
 
     def __deepcopy__(self, memo):

@@ -215,3 +215,13 @@ def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_si
         assert "未计上限" in page and f"参加人员（{size}人）" in page
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_ledger_person_fields_use_the_picker_with_county_and_section(users, kinds, org, client_for):
+    page = client_for(users.cadre).get("/ledger/new/group_study/").content.decode()
+    assert 'data-person-picker data-search-url="/people/pick/?action=pick"' in page
+    assert "王芳 · 阿巴嘎旗委组织部 / 组织股</option>" in page and "巴图" not in page  # 巴图 is in 锡林浩特
+    found = client_for(users.cadre).get("/ledger/pick/people/", {"q": "wf"}).content.decode()
+    assert "王芳 · 阿巴嘎旗委组织部 / 组织股" in found  # the attendee search, labelled the same way
+    page = client_for(users.abag_admin).get("/ledger/new/self_study/").content.decode()  # 代录: the 记录人 picker
+    assert 'name="author"' in page and "巴依斯古楞 · 阿巴嘎旗委组织部 / 组织股</option>" in page
