@@ -39,7 +39,7 @@ MAX_BATCH = 500
 
 USERNAME_STYLES = {
     "full": "姓名全拼（王芳 → wangfang）",
-    "surname_initials": "姓全拼加名首字母（王芳 → wangf，巴依斯古楞 → babsgl）",
+    "surname_initials": "姓全拼加名首字母（王芳 → wangf，巴依斯古楞 → baysgl）",
 }
 
 # No 0/O/o, 1/l/I: the password is read off a paper slip and typed by hand.

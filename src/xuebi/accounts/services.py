@@ -179,7 +179,7 @@ def user_disable_for_leaving(*, actor, person: Person) -> User | None:
     forget_grants(user)
     tokens, sessions = _revoke_tokens(user), _end_sessions(user)
     audit_record(action=Action.USER_DEACTIVATE, target=user, actor=actor,
-                 changes={"is_active": [True, False], "reason": PersonStatus(person.status).label,
+                 changes={"is_active": [True, False], "reason": str(PersonStatus(person.status).label),
                           "revoked_tokens": tokens, "ended_sessions": sessions})
     return user
 
