@@ -246,7 +246,8 @@ def _check(plan: OpeningPlan, person_ids: list[int], expected: dict[int, str] | 
     if missing := [str(pid) for pid in person_ids if pid not in found]:
         errors.append(f"找不到编号为 {', '.join(missing[:10])} 的人员。")
     errors += [f"{s.name}（{s.unit}）：{s.reason}，不能开通。" for s in plan.skipped]
-    if expected is not None and plan.usernames != {int(k): v for k, v in expected.items()}:
+    planned = plan.usernames
+    if expected and any(planned.get(int(pid)) != name for pid, name in expected.items()):
         errors.append("预览之后账号情况发生了变化（用户名不同），请重新预览后再确认。")
     if not errors and not plan.accounts:
         errors.append("没有需要开通账号的人员。")

@@ -223,7 +223,7 @@ def accounts_open(request):
     require_role(request, Role.SYSADMIN)
     if request.method == "POST":
         person_ids = [pk for pk in (db_id(v) for v in request.POST.getlist("person")) if pk is not None]
-        expected = {pk: request.POST.get(f"username_{pk}", "") for pk in person_ids}
+        expected = {pk: request.POST[f"username_{pk}"] for pk in person_ids if request.POST.get(f"username_{pk}")}
         try:
             opened = opening.accounts_open(actor=request.user, person_ids=person_ids, expected=expected)
         except ValidationError as exc:
