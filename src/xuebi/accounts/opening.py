@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -215,6 +215,15 @@ def accounts_open(*, actor, person_ids: list[int], expected: dict[int, str] | No
     hasher = InitialPasswordHasher()
     passwords = {a.person_id: initial_password(a.username) for a in plan.accounts}
     hashes = {pid: make_password(pw, hasher=hasher) for pid, pw in passwords.items()}
+    try:
+        users = _write(actor, plan, person_ids, hashes)
+    except IntegrityError:
+        # Another batch took one of these usernames (or people) between our check and our insert.
+        raise ValidationError("开通期间账号情况发生了变化，请重新预览后再确认。") from None
+    return [OpenedAccount(u.pk, a.name, a.unit, a.username, passwords[a.person_id]) for u, a in zip(users, plan.accounts)]
+
+
+def _write(actor, plan: OpeningPlan, person_ids: list[int], hashes: dict[int, str]) -> list[User]:
     with transaction.atomic():
         list(Person.objects.filter(pk__in=person_ids).select_for_update().values_list("pk", flat=True))
         again = _plan(list(_select(unit=None, person_ids=person_ids)))
@@ -237,7 +246,7 @@ def accounts_open(*, actor, person_ids: list[int], expected: dict[int, str] | No
         ])
         audit_record(action=Action.ACCOUNTS_OPEN, actor=actor, target_repr=f"批量开通账号 {len(users)} 个",
                      changes={"count": len(users), "usernames": [u.username for u in users]})
-    return [OpenedAccount(u.pk, a.name, a.unit, a.username, passwords[a.person_id]) for u, a in zip(users, plan.accounts)]
+    return users
 
 
 def _check(plan: OpeningPlan, person_ids: list[int], expected: dict[int, str] | None) -> None:

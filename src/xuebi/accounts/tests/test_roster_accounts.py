@@ -245,3 +245,23 @@ def test_initial_passwords_pass_the_validators():
         word = opening.initial_password("wangfang")
         password_validation.validate_password(word, User(username="wangfang"))
         assert len(word) == 11 and word[5] == "-"
+
+
+def test_a_username_taken_at_the_last_moment_is_refused_cleanly(users, section, monkeypatch):
+    plan = opening.accounts_open_preview(actor=users.sysadmin, unit=section.abag_section)
+    real_plan = opening._plan
+    calls = []
+
+    def plan_then_race(rows):
+        calls.append(1)
+        if len(calls) == 2:
+            # inside the transaction, after the re-plan: another batch has just inserted wangfang
+            fresh = real_plan(rows)
+            make_user("wangfang", None, None, "x")
+            return fresh
+        return real_plan(rows)
+
+    monkeypatch.setattr(opening, "_plan", plan_then_race)
+    with pytest.raises(ValidationError, match="重新预览"):
+        opening.accounts_open(actor=users.sysadmin, person_ids=[a.person_id for a in plan.accounts])
+    assert not User.objects.filter(person=section.wang2).exists()
