@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from xuebi.org.forms import UnitChoiceField
 from xuebi.org.models import Unit, User
 
 SIGNED_IN_CHOICES = [
@@ -16,10 +17,14 @@ SIGNED_IN_CHOICES = [
 ]
 
 
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField  # indented by depth: the counties' 组织股 can be told apart
+
+
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="用户名/姓名", method="search",
                                   widget=forms.TextInput(attrs={"placeholder": "用户名或姓名", "type": "search"}))
-    unit = django_filters.ModelChoiceFilter(label="单位（含下级）", queryset=Unit.objects.filter(is_active=True),
+    unit = UnitFilter(label="单位（含下级）", queryset=Unit.objects.filter(is_active=True),
                                             method="in_unit", empty_label="全部单位")
     linked = django_filters.ChoiceFilter(label="关联人员", method="by_linked", empty_label="关联与否不限",
                                          choices=[("yes", "已关联人员"), ("no", "未关联人员")])

@@ -15,6 +15,12 @@ from xuebi.org.scoping import forget_grants, grants_of, has_role
 pytestmark = pytest.mark.django_db
 
 
+def _sessions_of(user) -> int:
+    from django.contrib.sessions.models import Session
+
+    return sum(1 for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk))
+
+
 def _fresh(user):
     user = User.objects.get(pk=user.pk)
     forget_grants(user)
@@ -120,10 +126,13 @@ def test_grant_list_shows_derived_roles_as_not_revocable(users, org, client_for)
 def test_a_leaver_is_disabled_with_the_reason(users, org, status, reason, client):
     cadre = users.cadre
     services.token_create(user=cadre, name="手机")
+    client.force_login(cadre)
+    assert _sessions_of(cadre) == 1
     org_services.person_deactivate(actor=users.abag_admin, person=org.bayi, status=status)
     cadre.refresh_from_db()
     assert not cadre.is_active
     assert not cadre.api_tokens.unrevoked().exists()
+    assert _sessions_of(cadre) == 0
     entry = AuditEntry.objects.filter(action=Action.USER_DEACTIVATE, target_id=str(cadre.pk)).get()
     assert entry.actor == users.abag_admin and entry.changes["reason"] == reason
     response = client.post("/accounts/login/", {"username": "cadre", "password": "Xuebi@2021"})
