@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from xuebi.core.api import DbInt, ErrorOut, LimitOffsetPagination, paginate
-from xuebi.org.choices import PersonStatus, Role
+from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit, User
 from xuebi.org.scoping import has_role
 
@@ -62,8 +62,7 @@ class AccountOut(Schema):
 
     @staticmethod
     def resolve_roster_cadre(obj: User):
-        person = obj.person if obj.person_id else None
-        return bool(obj.is_active and person and person.is_org_cadre and person.status == PersonStatus.ACTIVE)
+        return obj.is_roster_cadre
 
 
 def _accounts():
