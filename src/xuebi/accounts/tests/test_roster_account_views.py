@@ -136,3 +136,34 @@ def test_unknown_handover_batch(users, client_for):
 def test_no_person_message_points_to_the_sysadmin(users, client_for):
     page = client_for(users.abag_admin).get("/study/", follow=True).content.decode()
     assert "本单位管理员" not in page
+
+
+def _open_section(client, org) -> str:
+    plan = client.get("/accounts/open/", {"unit": org.abag_section.pk}).context["plan"]
+    return client.post("/accounts/open/", {"person": [a.person_id for a in plan.accounts]})["Location"]
+
+
+def test_handover_expires_after_thirty_minutes(users, org, client_for, time_machine):
+    client = client_for(users.sysadmin)
+    handover = _open_section(client, org)
+    # (an idle session ends after XUEBI_IDLE_TIMEOUT_MINUTES anyway, and the passwords with it)
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=20))
+    assert "下载初始密码表" in client.get(handover).content.decode()
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=11))
+    assert client.post(handover + "slips/").status_code == 302
+    assert "已交接" in client.get(handover).content.decode()
+
+
+def test_handover_can_be_finished_early(users, org, client_for):
+    client = client_for(users.sysadmin)
+    handover = _open_section(client, org)
+    client.post(handover + "finish/")
+    assert client.post(handover + "xlsx/").status_code == 302
+    assert not AuditEntry.objects.filter(action=Action.ACCOUNTS_HANDOVER).exists()
+
+
+def test_another_sysadmin_cannot_take_the_handover(users, org, client_for, client):
+    handover = _open_section(client_for(users.sysadmin), org)
+    other = make_user("sysadmin2", "sysadmin", None, "x")
+    client.force_login(other)
+    assert client.post(handover + "xlsx/").status_code == 302  # not in their session: nothing to hand over
