@@ -29,6 +29,11 @@ def _require_sysadmin(request) -> None:
         raise PermissionDenied("只有系统管理员可以管理账号。")
 
 
+def _require_opener(request) -> None:
+    if not has_role(request.auth, *opening.OPENERS):
+        raise PermissionDenied("只有系统管理员和盟级、单位管理员可以开通账号。")
+
+
 class AccountOut(Schema):
     id: int
     username: str
@@ -163,10 +168,10 @@ class OpenPreviewOut(Schema):
 @router.post("/account-openings/preview", response={200: OpenPreviewOut, 422: ErrorOut},
              summary="批量开通账号：预览用户名（不写入）")
 def open_preview(request, payload: OpenPreviewIn):
-    _require_sysadmin(request)
+    _require_opener(request)
     unit = None
     if payload.unit_id is not None:
-        unit = Unit.objects.filter(pk=payload.unit_id).first()
+        unit = opening.opening_units(request.auth).filter(pk=payload.unit_id).first()
         if unit is None:
             raise ValidationError({"unit_id": "找不到该单位。"})
     plan = opening.accounts_open_preview(actor=request.auth, unit=unit, person_ids=payload.person_ids,
@@ -194,6 +199,6 @@ class OpenOut(Schema):
 
 @router.post("/account-openings", response={201: OpenOut, 422: ErrorOut}, summary="批量开通账号：确认（返回初始密码，仅此一次）")
 def open_accounts(request, payload: OpenIn):
-    _require_sysadmin(request)
+    _require_opener(request)
     opened = opening.accounts_open(actor=request.auth, person_ids=payload.person_ids, expected=payload.expected)
     return Status(201, {"accounts": opened})

@@ -117,3 +117,8 @@ class UserEditForm(StyledFormMixin, forms.Form):
 class AccountOpenForm(StyledFormMixin, forms.Form):
     unit = UnitChoiceField(label=_("单位（含下级）"), queryset=Unit.objects.filter(is_active=True), required=False)
     without_account_only = forms.BooleanField(label=_("只列出尚无账号的人员"), required=False, initial=True)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:  # an admin picks among the units of their own roster
+            self.fields["unit"].queryset = units

@@ -1,7 +1,12 @@
 """Opening accounts from the roster in bulk (开通账号): preview, then create in one transaction.
 
-The 系统管理员 keeps accounts but holds no business data, so this module reads of the roster only
-what an account needs: a person's name, unit, status and whether they have an account.
+Who opens: the 系统管理员, for anyone on the roster; and a 盟级/单位管理员, for the 组工干部 of
+their own roster (their 'change' scope) — the department onboarding its own cadres. Such an
+account carries no grant: its only role is the cadre role it derives from the roster entry, so
+the admin hands out nothing that the secadmin keeps (docs/decisions.md, "Who opens accounts").
+
+The 系统管理员 holds no business data, so this module reads of the roster only what an account
+needs: a person's name, unit, status, whether they are a 组工干部 and whether they have an account.
 
 Usernames come from the name's pinyin (XUEBI_USERNAME_STYLE) and are made unique predictably:
 the first of ``wangfang``, ``wangfang2``, ``wangfang3`` … that no account (active or not) holds and
@@ -27,11 +32,12 @@ from xuebi.audit.services import audit_record, audit_record_many
 from xuebi.core import pinyin
 from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit, User
+from xuebi.org.scoping import has_role
 
 from .services import _require
 
 __all__ = ["OpeningPlan", "OpenedAccount", "accounts_open_preview", "accounts_open", "initial_password",
-           "username_base", "MAX_BATCH"]
+           "username_base", "MAX_BATCH", "OPENERS", "opening_units"]
 
 MAX_BATCH = 500
 """The most accounts one confirmation opens: hashing is ~26 ms each (InitialPasswordHasher), so
@@ -148,20 +154,43 @@ def _taken_usernames(bases: set[str]) -> set[str]:
     return taken
 
 
-def _select(*, unit: Unit | None, person_ids: list[int] | None):
+OPENERS = (Role.SYSADMIN, Role.LEAGUE_ADMIN, Role.UNIT_ADMIN)
+
+
+def _roster_of(actor):
+    """The people ``actor`` may open accounts for: the whole roster for the 系统管理员 (or an
+    operator's command, actor None), the admin's own 'change' scope otherwise."""
+    if actor is None or has_role(actor, Role.SYSADMIN):
+        return Person.objects.all()
+    return Person.objects.visible_to(actor, "change")
+
+
+def _cadres_only(actor) -> bool:
+    return actor is not None and not has_role(actor, Role.SYSADMIN)
+
+
+def _select(*, actor, unit: Unit | None, person_ids: list[int] | None):
     if unit is None and not person_ids:
         raise ValidationError({"unit": "请选择单位，或勾选要开通账号的人员。"})
-    people = Person.objects.all()
+    people = _roster_of(actor)
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     if person_ids:
         people = people.filter(pk__in=person_ids)
     return (people.annotate(account_username=F("account__username"), unit_path=F("unit__path"))
             .order_by("unit__path", "name_pinyin", "pk")
-            .values("pk", "name", "status", "unit_path", "account_username"))
+            .values("pk", "name", "status", "is_org_cadre", "unit_path", "account_username"))
 
 
-def _plan(rows: list[dict]) -> OpeningPlan:
+def opening_units(actor):
+    """The units ``actor`` may pick to open accounts in (active ones)."""
+    units = Unit.objects.filter(is_active=True)
+    if _cadres_only(actor):
+        units = units.visible_to(actor, "change")
+    return units
+
+
+def _plan(rows: list[dict], *, cadres_only: bool = False) -> OpeningPlan:
     from xuebi.org.choices import PersonStatus
 
     labels = _unit_labels({r["unit_path"] for r in rows})
@@ -173,6 +202,8 @@ def _plan(rows: list[dict]) -> OpeningPlan:
             plan.skipped.append(Skipped(r["pk"], r["name"], unit, f"已有账号 {r['account_username']}"))
         elif r["status"] != PersonStatus.ACTIVE:
             plan.skipped.append(Skipped(r["pk"], r["name"], unit, f"已{PersonStatus(r['status']).label}"))
+        elif cadres_only and not r["is_org_cadre"]:
+            plan.skipped.append(Skipped(r["pk"], r["name"], unit, "不是组工干部，需由系统管理员开通"))
         else:
             wanted.append((r, unit, username_base(r["name"])))
     taken = _taken_usernames({base for _, _, base in wanted})
@@ -189,8 +220,8 @@ def _plan(rows: list[dict]) -> OpeningPlan:
 def accounts_open_preview(*, actor, unit: Unit | None = None, person_ids: list[int] | None = None,
                           without_account_only: bool = False) -> OpeningPlan:
     """Who would get which username (and who is skipped, and why); writes nothing."""
-    _require(actor, Role.SYSADMIN)
-    plan = _plan(list(_select(unit=unit, person_ids=person_ids)))
+    _require(actor, *OPENERS)
+    plan = _plan(list(_select(actor=actor, unit=unit, person_ids=person_ids)), cadres_only=_cadres_only(actor))
     if without_account_only:
         plan.skipped = [s for s in plan.skipped if not s.reason.startswith("已有账号")]
     return plan
@@ -203,13 +234,13 @@ def accounts_open(*, actor, person_ids: list[int], expected: dict[int, str] | No
 
     ``expected`` (person id → username, from the preview) makes the confirmation refuse if the
     outcome would differ from what the 系统管理员 saw."""
-    _require(actor, Role.SYSADMIN)
+    _require(actor, *OPENERS)
     person_ids = sorted(set(person_ids or []))
     if not person_ids:
         raise ValidationError({"person_ids": "请勾选要开通账号的人员。"})
     if len(person_ids) > MAX_BATCH:
         raise ValidationError({"person_ids": f"一次最多开通{MAX_BATCH}个账号，请按单位分批开通。"})
-    plan = _plan(list(_select(unit=None, person_ids=person_ids)))
+    plan = _plan(list(_select(actor=actor, unit=None, person_ids=person_ids)), cadres_only=_cadres_only(actor))
     _check(plan, person_ids, expected)
     # The costly part (hashing) before the transaction, so the rows are locked for milliseconds.
     hasher = InitialPasswordHasher()
@@ -226,7 +257,7 @@ def accounts_open(*, actor, person_ids: list[int], expected: dict[int, str] | No
 def _write(actor, plan: OpeningPlan, person_ids: list[int], hashes: dict[int, str]) -> list[User]:
     with transaction.atomic():
         list(Person.objects.filter(pk__in=person_ids).select_for_update().values_list("pk", flat=True))
-        again = _plan(list(_select(unit=None, person_ids=person_ids)))
+        again = _plan(list(_select(actor=actor, unit=None, person_ids=person_ids)), cadres_only=_cadres_only(actor))
         if again.accounts != plan.accounts:
             raise ValidationError("开通期间账号情况发生了变化，请重新预览后再确认。")
         now = timezone.now()

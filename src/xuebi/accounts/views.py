@@ -25,7 +25,7 @@ from xuebi.audit.models import Action, Outcome
 from xuebi.audit.services import audit_record
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import RoleGrant, Unit, User
-from xuebi.org.scoping import derived_cadre_unit_id
+from xuebi.org.scoping import derived_cadre_unit_id, has_role
 from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id, run_service
 from xuebi.core.permissions import require_role
@@ -220,7 +220,7 @@ def user_detail(request, pk: int):
 def accounts_open(request):
     """Pick a unit subtree; the preview lists everyone with the username they would get (tick off
     whom to leave out); confirming opens them all in one transaction and goes to the handover."""
-    require_role(request, Role.SYSADMIN)
+    require_role(request, *opening.OPENERS)
     if request.method == "POST":
         person_ids = [pk for pk in (db_id(v) for v in request.POST.getlist("person")) if pk is not None]
         expected = {pk: request.POST[f"username_{pk}"] for pk in person_ids if request.POST.get(f"username_{pk}")}
@@ -233,7 +233,7 @@ def accounts_open(request):
         batch = handover.stash(request.session, opened)
         messages.success(request, f"已开通 {len(opened)} 个账号。请立即下载初始密码表并打印开通通知单：初始密码只交接这一次。")
         return redirect("accounts:handover", batch=batch)
-    form = AccountOpenForm(request.GET or None)
+    form = AccountOpenForm(request.GET or None, units=opening.opening_units(request.user))
     plan = None
     if request.GET and form.is_valid():
         try:
@@ -244,14 +244,16 @@ def accounts_open(request):
     return render(request, "accounts/accounts_open.html", {
         "form": form, "plan": plan, "query": request.GET.urlencode(), "max_batch": opening.MAX_BATCH,
         "style": opening.USERNAME_STYLES.get(settings.XUEBI_USERNAME_STYLE, ""),
+        "cadres_only": not has_role(request.user, Role.SYSADMIN),
     })
 
 
 @login_required
 def handover_page(request, batch: str):
-    require_role(request, Role.SYSADMIN)
+    require_role(request, *opening.OPENERS)
     state = handover.status(request.session, batch)
-    return render(request, "accounts/handover.html", {"batch": batch, "state": state, "minutes": handover.HANDOVER_MINUTES})
+    return render(request, "accounts/handover.html", {"batch": batch, "state": state, "minutes": handover.HANDOVER_MINUTES,
+                                                      "is_sysadmin": has_role(request.user, Role.SYSADMIN)})
 
 
 def _handed_over(request, batch: str):
@@ -262,7 +264,7 @@ def _handed_over(request, batch: str):
 @login_required
 @require_POST
 def handover_xlsx(request, batch: str):
-    require_role(request, Role.SYSADMIN)
+    require_role(request, *opening.OPENERS)
     rows = handover.take(request.session, batch, "xlsx", actor=request.user)
     if rows is None:
         return _handed_over(request, batch)
@@ -284,7 +286,7 @@ def handover_xlsx(request, batch: str):
 @login_required
 @require_POST
 def handover_slips(request, batch: str):
-    require_role(request, Role.SYSADMIN)
+    require_role(request, *opening.OPENERS)
     rows = handover.take(request.session, batch, "slips", actor=request.user)
     if rows is None:
         return _handed_over(request, batch)
@@ -297,7 +299,7 @@ def handover_slips(request, batch: str):
 @login_required
 @require_POST
 def handover_finish(request, batch: str):
-    require_role(request, Role.SYSADMIN)
+    require_role(request, *opening.OPENERS)
     handover.finish(request.session, batch)
     messages.success(request, "初始密码已清除，不再显示。")
     return redirect("accounts:handover", batch=batch)

@@ -13,7 +13,24 @@ pytestmark = pytest.mark.django_db
 def test_only_the_sysadmin(api, users):
     for user in (users.secadmin, users.auditor, users.league_admin, users.abag_admin, users.cadre):
         assert api.get(user, "/accounts").status_code == 403
+    for user in (users.secadmin, users.auditor, users.abag_reviewer, users.cadre):
         assert api.post(user, "/account-openings/preview", {"unit_id": 1}).status_code == 403
+
+
+def test_a_county_admin_opens_their_own_cadres(api, users, org):
+    from xuebi.conftest import add_person
+
+    add_person(org.abag_section, "张伟", 71)
+    preview = api.post(users.abag_admin, "/account-openings/preview", {"unit_id": org.abag.pk, "without_account_only": True})
+    assert preview.status_code == 200
+    assert [a["username"] for a in preview.json()["accounts"]] == ["wangfang", "zhangwei"]
+    # another county's unit is unknown to this admin
+    other = api.post(users.abag_admin, "/account-openings/preview", {"unit_id": org.xilin.pk})
+    assert other.status_code == 422 and other.json()["detail"][0]["msg"] == "找不到该单位。"
+    ids = [a["person_id"] for a in preview.json()["accounts"]]
+    opened = api.post(users.abag_admin, "/account-openings", {"person_ids": ids})
+    assert opened.status_code == 201
+    assert {a["username"] for a in opened.json()["accounts"]} == {"wangfang", "zhangwei"}
 
 
 def test_list_with_filters(api, users, org):

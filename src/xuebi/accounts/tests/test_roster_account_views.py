@@ -51,8 +51,21 @@ def test_account_list_query_count_does_not_grow(users, org, client_for, django_a
 def test_account_pages_are_the_sysadmins(users, client_for):
     for user in (users.secadmin, users.league_admin, users.abag_admin, users.cadre):
         client = client_for(user)
-        for path in ("/accounts/users/", f"/accounts/users/{users.cadre.pk}/", "/accounts/open/"):
+        for path in ("/accounts/users/", f"/accounts/users/{users.cadre.pk}/"):
             assert client.get(path).status_code == 403, (user, path)
+    # opening accounts for the cadres of one's own roster is an admin's too (not a reviewer's or a cadre's)
+    for user in (users.secadmin, users.abag_reviewer, users.cadre):
+        assert client_for(user).get("/accounts/open/").status_code == 403, user
+
+
+def test_a_county_admin_picks_only_units_of_their_own_roster(users, org, client_for):
+    client = client_for(users.abag_admin)
+    page = client.get("/accounts/open/").content.decode()
+    assert "组织股" in page and "锡林浩特市委组织部" not in page
+    refused = client.get("/accounts/open/", {"unit": org.xilin.pk}).content.decode()
+    assert "将开通" not in refused
+    preview = client.get("/accounts/open/", {"unit": org.abag.pk, "without_account_only": "on"}).content.decode()
+    assert "将开通 1 个账号" in preview and "wangfang" in preview
 
 
 def test_account_page_shows_person_and_unit_and_edits(users, org, client_for):

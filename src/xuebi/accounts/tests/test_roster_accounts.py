@@ -222,12 +222,42 @@ def test_open_refuses_people_with_accounts_or_not_active(users, section):
     assert not User.objects.filter(person=section.wang2).exists()
 
 
-def test_only_the_sysadmin_opens(users, section):
-    for actor in (users.secadmin, users.league_admin, users.abag_admin, users.cadre):
+def test_only_the_sysadmin_and_the_admins_open(users, section):
+    for actor in (users.secadmin, users.auditor, users.abag_reviewer, users.cadre, users.judge):
         with pytest.raises(PermissionDenied):
             opening.accounts_open_preview(actor=actor, unit=section.abag)
         with pytest.raises(PermissionDenied):
             opening.accounts_open(actor=actor, person_ids=[section.wang2.pk])
+
+
+def test_a_county_admin_opens_accounts_for_the_cadres_of_their_own_roster(users, section):
+    section.wang3.is_org_cadre = False
+    section.wang3.save()
+    plan = opening.accounts_open_preview(actor=users.abag_admin, unit=section.abag, without_account_only=True)
+    assert [a.name for a in plan.accounts] == ["王芳", "王芳"]
+    assert ("王芳", "不是组工干部，需由系统管理员开通") in {(s.name, s.reason) for s in plan.skipped}
+    opened = opening.accounts_open(actor=users.abag_admin, person_ids=[a.person_id for a in plan.accounts],
+                                   expected=plan.usernames)
+    assert len(opened) == 2
+    account = User.objects.get(username=opened[0].username)
+    # no grant is handed out: the only role is the cadre role the roster entry gives, in the person's unit
+    assert not account.role_grants.exists()
+    assert has_role(account, Role.CADRE) and not has_role(account, Role.UNIT_ADMIN, Role.REVIEWER)
+    assert AuditEntry.objects.filter(action=Action.ACCOUNTS_OPEN, actor=users.abag_admin).exists()
+
+
+def test_an_admin_cannot_open_accounts_outside_their_roster(users, section):
+    # 锡林浩特 is another county: its people are "not found" to the 阿巴嘎旗 admin, as a missing id would be
+    with pytest.raises(ValidationError, match="找不到编号"):
+        opening.accounts_open(actor=users.abag_admin, person_ids=[section.xilin_person.pk])
+    assert not opening.accounts_open_preview(actor=users.abag_admin, unit=section.xilin).accounts
+    assert section.xilin not in opening.opening_units(users.abag_admin)
+    assert not User.objects.filter(person=section.xilin_person).exists()
+    # a non-组工干部 stays the 系统管理员's to open, even if ticked
+    section.wang2.is_org_cadre = False
+    section.wang2.save()
+    with pytest.raises(ValidationError, match="不是组工干部"):
+        opening.accounts_open(actor=users.abag_admin, person_ids=[section.wang2.pk])
 
 
 def test_open_two_hundred_in_bounded_queries(users, org, django_assert_max_num_queries):
@@ -261,14 +291,14 @@ def test_a_username_taken_at_the_last_moment_is_refused_cleanly(users, section, 
     real_plan = opening._plan
     calls = []
 
-    def plan_then_race(rows):
+    def plan_then_race(rows, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             # inside the transaction, after the re-plan: another batch has just inserted wangfang
-            fresh = real_plan(rows)
+            fresh = real_plan(rows, **kwargs)
             make_user("wangfang", None, None, "x")
             return fresh
-        return real_plan(rows)
+        return real_plan(rows, **kwargs)
 
     monkeypatch.setattr(opening, "_plan", plan_then_race)
     with pytest.raises(ValidationError, match="重新预览"):
