@@ -142,11 +142,15 @@ class Person(models.Model):
         return None
 
     def save(self, *args, **kwargs):
+        self.fill_pinyin()
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self) -> None:
+        """The search keys of the name (save() fills them; bulk writes call this themselves)."""
         from xuebi.core import pinyin
 
         self.name_pinyin = pinyin.full(self.name)
         self.name_initials = pinyin.initials(self.name)
-        super().save(*args, **kwargs)
 
     # --- 身份证号 -------------------------------------------------------------
     @property
