@@ -196,7 +196,9 @@ def test_columns_left_out_take_the_defaults_of_a_new_person(users):
 
     assert result.ok, result.errors
     saved = person(ZHANG_ID)
-    assert (saved.ethnicity, saved.political_status, saved.is_org_cadre) == ("汉族", "member", True)
+    # 民族 is not guessed: it stays blank, and the import says so.
+    assert (saved.ethnicity, saved.political_status, saved.is_org_cadre) == ("", "member", True)
+    assert any("没有“民族”列" in note for note in result.notes)
 
 
 def test_labels_as_people_write_them(users):
@@ -356,9 +358,17 @@ def test_county_admin_cannot_import_into_another_unit(users, unit):
 
 
 def test_missing_required_column(users):
-    errors = refused(xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"]), users.abag_admin)
+    errors = refused(xlsx({"姓名": "张伟", "所在单位": "组织股"}, headers=["姓名", "所在单位"]), users.abag_admin)
 
-    assert errors == [(0, "所在单位", "缺少必填列“所在单位”。")]
+    assert errors == [(0, "身份证号", "缺少必填列“身份证号”。")]
+
+
+def test_without_a_unit_column_the_unit_must_be_chosen(users):
+    result = run(xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"]), users.abag_admin)
+
+    assert result.needs_unit
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (0, "所在单位", "文件中没有“所在单位”列：请选择这些人员所在的单位（命令行用 --unit）。")]
 
 
 def test_two_columns_for_the_same_field(users):
@@ -443,7 +453,7 @@ def test_rows_read_are_bounded_blank_ones_included(users, monkeypatch):
 
     errors = refused(xlsx(zhang(), *[blank] * 5), users.abag_admin)
 
-    assert errors == [(0, "", "工作表超过5行（含空行），请删去多余的空行，或分批导入（一次最多5000人）。")]
+    assert errors == [(0, "", "工作表超过5行（含空行），请删去多余的空行，或分批导入（一次最多10000人）。")]
 
 
 def test_the_import_page_refuses_a_zip_bomb_with_a_message(users, client_for):
