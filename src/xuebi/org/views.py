@@ -198,7 +198,18 @@ def person_reveal(request, pk: int, field: str):
     if field not in services.REVEALABLE:
         return HttpResponse(status=404)
     value = services.person_reveal(actor=request.user, person=person, field=field)
-    return render(request, "org/_revealed.html", {"value": value})
+    return render(request, "org/_secret.html", {"value": value, "revealed": True, "field": field, "pk": pk})
+
+
+@login_required
+def person_mask(request, pk: int, field: str):
+    """HTMX: 隐藏 — the masked value again, after a reveal."""
+    person = get_visible_or_404(Person, request.user, pk)
+    if field not in services.REVEALABLE:
+        return HttpResponse(status=404)
+    masked = person.id_number_masked if field == "id_number" else person.phone_masked
+    can_reveal = Person.objects.visible_to(request.user, "reveal").filter(pk=pk).exists()
+    return render(request, "org/_secret.html", {"masked": masked, "field": field, "pk": pk, "can_reveal": can_reveal})
 
 
 # --- roster import / export ----------------------------------------------------------------
