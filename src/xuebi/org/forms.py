@@ -224,3 +224,15 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
+
+
+class RosterImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), error_messages={"required": _("请选择要导入的 .xlsx 文件。")})
+    unit = UnitChoiceField(label=_("导入到单位"), queryset=Unit.objects.none(), required=False,
+                           help_text=_("文件中没有“所在单位”列时必选：整个文件的人员都属于这个单位。"),
+                           empty_label="—文件中有所在单位列，不必选—")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,7 +22,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+import secrets
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -812,6 +815,44 @@ def _parse_key(value) -> int | None:
         return None
     m = _KEY.match(_text(value))
     return int(m[1]) if m else None
+
+
+# --- an upload kept between the preview and 确认导入 ------------------------------------------
+
+UPLOAD_MAX_AGE = dt.timedelta(hours=24)
+
+
+def _uploads() -> Path:
+    # Under the data directory, not MEDIA_ROOT: nothing serves these files.
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_keep(file) -> str:
+    """Keep an uploaded roster until it is confirmed (or a day has passed); return its token.
+    The confirm reads this same file, never a second upload."""
+    cutoff = time.time() - UPLOAD_MAX_AGE.total_seconds()
+    for old in _uploads().glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    with (_uploads() / f"{token}.xlsx").open("wb") as out:
+        for chunk in file.chunks() if hasattr(file, "chunks") else [file.read()]:
+            out.write(chunk)
+    return token
+
+
+def upload_path(token: str) -> Path | None:
+    if not isinstance(token, str) or not re.fullmatch(r"[A-Za-z0-9_-]{32}", token):
+        return None
+    path = _uploads() / f"{token}.xlsx"
+    return path if path.is_file() else None
+
+
+def upload_discard(token: str) -> None:
+    if path := upload_path(token):
+        path.unlink(missing_ok=True)
 
 
 # --- template and export -----------------------------------------------------------------
