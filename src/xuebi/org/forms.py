@@ -115,6 +115,14 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                     if value:
                         self.initial[name] = dates.PartialDate(value, self.instance.date_precision.get(name, dates.DAY))
 
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.lookups is not None:
+            # The unit was taken from the units loaded for the whole import; the model's own
+            # check would ask the database again, once per row.
+            exclude.add("unit")
+        return exclude
+
     def clean_name(self):
         name = "".join(self.cleaned_data["name"].split())
         if not name:

@@ -694,7 +694,10 @@ class _RowReader:
                         self.error(row_number, "id_number", "隐去部分数字的身份证号与该人员登记的不一致：要更正身份证号，请填写完整的号码。")
                     text = instance.id_number
                 data["id_number"] = text
-            elif col.field == "phone" and "*" in text and instance is not None:
+            elif col.field == "phone" and "*" in text:
+                if instance is None:
+                    self.error(row_number, "phone", "手机号码隐去了部分数字（导出文件的写法）：新增人员请填写完整的号码。")
+                    continue
                 if text != instance.phone_masked:
                     self.error(row_number, "phone", "隐去部分数字的手机号码与该人员登记的不一致：要更改手机号码，请填写完整的号码。")
                 data["phone"] = instance.phone
