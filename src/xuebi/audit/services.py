@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.db import models
@@ -25,6 +26,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _labels(field) -> dict:
+    """A field's choices as {value: label}, built once (get_FOO_display builds it on every call)."""
+    return dict(field.flatchoices)
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The audited fields of an object as plain JSON values (a foreign key as its text)."""
     data = {}
@@ -32,7 +39,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         value = getattr(obj, name)
         if field.choices and not field.is_relation:
-            value = getattr(obj, f"get_{name}_display")() if value not in (None, "") else value
+            value = str(_labels(field).get(value, value)) if value not in (None, "") else value
         data[name] = _plain(value)
     return data
 

@@ -581,6 +581,7 @@ class _RowReader:
         self.by_hash: dict[str, Person] = {}
         self.changeable: set[int] = set()
         self.lookups = PersonLookups(units=self.resolver.by_pk, id_owners={})
+        self.form: PersonForm | None = None
 
     def load(self, rows: list[dict]) -> None:
         keys, hashes = set(), set()
@@ -621,8 +622,7 @@ class _RowReader:
                 self.result.skipped.sort(key=lambda s: s.row)
                 return None
         data, instance, status = self._form_data(row_number, cells)
-        form = PersonForm(data=data, instance=copy.copy(instance) if instance else Person(), user=self.user,
-                          lookups=self.lookups, require_ethnicity="ethnicity" in cells or instance is not None)
+        form = self._bound_form(data, instance, require_ethnicity="ethnicity" in cells or instance is not None)
         if not form.is_valid():
             # Every problem of the row is listed; a column already reported is not reported twice.
             reported = {e.column for e in self.result.errors[errors_before:]}
@@ -641,6 +641,20 @@ class _RowReader:
         if status is not None:
             values["status"] = status
         return PlannedRow(row_number, instance, values, self._changes(instance, values))
+
+    def _bound_form(self, data: dict, instance: Person | None, *, require_ethnicity: bool) -> PersonForm:
+        """The PersonForm of one row. One form is made per import and bound to each row in turn:
+        building a form deep-copies its fields, which cost more than everything else a row
+        needs. Binding sets what Django's BaseForm.__init__ sets for bound data; full_clean()
+        starts each validation afresh. (A copy of the instance: the form writes the cleaned
+        values onto it, and the original is needed to tell an update from an unchanged row.)"""
+        if self.form is None:
+            self.form = PersonForm(data={}, instance=Person(), user=self.user, lookups=self.lookups)
+        form = self.form
+        form.data, form.is_bound, form._errors = data, True, None
+        form.instance = copy.copy(instance) if instance is not None else Person()
+        form.fields["ethnicity"].required = require_ethnicity
+        return form
 
     def _changes(self, person: Person | None, values: dict) -> list[tuple[str, str, str]]:
         precision = values.get("date_precision", {})
