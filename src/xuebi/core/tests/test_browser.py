@@ -89,7 +89,7 @@ def test_an_import_with_one_bad_row_lists_it_and_imports_nothing(page, org, user
     sign_in(page, "abag")
     page.goto("/org/people/import/")
     page.set_input_files("input[type=file]", str(path))
-    page.get_by_role("button", name="导入").click()
+    page.get_by_role("button", name="上传并预览").click()
     errors = page.get_by_test_id("import-errors")
     errors.wait_for()
     text = errors.inner_text()
