@@ -18,12 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import statistics
 import sys
-import time
 import tracemalloc
 
-from common import table  # sets up Django first
+from common import median_ms, table  # sets up Django first
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -98,13 +96,8 @@ def import_once(user, data: bytes, *, keep: bool = False):
     return result
 
 
-def timed(fn, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+def timed(fn) -> float:
+    return median_ms(fn, RUNS)
 
 
 def main() -> int:

@@ -3,6 +3,7 @@ again (also after LibreOffice saved it), the import's bounded queries, and the l
 the person form and the import share."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import shutil
@@ -200,48 +201,57 @@ def test_a_masked_id_number_without_the_person_number_is_refused(users, client_f
 
 
 def test_a_person_number_outside_the_scope_is_refused(users, client_for, org):
-    wb = export(client_for(users.abag_admin))
-    ws = wb.active
-    ws.cell(row_of(ws, "王芳"), column(ws, "人员编号"), roster.person_key(org.xilin_person.pk))
+    file = export_edited(client_for(users.abag_admin), "王芳", "人员编号", roster.person_key(org.xilin_person.pk))
 
-    result = run(saved(wb), users.abag_admin)
+    result = run(file, users.abag_admin)
 
     assert not result.ok and "不在您的管理范围内" in result.errors[0].message
 
 
-def test_setting_the_status_to_retired_closes_the_membership_and_tells_the_accounts(users, client_for, org):
-    left = []
-    events.person_left.connect(lambda sender, person, actor, **kw: left.append((person.pk, actor)), weak=False,
-                               dispatch_uid="test-left")
+@contextlib.contextmanager
+def received(signal):
+    """The keyword arguments of each sending of ``signal`` inside the block."""
+    sent = []
+
+    def receiver(sender, **kwargs):
+        sent.append(kwargs)
+
+    signal.connect(receiver, weak=False, dispatch_uid="test-received")
     try:
-        wb = export(client_for(users.abag_admin))
-        ws = wb.active
-        ws.cell(row_of(ws, "巴依斯古楞"), column(ws, "状态"), "退休")
-        result = run(saved(wb), users.abag_admin)
+        yield sent
     finally:
-        events.person_left.disconnect(dispatch_uid="test-left")
+        signal.disconnect(dispatch_uid="test-received")
+
+
+def export_edited(client, name: str, header: str, value) -> io.BytesIO:
+    """The export with one cell changed: the person ``name``'s ``header``."""
+    wb = export(client)
+    ws = wb.active
+    ws.cell(row_of(ws, name), column(ws, header), value)
+    return saved(wb)
+
+
+def test_setting_the_status_to_retired_closes_the_membership_and_tells_the_accounts(users, client_for, org):
+    file = export_edited(client_for(users.abag_admin), "巴依斯古楞", "状态", "退休")
+
+    with received(events.person_left) as left:
+        result = run(file, users.abag_admin)
 
     assert result.ok and result.updated == 1
-    assert left == [(org.bayi.pk, users.abag_admin)]
+    assert [(s["person"].pk, s["actor"]) for s in left] == [(org.bayi.pk, users.abag_admin)]
     assert person(org.bayi.id_number).status == "retired"
     assert not UnitMembership.objects.filter(person=org.bayi, end_date__isnull=True).exists()
     assert AuditEntry.objects.get(action=Action.PERSON_DEACTIVATE).target_id == str(org.bayi.pk)
 
 
 def test_a_move_in_the_file_keeps_the_history_and_tells_the_points(users, client_for, org):
-    moved = []
-    events.person_moved.connect(lambda sender, person, old_unit_id, **kw: moved.append((person.pk, old_unit_id)),
-                                weak=False, dispatch_uid="test-moved")
-    try:
-        wb = export(client_for(users.abag_admin))
-        ws = wb.active
-        ws.cell(row_of(ws, "巴依斯古楞"), column(ws, "所在单位"), "阿巴嘎旗委组织部")
-        result = run(saved(wb), users.abag_admin)
-    finally:
-        events.person_moved.disconnect(dispatch_uid="test-moved")
+    file = export_edited(client_for(users.abag_admin), "巴依斯古楞", "所在单位", "阿巴嘎旗委组织部")
+
+    with received(events.person_moved) as moved:
+        result = run(file, users.abag_admin)
 
     assert result.ok and result.updated == 1
-    assert moved == [(org.bayi.pk, org.abag_section.pk)]
+    assert [(s["person"].pk, s["old_unit_id"]) for s in moved] == [(org.bayi.pk, org.abag_section.pk)]
     history = list(UnitMembership.objects.filter(person=org.bayi).order_by("start_date").values_list("unit", "end_date"))
     assert history[0][0] == org.abag_section.pk and history[0][1] is not None and history[1] == (org.abag.pk, None)
     assert AuditEntry.objects.get(action=Action.PERSON_MOVE).changes["unit"] == ["组织股", "阿巴嘎旗委组织部"]
