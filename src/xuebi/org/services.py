@@ -124,6 +124,12 @@ def person_update(*, actor, person: Person, values: dict, move_date: dt.date | N
     return updated[0]
 
 
+def _unit_label(unit_id: int) -> str:
+    unit = Unit.objects.get(pk=unit_id)
+    parent = Unit.objects.get_parent(unit)
+    return f"{parent.name}/{unit.name}" if parent else unit.name
+
+
 _CHUNK = 500  # ids per IN (…): well inside SQLite's and PostgreSQL's limits on parameters
 
 
@@ -170,6 +176,9 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
         old_unit_id, old_status = person.unit_id, person.status
         _apply(person, values)
         changes = diff(before, snapshot(person, PERSON_AUDIT_FIELDS))
+        if person.unit_id != old_unit_id and "unit" not in changes:
+            # Two units of one name (every county has its 组织股): the audit names their parents.
+            changes["unit"] = [_unit_label(old_unit_id), _unit_label(person.unit_id)]
         if not changes:
             continue
         person.fill_pinyin()

@@ -356,3 +356,15 @@ def test_ethnicity_is_a_required_choice_without_a_default(users, org):
 
     assert not bound.is_valid() and bound.errors["ethnicity"] == ["请选择民族。"]
     assert PersonForm(user=users.abag_admin)["ethnicity"].value() in (None, "")
+
+
+def test_a_move_between_two_units_of_one_name_is_written_and_audited(users, client_for, org):
+    file = export_edited(client_for(users.league_admin), "巴依斯古楞", "所在单位", "锡林浩特市委组织部/组织股")
+
+    plan = roster.plan_import(file, user=users.league_admin)
+
+    assert [p.changes for p in plan.to_update] == [[("所在单位", "阿巴嘎旗委组织部/组织股", "锡林浩特市委组织部/组织股")]]
+    with context.acting_as(users.league_admin):
+        roster.apply_import(plan, user=users.league_admin)
+    assert person(org.bayi.id_number).unit == org.xilin_section
+    assert AuditEntry.objects.get(action=Action.PERSON_MOVE).changes["unit"] == ["阿巴嘎旗委组织部/组织股", "锡林浩特市委组织部/组织股"]

@@ -28,8 +28,8 @@
     button.type = "button";
     button.className = "btn btn-outline-secondary xb-date-button";
     button.textContent = "📅";
-    button.title = "选择日期";
-    button.setAttribute("aria-label", "选择日期");
+    button.title = "打开日历";
+    button.setAttribute("aria-label", "打开日历");
     button.dataset.testid = "date-picker-" + (input.name || "date");
     box.appendChild(button);
     box.appendChild(picker);
