@@ -4,7 +4,8 @@
 #   scripts/ci/fuzz.sh [DATABASE_NAME]        (default xuebi_fuzz; dropped and created again)
 #
 # Loads the demo into a throwaway database, serves it with gunicorn on a free port of 127.0.0.1,
-# makes API tokens for `league` (盟级管理员, sees and may change everything) and `cadre` (干部),
+# makes API tokens for `league` (盟级管理员, sees and may change everything), `cadre` (干部) and
+# `sysadmin` (系统管理员: the only one past the 403 of /accounts and /account-openings),
 # and runs schemathesis against /api/v1/openapi.json once per token: every operation, writes
 # included, in positive and negative modes, a bounded number of cases per operation and a fixed
 # seed, so a run is repeatable and takes a few minutes. The only check is not_a_server_error.
@@ -45,7 +46,7 @@ for _ in $(seq 1 60); do
 done
 
 status=0
-for user in league cadre; do
+for user in league cadre sysadmin; do
   TOKEN=$($BIN/xuebi token "$user" --name "fuzz") || exit 1
   echo "--- schemathesis as $user (seed $SEED, at most $EXAMPLES cases per operation and phase)"
   # from the data dir: schemathesis keeps a .schemathesis/ folder in its working directory

@@ -236,6 +236,7 @@ def _invalid(request, exc):
 
 
 def _routers():
+    from xuebi.accounts.api import router as accounts_router
     from xuebi.campaign.api import router as campaign_router
     from xuebi.campaign.api_rules import router as rules_router
     from xuebi.ledger.api import router as ledger_router
@@ -246,6 +247,7 @@ def _routers():
     from xuebi.study.api import router as study_router
 
     api.add_router("/", org_router)
+    api.add_router("/", accounts_router)
     api.add_router("/", campaign_router)
     api.add_router("/", rules_router)
     api.add_router("/", kinds_router)

@@ -171,6 +171,11 @@ XUEBI_REQUIRE_2FA_ROLES = tuple(
 )
 # The longest life of a personal access token, in days (0 = tokens never expire); a token may be made shorter.
 XUEBI_TOKEN_MAX_AGE_DAYS = env_int("XUEBI_TOKEN_MAX_AGE_DAYS", 180)
+# Accounts opened from the roster: usernames from the name's pinyin ("full": wangfang, or
+# "surname_initials": wangf), and the site address printed on the 开通通知单 (default: the
+# address the 系统管理员 is using).
+XUEBI_USERNAME_STYLE = os.environ.get("XUEBI_USERNAME_STYLE", "full")
+XUEBI_SITE_URL = os.environ.get("XUEBI_SITE_URL", "")
 # Evidence uploads (台账佐证材料): the largest file accepted, in megabytes.
 XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
 # The most pixels an uploaded image may declare (width × height), checked before it is decoded.

@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import receivers  # noqa: F401  (acts on the roster's events: a leaver's account is disabled)

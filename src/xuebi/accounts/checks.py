@@ -25,3 +25,13 @@ def token_max_age(app_configs, **kwargs):
     if settings.XUEBI_TOKEN_MAX_AGE_DAYS < 0:
         return [Error("XUEBI_TOKEN_MAX_AGE_DAYS 不能为负数（0 表示令牌不过期）。", id="xuebi.accounts.E002")]
     return []
+
+
+@register()
+def username_style(app_configs, **kwargs):
+    from .opening import USERNAME_STYLES
+
+    if settings.XUEBI_USERNAME_STYLE in USERNAME_STYLES:
+        return []
+    return [Error(f"XUEBI_USERNAME_STYLE 未知：{settings.XUEBI_USERNAME_STYLE}",
+                  hint=f"可用：{', '.join(USERNAME_STYLES)}", id="xuebi.accounts.E003")]

@@ -82,3 +82,38 @@ class TokenForm(StyledFormMixin, forms.Form):
         self.fields["days"].help_text = (f"留空为{limit}天，可以更短；到期后令牌自动失效。" if limit
                                          else "留空为长期有效；填写天数则到期后自动失效。")
         self.fields["days"].widget.attrs.update({"min": 1, "inputmode": "numeric", **({"max": limit} if limit else {})})
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A roster person as the 系统管理员 sees them: name and unit, nothing more."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.unit.name}）"
+
+
+def _linkable_people(user: User | None = None):
+    from django.db.models import Q
+
+    from xuebi.org.models import Person
+
+    free = Q(account__isnull=True)
+    if user is not None and user.person_id:
+        free |= Q(pk=user.person_id)
+    return Person.objects.active().filter(free).select_related("unit").order_by("unit__path", "name_pinyin", "pk")
+
+
+class UserEditForm(StyledFormMixin, forms.Form):
+    full_name = NameField(label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名。")})
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+    person = PersonChoiceField(label=_("对应人员（花名册）"), queryset=User.objects.none(), required=False,
+                               empty_label="（不关联）",
+                               help_text=_("一人只能关联一个账号；组工干部关联后自动成为本单位的干部角色。三员账号不能关联人员。"))
+
+    def __init__(self, *args, account: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _linkable_people(account)
+
+
+class AccountOpenForm(StyledFormMixin, forms.Form):
+    unit = UnitChoiceField(label=_("单位（含下级）"), queryset=Unit.objects.filter(is_active=True), required=False)
+    without_account_only = forms.BooleanField(label=_("只列出尚无账号的人员"), required=False, initial=True)

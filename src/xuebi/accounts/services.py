@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.audit.services import audit_record
 from xuebi.core import dates
-from xuebi.org.choices import BUSINESS_ROLES, SEPARATED_ROLES, Role
+from xuebi.org.choices import BUSINESS_ROLES, SEPARATED_ROLES, PersonStatus, Role
 from xuebi.org.models import Person, RoleGrant, Unit, User
 from xuebi.org.scoping import forget_grants, has_role
 
@@ -25,7 +25,8 @@ from .models import ApiToken
 __all__ = [
     "user_create", "user_update", "user_deactivate", "user_activate", "user_unlock", "user_password_reset",
     "password_change", "role_grant", "role_revoke", "token_create", "token_revoke", "otp_confirm", "otp_remove",
-    "requires_second_factor", "password_reset_notice",
+    "requires_second_factor", "password_reset_notice", "user_link_person", "user_unlink_person", "user_edit",
+    "user_disable_for_leaving",
 ]
 
 
@@ -88,6 +89,99 @@ def user_unlock(*, actor, user: User) -> None:
     _require(actor, Role.SYSADMIN)
     axes_reset(username=user.username)
     audit_record(action=Action.USER_UNLOCK, target=user, actor=actor)
+
+
+SEPARATED_LINK_REFUSAL = "三员分立：系统管理员、安全管理员、审计管理员的账号不持有业务数据，不能关联花名册人员。"
+
+
+def _person_label(person: Person | None) -> str:
+    return f"{person.name}（{person.unit.name}）" if person is not None else ""
+
+
+@transaction.atomic
+def user_link_person(*, actor, user: User, person: Person) -> User:
+    """Link an account to its 花名册 person: one account per person; never a 三员 account.
+    The sysadmin keeps accounts but reads no business data: only the person's name and unit."""
+    _require(actor, Role.SYSADMIN)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    person = Person.objects.select_related("unit").select_for_update(of=("self",)).get(pk=person.pk)
+    if user.person_id == person.pk:
+        return user
+    if user.role_grants.filter(role__in=SEPARATED_ROLES).exists():
+        raise ValidationError({"person": SEPARATED_LINK_REFUSAL})
+    other = User.objects.filter(person=person).exclude(pk=user.pk).values_list("username", flat=True).first()
+    if other:
+        raise ValidationError({"person": f"{person.name}已有账号 {other}，一人只能关联一个账号。"})
+    if not person.is_active:
+        raise ValidationError({"person": f"{person.name}已{person.get_status_display()}，不能关联账号。"})
+    before = User.objects.select_related("person__unit").get(pk=user.pk).person
+    user.person = person
+    user.save(update_fields=["person"])
+    forget_grants(user)
+    audit_record(action=Action.USER_LINK, target=user, actor=actor,
+                 changes={"person": [_person_label(before), _person_label(person)]})
+    return user
+
+
+@transaction.atomic
+def user_unlink_person(*, actor, user: User) -> User:
+    _require(actor, Role.SYSADMIN)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.person_id:
+        return user
+    before = Person.objects.select_related("unit").get(pk=user.person_id)
+    user.person = None
+    user.save(update_fields=["person"])
+    forget_grants(user)
+    audit_record(action=Action.USER_UNLINK, target=user, actor=actor, changes={"person": [_person_label(before), ""]})
+    return user
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def user_edit(*, actor, user: User, full_name: str | None = None, is_active: bool | None = None,
+              person=_UNCHANGED) -> User:
+    """The account page's one save: name, active, linked person (None unlinks). Each change is
+    its own service, so each is checked and audited as when done alone; all or nothing."""
+    _require(actor, Role.SYSADMIN)
+    if full_name is not None:
+        full_name = full_name.strip()
+        if not full_name:
+            raise ValidationError({"full_name": "请填写姓名。"})
+        user_update(actor=actor, user=user, full_name=full_name)
+    if person is not _UNCHANGED:
+        if person is None:
+            user_unlink_person(actor=actor, user=user)
+        else:
+            user_link_person(actor=actor, user=user, person=person)
+        user.refresh_from_db(fields=["person"])
+    if is_active is not None and is_active != user.is_active:
+        (user_activate if is_active else user_deactivate)(actor=actor, user=user)
+    return user
+
+
+LEAVING_REASONS = {PersonStatus.RETIRED, PersonStatus.TRANSFERRED, PersonStatus.DECEASED}
+
+
+@transaction.atomic
+def user_disable_for_leaving(*, actor, person: Person) -> User | None:
+    """A person left active service (调离 / 退休 / 去世): their account is disabled — tokens revoked,
+    sessions ended — by whoever recorded the leaving, with the reason. Called by the person_left
+    event, so the roster page and the import both do it. A move is not a leaving: the account and
+    its history stay."""
+    user = User.objects.select_for_update().filter(person_id=person.pk).first()
+    if user is None or not user.is_active:
+        return None
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    forget_grants(user)
+    tokens, sessions = _revoke_tokens(user), _end_sessions(user)
+    audit_record(action=Action.USER_DEACTIVATE, target=user, actor=actor,
+                 changes={"is_active": [True, False], "reason": str(PersonStatus(person.status).label),
+                          "revoked_tokens": tokens, "ended_sessions": sessions})
+    return user
 
 
 def _revoke_tokens(user: User) -> int:
@@ -167,6 +261,8 @@ def role_grant(*, actor, user: User, role: str, unit: Unit | None = None) -> Rol
     held = set(user.role_grants.values_list("role", flat=True))
     if role in SEPARATED_ROLES:
         unit = None
+        if user.person_id:
+            raise ValidationError({"role": "三员分立：该账号已关联花名册人员，三员账号不能关联人员，请另建账号。"})
         if held - {role}:
             raise ValidationError({"role": "三员分立：系统管理员、安全管理员、审计管理员不能兼任其他角色。"})
     else:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 import segno
 from axes.models import AccessAttempt
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,16 +18,25 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tables2 import RequestConfig
+from openpyxl import Workbook
 
 from xuebi.audit.models import Action, Outcome
 from xuebi.audit.services import audit_record
-from xuebi.org.choices import Role
-from xuebi.org.models import RoleGrant, User
-from xuebi.core.forms import add_validation_error, run_service
+from xuebi.org.choices import PersonStatus, Role
+from xuebi.org.models import RoleGrant, Unit, User
+from xuebi.org.scoping import derived_cadre_unit_id
+from xuebi.core import xlsx
+from xuebi.core.forms import add_validation_error, db_id, run_service
 from xuebi.core.permissions import require_role
 
-from . import services
-from .forms import LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm
+from . import handover, opening, services
+from .filters import UserFilter
+from .forms import (
+    AccountOpenForm, LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm,
+    UserEditForm,
+)
+from .tables import UserTable
 from .models import ApiToken
 
 PENDING_KEY = "pending_2fa"
@@ -172,17 +183,128 @@ def token_revoke(request, pk: int):
 @login_required
 def user_list(request):
     require_role(request, Role.SYSADMIN)
-    q = request.GET.get("q", "").strip()
-    users = User.objects.order_by("username").prefetch_related("role_grants__unit")
-    if q:
-        users = users.filter(username__icontains=q) | users.filter(full_name__contains=q)
+    users = User.objects.select_related("person__unit").prefetch_related("role_grants__unit")
+    user_filter = UserFilter(request.GET or None, queryset=users)
     locked = set(
         AccessAttempt.objects.filter(failures_since_start__gte=settings.XUEBI_LOCKOUT_FAILURES).values_list("username", flat=True)
     )
-    from django.core.paginator import Paginator
+    table = UserTable(user_filter.qs, locked=locked)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "accounts/user_list.html", {"filter": user_filter, "table": table})
 
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page_obj": page, "q": q, "locked": locked})
+
+@login_required
+def user_detail(request, pk: int):
+    """One account: its person and unit, its roles, and the edit form (name, active, linked person)."""
+    require_role(request, Role.SYSADMIN)
+    account = get_object_or_404(User.objects.select_related("person__unit"), pk=pk)
+    initial = {"full_name": account.full_name, "is_active": account.is_active, "person": account.person_id}
+    form = UserEditForm(request.POST or None, initial=initial, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(form, lambda: services.user_edit(
+            actor=request.user, user=account, full_name=data["full_name"], is_active=data["is_active"], person=data["person"]))
+        if done is not None:
+            messages.success(request, f"账号 {account.username} 已保存。")
+            return redirect("accounts:user_detail", pk=pk)
+    grants = account.role_grants.select_related("unit").order_by("role")
+    derived_unit = Unit.objects.filter(pk=derived_cadre_unit_id(account)).first() if account.is_active else None
+    return render(request, "accounts/user_detail.html", {
+        "account": account, "form": form, "grants": grants, "derived_unit": derived_unit,
+    })
+
+
+# --- 系统管理员: opening accounts from the roster ------------------------------------------
+
+@login_required
+def accounts_open(request):
+    """Pick a unit subtree; the preview lists everyone with the username they would get (tick off
+    whom to leave out); confirming opens them all in one transaction and goes to the handover."""
+    require_role(request, Role.SYSADMIN)
+    if request.method == "POST":
+        person_ids = [pk for pk in (db_id(v) for v in request.POST.getlist("person")) if pk is not None]
+        expected = {pk: request.POST[f"username_{pk}"] for pk in person_ids if request.POST.get(f"username_{pk}")}
+        try:
+            opened = opening.accounts_open(actor=request.user, person_ids=person_ids, expected=expected)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(f"{reverse('accounts:accounts_open')}?{request.POST.get('query', '')}")
+        batch = handover.stash(request.session, opened)
+        messages.success(request, f"已开通 {len(opened)} 个账号。请立即下载初始密码表并打印开通通知单：初始密码只交接这一次。")
+        return redirect("accounts:handover", batch=batch)
+    form = AccountOpenForm(request.GET or None)
+    plan = None
+    if request.GET and form.is_valid():
+        try:
+            plan = opening.accounts_open_preview(actor=request.user, unit=form.cleaned_data["unit"],
+                                                 without_account_only=form.cleaned_data["without_account_only"])
+        except ValidationError as exc:
+            add_validation_error(form, exc, default_field="unit")
+    return render(request, "accounts/accounts_open.html", {
+        "form": form, "plan": plan, "query": request.GET.urlencode(), "max_batch": opening.MAX_BATCH,
+        "style": opening.USERNAME_STYLES.get(settings.XUEBI_USERNAME_STYLE, ""),
+    })
+
+
+@login_required
+def handover_page(request, batch: str):
+    require_role(request, Role.SYSADMIN)
+    state = handover.status(request.session, batch)
+    return render(request, "accounts/handover.html", {"batch": batch, "state": state, "minutes": handover.HANDOVER_MINUTES})
+
+
+def _handed_over(request, batch: str):
+    messages.warning(request, "该批初始密码已交接（或已超过保存时间），不再显示；如有遗失，只能为该账号重置密码。")
+    return redirect("accounts:handover", batch=batch)
+
+
+@login_required
+@require_POST
+def handover_xlsx(request, batch: str):
+    require_role(request, Role.SYSADMIN)
+    rows = handover.take(request.session, batch, "xlsx", actor=request.user)
+    if rows is None:
+        return _handed_over(request, batch)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "初始密码"
+    ws.append(["姓名", "单位", "用户名", "初始密码", "登录地址"])
+    site = _site_url(request)
+    for row in rows:
+        ws.append([*row, site])
+    for col, width in zip("ABCDE", (12, 30, 16, 16, 32)):
+        ws.column_dimensions[col].width = width
+    response = HttpResponse(xlsx.save(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('开通账号初始密码.xlsx')}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def handover_slips(request, batch: str):
+    require_role(request, Role.SYSADMIN)
+    rows = handover.take(request.session, batch, "slips", actor=request.user)
+    if rows is None:
+        return _handed_over(request, batch)
+    slips = [{"name": r[0], "unit": r[1], "username": r[2], "password": r[3]} for r in rows]
+    response = render(request, "accounts/slips.html", {"slips": slips, "site": _site_url(request), "batch": batch})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def handover_finish(request, batch: str):
+    require_role(request, Role.SYSADMIN)
+    handover.finish(request.session, batch)
+    messages.success(request, "初始密码已清除，不再显示。")
+    return redirect("accounts:handover", batch=batch)
+
+
+def _site_url(request) -> str:
+    return settings.XUEBI_SITE_URL or request.build_absolute_uri("/")
 
 
 @login_required
@@ -258,7 +380,10 @@ def grant_list(request):
             messages.success(request, "角色已授予。")
             return redirect("accounts:grant_list")
     grants = RoleGrant.objects.select_related("user", "unit").order_by("user__username", "role")
-    return render(request, "accounts/grant_list.html", {"form": form, "grants": grants})
+    # A linked 组工干部 is a cadre of their person's unit without a grant (org.scoping.grants_of).
+    derived = (User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE, person__is_org_cadre=True)
+               .select_related("person__unit").order_by("username"))
+    return render(request, "accounts/grant_list.html", {"form": form, "grants": grants, "derived": derived})
 
 
 @login_required

@@ -238,6 +238,13 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return has_role(self, *roles)
 
+    @property
+    def is_roster_cadre(self) -> bool:
+        """Whether the account is a cadre of its person's unit through the roster, without a grant
+        (an active account linked to an active 组工干部; scoping.grants_of reads the same in SQL)."""
+        person = self.person if self.person_id else None
+        return bool(self.is_active and person is not None and person.is_active and person.is_org_cadre)
+
     def password_expired(self, max_age_days: int) -> bool:
         if self.is_demo or max_age_days <= 0:
             return False

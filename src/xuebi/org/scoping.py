@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q
 
-from .choices import BUSINESS_ROLES, SEPARATED_ROLES
+from .choices import BUSINESS_ROLES, SEPARATED_ROLES, PersonStatus, Role
 
 __all__ = ["ScopedQuerySet", "grants_of", "unit_paths", "has_role", "subtree_q"]
 
@@ -29,12 +29,36 @@ def grants_of(user) -> list[tuple[str, str | None, int | None]]:
         return []
     cached = getattr(user, "_xuebi_grants", None)
     if cached is None:
-        cached = [
-            (role, path, unit_id)
-            for role, path, unit_id in user.role_grants.values_list("role", "unit__path", "unit_id")
-        ]
+        cached = [(role, path, unit_id) for role, path, unit_id in _grants_query(user)]
         user._xuebi_grants = cached
     return cached
+
+
+def _grants_query(user):
+    """The user's RoleGrant rows, and — in the same query (a UNION) — the cadre role that a linked
+    组工干部 holds on their person's unit without a grant (issue 13: self-service needs no secadmin
+    step). The derived role is read from the person's current unit, so it follows a move, and it
+    ends when the person leaves active service or stops being an organization cadre."""
+    granted = user.role_grants.values_list("role", "unit__path", "unit_id")
+    if not user.person_id:
+        return granted
+    derived = _roster_cadre(user).values_list(
+        models.Value(Role.CADRE.value, output_field=models.CharField()), "unit__path", "unit_id")
+    return granted.order_by().union(derived)
+
+
+def _roster_cadre(user):
+    """The user's person, if it makes them a cadre: active and a 组工干部."""
+    from .models import Person  # models imports this module
+
+    return Person.objects.filter(pk=user.person_id, status=PersonStatus.ACTIVE, is_org_cadre=True).order_by()
+
+
+def derived_cadre_unit_id(user) -> int | None:
+    """The unit on which the user is a cadre through the roster (no grant row), or None."""
+    if not getattr(user, "person_id", None):
+        return None
+    return _roster_cadre(user).values_list("unit_id", flat=True).first()
 
 
 def forget_grants(user) -> None:

@@ -51,7 +51,7 @@ def _shorten(text):
 
 def _own_person_id(actor, what: str) -> int:
     if not actor.person_id:
-        raise PermissionDenied(f"您的账号未关联花名册人员，不能{what}。请联系本单位管理员关联。")
+        raise PermissionDenied(f"您的账号未关联花名册人员，不能{what}。请联系系统管理员在“账号管理”中关联。")
     return actor.person_id
 
 

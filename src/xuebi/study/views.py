@@ -30,13 +30,13 @@ from .forms import (
 )
 from .models import READ_ROLES, StudyItem, StudyList, StudyNote, StudyPlan, StudyPlanItem, StudyProgress
 
-NO_PERSON = "您的账号没有关联花名册人员，因此没有个人的学习清单、计划和笔记。如需登记个人学习，请联系本单位管理员在账号中关联人员。"
+NO_PERSON = "您的账号没有关联花名册人员，因此没有个人的学习清单、计划和笔记。如需登记个人学习，请联系系统管理员在“账号管理”中为您的账号关联人员。"
 
 
 def _need_person(request, what: str) -> int:
     require_role(request, *BUSINESS_ROLES)
     if not request.user.person_id:
-        raise PermissionDenied(f"您的账号没有关联花名册人员，不能{what}。请联系本单位管理员关联。")
+        raise PermissionDenied(f"您的账号没有关联花名册人员，不能{what}。请联系系统管理员在“账号管理”中关联。")
     return request.user.person_id
 
 
