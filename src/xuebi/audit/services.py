@@ -73,12 +73,6 @@ def audit_record(
     return entry
 
 
-def audit_record_many(entries: list[dict]) -> None:
-    """Many entries (each the keyword arguments of ``audit_record``) in a few INSERTs: a roster
-    import audits every person it creates or changes without a query per person."""
-    AuditEntry.objects.bulk_create([_entry(**entry) for entry in entries], batch_size=500)
-
-
 def _entry(*, action, target=None, changes=None, outcome=Outcome.SUCCESS, actor=None, actor_name="",
            target_repr="") -> AuditEntry:
     ctx = context.current()
@@ -103,16 +97,8 @@ def _entry(*, action, target=None, changes=None, outcome=Outcome.SUCCESS, actor=
 
 def audit_record_many(*, action: Action | str, targets: list[tuple[models.Model, dict]], actor=None) -> int:
     """One entry per (target, changes), written in one INSERT: for services that write many rows
-    at once (opening a few hundred accounts), where an entry each would be a query each."""
-    ctx = context.current()
-    actor = actor if actor is not None else ctx.user
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    entries = [AuditEntry(
-        actor=actor, actor_name=actor.get_username() if actor is not None else "", action=action,
-        outcome=Outcome.SUCCESS, target_type=target._meta.label_lower, target_id=str(target.pk),
-        target_repr=mask_text(str(target))[:200], changes=mask_changes(_plain_deep(changes or {})),
-        ip=ctx.ip, request_id=ctx.request_id, user_agent=ctx.user_agent,
-    ) for target, changes in targets]
+    at once (opening a few hundred accounts, importing a roster), where an entry each would be a
+    query each."""
+    entries = [_entry(action=action, target=target, changes=changes, actor=actor) for target, changes in targets]
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)

@@ -150,7 +150,7 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
     in the actor's scope, checked inside the transaction (STYLE.md)."""
     on = on or timezone.localdate()
     now = timezone.now()
-    audits: list[dict] = []
+    audits: list[tuple[str, Person, dict]] = []
 
     # Lock and re-read the people to change; each must be in scope before and after.
     pks = [p.pk for p, _v in updates]
@@ -199,7 +199,7 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
             action = Action.PERSON_DEACTIVATE
         else:
             action = Action.PERSON_UPDATE
-        audits.append({"action": action, "target": person, "changes": changes})
+        audits.append((action, person, changes))
 
     units = {p.unit_id for p in new_people} | {p.unit_id for p in changed}
     if units and Unit.objects.visible_to(actor, "change").filter(pk__in=units).count() != len(units):
@@ -223,9 +223,9 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
                         end_date=None if p.status == PersonStatus.ACTIVE else on) for p in opening],
         batch_size=_CHUNK,
     )
-    audits[:0] = [{"action": Action.PERSON_CREATE, "target": p, "changes": diff({}, snapshot(p, PERSON_AUDIT_FIELDS))}
-                  for p in new_people]
-    audit_record_many(audits)
+    audits[:0] = [(Action.PERSON_CREATE, p, diff({}, snapshot(p, PERSON_AUDIT_FIELDS))) for p in new_people]
+    for action in dict.fromkeys(a for a, _p, _c in audits):  # one INSERT (in batches) per kind of change
+        audit_record_many(action=action, targets=[(p, c) for a, p, c in audits if a == action])
     for person, old_unit_id in moved:
         events.person_moved.send(sender=Person, person=person, old_unit_id=old_unit_id)
     for person in left:
