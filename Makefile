@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate clean bench bench-ledger bench-points
+.PHONY: demo test install serve migrate clean bench bench-ledger bench-points bench-roster
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench-ledger: install
 ## (PostgreSQL: XUEBI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xuebi_points_bench; see bench/points.py)
 bench-points: install
 	$(BIN)/python bench/points.py
+
+## Roster import benchmark: 10,000 rows imported against openpyxl just reading them (BENCH_ROSTER_ROWS to change)
+bench-roster: install
+	$(BIN)/python bench/roster.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.db import models
@@ -25,6 +26,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _labels(field) -> dict:
+    """A field's choices as {value: label}, built once (get_FOO_display builds it on every call)."""
+    return dict(field.flatchoices)
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The audited fields of an object as plain JSON values (a foreign key as its text)."""
     data = {}
@@ -32,7 +39,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         value = getattr(obj, name)
         if field.choices and not field.is_relation:
-            value = getattr(obj, f"get_{name}_display")() if value not in (None, "") else value
+            value = str(_labels(field).get(value, value)) if value not in (None, "") else value
         data[name] = _plain(value)
     return data
 
@@ -60,11 +67,19 @@ def audit_record(
     actor_name: str = "",
     target_repr: str = "",
 ) -> AuditEntry:
+    entry = _entry(action=action, target=target, changes=changes, outcome=outcome, actor=actor,
+                   actor_name=actor_name, target_repr=target_repr)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _entry(*, action, target=None, changes=None, outcome=Outcome.SUCCESS, actor=None, actor_name="",
+           target_repr="") -> AuditEntry:
     ctx = context.current()
     actor = actor if actor is not None else ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_name=actor_name or (actor.get_username() if actor is not None else ""),
         action=action,
@@ -82,16 +97,8 @@ def audit_record(
 
 def audit_record_many(*, action: Action | str, targets: list[tuple[models.Model, dict]], actor=None) -> int:
     """One entry per (target, changes), written in one INSERT: for services that write many rows
-    at once (opening a few hundred accounts), where an entry each would be a query each."""
-    ctx = context.current()
-    actor = actor if actor is not None else ctx.user
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    entries = [AuditEntry(
-        actor=actor, actor_name=actor.get_username() if actor is not None else "", action=action,
-        outcome=Outcome.SUCCESS, target_type=target._meta.label_lower, target_id=str(target.pk),
-        target_repr=mask_text(str(target))[:200], changes=mask_changes(_plain_deep(changes or {})),
-        ip=ctx.ip, request_id=ctx.request_id, user_agent=ctx.user_agent,
-    ) for target, changes in targets]
+    at once (opening a few hundred accounts, importing a roster), where an entry each would be a
+    query each."""
+    entries = [_entry(action=action, target=target, changes=changes, actor=actor) for target, changes in targets]
     AuditEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)

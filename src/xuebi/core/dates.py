@@ -1,6 +1,6 @@
 """Dates as people type them, with the precision they gave (DOMAIN.md, "Dates people type").
 
-2021-07-01, 2021/7/1, 2021.7.1, 20210701, 2021年7月1日, 2021年7月1号, 2021年7月 and 2021.07 (month),
+2021-07-01, 2021/7/1, 2021.7.1, 20210701, 2021年7月1日, 2021年7月1号, 2021年7月, 2021.07 and 202107 (month),
 2021年 (year), 二〇二一年七月一日, and real Excel date cells (datetime/date objects, or the serial
 number when a cell lost its date format).
 """
@@ -41,6 +41,7 @@ _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[�
 _YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _Y = re.compile(r"^(\d{4})\s*年?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")  # 198503, as some rosters write 出生年月
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 FORMS_HINT = "可写作 2021-07-01、2021/7/1、2021.7.1、2021年7月1日 或 2021年7月"
@@ -71,6 +72,8 @@ def parse(value, *, allow_partial: bool = True) -> PartialDate | None:
         return None
     if m := _COMPACT.match(text):
         result = _build(int(m[1]), int(m[2]), int(m[3]))
+    elif m := _COMPACT_MONTH.match(text):
+        result = _build(int(m[1]), int(m[2]), precision=MONTH)
     elif m := _YMD.match(text):
         result = _build(int(m[1]), int(m[2]), int(m[3]))
     elif m := _YM.match(text):

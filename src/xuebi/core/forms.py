@@ -25,7 +25,9 @@ class TypedDateField(forms.CharField):
 
     def __init__(self, *, allow_partial: bool = True, **kwargs):
         self.allow_partial = allow_partial
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "如 2021-07-01 或 2021年7月1日", "inputmode": "text"}))
+        # data-xb-date: static/xuebi/datepicker.js adds the date-picker button beside the field.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "如 2021-07-01 或 2021年7月1日", "inputmode": "text",
+                                                           "data-xb-date": "1"}))
         kwargs.setdefault("help_text", "")
         super().__init__(**kwargs)
 

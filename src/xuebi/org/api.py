@@ -61,7 +61,7 @@ class PersonIn(Schema):
     unit_id: DbInt
     id_number: str = ""
     sex: str = ""
-    ethnicity: str = "汉族"
+    ethnicity: str = Field("", description="必填：民族（如 汉族、蒙古族）；没有默认值")
     birth_date: str = ""
     phone: str = ""
     position: str = ""

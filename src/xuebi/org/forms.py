@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xuebi.core import dates, idcard, phone
 from xuebi.core.forms import NameField, StyledFormMixin, TypedDateField
 
-from .choices import PersonStatus, UnitKind
+from .choices import ETHNIC_CHOICES, PersonStatus, UnitKind
 from .models import Person, Unit
 
 PERSON_FIELDS = [
@@ -21,9 +22,86 @@ PERSON_FIELDS = [
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    #: {pk: Unit} of the queryset, loaded once by whoever validates many forms (the import).
+    known: dict[int, Unit] | None = None
+
     def label_from_instance(self, obj: Unit) -> str:
         # Indent by depth so the tree reads in a plain <select>.
         return "　" * max(obj.depth - 1, 0) + obj.name
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            unit = self.known.get(int(getattr(value, "pk", value)))
+        except (TypeError, ValueError):
+            unit = None
+        if unit is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return unit
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices never change from one form to the next (民族, 性别): each
+    form shares them instead of deep-copying them, which made most of the cost of validating
+    a 10,000-row roster."""
+
+    def __deepcopy__(self, memo):
+        choices = self._choices
+        self._choices = []
+        try:
+            result = super().__deepcopy__(memo)
+        finally:
+            self._choices = choices
+        result._choices = choices
+        return result
+
+
+class FixedTypedChoiceField(FixedChoiceField, forms.TypedChoiceField):
+    pass
+
+
+def _fixed_choices(model_field, **kwargs):
+    """Model fields with choices get FixedTypedChoiceField on PersonForm."""
+    if model_field.choices:
+        return model_field.formfield(choices_form_class=FixedTypedChoiceField, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+@dataclass
+class PersonLookups:
+    """What validating many people at once needs, loaded once (the roster import): the units
+    the user may change by id, and who holds each 身份证号 (keyed hash → person id)."""
+    units: dict[int, Unit]
+    id_owners: dict[str, int]
+
+
+def check_life_dates(values: dict) -> list[tuple[str, str]]:
+    """Impossible orders of a life's dates, as (field, message) — the person form and the
+    roster import both refuse them. Dates are the first day of what was typed (1985.03 →
+    1 March), so comparisons at month precision never refuse a date that could be right.
+
+    参加工作 before the age of 14 is refused: no cadre starts work that young, and it is
+    nearly always a year typed wrong (1958 for 1985)."""
+    problems = []
+    today = timezone.localdate()
+    for name in Person.DATE_FIELDS:
+        value = values.get(name)
+        if value and value > today:
+            problems.append((name, str(_("日期不能晚于今天。"))))
+    birth = values.get("birth_date")
+    joined, full, work = values.get("joined_party_date"), values.get("full_member_date"), values.get("work_start_date")
+    for name, value, label in (("work_start_date", work, "参加工作日期"), ("joined_party_date", joined, "入党日期"),
+                               ("full_member_date", full, "转正日期")):
+        if birth and value and value < birth.replace(day=1):
+            problems.append((name, f"{label}不能早于出生日期（{dates.display(birth)}）。"))
+    if joined and full and full < joined:
+        problems.append(("full_member_date", str(_("转正日期不能早于入党日期。"))))
+    if birth and joined and joined >= birth.replace(day=1) and joined.year - birth.year < 18:
+        problems.append(("joined_party_date", str(_("入党时应年满18周岁。"))))
+    if birth and work and work >= birth.replace(day=1) and work.year - birth.year < 14:
+        problems.append(("work_start_date", "参加工作时不满14周岁，请核对参加工作日期。"))
+    return problems
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
@@ -35,19 +113,29 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
     full_member_date = TypedDateField(label=_("转正日期"), required=False)
     work_start_date = TypedDateField(label=_("参加工作日期"), required=False)
     unit = UnitChoiceField(label=_("所在单位"), queryset=Unit.objects.none())
-    sex = forms.ChoiceField(label=_("性别"), choices=[("", "—")] + list(Person._meta.get_field("sex").choices), required=False)
+    sex = FixedChoiceField(label=_("性别"), choices=[("", "—")] + list(Person._meta.get_field("sex").choices), required=False)
 
     class Meta:
         model = Person
         fields = PERSON_FIELDS
         field_classes = {"name": NameField}
+        formfield_callback = _fixed_choices
         error_messages = {"name": {"required": _("请填写姓名。")}}
 
-    def __init__(self, *args, user, **kwargs):
+    ethnicity = FixedChoiceField(label=_("民族"), choices=[("", "—请选择—")] + ETHNIC_CHOICES,
+                                  error_messages={"required": _("请选择民族。")})
+
+    def __init__(self, *args, user, lookups: PersonLookups | None = None, require_ethnicity: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
+        self.lookups = lookups
+        if lookups is not None:
+            self.fields["unit"].known = lookups.units  # the import's units: no queryset per row
+        else:
+            self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
         self.fields["phone"].required = False
+        # An imported sheet without a 民族 column leaves it blank rather than guessing (decisions.md).
+        self.fields["ethnicity"].required = require_ethnicity
         if self.instance.pk:
             if not self.is_bound:
                 self.initial["id_number"] = self.instance.id_number
@@ -55,6 +143,14 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                     value = getattr(self.instance, name)
                     if value:
                         self.initial[name] = dates.PartialDate(value, self.instance.date_precision.get(name, dates.DAY))
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.lookups is not None:
+            # The unit was taken from the units loaded for the whole import; the model's own
+            # check would ask the database again, once per row.
+            exclude.add("unit")
+        return exclude
 
     def clean_name(self):
         name = "".join(self.cleaned_data["name"].split())
@@ -67,10 +163,16 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         if not value:
             return ""
         number, _birth, _sex = idcard.parse(value)
-        clash = Person.objects.filter(id_number_hash=Person.hash_id_number(number))
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
+        key = Person.hash_id_number(number)
+        if self.lookups is not None:
+            owner = self.lookups.id_owners.get(key)
+            taken = owner is not None and owner != self.instance.pk
+        else:
+            clash = Person.objects.filter(id_number_hash=key)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            taken = clash.exists()
+        if taken:
             raise ValidationError(_("该身份证号已登记在花名册中（%(masked)s），请勿重复录入。"), params={"masked": idcard.mask(number)})
         return number
 
@@ -94,17 +196,10 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                 data["sex"] = sex
         elif not data.get("sex") and "sex" not in self.errors and "id_number" not in self.errors:
             self.add_error("sex", _("请填写性别，或填写身份证号以自动识别。"))
-        today = timezone.localdate()
-        for name in Person.DATE_FIELDS:
-            value = data.get(name)
-            if value and value.date > today:
-                self.add_error(name, _("日期不能晚于今天。"))
-        joined, full = data.get("joined_party_date"), data.get("full_member_date")
-        if joined and full and full.date < joined.date:
-            self.add_error("full_member_date", _("转正日期不能早于入党日期。"))
-        birth = data.get("birth_date")
-        if birth and joined and joined.date.year - birth.date.year < 18:
-            self.add_error("joined_party_date", _("入党时应年满18周岁。"))
+        plain = {name: data[name].date for name in Person.DATE_FIELDS if data.get(name)}
+        for name, message in check_life_dates(plain):
+            if name not in self.errors:
+                self.add_error(name, message)
         # The model holds plain dates; the precision each was typed with is kept beside them.
         self.date_precision = {}
         for name in Person.DATE_FIELDS:
@@ -166,3 +261,15 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
+
+
+class RosterImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), error_messages={"required": _("请选择要导入的 .xlsx 文件。")})
+    unit = UnitChoiceField(label=_("导入到单位"), queryset=Unit.objects.none(), required=False,
+                           help_text=_("文件中没有“所在单位”列时必选：整个文件的人员都属于这个单位。"),
+                           empty_label="—文件中有所在单位列，不必选—")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

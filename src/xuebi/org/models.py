@@ -90,7 +90,9 @@ class Person(models.Model):
     name_pinyin = models.CharField(_("姓名全拼"), max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, editable=False, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, default="汉族")
+    # No default: 汉族 assumed for everyone was wrong for a third of 锡林郭勒 (issue 13). Blank only
+    # where an imported sheet had no 民族 column; the form requires it.
+    ethnicity = models.CharField(_("民族"), max_length=10, choices=ETHNIC_CHOICES, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     # 身份证号: encrypted at rest, unique through a keyed hash, shown masked (DOMAIN.md).
     id_number_encrypted = models.TextField(editable=False, blank=True)
@@ -142,11 +144,15 @@ class Person(models.Model):
         return None
 
     def save(self, *args, **kwargs):
+        self.fill_pinyin()
+        super().save(*args, **kwargs)
+
+    def fill_pinyin(self) -> None:
+        """The search keys of the name (save() fills them; bulk writes call this themselves)."""
         from xuebi.core import pinyin
 
         self.name_pinyin = pinyin.full(self.name)
         self.name_initials = pinyin.initials(self.name)
-        super().save(*args, **kwargs)
 
     # --- 身份证号 -------------------------------------------------------------
     @property

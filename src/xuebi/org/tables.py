@@ -4,12 +4,23 @@ from django.utils.html import format_html
 from .models import Person
 
 
+# On a phone the roster shows 姓名, 单位 and 状态 (the name never wrapped a character a line);
+# 职务 from a tablet up; the rest from a desktop up (roster.css).
+_TABLET = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+_DESKTOP = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d-lg-table-cell"}}
+
+
 class PersonTable(tables.Table):
-    name = tables.Column(linkify=("org:person_detail", {"pk": tables.A("pk")}), order_by=("name_pinyin",))
-    unit = tables.Column(order_by=("unit__path",))
-    id_number_masked = tables.Column(verbose_name="身份证号", orderable=False)
-    phone = tables.Column(verbose_name="手机号码", orderable=False)
-    status = tables.Column()
+    name = tables.Column(linkify=("org:person_detail", {"pk": tables.A("pk")}), order_by=("name_pinyin",),
+                         attrs={"th": {"class": "xb-person-name"}, "td": {"class": "xb-person-name", "data-testid": "person-name"}})
+    sex = tables.Column(attrs=_DESKTOP)
+    ethnicity = tables.Column(attrs=_DESKTOP)
+    unit = tables.Column(order_by=("unit__path",), attrs={"td": {"class": "xb-person-unit"}})
+    position = tables.Column(attrs=_TABLET)
+    rank = tables.Column(attrs=_DESKTOP)
+    id_number_masked = tables.Column(verbose_name="身份证号", orderable=False, attrs=_DESKTOP)
+    phone = tables.Column(verbose_name="手机号码", orderable=False, attrs=_DESKTOP)
+    status = tables.Column(attrs={"td": {"class": "text-nowrap"}})
 
     class Meta:
         model = Person

@@ -18,5 +18,6 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
+    path("people/<int:pk>/mask/<str:field>/", views.person_mask, name="person_mask"),
     path("me/", views.me, name="me"),
 ]

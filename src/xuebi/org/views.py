@@ -18,7 +18,7 @@ from xuebi.core.permissions import get_visible_or_404, require_role
 from . import roster, services
 from .choices import ADMIN_ROLES, Role
 from .filters import PersonFilter
-from .forms import PersonDeactivateForm, PersonForm, UnitForm
+from .forms import PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
 from .models import Person, Unit
 from .scoping import has_role
 from .tables import PersonTable
@@ -198,26 +198,76 @@ def person_reveal(request, pk: int, field: str):
     if field not in services.REVEALABLE:
         return HttpResponse(status=404)
     value = services.person_reveal(actor=request.user, person=person, field=field)
-    return render(request, "org/_revealed.html", {"value": value})
+    return render(request, "org/_secret.html", {"value": value, "revealed": True, "field": field, "pk": pk})
+
+
+@login_required
+def person_mask(request, pk: int, field: str):
+    """HTMX: 隐藏 — the masked value again, after a reveal."""
+    person = get_visible_or_404(Person, request.user, pk)
+    if field not in services.REVEALABLE:
+        return HttpResponse(status=404)
+    masked = person.id_number_masked if field == "id_number" else person.phone_masked
+    can_reveal = Person.objects.visible_to(request.user, "reveal").filter(pk=pk).exists()
+    return render(request, "org/_secret.html", {"masked": masked, "field": field, "pk": pk, "can_reveal": can_reveal})
 
 
 # --- roster import / export ----------------------------------------------------------------
 
 @login_required
 def roster_import(request):
+    """Upload → preview (新增 / 更新 / 未变化 / 跳过, nothing written) → 确认导入.
+
+    The uploaded file is kept server-side under a random token between the two steps; the
+    confirm plans it again and writes only if the plan is the one previewed (someone may have
+    changed the roster in between)."""
     require_role(request, *ADMIN_ROLES)
+    form = RosterImportForm(None, user=request.user)
     result = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _roster_import_confirm(request)
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的 .xlsx 文件。")
-        else:
-            result = roster.import_workbook(upload, user=request.user, filename=upload.name)
+        form = RosterImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            unit = form.cleaned_data["unit"]
+            result = roster.plan_import(upload, user=request.user, unit=unit)
             if result.ok:
-                messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
-            else:
-                messages.error(request, f"导入失败：发现{len(result.errors)}处错误，未导入任何数据。请修改后重新导入。")
-    return render(request, "org/roster_import.html", {"result": result})
+                token = roster.upload_keep(upload)
+                request.session["roster_import"] = {
+                    "token": token, "filename": upload.name[:200], "unit": unit.pk if unit else None,
+                    "fingerprint": result.fingerprint(),
+                }
+                return render(request, "org/roster_import.html", {"form": form, "result": result, "token": token})
+            if result.needs_unit:
+                form.add_error("unit", "文件中没有“所在单位”列，请选择这些人员所在的单位。")
+            messages.error(request, f"发现{len(result.errors)}处错误，未导入任何数据。请修改后重新上传。")
+    return render(request, "org/roster_import.html", {"form": form, "result": result})
+
+
+def _roster_import_confirm(request):
+    pending = request.session.get("roster_import") or {}
+    token = request.POST.get("confirm")
+    path = roster.upload_path(token) if token == pending.get("token") else None
+    if path is None:
+        messages.error(request, "预览已过期或已导入，请重新上传文件。")
+        return redirect("org:roster_import")
+    unit = Unit.objects.visible_to(request.user, "change").filter(pk=pending.get("unit")).first() if pending.get("unit") else None
+    with path.open("rb") as fh:
+        result = roster.plan_import(fh, user=request.user, unit=unit)
+    changed = result.ok and result.fingerprint() != pending.get("fingerprint")
+    if result.ok and not changed:
+        roster.apply_import(result, user=request.user, filename=pending.get("filename", ""))
+    roster.upload_discard(token)
+    request.session.pop("roster_import", None)
+    if changed:
+        messages.error(request, "预览之后花名册已有变动（其他人修改了人员信息），未导入任何数据。请重新上传并预览。")
+        return redirect("org:roster_import")
+    if result.ok:
+        messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
+        return redirect("org:person_list")
+    messages.error(request, f"导入失败：发现{len(result.errors)}处错误，未导入任何数据。")
+    return render(request, "org/roster_import.html", {"form": RosterImportForm(None, user=request.user), "result": result})
 
 
 @login_required

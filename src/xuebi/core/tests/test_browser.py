@@ -51,6 +51,7 @@ def test_a_good_person_is_created_and_the_id_is_revealed_only_on_request(page, o
     page.get_by_label("姓名").fill("苏和")
     page.get_by_label("身份证号").fill(number)
     page.get_by_label("所在单位").select_option(label="　组织股")
+    page.get_by_label("民族").select_option("蒙古族")
     page.get_by_label("入党日期").fill("2012年7月1日")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("heading", name="苏和").wait_for()
@@ -58,6 +59,9 @@ def test_a_good_person_is_created_and_the_id_is_revealed_only_on_request(page, o
     page.get_by_test_id("reveal-id").click()
     page.get_by_test_id("revealed").wait_for()
     assert page.get_by_test_id("revealed").inner_text() == number
+    page.get_by_test_id("hide-id_number").click()  # 隐藏: masked again
+    page.get_by_test_id("masked-id_number").wait_for()
+    assert number not in page.content() and page.get_by_test_id("reveal-id").is_visible()
     assert page.problems == []
 
 
@@ -85,7 +89,7 @@ def test_an_import_with_one_bad_row_lists_it_and_imports_nothing(page, org, user
     sign_in(page, "abag")
     page.goto("/org/people/import/")
     page.set_input_files("input[type=file]", str(path))
-    page.get_by_role("button", name="导入").click()
+    page.get_by_role("button", name="上传并预览").click()
     errors = page.get_by_test_id("import-errors")
     errors.wait_for()
     text = errors.inner_text()

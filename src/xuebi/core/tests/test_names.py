@@ -30,7 +30,7 @@ def test_a_person_named_only_with_invisible_characters_is_refused_by_the_api(api
 
 
 def test_invisible_characters_are_stripped_from_a_person_s_name(api, users, org):
-    response = api.post(users.abag_admin, "/people", {"name": "苏\u200b和\u202e", "unit_id": org.abag_section.pk, "sex": "M"})
+    response = api.post(users.abag_admin, "/people", {"name": "苏\u200b和\u202e", "unit_id": org.abag_section.pk, "sex": "M", "ethnicity": "汉族"})
     assert response.status_code == 201, response.content
     assert Person.objects.get(pk=response.json()["id"]).name == "苏和"
     # and the roster finds it as typed

@@ -42,7 +42,7 @@ def error_locs(response) -> list[str]:
 
 
 def new_person(unit, **extra):
-    return {"name": "张伟", "unit_id": unit.pk, "id_number": NEW_ID, "position": "科员", **extra}
+    return {"name": "张伟", "unit_id": unit.pk, "id_number": NEW_ID, "position": "科员", "ethnicity": "汉族", **extra}
 
 
 # --- tokens and sessions -------------------------------------------------------------------------

@@ -196,7 +196,9 @@ def test_columns_left_out_take_the_defaults_of_a_new_person(users):
 
     assert result.ok, result.errors
     saved = person(ZHANG_ID)
-    assert (saved.ethnicity, saved.political_status, saved.is_org_cadre) == ("汉族", "member", True)
+    # 民族 is not guessed: it stays blank, and the import says so.
+    assert (saved.ethnicity, saved.political_status, saved.is_org_cadre) == ("", "member", True)
+    assert any("没有“民族”列" in note for note in result.notes)
 
 
 def test_labels_as_people_write_them(users):
@@ -356,9 +358,17 @@ def test_county_admin_cannot_import_into_another_unit(users, unit):
 
 
 def test_missing_required_column(users):
-    errors = refused(xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"]), users.abag_admin)
+    errors = refused(xlsx({"姓名": "张伟", "所在单位": "组织股"}, headers=["姓名", "所在单位"]), users.abag_admin)
 
-    assert errors == [(0, "所在单位", "缺少必填列“所在单位”。")]
+    assert errors == [(0, "身份证号", "缺少必填列“身份证号”。")]
+
+
+def test_without_a_unit_column_the_unit_must_be_chosen(users):
+    result = run(xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"]), users.abag_admin)
+
+    assert result.needs_unit
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (0, "所在单位", "文件中没有“所在单位”列：请选择这些人员所在的单位（命令行用 --unit）。")]
 
 
 def test_two_columns_for_the_same_field(users):
@@ -443,7 +453,7 @@ def test_rows_read_are_bounded_blank_ones_included(users, monkeypatch):
 
     errors = refused(xlsx(zhang(), *[blank] * 5), users.abag_admin)
 
-    assert errors == [(0, "", "工作表超过5行（含空行），请删去多余的空行，或分批导入（一次最多5000人）。")]
+    assert errors == [(0, "", "工作表超过5行（含空行），请删去多余的空行，或分批导入（一次最多10000人）。")]
 
 
 def test_the_import_page_refuses_a_zip_bomb_with_a_message(users, client_for):
@@ -506,17 +516,78 @@ def test_import_page_lists_the_bad_rows_and_imports_nothing(users, client_for):
     assert Person.objects.count() == people
 
 
-def test_import_page_imports_a_good_file(users, client_for):
+def _preview(client, file, **data):
+    upload = SimpleUploadedFile("花名册.xlsx", file.getvalue(), content_type=XLSX)
+    response = client.post(IMPORT_URL, {"file": upload, **data})
+    assert response.status_code == 200
+    return response.content.decode(), response.context.get("token")
+
+
+def test_import_page_previews_then_imports_on_confirm(users, client_for, settings):
     client = client_for(users.abag_admin)
-    upload = SimpleUploadedFile("花名册.xlsx", xlsx(zhang(), li()).getvalue(), content_type=XLSX)
 
-    response = client.post(IMPORT_URL, {"file": upload})
+    page, token = _preview(client, xlsx(zhang(), li()))
 
-    page = response.content.decode()
-    assert "导入成功：新增2人，更新0人" in page
+    assert "新增 2 人 / 更新 0 人 / 未变化 0 人" in page and "确认导入" in page
+    assert not Person.objects.filter(name="张伟").exists()  # nothing written by the preview
+    kept = settings.DATA_DIR / "imports" / f"{token}.xlsx"
+    assert kept.is_file()  # the upload itself is kept for the confirm
+
+    response = client.post(IMPORT_URL, {"confirm": token}, follow=True)
+
+    assert "导入成功：新增2人，更新0人" in response.content.decode()
     assert person(ZHANG_ID).name == "张伟" and person(LI_ID).name == "李娜"
     entry = AuditEntry.objects.get(action=Action.ROSTER_IMPORT)
     assert entry.actor == users.abag_admin and entry.changes["created"] == 2
+    assert not kept.exists()  # the kept upload is deleted once imported
+    # The same token cannot import twice.
+    again = client.post(IMPORT_URL, {"confirm": token}, follow=True)
+    assert "预览已过期或已导入" in again.content.decode()
+
+
+def test_preview_shows_each_change_as_the_pages_show_it(users, client_for):
+    assert run(xlsx(zhang(), li()), users.abag_admin).ok
+    client = client_for(users.abag_admin)
+
+    page, _token = _preview(client, xlsx(zhang(职务="副股长", 入党日期="2012年6月"), li()))
+
+    assert "新增 0 人 / 更新 1 人（职务、入党日期） / 未变化 1 人" in page
+    assert "职务：科员 → 副股长" in page and "入党日期：2012年6月1日 → 2012年6月" in page
+
+
+def test_confirm_refuses_when_the_roster_changed_since_the_preview(users, client_for):
+    assert run(xlsx(zhang()), users.abag_admin).ok
+    client = client_for(users.abag_admin)
+    _page, token = _preview(client, xlsx(zhang(职务="副股长")))
+    Person.objects.filter(pk=person(ZHANG_ID).pk).update(position="股长")  # someone else edits meanwhile
+
+    response = client.post(IMPORT_URL, {"confirm": token}, follow=True)
+
+    assert "预览之后花名册已有变动" in response.content.decode()
+    assert person(ZHANG_ID).position == "股长"
+
+
+def test_import_page_asks_for_the_unit_when_the_file_has_none(users, client_for, org):
+    client = client_for(users.abag_admin)
+    file = xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"])
+
+    page, token = _preview(client, file)
+    assert token is None and "请选择这些人员所在的单位" in page
+
+    page, token = _preview(client, file, unit=org.abag_section.pk)
+    assert "新增 1 人" in page
+    client.post(IMPORT_URL, {"confirm": token})
+    assert person(ZHANG_ID).unit == org.abag_section
+
+
+def test_the_unit_picker_offers_only_units_the_user_may_change(users, client_for, org):
+    client = client_for(users.abag_admin)
+    file = xlsx({"姓名": "张伟", "身份证号": ZHANG_ID}, headers=["姓名", "身份证号"])
+
+    page, token = _preview(client, file, unit=org.xilin_section.pk)
+
+    assert token is None and not Person.objects.filter(name="张伟").exists()
+    assert "锡林浩特" not in client.get(IMPORT_URL).content.decode()
 
 
 def _open(response):
