@@ -22,6 +22,7 @@ from xuebi.campaign.models import Campaign
 from xuebi.org.choices import Role
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
+from xuebi.org.selectors import unit_labels
 
 from . import engine
 from .models import EntryType, PersonTotal, PointEntry
@@ -63,13 +64,17 @@ def _require(actor) -> None:
 
 
 def _changes(before: dict[int, Decimal], after: dict[int, Decimal]) -> list[dict]:
+    """Who changes, the biggest change first (gain or loss), each with the unit they are in now
+    (labelled as lists label units: 阿巴嘎旗委组织部 · 组织股)."""
     ids = {pid for pid in before.keys() | after.keys() if before.get(pid, 0) != after.get(pid, 0)}
-    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
-    rows = [{"person_id": pid, "name": names.get(pid, ""), "before": before.get(pid, Decimal(0)),
-             "after": after.get(pid, Decimal(0))} for pid in ids]
+    people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__path", "unit__name", "unit__depth"))
+    labels = unit_labels((path, unit, depth) for _pk, _name, path, unit, depth in people)
+    found = {pk: (name, labels[path]) for pk, name, path, _unit, _depth in people}
+    rows = [{"person_id": pid, "name": found.get(pid, ("", ""))[0], "unit": found.get(pid, ("", ""))[1],
+             "before": before.get(pid, Decimal(0)), "after": after.get(pid, Decimal(0))} for pid in ids]
     for row in rows:
         row["change"] = row["after"] - row["before"]
-    return sorted(rows, key=lambda r: (r["change"], r["name"]))
+    return sorted(rows, key=lambda r: (-abs(r["change"]), r["change"], r["name"], r["person_id"]))
 
 
 def preview(*, actor, campaign: Campaign) -> list[dict]:

@@ -171,18 +171,21 @@ def adjust(request):
 
 @login_required
 def recompute_page(request):
-    """After a rule changes: see who would gain and who would lose, then apply."""
+    """After a rule changes: ask for a preview of who would gain and who would lose (a button —
+    nothing is computed on a visit), then apply it."""
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = _campaign(request)
     if campaign is None:
         messages.info(request, "尚未设置活动。")
         return redirect("points:board")
+    changes = None
     try:
-        if request.method == "POST":
+        if request.method == "POST" and "apply" in request.POST:
             changes = recompute.apply(actor=request.user, campaign=campaign)
             messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
             return redirect("points:recompute")
-        changes = recompute.preview(actor=request.user, campaign=campaign)
+        if request.method == "POST":
+            changes = recompute.preview(actor=request.user, campaign=campaign)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         changes = None

@@ -140,3 +140,21 @@ def test_a_cadre_sees_their_county_on_the_board_and_not_another(users, org, theo
     page = client_for(users.cadre).get("/points/board/").content.decode()
     assert "王芳" in page and "巴图" not in page
     assert "巴图" in client_for(users.league_admin).get("/points/board/").content.decode()
+
+
+def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
+        users, org, theory, campaign, client_for, django_assert_max_num_queries):
+    for number, (person, points) in enumerate([(org.bayi, 1), (org.abag_other, 1), (org.xilin_person, 1)]):
+        give(org, person, points, number)
+    give(org, org.bayi, 1, 10)
+    # these test awards have no registered source: a recompute takes them back (巴依斯古楞 −2, the others −1)
+    client = client_for(users.league_admin)
+    with django_assert_max_num_queries(12):  # a visit reads, it does not recompute
+        page = client.get("/points/recompute/").content.decode()
+    assert "预览变化" in page and "巴依斯古楞" not in page
+    assert PointEntry.objects.count() == 4
+    page = client.post("/points/recompute/", {"preview": ""}).content.decode()
+    table = page[page.index('data-testid="recompute-preview"'):]
+    assert table.index("巴依斯古楞") < table.index("巴图") < table.index("王芳")  # −2 first, then the −1s by name
+    assert "锡林浩特市委组织部 · 组织股" in table and ">-2<" in table
+    assert PointEntry.objects.count() == 4  # the preview wrote nothing
