@@ -122,11 +122,16 @@ def mine(request):
     person = request.user.person
     if person is None or campaign is None:
         return render(request, "points/mine.html", {"campaign": campaign, "person": person})
-    entries = (PointEntry.objects.filter(person=person, campaign=campaign)
-               .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+    detail = request.GET.get("view") == "detail"  # every entry; by default one net row per source
+    if detail:
+        entries = (PointEntry.objects.filter(person=person, campaign=campaign)
+                   .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+    else:
+        entries = selectors.journal_net(person.pk, campaign)
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
     return render(request, "points/mine.html", {
         "campaign": campaign, "person": person, "summary": selectors.person_summary(person, campaign), "page": page,
+        "detail": detail, "query": "view=detail" if detail else "",
     })
 
 

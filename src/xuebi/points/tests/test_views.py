@@ -158,3 +158,25 @@ def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
     assert table.index("巴依斯古楞") < table.index("巴图") < table.index("王芳")  # −2 first, then the −1s by name
     assert "锡林浩特市委组织部 · 组织股" in table and ">-2<" in table
     assert PointEntry.objects.count() == 4  # the preview wrote nothing
+
+
+def test_my_points_nets_a_recomputed_record_into_one_row_with_the_detail_a_tap_away(
+        users, kinds, org, theory, client_for, django_assert_max_num_queries):
+    from xuebi.campaign.models import Rule
+    from xuebi.points import recompute, services as points
+
+    record = self_study(users.cadre, kinds, content="一")
+    services.record_approve(actor=users.abag_reviewer, record=record)
+    points.points_adjust(actor=users.abag_admin, person=org.bayi, indicator=theory, points=Decimal(2),
+                         reason="理论征文获奖", occurred_on=DAY)
+    Rule.objects.filter(source_kind="self_study").update(points=Decimal(3))  # as if edited in place
+    recompute.apply(actor=users.league_admin, campaign=theory.campaign)
+    client = client_for(users.cadre)
+    with django_assert_max_num_queries(25):
+        page = client.get("/points/").content.decode()
+    rows = page.count('data-testid="journal-net"')
+    assert rows == 2  # the record (得分 1, 冲销 −1, 得分 2 → +2) and the adjustment
+    assert ">+2<" in page and "3条明细" in page and "理论征文获奖" in page
+    assert f'href="/ledger/{record.pk}/"' in page and 'href="/points/?view=detail"' in page
+    detail = client.get("/points/?view=detail").content.decode()
+    assert detail.count("冲销") >= 1 and detail.count(f'href="/ledger/{record.pk}/"') == 3
