@@ -180,3 +180,29 @@ def test_my_points_nets_a_recomputed_record_into_one_row_with_the_detail_a_tap_a
     assert f'href="/ledger/{record.pk}/"' in page and 'href="/points/?view=detail"' in page
     detail = client.get("/points/?view=detail").content.decode()
     assert detail.count("冲销") >= 1 and detail.count(f'href="/ledger/{record.pk}/"') == 3
+
+
+def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theory, campaign, client_for, today):
+    import io
+
+    from openpyxl import load_workbook
+
+    for number, (person, points) in enumerate([(org.bayi, 5), (org.abag_other, 3), (org.xilin_person, 4)]):
+        give(org, person, points, number)
+    client = client_for(users.abag_admin)
+    page = client.get("/points/board/?period=campaign&category=total").content.decode()
+    assert 'href="/points/board/export.xlsx?period=campaign&amp;category=total"' in page and "data-print" in page
+    assert "print.css" in page and "xb-print-only" in page
+    response = client.get("/points/board/export.xlsx?period=campaign&category=total")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "2026年双学双比·阿巴嘎旗委组织部个人排行榜"
+    assert "活动期间 · 总分" in rows[1][0] and f"制表日期：{today.year}年{today.month}月{today.day}日" in rows[1][0]
+    assert rows[2] == ("名次", "升降", "姓名", "单位", "积分")
+    assert [r[2] for r in rows[3:]] == ["巴依斯古楞", "王芳"]  # 阿巴嘎's people only
+    assert sheet.print_title_rows == "$1:$3" and int(sheet.page_setup.paperSize) == 9  # A4
+    units = load_workbook(io.BytesIO(client.get("/points/board/export.xlsx?board=units").content)).active
+    names = [r[2] for r in units.iter_rows(min_row=4, values_only=True)]
+    assert names[:2] == ["阿巴嘎旗委组织部", "锡林浩特市委组织部"]
+    assert client_for(users.auditor).get("/points/board/export.xlsx").status_code == 403
