@@ -221,21 +221,31 @@ def adjust(request):
 @login_required
 def recompute_page(request):
     """After a rule changes: ask for a preview of who would gain and who would lose (a button —
-    nothing is computed on a visit), then apply it."""
+    nothing is computed on a visit; a large campaign's preview runs in the background and the
+    page shows its progress), then apply it."""
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = _campaign(request)
     if campaign is None:
         messages.info(request, "尚未设置活动。")
         return redirect("points:board")
-    changes = None
-    try:
-        if request.method == "POST" and "apply" in request.POST:
-            changes = recompute.apply(actor=request.user, campaign=campaign)
-            messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
-            return redirect("points:recompute")
-        if request.method == "POST":
-            changes = recompute.preview(actor=request.user, campaign=campaign)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        changes = None
-    return render(request, "points/recompute.html", {"campaign": campaign, "changes": changes})
+    if request.method == "POST":
+        try:
+            if "apply" in request.POST:
+                changes = recompute.apply(actor=request.user, campaign=campaign)
+                messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
+            else:
+                job = recompute.preview_start(actor=request.user, campaign=campaign)
+                if job.status == "failed":
+                    messages.error(request, job.error)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("points:recompute")
+    job = recompute.latest_preview(actor=request.user, campaign=campaign)
+    if job is not None and (job.generation != campaign.points_generation or job.status == "failed"):
+        job = None  # applied since: a new preview is needed
+    context = {"campaign": campaign, "job": job}
+    if job is not None:
+        context["progress"] = recompute.progress_of(job)
+        context["changes"] = recompute.shown(job) if job.status == "done" else None
+    template = "points/_recompute_job.html" if request.htmx and job is not None else "points/recompute.html"
+    return render(request, template, context)

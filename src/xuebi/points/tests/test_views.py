@@ -153,7 +153,7 @@ def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
         page = client.get("/points/recompute/").content.decode()
     assert "预览变化" in page and "巴依斯古楞" not in page
     assert PointEntry.objects.count() == 4
-    page = client.post("/points/recompute/", {"preview": ""}).content.decode()
+    page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
     table = page[page.index('data-testid="recompute-preview"'):]
     assert table.index("巴依斯古楞") < table.index("巴图") < table.index("王芳")  # −2 first, then the −1s by name
     assert "锡林浩特市委组织部 · 组织股" in table and ">-2<" in table
@@ -206,3 +206,42 @@ def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theo
     names = [r[2] for r in units.iter_rows(min_row=4, values_only=True)]
     assert names[:2] == ["阿巴嘎旗委组织部", "锡林浩特市委组织部"]
     assert client_for(users.auditor).get("/points/board/export.xlsx").status_code == 403
+
+
+def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
+        users, org, kinds, theory, campaign, client_for, settings):
+    from xuebi.campaign.models import Rule
+    from xuebi.points import recompute
+    from xuebi.points.models import RecomputePreview
+
+    settings.XUEBI_RECOMPUTE_INLINE = 1  # two records are "large" here
+    for content in ("一", "二"):
+        services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content=content))
+    Rule.objects.filter(source_kind="self_study").update(points=Decimal(3), cap_day=None)  # edited in place: 2 → 6
+    client = client_for(users.league_admin)
+    page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
+    job = RecomputePreview.objects.get()
+    assert job.status == "queued" and job.total == 2  # started when the request's transaction commits
+    assert 'data-testid="recompute-progress"' in page and "已计算 0 / 2 条记录" in page and 'hx-trigger="every 1s"' in page
+    recompute.run_preview(job.pk)  # what the background thread runs
+    fragment = client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "<html" not in fragment  # done: the polling stops
+    assert 'data-testid="recompute-preview"' in fragment and ">+4<" in fragment and "巴依斯古楞" in fragment
+    assert PointEntry.objects.filter(entry_type="reversal").count() == 0  # a preview writes nothing
+    client.post("/points/recompute/", {"apply": ""})
+    assert "预览变化" in client.get("/points/recompute/").content.decode()  # applied: a new preview is needed
+
+
+def test_previews_left_waiting_are_run_by_the_command(users, kinds, theory, campaign, settings):
+    from django.core.management import call_command
+
+    from xuebi.points import recompute
+    from xuebi.points.models import RecomputePreview
+
+    settings.XUEBI_RECOMPUTE_INLINE = 0
+    services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    job = recompute.preview_start(actor=users.league_admin, campaign=campaign)
+    assert job.status == "queued"
+    call_command("recompute_previews")
+    job.refresh_from_db()
+    assert job.status == "done" and job.result == [] and job.finished_at is not None
