@@ -75,29 +75,31 @@ def index(request):
 
 # --- 三会一课 ---------------------------------------------------------------------------------
 
-@login_required
-def compliance(request):
+def _compliance_question(request):
+    """The 三会一课 report asked for (page and export alike): today, the filter form, the year, and
+    the branches of the scope in order."""
     require_role(request, *REPORT_ROLES)
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET or None, user=request.user, today=today)
     year, within = form.values(today)
-    branches = reports.branches_for(request.user, within=within).order_by("path")
+    return today, form, year, within, reports.branches_for(request.user, within=within).order_by("path")
+
+
+@login_required
+def compliance(request):
+    today, form, year, within, branches = _compliance_question(request)
     page = Paginator(branches, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
     report = reports.compliance(user=request.user, year=year, branches=page.object_list, today=today)
     return render(request, "ledger/reports/compliance.html", {
         "form": form, "report": report, "page_obj": page, "query": _query(request),
-        "can_configure": has_role(request.user, Role.LEAGUE_ADMIN), "scope": _scope(request.user, form.values(today)[1]),
+        "can_configure": has_role(request.user, Role.LEAGUE_ADMIN), "scope": _scope(request.user, within),
     })
 
 
 @login_required
 def compliance_export(request):
     """The 三会一课 report as an .xlsx: every branch of the scope asked for, not one page of them."""
-    require_role(request, *REPORT_ROLES)
-    today = timezone.localdate()
-    form = ComplianceFilterForm(request.GET or None, user=request.user, today=today)
-    year, within = form.values(today)
-    branches = reports.branches_for(request.user, within=within).order_by("path")
+    today, _form, year, within, branches = _compliance_question(request)
     report = reports.compliance(user=request.user, year=year, branches=branches, today=today)
     content = report_sheets.compliance_workbook(report, scope=_scope(request.user, within))
     return xlsx_response(export.ExportFile(content, f"三会一课落实情况-{year}-{today:%Y%m%d}.xlsx", len(report.branches)))
@@ -110,12 +112,18 @@ def _scope(user, within) -> str:
 
 # --- 五学联动 ---------------------------------------------------------------------------------
 
-@login_required
-def study_levels(request):
+def _study_levels_question(request):
+    """The 五学联动 report asked for (page and export alike): today, the form, the year, the depth
+    to group at (None: nothing in scope to group) and the unit it is narrowed to."""
     require_role(request, *REPORT_ROLES)
     today = timezone.localdate()
     form = StudyLevelFilterForm(request.GET or None, user=request.user, today=today)
-    year, depth, within = form.values(today)
+    return today, form, *form.values(today)
+
+
+@login_required
+def study_levels(request):
+    today, form, year, depth, within = _study_levels_question(request)
     report = reports.study_levels(user=request.user, year=year, depth=depth, within=within) if depth else None
     return render(request, "ledger/reports/study_levels.html", {
         "form": form, "report": report, "months": range(1, 13), "depth_label": reports.depth_label(depth or 0),
@@ -125,10 +133,7 @@ def study_levels(request):
 
 @login_required
 def study_levels_export(request):
-    require_role(request, *REPORT_ROLES)
-    today = timezone.localdate()
-    form = StudyLevelFilterForm(request.GET or None, user=request.user, today=today)
-    year, depth, within = form.values(today)
+    today, _form, year, depth, within = _study_levels_question(request)
     if not depth:
         messages.error(request, "您的范围内没有可汇总的单位。")
         return redirect("ledger:study_levels")

@@ -109,11 +109,14 @@ def test_writes_outside_the_role_or_scope_change_nothing(role, world, org, users
 
 # --- compliance page ------------------------------------------------------------------------------
 
-def test_the_compliance_page_marks_the_missing_meetings_of_each_branch(world, org, users, client):
-    committee = world.meetings.branch_committee
+def _committee_all_year_but_june(world, org) -> None:
     for month in range(1, 13):
         if month != 6:
-            make_record(committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
+            make_record(world.meetings.branch_committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
+
+
+def test_the_compliance_page_marks_the_missing_meetings_of_each_branch(world, org, users, client):
+    _committee_all_year_but_june(world, org)
     client.force_login(users.abag_admin)
     response = client.get(f"/ledger/reports/compliance/?year={LAST_YEAR}")
     page = response.content.decode()
@@ -216,10 +219,7 @@ def _sheets(response) -> dict[str, list[tuple]]:
 
 
 def test_the_compliance_report_exports_every_branch_as_xlsx_and_prints(world, org, users, client):
-    committee = world.meetings.branch_committee
-    for month in range(1, 13):
-        if month != 6:
-            make_record(committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
+    _committee_all_year_but_june(world, org)
     client.force_login(users.abag_admin)
     page = client.get(f"/ledger/reports/compliance/?year={LAST_YEAR}").content.decode()
     assert f'href="/ledger/reports/compliance/export.xlsx?year={LAST_YEAR}"' in page and "data-print" in page
