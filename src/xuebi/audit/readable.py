@@ -123,7 +123,9 @@ def value_text(value: Any, field=None, labels: dict[str, str] | None = None) -> 
     if isinstance(value, dict):
         if set(value) <= {"id", "name"} and "name" in value:  # a person or unit picked on a form
             return str(value["name"])
-        return "，".join(f"{_label(str(k), None, labels)}：{value_text(v, labels=labels)}" for k, v in value.items())
+        order = list(labels or ())  # a kind's fields in their order (PostgreSQL's jsonb keeps keys sorted its own way)
+        items = sorted(value.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+        return "，".join(f"{_label(str(k), None, labels)}：{value_text(v, labels=labels)}" for k, v in items)
     return str(value)
 
 
@@ -131,7 +133,11 @@ def describe(entry, data_labels: dict[str, str] | None = None) -> list[Change]:
     """The entry's changes, one ``Change`` per key, in the order they were written."""
     model = _model(entry.target_type)
     changes = []
-    for key, value in mask_changes(entry.changes or {}).items():
+    # the model's field order, then the other keys as written (jsonb on PostgreSQL reorders them)
+    order = [f.name for f in model._meta.get_fields()] if model is not None else []
+    items = sorted(mask_changes(entry.changes or {}).items(),
+                   key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    for key, value in items:
         field = _field(model, str(key))
         inner = data_labels if key == "data" else None
         label = _label(str(key), field)
