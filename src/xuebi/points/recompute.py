@@ -35,7 +35,7 @@ from .models import EntryType, JobStatus, PersonTotal, PointEntry, RecomputePrev
 
 __all__ = ["register_source", "preview", "apply", "preview_start", "run_preview", "latest_preview", "progress_of", "shown"]
 
-PROGRESS_EVERY = 50  # sources between two progress writes of a background preview
+PROGRESS_EVERY = 10  # sources between two progress reports of a background preview (a cache write each)
 
 SOURCES: dict[str, Callable[[Campaign], Iterable[engine.Source]]] = {}
 
@@ -67,6 +67,8 @@ def _recompute(campaign: Campaign, actor, progress: Callable[[int, int], None] |
     campaign.points_generation += 1
     campaign.save(update_fields=["points_generation", "updated_at"])
     sources = _sources(campaign)
+    if progress is not None:  # the reversals are done: the awards, one by one, are what is left
+        progress(0, len(sources))
     for done, source in enumerate(sources, start=1):
         engine.award(source, actor=actor)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(sources)):

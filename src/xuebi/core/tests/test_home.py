@@ -33,7 +33,7 @@ def test_a_cadre_home_shows_points_rank_movement_and_what_waits(
     assert "积分和排行榜将在后续版本开放" not in page
     assert 'data-testid="home-points-total">5<' in page
     assert 'data-testid="home-rank">第1名<' in page and "阿巴嘎旗委组织部排名" in page
-    assert "↑1" in page and "较截至2026年10月底" in page
+    assert "↑1 上升1名" in page and "与截至2026年10月底相比" in page
     assert f'href="/ledger/{returned.pk}/edit/"' in page and "退回意见：请补充学习内容" in page
     assert f'href="/ledger/{draft.pk}/edit/"' in page
     # due: the overdue reading and the 阿巴嘎 item due yesterday; not the video due in 30 days
