@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import Person, Unit
@@ -50,12 +53,8 @@ def _waiting_for_me(user, person: Person) -> dict:
     """What a person sees first on the phone: this campaign's points with their rank in their
     旗县市区 and its movement, the records sent back or left as drafts, and the study items due
     soon or overdue — a few reads, none growing with the person's history."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from xuebi.ledger.models import Record
     from xuebi.ledger.choices import RecordStatus
+    from xuebi.ledger.models import Record
     from xuebi.org.selectors import COUNTY_WIDTH
     from xuebi.points import boards, selectors as points
     from xuebi.study import selectors as study
@@ -75,7 +74,7 @@ def _waiting_for_me(user, person: Person) -> dict:
     found["drafts"] = list(editable.filter(status=RecordStatus.DRAFT)[:HOME_ITEMS])
     items = (study.items_with_progress(StudyItem.objects.visible_to(user).reaching(person.pk), person.pk, today=today)
              .filter(is_complete=False, due_date__lte=today + dt.timedelta(days=DUE_DAYS))
-             .select_related("study_list").order_by("due_date", "pk"))
+             .order_by("due_date", "pk"))
     found["due_items"] = list(items[:HOME_ITEMS])
     return found
 
