@@ -180,6 +180,8 @@ XUEBI_SITE_URL = os.environ.get("XUEBI_SITE_URL", "")
 XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
 # The most pixels an uploaded image may declare (width × height), checked before it is decoded.
 XUEBI_IMAGE_MAX_PIXELS = env_int("XUEBI_IMAGE_MAX_PIXELS", 40_000_000)
+# 重算积分: a preview over more sources than this runs in the background with a progress bar
+XUEBI_RECOMPUTE_INLINE = env_int("XUEBI_RECOMPUTE_INLINE", 100)
 # The most an imported .xlsx (a roster) may unpack to, all its parts together, in megabytes.
 XUEBI_IMPORT_MAX_UNZIPPED_MB = env_int("XUEBI_IMPORT_MAX_UNZIPPED_MB", 50)
 

@@ -23,7 +23,7 @@ from xuebi.core.permissions import get_visible_or_404, require_role
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
 
-from . import export, lectures, reports, requirements
+from . import export, lectures, report_sheets, reports, requirements
 from .choices import LectureStatus
 from .forms_reports import (
     AbsenteesForm, ComplianceFilterForm, ExportForm, MembersForm, RequirementForm, SeriesForm, SessionHeldForm,
@@ -75,33 +75,72 @@ def index(request):
 
 # --- 三会一课 ---------------------------------------------------------------------------------
 
-@login_required
-def compliance(request):
+def _compliance_question(request):
+    """The 三会一课 report asked for (page and export alike): today, the filter form, the year, and
+    the branches of the scope in order."""
     require_role(request, *REPORT_ROLES)
     today = timezone.localdate()
     form = ComplianceFilterForm(request.GET or None, user=request.user, today=today)
     year, within = form.values(today)
-    branches = reports.branches_for(request.user, within=within).order_by("path")
+    return today, form, year, within, reports.branches_for(request.user, within=within).order_by("path")
+
+
+@login_required
+def compliance(request):
+    today, form, year, within, branches = _compliance_question(request)
     page = Paginator(branches, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
     report = reports.compliance(user=request.user, year=year, branches=page.object_list, today=today)
     return render(request, "ledger/reports/compliance.html", {
         "form": form, "report": report, "page_obj": page, "query": _query(request),
-        "can_configure": has_role(request.user, Role.LEAGUE_ADMIN),
+        "can_configure": has_role(request.user, Role.LEAGUE_ADMIN), "scope": _scope(request.user, within),
     })
+
+
+@login_required
+def compliance_export(request):
+    """The 三会一课 report as an .xlsx: every branch of the scope asked for, not one page of them."""
+    today, _form, year, within, branches = _compliance_question(request)
+    report = reports.compliance(user=request.user, year=year, branches=branches, today=today)
+    content = report_sheets.compliance_workbook(report, scope=_scope(request.user, within))
+    return xlsx_response(export.ExportFile(content, f"三会一课落实情况-{year}-{today:%Y%m%d}.xlsx", len(report.branches)))
+
+
+def _scope(user, within) -> str:
+    """Whose report a title names: the unit chosen, else the units the viewer looks after."""
+    return within.name if within is not None else export.scope_label(user, None)
 
 
 # --- 五学联动 ---------------------------------------------------------------------------------
 
-@login_required
-def study_levels(request):
+def _study_levels_question(request):
+    """The 五学联动 report asked for (page and export alike): today, the form, the year, the depth
+    to group at (None: nothing in scope to group) and the unit it is narrowed to."""
     require_role(request, *REPORT_ROLES)
     today = timezone.localdate()
     form = StudyLevelFilterForm(request.GET or None, user=request.user, today=today)
-    year, depth, within = form.values(today)
+    return today, form, *form.values(today)
+
+
+@login_required
+def study_levels(request):
+    today, form, year, depth, within = _study_levels_question(request)
     report = reports.study_levels(user=request.user, year=year, depth=depth, within=within) if depth else None
     return render(request, "ledger/reports/study_levels.html", {
         "form": form, "report": report, "months": range(1, 13), "depth_label": reports.depth_label(depth or 0),
+        "query": _query(request), "scope": _scope(request.user, within), "today": today,
     })
+
+
+@login_required
+def study_levels_export(request):
+    today, _form, year, depth, within = _study_levels_question(request)
+    if not depth:
+        messages.error(request, "您的范围内没有可汇总的单位。")
+        return redirect("ledger:study_levels")
+    report = reports.study_levels(user=request.user, year=year, depth=depth, within=within)
+    content = report_sheets.study_levels_workbook(report, scope=_scope(request.user, within),
+                                                  depth_label=reports.depth_label(depth), today=today)
+    return xlsx_response(export.ExportFile(content, f"五学联动统计-{year}-{today:%Y%m%d}.xlsx", len(report.units)))
 
 
 # --- requirements -----------------------------------------------------------------------------
@@ -333,7 +372,9 @@ def export_view(request):
 urlpatterns = [
     path("reports/", index, name="reports"),
     path("reports/compliance/", compliance, name="compliance"),
+    path("reports/compliance/export.xlsx", compliance_export, name="compliance_export"),
     path("reports/study-levels/", study_levels, name="study_levels"),
+    path("reports/study-levels/export.xlsx", study_levels_export, name="study_levels_export"),
     path("reports/requirements/", requirement_list, name="requirement_list"),
     path("reports/requirements/new/", requirement_create, name="requirement_create"),
     path("reports/requirements/<int:pk>/", requirement_edit, name="requirement_edit"),

@@ -233,6 +233,7 @@ def adjust(request, payload: AdjustIn):
 class ChangeOut(Schema):
     person_id: int
     name: str
+    unit: str = ""
     before: Decimal
     after: Decimal
     change: Decimal

@@ -35,7 +35,7 @@ from xuebi.org.selectors import COUNTY_WIDTH, unit_label
 from . import standings
 from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
 
-__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "version", "Version", "PERIODS",
+__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "person_standing", "version", "Version", "PERIODS",
            "may_drill_into"]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
@@ -349,6 +349,24 @@ def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> 
     """A person's rank on the whole-campaign board of the scope, and their total."""
     board = Board(campaign, _whole(campaign))
     return _kept_ranks(board, board.span, Scope(paths), [person.pk]).get(person.pk, (None, Decimal(0)))
+
+
+def person_standing(campaign: Campaign, person_id: int, paths: list[str] | None, *,
+                    today: dt.date | None = None) -> dict:
+    """A person's place on the whole-campaign board of the scope, for their home page: ``rank``,
+    ``score`` and the movement since the end of last month (``move``/``up``/``down`` as on the
+    board, ``compared_with`` its label) — the own-rank reads of ``person_rank``, twice."""
+    board = Board(campaign, _whole(campaign))
+    scope = Scope(paths)
+    rank, score = _kept_ranks(board, board.span, scope, [person_id]).get(person_id, (None, Decimal(0)))
+    row = {"rank": rank, "score": score, "compared_with": None}
+    previous = previous_span(campaign, board.span, today=today)
+    before = (None, None)
+    if previous is not None and rank is not None:
+        row["compared_with"] = previous.label
+        before = _kept_ranks(board, previous, scope, [person_id]).get(person_id, (None, None))
+    _movement(row, before[0] if before[1] else None)
+    return row
 
 
 # --- units -------------------------------------------------------------------------------------

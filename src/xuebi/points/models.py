@@ -220,3 +220,41 @@ class RankCount(models.Model):
         verbose_name = _("积分分段人数")
         indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "column", "county", "bucket"],
                                 name="points_rankcount_key")]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RecomputePreview(models.Model):
+    """One 重算积分 preview asked for on the page: computed at once when the campaign is small,
+    else in the background (``recompute.run_preview``), its progress kept here for the page to
+    show, and its result kept so that a reload shows it without computing it again."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    generation = models.PositiveIntegerField(_("计算轮次"), default=0, help_text=_("预览时活动的计算轮次；重算后预览作废"))
+    done = models.PositiveIntegerField(_("已计算"), default=0)
+    total = models.PositiveIntegerField(_("共计"), default=0)
+    result = models.JSONField(_("结果"), default=list, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("重算预览")
+        verbose_name_plural = _("重算预览")
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def percent(self) -> int:
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

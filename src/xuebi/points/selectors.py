@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.http import Http404
-from django.db.models import Sum
+from django.db.models import Case, CharField, Count, F, Max, Min, Sum, When
+from django.db.models.functions import Cast
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
@@ -14,7 +15,7 @@ from xuebi.org.models import Person
 from xuebi.org.selectors import county_of
 
 from . import boards, standings
-from .models import PersonTotal
+from .models import PersonTotal, PointEntry
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
 
@@ -90,4 +91,18 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
     }
 
 
-__all__ = ["person_summary", "current_campaign", "shown_campaign", "board_campaign", "county_of"]
+def journal_net(person_id: int, campaign: Campaign):
+    """积分明细 as a person reads it: one row per source — a record's 得分, its 冲销 after a rule
+    change and its new 得分 netted into one figure — and one per 加分/扣分 (those have no source
+    id, so each stands alone). Newest first, one grouped query a page."""
+    group = Case(When(source_type="adjustment", then=Cast("pk", CharField())), default=F("source_id"),
+                 output_field=CharField())
+    return (PointEntry.objects.filter(person_id=person_id, campaign=campaign).annotate(group=group)
+            .values("source_type", "group")
+            .annotate(points=Sum("points"), occurred_on=Max("occurred_on"), source_label=Max("source_label"),
+                      source_id=Max("source_id"), indicator_name=Max("indicator__name"), indicators=Count("indicator_id", distinct=True),
+                      entries=Count("pk"), note=Max("note"), base_points=Min("base_points"), last=Max("pk"))
+            .order_by("-occurred_on", "-last"))
+
+
+__all__ = ["person_summary", "journal_net", "current_campaign", "shown_campaign", "board_campaign", "county_of"]

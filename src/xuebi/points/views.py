@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from xuebi.campaign.models import Campaign
+from xuebi.core import xlsx
 from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
@@ -19,7 +22,7 @@ from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role, unit_paths
 from xuebi.org.selectors import COUNTY_WIDTH
 
-from . import boards, recompute, selectors, services
+from . import boards, recompute, selectors, services, sheets
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 from .templatetags.points_tags import points_text
@@ -122,11 +125,16 @@ def mine(request):
     person = request.user.person
     if person is None or campaign is None:
         return render(request, "points/mine.html", {"campaign": campaign, "person": person})
-    entries = (PointEntry.objects.filter(person=person, campaign=campaign)
-               .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+    detail = request.GET.get("view") == "detail"  # every entry; by default one net row per source
+    if detail:
+        entries = (PointEntry.objects.filter(person=person, campaign=campaign)
+                   .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+    else:
+        entries = selectors.journal_net(person.pk, campaign)
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
     return render(request, "points/mine.html", {
         "campaign": campaign, "person": person, "summary": selectors.person_summary(person, campaign), "page": page,
+        "detail": detail, "query": "view=detail" if detail else "",
     })
 
 
@@ -139,11 +147,52 @@ def board(request):
     version = boards.version()
     campaign = selectors.board_campaign(timezone.localdate(), version, request.GET.get("campaign"))
     kind = "units" if request.GET.get("board") == "units" else "people"
-    context = {"campaign": campaign, "can_adjust": has_role(request.user, *ADMIN_ROLES),
+    context = {"campaign": campaign, "today": timezone.localdate(), "can_adjust": has_role(request.user, *ADMIN_ROLES),
                "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
     if campaign is not None:
         context["content"] = board_content(request, campaign, kind, version)
     return render(request, "points/board.html", context)
+
+
+EXPORT_LIMIT = 5000  # people on an exported board: a league's roster, all of it
+
+
+def scope_name(paths: list[str] | None) -> str:
+    """Whose people a board ranks, for its title: 全盟, or the units of the viewer's grants."""
+    if paths is None:
+        return "全盟"
+    return "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
+
+
+@login_required
+def board_export(request):
+    """The board the page shows, as an .xlsx to publish: the same question (the query string), the
+    same scope; the people board with everyone ranked, not only the top 50."""
+    require_role(request, *BOARD_ROLES)
+    today, user = timezone.localdate(), request.user
+    campaign = selectors.board_campaign(today, boards.version(), request.GET.get("campaign"))
+    if campaign is None:
+        raise Http404("尚未设置活动。")
+    kind = "units" if request.GET.get("board") == "units" else "people"
+    form = BoardForm(request.GET, campaign=campaign, today=today)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("points:board") + "?" + request.GET.urlencode())
+    spec = form.spec()
+    paths = board_paths(user)
+    drill_down_or_404(spec, paths)
+    board = spec.board(campaign)
+    if kind == "units":
+        board = boards.unit_board(board, parent=spec.parent, per_head=spec.per_head, today=today)
+        scope = spec.parent.name if spec.parent else "全盟各旗县市区"
+    else:
+        board = boards.people_board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
+        scope = scope_name(paths)
+    content = sheets.board_workbook(board, kind, scope=scope, today=today)
+    name = f"{campaign.name}{'单位' if kind == 'units' else '个人'}排行榜-{today:%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @login_required
@@ -171,19 +220,32 @@ def adjust(request):
 
 @login_required
 def recompute_page(request):
-    """After a rule changes: see who would gain and who would lose, then apply."""
+    """After a rule changes: ask for a preview of who would gain and who would lose (a button —
+    nothing is computed on a visit; a large campaign's preview runs in the background and the
+    page shows its progress), then apply it."""
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = _campaign(request)
     if campaign is None:
         messages.info(request, "尚未设置活动。")
         return redirect("points:board")
-    try:
-        if request.method == "POST":
-            changes = recompute.apply(actor=request.user, campaign=campaign)
-            messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
-            return redirect("points:recompute")
-        changes = recompute.preview(actor=request.user, campaign=campaign)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        changes = None
-    return render(request, "points/recompute.html", {"campaign": campaign, "changes": changes})
+    if request.method == "POST":
+        try:
+            if "apply" in request.POST:
+                changes = recompute.apply(actor=request.user, campaign=campaign)
+                messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
+            else:
+                job = recompute.preview_start(actor=request.user, campaign=campaign)
+                if job.status == "failed":
+                    messages.error(request, job.error)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("points:recompute")
+    job = recompute.latest_preview(actor=request.user, campaign=campaign)
+    if job is not None and (job.generation != campaign.points_generation or job.status == "failed"):
+        job = None  # applied since: a new preview is needed
+    context = {"campaign": campaign, "job": job}
+    if job is not None:
+        context["progress"] = recompute.progress_of(job)
+        context["changes"] = recompute.shown(job) if job.status == "done" else None
+    template = "points/_recompute_job.html" if request.htmx and job is not None else "points/recompute.html"
+    return render(request, template, context)

@@ -54,7 +54,9 @@ PAGES = [
     ("/ledger/reports/", EXPORTERS, 403),
     ("/ledger/reports/compliance/", REVIEWERS, 403),
     (f"/ledger/reports/compliance/?year={LAST_YEAR}", REVIEWERS, 403),
+    ("/ledger/reports/compliance/export.xlsx", REVIEWERS, 403),
     ("/ledger/reports/study-levels/", REVIEWERS, 403),
+    ("/ledger/reports/study-levels/export.xlsx", REVIEWERS, 403),
     ("/ledger/reports/requirements/", REVIEWERS, 403),
     ("/ledger/reports/requirements/new/", {"league_admin"}, 403),
     ("/ledger/reports/requirements/{req}/", {"league_admin"}, 403),
@@ -107,11 +109,14 @@ def test_writes_outside_the_role_or_scope_change_nothing(role, world, org, users
 
 # --- compliance page ------------------------------------------------------------------------------
 
-def test_the_compliance_page_marks_the_missing_meetings_of_each_branch(world, org, users, client):
-    committee = world.meetings.branch_committee
+def _committee_all_year_but_june(world, org) -> None:
     for month in range(1, 13):
         if month != 6:
-            make_record(committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
+            make_record(world.meetings.branch_committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
+
+
+def test_the_compliance_page_marks_the_missing_meetings_of_each_branch(world, org, users, client):
+    _committee_all_year_but_june(world, org)
     client.force_login(users.abag_admin)
     response = client.get(f"/ledger/reports/compliance/?year={LAST_YEAR}")
     page = response.content.decode()
@@ -203,6 +208,45 @@ def test_the_study_level_page_counts_per_level_and_unit(world, org, users, clien
     client.force_login(users.abag_admin)
     page = client.get(f"/ledger/reports/study-levels/?year={LAST_YEAR}").content.decode()
     assert 'data-level-total="group">1<' in page and "锡林浩特" not in page
+
+
+# --- exports and print ----------------------------------------------------------------------------
+
+def _sheets(response) -> dict[str, list[tuple]]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats"), response.content[:200]
+    book = load_workbook(io.BytesIO(response.content))
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+
+def test_the_compliance_report_exports_every_branch_as_xlsx_and_prints(world, org, users, client):
+    _committee_all_year_but_june(world, org)
+    client.force_login(users.abag_admin)
+    page = client.get(f"/ledger/reports/compliance/?year={LAST_YEAR}").content.decode()
+    assert f'href="/ledger/reports/compliance/export.xlsx?year={LAST_YEAR}"' in page and "data-print" in page
+    assert "xb-print-only" in page and "阿巴嘎旗委组织部 · 制表日期" in page
+    sheets = _sheets(client.get(f"/ledger/reports/compliance/export.xlsx?year={LAST_YEAR}"))
+    summary, grid = sheets["汇总"], sheets["明细"]
+    assert summary[0][0] == f"阿巴嘎旗委组织部三会一课落实情况（{LAST_YEAR}年）" and "制表日期" in summary[1][0]
+    assert [row[0] for row in summary[3:]] == ["阿巴嘎旗委组织部 · 机关党支部"] and summary[3][-1] == 33
+    committee_row = next(row for row in grid[3:] if row[1].startswith("支委会"))
+    assert committee_row[2:14] == ("✓",) * 5 + ("缺",) + ("✓",) * 6 and committee_row[14] == 1
+
+
+def test_the_study_level_report_exports_as_xlsx(world, org, users, client):
+    kind = study_kind(users.league_admin)
+    make_record(kind, org.abag_section, org.bayi, dt.date(LAST_YEAR, 4, 1), study_level="group")
+    make_record(kind, org.xilin_section, org.xilin_person, dt.date(LAST_YEAR, 4, 1), study_level="group")
+    client.force_login(users.league_admin)
+    page = client.get(f"/ledger/reports/study-levels/?year={LAST_YEAR}&depth=2").content.decode()
+    assert "/ledger/reports/study-levels/export.xlsx?year=" in page and "data-print" in page
+    sheets = _sheets(client.get(f"/ledger/reports/study-levels/export.xlsx?year={LAST_YEAR}&depth=2"))
+    total = sheets["合计"][-1]
+    assert total[0] == "合计" and total[4] == 2 and total[-1] == 2  # April, the year
+    units = {row[0] for row in sheets["按单位"][3:]}
+    assert {"阿巴嘎旗委组织部", "锡林浩特市委组织部"} <= units
+    client.force_login(users.abag_admin)
+    sheets = _sheets(client.get(f"/ledger/reports/study-levels/export.xlsx?year={LAST_YEAR}"))
+    assert "锡林浩特" not in str(sheets)
 
 
 # --- 业务讲堂 pages ---------------------------------------------------------------------------------

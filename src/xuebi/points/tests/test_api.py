@@ -55,9 +55,11 @@ def test_recompute_preview_and_apply_through_the_page_and_the_api(users, org, ki
     Rule.objects.filter(source_kind="self_study").update(points=Decimal(4), cap_day=None)  # as if edited in place
     assert client_for(users.abag_admin).get("/points/recompute/").status_code == 403
     page = client_for(users.league_admin).get("/points/recompute/").content.decode()
-    assert "巴依斯古楞" in page and "+3" in page
+    assert "巴依斯古楞" not in page and "预览变化" in page  # nothing computed on a visit
+    page = client_for(users.league_admin).post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
+    assert "巴依斯古楞" in page and "+3" in page and "阿巴嘎旗委组织部 · 组织股" in page
     assert api.post(users.abag_admin, "/points/recompute/preview").status_code == 403
     assert api.post(users.league_admin, "/points/recompute/preview").json()[0]["change"] == "3.00"
     assert PointEntry.objects.filter(entry_type="award").count() == 1
-    client_for(users.league_admin).post("/points/recompute/")
+    client_for(users.league_admin).post("/points/recompute/", {"apply": ""})
     assert api.get(users.cadre, "/points/me").json()["total"] == "4.00"

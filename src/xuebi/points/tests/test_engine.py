@@ -223,7 +223,8 @@ def test_a_rule_change_is_previewed_then_applied_and_nothing_is_lost(users, kind
     Rule.objects.filter(pk=old.pk).update(is_active=False)
     rule(campaign, theory, "self_study", points=Decimal("1.5"), supersedes=old)
     assert recompute.preview(actor=users.league_admin, campaign=campaign) == [
-        {"person_id": org.bayi.pk, "name": "巴依斯古楞", "before": Decimal(2), "after": Decimal(3), "change": Decimal(1)}]
+        {"person_id": org.bayi.pk, "name": "巴依斯古楞", "unit": "阿巴嘎旗委组织部 · 组织股", "before": Decimal(2),
+         "after": Decimal(3), "change": Decimal(1)}]
     assert total(org.bayi, campaign) == Decimal(2) and PointEntry.objects.count() == 2  # the preview wrote nothing
     with pytest.raises(PermissionDenied):
         recompute.apply(actor=users.abag_admin, campaign=campaign)

@@ -140,3 +140,116 @@ def test_a_cadre_sees_their_county_on_the_board_and_not_another(users, org, theo
     page = client_for(users.cadre).get("/points/board/").content.decode()
     assert "王芳" in page and "巴图" not in page
     assert "巴图" in client_for(users.league_admin).get("/points/board/").content.decode()
+
+
+def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
+        users, org, theory, campaign, client_for, django_assert_max_num_queries):
+    for number, (person, points) in enumerate([(org.bayi, 1), (org.abag_other, 1), (org.xilin_person, 1)]):
+        give(org, person, points, number)
+    give(org, org.bayi, 1, 10)
+    # these test awards have no registered source: a recompute takes them back (巴依斯古楞 −2, the others −1)
+    client = client_for(users.league_admin)
+    with django_assert_max_num_queries(12):  # a visit reads, it does not recompute
+        page = client.get("/points/recompute/").content.decode()
+    assert "预览变化" in page and "巴依斯古楞" not in page
+    assert PointEntry.objects.count() == 4
+    page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
+    table = page[page.index('data-testid="recompute-preview"'):]
+    assert table.index("巴依斯古楞") < table.index("巴图") < table.index("王芳")  # −2 first, then the −1s by name
+    assert "锡林浩特市委组织部 · 组织股" in table and ">-2<" in table
+    assert PointEntry.objects.count() == 4  # the preview wrote nothing
+
+
+def test_my_points_nets_a_recomputed_record_into_one_row_with_the_detail_a_tap_away(
+        users, kinds, org, theory, client_for, django_assert_max_num_queries):
+    from xuebi.campaign.models import Rule
+    from xuebi.points import recompute, services as points
+
+    record = self_study(users.cadre, kinds, content="一")
+    services.record_approve(actor=users.abag_reviewer, record=record)
+    points.points_adjust(actor=users.abag_admin, person=org.bayi, indicator=theory, points=Decimal(2),
+                         reason="理论征文获奖", occurred_on=DAY)
+    Rule.objects.filter(source_kind="self_study").update(points=Decimal(3))  # as if edited in place
+    recompute.apply(actor=users.league_admin, campaign=theory.campaign)
+    client = client_for(users.cadre)
+    with django_assert_max_num_queries(25):
+        page = client.get("/points/").content.decode()
+    rows = page.count('data-testid="journal-net"')
+    assert rows == 2  # the record (得分 1, 冲销 −1, 得分 2 → +2) and the adjustment
+    assert ">+2<" in page and "3条明细" in page and "理论征文获奖" in page
+    assert f'href="/ledger/{record.pk}/"' in page and 'href="/points/?view=detail"' in page
+    detail = client.get("/points/?view=detail").content.decode()
+    assert detail.count("冲销") >= 1 and detail.count(f'href="/ledger/{record.pk}/"') == 3
+
+
+def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theory, campaign, client_for, today):
+    import io
+
+    from openpyxl import load_workbook
+
+    for number, (person, points) in enumerate([(org.bayi, 5), (org.abag_other, 3), (org.xilin_person, 4)]):
+        give(org, person, points, number)
+    client = client_for(users.abag_admin)
+    page = client.get("/points/board/?period=campaign&category=total").content.decode()
+    assert 'href="/points/board/export.xlsx?period=campaign&amp;category=total"' in page and "data-print" in page
+    assert "print.css" in page and "xb-print-only" in page
+    response = client.get("/points/board/export.xlsx?period=campaign&category=total")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "2026年双学双比·阿巴嘎旗委组织部个人排行榜"
+    assert "活动期间 · 总分" in rows[1][0] and f"制表日期：{today.year}年{today.month}月{today.day}日" in rows[1][0]
+    assert rows[2] == ("名次", "升降", "姓名", "单位", "积分")
+    assert [r[2] for r in rows[3:]] == ["巴依斯古楞", "王芳"]  # 阿巴嘎's people only
+    assert sheet.print_title_rows == "$1:$3" and int(sheet.page_setup.paperSize) == 9  # A4
+    units = load_workbook(io.BytesIO(client.get("/points/board/export.xlsx?board=units").content)).active
+    names = [r[2] for r in units.iter_rows(min_row=4, values_only=True)]
+    assert names[:2] == ["阿巴嘎旗委组织部", "锡林浩特市委组织部"]
+    assert client_for(users.auditor).get("/points/board/export.xlsx").status_code == 403
+
+
+def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
+        users, org, kinds, theory, campaign, client_for, settings):
+    from django.core.cache import cache
+
+    from xuebi.campaign.models import Rule
+    from xuebi.points import recompute
+    from xuebi.points.models import RecomputePreview
+
+    settings.XUEBI_RECOMPUTE_INLINE = 1  # two records are "large" here
+    for content in ("一", "二"):
+        services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content=content))
+    Rule.objects.filter(source_kind="self_study").update(points=Decimal(3), cap_day=None)  # edited in place: 2 → 6
+    client = client_for(users.league_admin)
+    page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
+    job = RecomputePreview.objects.get()
+    assert job.status == "queued" and job.total == 2  # started when the request's transaction commits
+    assert 'data-testid="recompute-progress"' in page and "逐条重新计算 2 条记录" in page and 'hx-trigger="every 1s"' in page
+    cache.set(recompute._progress_key(job.pk), (1, 2))  # as the running preview reports it
+    assert "已计算 1 / 2 条记录" in client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
+    cache.clear()
+    calls = []
+    recompute.preview(actor=users.league_admin, campaign=campaign, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 2), (2, 2)]  # after the reversals, then every PROGRESS_EVERY awards and at the end
+    recompute.run_preview(job.pk)  # what the background thread runs
+    fragment = client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "<html" not in fragment  # done: the polling stops
+    assert 'data-testid="recompute-preview"' in fragment and ">+4<" in fragment and "巴依斯古楞" in fragment
+    assert PointEntry.objects.filter(entry_type="reversal").count() == 0  # a preview writes nothing
+    client.post("/points/recompute/", {"apply": ""})
+    assert "预览变化" in client.get("/points/recompute/").content.decode()  # applied: a new preview is needed
+
+
+def test_previews_left_waiting_are_run_by_the_command(users, kinds, theory, campaign, settings):
+    from django.core.management import call_command
+
+    from xuebi.points import recompute
+    from xuebi.points.models import RecomputePreview
+
+    settings.XUEBI_RECOMPUTE_INLINE = 0
+    services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    job = recompute.preview_start(actor=users.league_admin, campaign=campaign)
+    assert job.status == "queued"
+    call_command("recompute_previews")
+    job.refresh_from_db()
+    assert job.status == "done" and job.result == [] and job.finished_at is not None
