@@ -215,7 +215,10 @@ def adjust(request):
                 return redirect("points:adjust")
         else:
             credit = run_service(form, lambda: services.points_adjust_preview(actor=request.user, **form.adjustment()))
-    return render(request, "points/adjust.html", {"form": form, "credit": credit})
+    from xuebi.core.widgets import person_label
+
+    who = person_label(form.cleaned_data["person"]) if credit is not None else ""
+    return render(request, "points/adjust.html", {"form": form, "credit": credit, "who": who})
 
 
 @login_required

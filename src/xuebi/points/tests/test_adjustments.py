@@ -111,6 +111,7 @@ def test_the_page_shows_what_will_be_credited_before_the_admin_confirms(users, o
     admin = client_for(users.abag_admin)
     page = admin.post("/points/adjust/", page_form(org, theory, "5")).content.decode()
     assert "将计入 1.5 分（满分 30，已得 28.5）" in page and "核减3.5分" in page
+    assert "巴依斯古楞 · 阿巴嘎旗委组织部 / 组织股" in page  # the confirmation names the person with county and section
     assert not PointEntry.objects.filter(entry_type="adjustment").exists()  # a preview books nothing
     response = admin.post("/points/adjust/", page_form(org, theory, "5", expected="1.50", confirm="1"), follow=True)
     assert "已为巴依斯古楞加1.5分（按指标分值范围核减3.5分）。" in response.content.decode()
