@@ -21,6 +21,7 @@ def test_sign_in_navigate_and_find_a_person_by_pinyin_initials(page, org, users)
     page.get_by_role("link", name="人员花名册").first.click()
     table = page.locator("#person-table")
     assert table.get_by_text("王芳").is_visible()
+    page.wait_for_load_state()  # the deferred scripts (htmx) have run: typing now searches
     page.get_by_placeholder("姓名、全拼或首字母").fill("bysgl")
     # HTMX swaps the table in place once the server answers.
     table.get_by_text("王芳").wait_for(state="detached")
@@ -56,6 +57,7 @@ def test_a_good_person_is_created_and_the_id_is_revealed_only_on_request(page, o
     page.get_by_role("button", name="保存").click()
     page.get_by_role("heading", name="苏和").wait_for()
     assert number not in page.content() and "152522********" in page.content()
+    page.wait_for_load_state()  # htmx is ready before 查看 is pressed
     page.get_by_test_id("reveal-id").click()
     page.get_by_test_id("revealed").wait_for()
     assert page.get_by_test_id("revealed").inner_text() == number
