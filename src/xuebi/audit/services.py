@@ -50,6 +50,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 
 
 def _plain_deep(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):
+        return value  # the common case, as _plain would return it
     if isinstance(value, dict):
         return {k: _plain_deep(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

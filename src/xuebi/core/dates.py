@@ -7,6 +7,7 @@ number when a cell lost its date format).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
@@ -67,7 +68,14 @@ def parse(value, *, allow_partial: bool = True) -> PartialDate | None:
         if 1 <= value < 2958466:
             return PartialDate(EXCEL_EPOCH + dt.timedelta(days=int(value)), DAY)
         raise ValidationError("无法识别的日期：%(v)s。" + FORMS_HINT, params={"v": value}, code="invalid_date")
-    text = str(value).strip().replace("．", ".").replace("／", "/").replace("－", "-")
+    return _parse_text(str(value), allow_partial)
+
+
+# Cached per distinct text: a roster repeats the same dates (“1990.07”) thousands of times. Text
+# parsing does not depend on the clock; the result is an immutable PartialDate (errors are not cached).
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str, allow_partial: bool) -> PartialDate | None:
+    text = value.strip().replace("．", ".").replace("／", "/").replace("－", "-")
     if not text:
         return None
     if m := _COMPACT.match(text):

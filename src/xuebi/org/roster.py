@@ -337,6 +337,11 @@ class _Sheet:
     skipped: list[Skipped]
 
 
+def _may_be_header(values) -> bool:
+    """A cheap test before the full one: a repeated header has a cell that reads 姓名."""
+    return any(isinstance(v, str) and "姓" in v and "名" in v for v in values)
+
+
 def _first_text(values) -> str:
     return next((t for t in (_text(v) for v in values) if t), "")
 
@@ -384,7 +389,7 @@ def _read_rows(file) -> _Sheet:
                 skipped.append(Skipped(number, "表尾说明"))
             elif first.startswith(_TOTAL_WORDS):
                 skipped.append(Skipped(number, "合计行"))
-            elif {_header_key(v) for v in values if _text(v)} <= header_keys and "姓名" in {_header_key(v) for v in values}:
+            elif _may_be_header(values) and {_header_key(v) for v in values if _text(v)} <= header_keys and "姓名" in {_header_key(v) for v in values}:
                 skipped.append(Skipped(number, "重复的表头"))
             else:
                 # A blank line counts as skipped only when people follow it, not the sheet's empty tail.
