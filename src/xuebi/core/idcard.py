@@ -5,7 +5,6 @@ The check character is ISO 7064 MOD 11-2 over the first 17 digits.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -33,17 +32,6 @@ def normalize(value: str) -> str:
 
 def parse(value: str) -> tuple[str, dt.date, str]:
     """Validate and return (normalized number, birth date, sex 'M'/'F'); raise ValidationError in Chinese."""
-    number, birth, sex, check_ok = _parse_number(value)
-    if birth.year < 1900 or birth > timezone.localdate():
-        raise ValidationError("身份证号中的出生日期不合理。", code="birth_date")
-    if not check_ok:
-        raise ValidationError("身份证号校验码不正确，请核对后重新输入。", code="check_digit")
-    return number, birth, sex
-
-
-# The part that does not depend on today, cached: an import checks each number several times.
-@functools.lru_cache(maxsize=1024)
-def _parse_number(value: str) -> tuple[str, dt.date, str, bool]:
     number = normalize(value)
     if not _PATTERN_18.match(number):
         raise ValidationError("身份证号应为18位（最后一位可以是X），或15位旧号码。", code="format")
@@ -51,8 +39,12 @@ def _parse_number(value: str) -> tuple[str, dt.date, str, bool]:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号中的出生日期不存在。", code="birth_date") from None
+    if birth.year < 1900 or birth > timezone.localdate():
+        raise ValidationError("身份证号中的出生日期不合理。", code="birth_date")
+    if check_char(number[:17]) != number[17]:
+        raise ValidationError("身份证号校验码不正确，请核对后重新输入。", code="check_digit")
     sex = "M" if int(number[16]) % 2 == 1 else "F"
-    return number, birth, sex, check_char(number[:17]) == number[17]
+    return number, birth, sex
 
 
 def mask(number: str) -> str:
