@@ -4,6 +4,7 @@ rows written before the log masked them (the table is append-only, so those stay
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -20,25 +21,41 @@ HIDDEN = "（已隐藏）"
 
 def mask_text(text: str) -> str:
     """The text with every 身份证号 and mobile number in it masked (152501********1234, 138****5678)."""
+    if len(text) < 11:
+        return text  # shorter than a mobile number: most audited values (names, choices, dates)
     text = _ID_NUMBER.sub(lambda m: idcard.mask(m.group()), text)
     return _MOBILE.sub(lambda m: phone.mask(m.group()), text)
 
 
-def _mask_field(key: str, value: Any) -> Any:
-    if value in (None, ""):
-        return value
-    if isinstance(value, list):
-        return [_mask_field(key, v) for v in value]
+def _hidden(_value) -> str:
+    return HIDDEN  # ciphertext or lookup hash of a 身份证号: nothing an auditor can read
+
+
+@functools.lru_cache(maxsize=1024)
+def _mask_for(key: str):
+    """How a field's values are masked, by its name (a few dozen names recur: worked out once)."""
     if "encrypted" in key or key.endswith("_hash"):
-        return HIDDEN  # ciphertext or lookup hash of a 身份证号: nothing an auditor can read
+        return _hidden
     if "id_number" in key:
-        return idcard.mask(str(value))
+        return lambda value: idcard.mask(str(value))
     if "phone" in key:
-        return phone.mask(str(value))
-    return mask_value(value)
+        return lambda value: phone.mask(str(value))
+    return mask_value
+
+
+def _mask_field(mask, value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    if isinstance(value, list):  # [before, after]
+        return [v if v is None or v == "" else mask(v) if not isinstance(v, list) else _mask_field(mask, v) for v in value]
+    return mask(value)
 
 
 def mask_value(value: Any) -> Any:
+    if type(value) is str:
+        return mask_text(value)
+    if value is None or type(value) in (int, bool, float):
+        return value
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
@@ -51,4 +68,4 @@ def mask_value(value: Any) -> Any:
 def mask_changes(changes: dict) -> dict:
     """``{field: [before, after]}`` (or any JSON) with the values of 身份证号 and phone fields masked,
     by the field's name (id_number…, phone…) and by what a value looks like."""
-    return {key: _mask_field(str(key), value) for key, value in (changes or {}).items()}
+    return {key: _mask_field(_mask_for(str(key)), value) for key, value in (changes or {}).items()}

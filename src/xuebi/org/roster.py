@@ -17,8 +17,8 @@ read-only mode, streaming the sheet.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils.translation import get_language
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import dates, idcard, xlsx
+from xuebi.core import bulk, dates, idcard, xlsx
 
 from . import services
 from xuebi.core.phone import mask as phone_mask
@@ -70,6 +71,15 @@ class Column:
     width: int = 12
     synonyms: tuple[tuple[str, str], ...] = ()  # (what people write, value) besides the labels
     exported_only: bool = False  # in the export (for the round trip), not in the blank template
+
+
+@functools.cache
+def _choice_lookup(col: Column) -> dict[str, str]:
+    """What a cell of a choice column may say (label, stored value or a synonym) → the value."""
+    lookup = {label: value for value, label in col.choices}
+    lookup.update({value: value for value, _label in col.choices})
+    lookup.update({word: str(value) for word, value in col.synonyms})
+    return lookup
 
 
 def _choices(text_choices) -> tuple[tuple[str, str], ...]:
@@ -418,6 +428,7 @@ def import_workbook(file, *, user, filename: str = "", unit: Unit | None = None)
     return result
 
 
+@bulk.long_lived_frozen()
 def plan_import(file, *, user, unit: Unit | None = None) -> ImportResult:
     """Read and validate the whole file and work out what it would change, writing nothing:
     the preview (新增 / 更新 / 未变化 / 跳过) and, when it has no errors, the plan to apply.
@@ -502,6 +513,7 @@ def plan_import(file, *, user, unit: Unit | None = None) -> ImportResult:
     return result
 
 
+@bulk.long_lived_frozen()
 def apply_import(result: ImportResult, *, user, filename: str = "") -> ImportResult:
     """Write a plan made by ``plan_import``: all of it in one transaction, or nothing."""
     assert result.ok
@@ -528,8 +540,13 @@ _LABELS = {"name": "姓名", "sex": "性别", "ethnicity": "民族", "birth_date
            "phone": "手机号码", "unit": "所在单位", "position": "职务", "rank": "职级", "education": "学历",
            "political_status": "政治面貌", "joined_party_date": "入党日期", "full_member_date": "转正日期",
            "work_start_date": "参加工作日期", "is_org_cadre": "组工干部", "status": "状态"}
-_CHOICE_LABELS = {"sex": dict(Sex.choices), "education": dict(Education.choices),
-                  "political_status": dict(PoliticalStatus.choices), "status": dict(PersonStatus.choices)}
+_CHOICES = {"sex": Sex, "education": Education, "political_status": PoliticalStatus, "status": PersonStatus}
+
+
+@functools.cache
+def _choice_labels(language: str | None) -> dict[str, dict[str, str]]:
+    """The labels of the choice fields as text, once per language (not a translation per cell)."""
+    return {name: {value: str(label) for value, label in choices.choices} for name, choices in _CHOICES.items()}
 
 
 def _shown(name: str, value, precision: dict, unit_label) -> str:
@@ -546,8 +563,8 @@ def _shown(name: str, value, precision: dict, unit_label) -> str:
         return phone_mask(value)
     if name == "is_org_cadre":
         return "是" if value else "否"
-    if name in _CHOICE_LABELS:
-        return str(_CHOICE_LABELS[name].get(value, value))
+    if name in _CHOICES:
+        return str(_choice_labels(get_language()).get(name, {}).get(value, value))
     return str(value)
 
 
@@ -587,6 +604,7 @@ class _RowReader:
         self.changeable: set[int] = set()
         self.lookups = PersonLookups(units=self.resolver.by_pk, id_owners={})
         self.form: PersonForm | None = None
+        self.blank = Person()  # the instance of a row that creates a person (the form does not write to it)
 
     def load(self, rows: list[dict]) -> None:
         keys, hashes = set(), set()
@@ -651,13 +669,13 @@ class _RowReader:
         """The PersonForm of one row. One form is made per import and bound to each row in turn:
         building a form deep-copies its fields, which cost more than everything else a row
         needs. Binding sets what Django's BaseForm.__init__ sets for bound data; full_clean()
-        starts each validation afresh. (A copy of the instance: the form writes the cleaned
-        values onto it, and the original is needed to tell an update from an unchanged row.)"""
+        starts each validation afresh. With lookups the form does not copy the row onto its
+        instance (PersonForm._post_clean), so the person as stored is what the row compares with."""
         if self.form is None:
             self.form = PersonForm(data={}, instance=Person(), user=self.user, lookups=self.lookups)
         form = self.form
         form.data, form.is_bound, form._errors = data, True, None
-        form.instance = copy.copy(instance) if instance is not None else Person()
+        form.instance = instance if instance is not None else self.blank
         form.fields["ethnicity"].required = require_ethnicity
         return form
 
@@ -728,10 +746,7 @@ class _RowReader:
             elif col.choices:
                 if not text:
                     continue
-                lookup = {label: value for value, label in col.choices}
-                lookup.update({value: value for value, _label in col.choices})
-                lookup.update({word: str(value) for word, value in col.synonyms})
-                value = lookup.get(text)
+                value = _choice_lookup(col).get(text)
                 if value is None:
                     allowed = "、".join(label for _v, label in col.choices[:12]) + ("等" if len(col.choices) > 12 else "")
                     self.error(row_number, col.field, f"“{text}”不是可选值，可选：{allowed}。")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, audit_record_many, diff, snapshot
+from xuebi.core import bulk
 
 from .choices import PersonStatus
 from . import events
@@ -204,7 +205,7 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
     units = {p.unit_id for p in new_people} | {p.unit_id for p in changed}
     if units and Unit.objects.visible_to(actor, "change").filter(pk__in=units).count() != len(units):
         raise PermissionDenied("超出您的管理范围。")
-    Person.objects.bulk_create(new_people, batch_size=_CHUNK)
+    bulk.insert(Person, new_people)
     if changed:
         fields.update({"name_pinyin", "name_initials", "updated_at"})
         Person.objects.bulk_update(changed, sorted(fields), batch_size=_CHUNK)
@@ -218,11 +219,8 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
     for chunk in _chunks([p.pk for p in left]):
         UnitMembership.objects.filter(person__in=chunk, end_date__isnull=True).update(end_date=on)
     opening = new_people + [p for p, _old in moved] + returned
-    UnitMembership.objects.bulk_create(
-        [UnitMembership(person=p, unit_id=p.unit_id, start_date=on,
-                        end_date=None if p.status == PersonStatus.ACTIVE else on) for p in opening],
-        batch_size=_CHUNK,
-    )
+    bulk.insert_rows(UnitMembership, ["person_id", "unit_id", "start_date", "end_date"],
+                     [(p.pk, p.unit_id, on, None if p.status == PersonStatus.ACTIVE else on) for p in opening])
     audits[:0] = [(Action.PERSON_CREATE, p, diff({}, snapshot(p, PERSON_AUDIT_FIELDS))) for p in new_people]
     for action in dict.fromkeys(a for a, _p, _c in audits):  # one INSERT (in batches) per kind of change
         audit_record_many(action=action, targets=[(p, c) for a, p, c in audits if a == action])
