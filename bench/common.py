@@ -36,11 +36,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 
 
-def median_ms(fn, runs: int = RUNS) -> float:
-    """Median milliseconds of ``runs`` calls of ``fn`` (after one uncounted call)."""
+def median_ms(fn, runs: int = RUNS, *, before=None) -> float:
+    """Median milliseconds of ``runs`` calls of ``fn`` (after one uncounted call); ``before``, if
+    given, runs untimed before each call."""
     fn()
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

@@ -17,6 +17,7 @@ What ``bulk_create`` does and ``insert`` does not: no signals (bulk_create sends
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import time
 from collections.abc import Sequence
@@ -57,6 +58,14 @@ def _max_params(connection) -> int:
 
 def _converter(field, connection):
     plain = _PLAIN_FIELDS.get(type(field))
+    if type(field) is models.DateField:
+        adapt = connection.ops.adapt_datefield_value
+
+        def convert_date(value):
+            # What DateField.get_db_prep_save does with a date, without the walk to get there.
+            return adapt(value) if type(value) is dt.date else field.get_db_prep_save(value, connection)
+
+        return convert_date
 
     def convert(value):
         if value is None or (plain is not None and isinstance(value, plain)):

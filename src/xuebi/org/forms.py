@@ -76,7 +76,7 @@ class PersonLookups:
     id_owners: dict[str, int]
 
 
-def check_life_dates(values: dict) -> list[tuple[str, str]]:
+def check_life_dates(values: dict, *, today: dt.date | None = None) -> list[tuple[str, str]]:
     """Impossible orders of a life's dates, as (field, message) — the person form and the
     roster import both refuse them. Dates are the first day of what was typed (1985.03 →
     1 March), so comparisons at month precision never refuse a date that could be right.
@@ -84,7 +84,7 @@ def check_life_dates(values: dict) -> list[tuple[str, str]]:
     参加工作 before the age of 14 is refused: no cadre starts work that young, and it is
     nearly always a year typed wrong (1958 for 1985)."""
     problems = []
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     for name in Person.DATE_FIELDS:
         value = values.get(name)
         if value and value > today:
@@ -129,6 +129,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.lookups = lookups
+        self.today = timezone.localdate()  # once for the form (an import binds it to every row)
         if lookups is not None:
             self.fields["unit"].known = lookups.units  # the import's units: no queryset per row
         else:
@@ -187,7 +188,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         value = self.cleaned_data.get("id_number", "")
         if not value:
             return ""
-        number, birth, sex = idcard.parse(value)
+        number, birth, sex = idcard.parse(value, today=self.today)
         self._id_parts = number, birth, sex  # for clean(), which checks the 出生日期 and 性别 against them
         key = Person.hash_id_number(number)
         if self.lookups is not None:
@@ -210,7 +211,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         data = super().clean()
         number = data.get("id_number")
         if number:
-            _n, birth, sex = self._id_parts if self._id_parts[0] == number else idcard.parse(number)
+            _n, birth, sex = self._id_parts if self._id_parts[0] == number else idcard.parse(number, today=self.today)
             given_birth = data.get("birth_date")
             if given_birth and given_birth.date != birth:
                 self.add_error("birth_date", _("出生日期与身份证号不一致（身份证号为 %(d)s）。") % {"d": dates.display(birth)})
@@ -223,7 +224,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         elif not data.get("sex") and "sex" not in self.errors and "id_number" not in self.errors:
             self.add_error("sex", _("请填写性别，或填写身份证号以自动识别。"))
         plain = {name: data[name].date for name in Person.DATE_FIELDS if data.get(name)}
-        for name, message in check_life_dates(plain):
+        for name, message in check_life_dates(plain, today=self.today):
             if name not in self.errors:
                 self.add_error(name, message)
         # The model holds plain dates; the precision each was typed with is kept beside them.

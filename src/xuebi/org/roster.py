@@ -24,6 +24,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import get_language
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -170,7 +172,15 @@ class PlannedRow:
     row: int
     person: Person | None
     values: dict
-    changes: list[tuple[str, str, str]]
+    # A new person's are worked out when first asked for: only the preview page shows them (its
+    # first 500), and an import through the API or the command line never does.
+    _changes: list[tuple[str, str, str]] | Callable[[], list[tuple[str, str, str]]]
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        if callable(self._changes):
+            self._changes = self._changes()
+        return self._changes
 
     @property
     def name(self) -> str:
@@ -349,11 +359,14 @@ class _Sheet:
 
 def _may_be_header(values) -> bool:
     """A cheap test before the full one: a repeated header has a cell that reads 姓名."""
-    return any(isinstance(v, str) and "姓" in v and "名" in v for v in values)
+    return any("姓" in v and "名" in v for v in values if type(v) is str)
 
 
 def _first_text(values) -> str:
-    return next((t for t in (_text(v) for v in values) if t), "")
+    for value in values:
+        if value is not None and (text := _text(value)):
+            return text
+    return ""
 
 
 def _read_rows(file) -> _Sheet:
@@ -376,7 +389,10 @@ def _read_rows(file) -> _Sheet:
             if number > MAX_SHEET_ROWS:
                 too_long = True
                 break
-            values = [_cell_value(c) for c in row]
+            values = [c.value for c in row]
+            for i, value in enumerate(values):
+                if type(value) is float and not value.is_integer():
+                    values[i] = _cell_value(row[i])
             if not header_row:
                 keys = [_header_key(v) for v in values]
                 known = [k for k in keys if k in _BY_HEADER]
@@ -604,6 +620,7 @@ class _RowReader:
         self.changeable: set[int] = set()
         self.lookups = PersonLookups(units=self.resolver.by_pk, id_owners={})
         self.form: PersonForm | None = None
+        self.today = timezone.localdate()
         self.blank = Person()  # the instance of a row that creates a person (the form does not write to it)
 
     def load(self, rows: list[dict]) -> None:
@@ -663,6 +680,8 @@ class _RowReader:
         values = form.person_values()
         if status is not None:
             values["status"] = status
+        if instance is None:
+            return PlannedRow(row_number, None, values, functools.partial(self._changes, None, values))
         return PlannedRow(row_number, instance, values, self._changes(instance, values))
 
     def _bound_form(self, data: dict, instance: Person | None, *, require_ethnicity: bool) -> PersonForm:
@@ -835,7 +854,7 @@ class _RowReader:
         comes from the number; if not, say so."""
         try:
             given = dates.parse(data["birth_date"])
-            _number, birth, _sex = idcard.parse(id_text)
+            _number, birth, _sex = idcard.parse(id_text, today=self.today)
         except ValidationError:
             return  # the form reports what is wrong
         if given is None or given.precision == dates.DAY:
