@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import quote
 
@@ -261,13 +262,27 @@ def _handed_over(request, batch: str):
     return redirect("accounts:handover", batch=batch)
 
 
+def _handing_over(what: str):
+    """A view that hands a batch's initial passwords over once as ``what`` (handover.take: the
+    first time only, audited), or says they were handed over already; never cached."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, batch: str):
+            require_role(request, *opening.OPENERS)
+            rows = handover.take(request.session, batch, what, actor=request.user)
+            if rows is None:
+                return _handed_over(request, batch)
+            response = view(request, batch, rows)
+            response["Cache-Control"] = "no-store"
+            return response
+        return wrapper
+    return decorate
+
+
 @login_required
 @require_POST
-def handover_xlsx(request, batch: str):
-    require_role(request, *opening.OPENERS)
-    rows = handover.take(request.session, batch, "xlsx", actor=request.user)
-    if rows is None:
-        return _handed_over(request, batch)
+@_handing_over("xlsx")
+def handover_xlsx(request, batch: str, rows):
     wb = Workbook()
     ws = wb.active
     ws.title = "初始密码"
@@ -279,21 +294,15 @@ def handover_xlsx(request, batch: str):
         ws.column_dimensions[col].width = width
     response = HttpResponse(xlsx.save(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('开通账号初始密码.xlsx')}"
-    response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
 @require_POST
-def handover_slips(request, batch: str):
-    require_role(request, *opening.OPENERS)
-    rows = handover.take(request.session, batch, "slips", actor=request.user)
-    if rows is None:
-        return _handed_over(request, batch)
+@_handing_over("slips")
+def handover_slips(request, batch: str, rows):
     slips = [{"name": r[0], "unit": r[1], "username": r[2], "password": r[3]} for r in rows]
-    response = render(request, "accounts/slips.html", {"slips": slips, "site": _site_url(request), "batch": batch})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "accounts/slips.html", {"slips": slips, "site": _site_url(request), "batch": batch})
 
 
 @login_required
