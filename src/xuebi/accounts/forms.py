@@ -94,12 +94,15 @@ class PersonChoiceField(forms.ModelChoiceField):
 def _linkable_people(user: User | None = None):
     from django.db.models import Q
 
+    from xuebi.org.choices import PersonStatus
     from xuebi.org.models import Person
 
-    free = Q(account__isnull=True)
+    # Active people without an account, and the account's own person even after they left (so
+    # the page of a leaver's account can still be saved; linking anew takes active people only).
+    free = Q(account__isnull=True, status=PersonStatus.ACTIVE)
     if user is not None and user.person_id:
         free |= Q(pk=user.person_id)
-    return Person.objects.active().filter(free).select_related("unit").order_by("unit__path", "name_pinyin", "pk")
+    return Person.objects.filter(free).select_related("unit").order_by("unit__path", "name_pinyin", "pk")
 
 
 class UserEditForm(StyledFormMixin, forms.Form):

@@ -78,6 +78,11 @@ def user_deactivate(*, actor, user: User) -> User:
 @transaction.atomic
 def user_activate(*, actor, user: User) -> User:
     _require(actor, Role.SYSADMIN)
+    person = Person.objects.filter(pk=user.person_id).first() if user.person_id else None
+    if person is not None and not person.is_active:
+        # Disabled because the person left (user_disable_for_leaving): a leaver's account stays off.
+        raise ValidationError({"is_active": f"{person.name}已{person.get_status_display()}，其账号不能启用。"
+                                            "如确需使用，请先解除与该人员的关联，或在花名册中恢复其在职状态。"})
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(action=Action.USER_UPDATE, target=user, actor=actor, changes={"is_active": [False, True]})

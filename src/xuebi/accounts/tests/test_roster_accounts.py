@@ -139,6 +139,22 @@ def test_a_leaver_is_disabled_with_the_reason(users, org, status, reason, client
     assert "该账号已停用" in response.content.decode() or "用户名或密码不正确" in response.content.decode()
 
 
+def test_a_leavers_account_is_not_enabled_again_while_linked(users, org, client_for, api):
+    org_services.person_deactivate(actor=users.abag_admin, person=org.bayi, status=PersonStatus.RETIRED)
+    with pytest.raises(ValidationError, match="已退休，其账号不能启用"):
+        services.user_edit(actor=users.sysadmin, user=_fresh(users.cadre), is_active=True)
+    page = client_for(users.sysadmin).post(f"/accounts/users/{users.cadre.pk}/", {
+        "full_name": users.cadre.full_name, "is_active": "on", "person": org.bayi.pk})
+    assert page.status_code == 200 and "其账号不能启用" in page.content.decode()
+    response = api.patch(users.sysadmin, f"/accounts/{users.cadre.pk}", {"is_active": True})
+    assert response.status_code == 422 and "其账号不能启用" in response.json()["detail"][0]["msg"]
+    assert not User.objects.get(pk=users.cadre.pk).is_active
+    # Unlinked in the same save, the account is the sysadmin's to enable (audited as both).
+    services.user_edit(actor=users.sysadmin, user=_fresh(users.cadre), is_active=True, person=None)
+    cadre = User.objects.get(pk=users.cadre.pk)
+    assert cadre.is_active and cadre.person_id is None
+
+
 def test_a_leaver_without_account_is_fine(users, org):
     org_services.person_deactivate(actor=users.abag_admin, person=org.abag_other, status=PersonStatus.RETIRED)
     assert not AuditEntry.objects.filter(action=Action.USER_DEACTIVATE).exists()
