@@ -12,7 +12,9 @@ from xuebi.core.permissions import get_visible_or_404
 
 from . import services
 from .forms import PERSON_FIELDS, PersonForm
+from .choices import Role
 from .models import Person, Unit
+from .scoping import derived_cadre_unit_id
 
 router = Router(tags=["组织与人员"])
 
@@ -203,6 +205,8 @@ def update_person(request, person_id: DbInt, payload: PersonPatch):
 class MeOut(Schema):
     username: str
     full_name: str
+    # {role, role_display, unit_id, unit_name, source}: source "grant" (a 角色授权 by the 安全管理员)
+    # or "roster" (the cadre role a linked 组工干部 holds on their unit without one).
     roles: list[dict]
     person: PersonOut | None
 
@@ -212,8 +216,13 @@ def me(request):
     user = request.auth
     person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
     roles = [{"role": g.role, "role_display": g.get_role_display(), "unit_id": g.unit_id,
-              "unit_name": g.unit.name if g.unit else ""}
+              "unit_name": g.unit.name if g.unit else "", "source": "grant"}
              for g in user.role_grants.select_related("unit")]
+    # A linked 组工干部 is a cadre of their unit without a grant (issue 13): listed, marked as such.
+    derived = Unit.objects.filter(pk=derived_cadre_unit_id(user)).first() if user.person_id else None
+    if derived is not None:
+        roles.append({"role": Role.CADRE.value, "role_display": Role.CADRE.label, "unit_id": derived.pk,
+                      "unit_name": derived.name, "source": "roster"})
     return {"username": user.username, "full_name": user.full_name, "roles": roles, "person": person}
 
 

@@ -387,8 +387,12 @@ def test_lists_cost_the_same_number_of_queries_however_long_they_are(api, users,
 def test_me_returns_the_roles_and_the_roster_entry(api, users, org):
     me = api.get(users.cadre, "/me").json()
     assert me["username"] == "cadre"
-    assert me["roles"] == [{"role": "cadre", "role_display": "干部", "unit_id": org.abag.pk, "unit_name": "阿巴嘎旗委组织部"}]
+    # The grant, and the cadre role the linked 组工干部 holds on their own unit without one.
+    assert me["roles"] == [
+        {"role": "cadre", "role_display": "干部", "unit_id": org.abag.pk, "unit_name": "阿巴嘎旗委组织部", "source": "grant"},
+        {"role": "cadre", "role_display": "干部", "unit_id": org.abag_section.pk, "unit_name": "组织股", "source": "roster"},
+    ]
     assert me["person"]["id"] == org.bayi.pk and me["person"]["id_number"].startswith("152522****")
     auditor = api.get(users.auditor, "/me").json()
-    assert auditor["roles"] == [{"role": "auditor", "role_display": "审计管理员", "unit_id": None, "unit_name": ""}]
+    assert auditor["roles"] == [{"role": "auditor", "role_display": "审计管理员", "unit_id": None, "unit_name": "", "source": "grant"}]
     assert auditor["person"] is None
