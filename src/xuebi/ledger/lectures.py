@@ -382,7 +382,9 @@ def load_demo_lectures() -> int:
         held = []
         for i, back in enumerate((138, 103, 75, 40)):
             session = session_plan(actor=admin, series=series, planned_on=today - dt.timedelta(days=back), topic=DEMO_TOPICS[i])
-            if i == 2:  # the presenter is away on business: the next member takes the lectern
+            if i == 2 and series.members.count() > 1:
+                # the presenter is away on business: the next member takes the lectern (a section of
+                # one, in a small demo such as `xuebi demo --people 60`, has nobody to stand in)
                 session = session_set_absentees(actor=admin, session=session, absentees=[session.presenter])
             held.append(session_hold(actor=admin, session=session, hours=Decimal(2), files=[("", demo_photo(100 + i))]))
         session_plan(actor=admin, series=series, planned_on=today + dt.timedelta(days=16), topic=DEMO_TOPICS[4])

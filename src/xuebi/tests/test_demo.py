@@ -85,3 +85,11 @@ def test_the_demo_lives_in_the_present(demo, client_for, api):
         assert f"截至{last_year.start_date.year}年11月底" in final and MOVEMENT.search(final), board
     rows = api.get(league, "/points/leaderboard/units", campaign=last_year.pk).json()["rows"]
     assert len(rows) == 13 and any(row["move"] for row in rows)
+
+
+def test_a_small_demo_loads_with_a_lecture_series_of_one(db, settings):
+    """`xuebi demo --people 60` leaves the demo cadre alone in their section: the 业务讲堂's stand-in
+    session is skipped rather than refused ("全部成员都缺席")."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    result = load_all(people=60)
+    assert result["lectures_created"] == 5
