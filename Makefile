@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate clean bench bench-ledger bench-points bench-roster
+.PHONY: demo test lint install serve migrate clean bench bench-ledger bench-points bench-roster
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ demo: migrate
 ## Run the whole test suite (SQLite by default; set XUEBI_DATABASE_URL for PostgreSQL)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint (in CI): ruff (pyflakes, pycodestyle, bugbear), import-linter's layers (.importlinter), and mypy
+## with django-stubs on the services, the selectors and the points engine
+MYPY_PATHS ?= $(wildcard src/xuebi/*/services.py src/xuebi/*/selectors.py) src/xuebi/points/engine.py src/xuebi/core/bulk.py
+lint: install
+	$(BIN)/ruff check src bench
+	PYTHONPATH=src $(BIN)/lint-imports
+	PYTHONPATH=src $(BIN)/mypy $(MYPY_PATHS)
 
 bench: install
 	$(BIN)/python bench/run.py

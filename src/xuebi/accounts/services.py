@@ -313,7 +313,7 @@ def _token_expiry(days: int | None) -> dt.datetime | None:
 @transaction.atomic
 def token_create(*, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """Returns the token row and the token itself, which is shown once and never stored."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not name.strip():
         errors["name"] = "请填写令牌用途。"
     try:

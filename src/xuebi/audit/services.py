@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -36,7 +37,7 @@ def _labels(field) -> dict:
 @functools.cache
 def _audited(model: type[models.Model], fields: tuple[str, ...], language: str | None) -> tuple[tuple[str, dict | None], ...]:
     """Each audited field's name and, for a field with choices, its labels as text."""
-    found = (model._meta.get_field(name) for name in fields)
+    found: Iterable[Any] = (model._meta.get_field(name) for name in fields)
     return tuple((f.name, {k: str(v) for k, v in _labels(f).items()} if f.choices and not f.is_relation else None)
                  for f in found)
 

@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, models, router
 
@@ -83,7 +84,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     using = using or router.db_for_write(model)
     connection = connections[using]
     meta = model._meta
-    fields = [meta.get_field(name) for name in names]
+    fields: list[Any] = [meta.get_field(name) for name in names]
     converters = [_converter(f, connection) for f in fields]
     if returning and not connection.features.can_return_rows_from_bulk_insert:
         raise NotImplementedError("insert_rows(returning=True) needs INSERT … RETURNING (SQLite 3.35+, PostgreSQL)")
@@ -92,7 +93,8 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     if connection.vendor == "postgresql":
         return _copy(connection, meta, table, columns, converters, rows, returning)
     head = f"INSERT INTO {table} ({columns}) VALUES "
-    tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
+    pk: Any = meta.pk
+    tail = f" RETURNING {quote(pk.column)}" if returning else ""
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(_MAX_ROWS, _max_params(connection) // len(fields)))
     keys: list = []
@@ -142,7 +144,9 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, using: st
             field.pre_save(obj, add=True)  # sets the attribute, as save() would
     names = [f.attname for f in fields]
     rows = [[getattr(obj, name) for name in names] for obj in objs]
-    for obj, key in zip(objs, insert_rows(model, names, rows, returning=True, using=using)):
+    keys = insert_rows(model, names, rows, returning=True, using=using)
+    assert keys is not None
+    for obj, key in zip(objs, keys):
         setattr(obj, pk.attname, key)
         obj._state.adding = False
         obj._state.db = using

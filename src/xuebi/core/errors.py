@@ -6,7 +6,6 @@ Every answer of 400 and above under /api/ is JSON, whoever made it — ninja's 4
 """
 from __future__ import annotations
 
-import json
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse

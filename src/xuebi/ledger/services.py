@@ -69,7 +69,7 @@ def _pickable(actor):
     return Person.objects.visible_to(actor, "pick").filter(status="active")
 
 
-def _check(actor, kind: RecordKind, values: RecordInput) -> tuple[Person, Unit, list[evidence_files.CheckedFile]]:
+def _check(actor, kind: RecordKind, values: RecordInput) -> tuple[Person, Unit, list[tuple[str, evidence_files.CheckedFile]]]:
     """All checks before anything is written. ValidationError keyed by field, in Chinese."""
     errors: dict[str, list[str]] = {}
 
@@ -129,6 +129,7 @@ def _check(actor, kind: RecordKind, values: RecordInput) -> tuple[Person, Unit, 
             fail(key or "evidence", exc.messages[0])
     if errors:
         raise ValidationError(errors)
+    assert author is not None and unit is not None  # each was refused above when missing
     return author, unit, checked
 
 
@@ -564,6 +565,7 @@ def evidence_add(*, actor, record: Record, upload, field_key: str = "") -> Evide
     checked = evidence_files.check_upload(upload)
     _store_files(actor, record, [(field_key, checked)])
     item = record.evidence.order_by("-pk").first()
+    assert item is not None  # the row just stored
     audit_record(actor=actor, action=Action.EVIDENCE_ADD, target=record, changes={"evidence": ["", item.original_name]})
     return item
 
@@ -580,9 +582,10 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     record = evidence.record
     _require(actor, record, "edit")
     record = _lock(record)
-    evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk, record=record).first()
-    if evidence is None:
+    found = Evidence.objects.select_for_update().filter(pk=evidence.pk, record=record).first()
+    if found is None:
         raise ValidationError("该附件已删除。")
+    evidence = found
     if not record.is_editable:
         raise ValidationError("已提交或已通过的记录不能删除附件；已通过的记录请申请更正。")
     name, thumbnail, original = evidence.file.name, evidence.thumbnail.name, evidence.original_name

@@ -3,6 +3,7 @@ result is still in the writer's scope, and writes the audit entry (STYLE.md)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -140,7 +141,7 @@ def _chunks(items: list, size: int = _CHUNK):
 
 
 @transaction.atomic
-def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person, dict]] = (),
+def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple[Person, dict]] = (),
                  on: dt.date | None = None) -> tuple[list[Person], list[Person]]:
     """Create and change many roster entries in a bounded number of queries (a roster import
     of 10,000 rows is a few dozen statements, not ten per row); one person is the same path.
@@ -222,8 +223,8 @@ def people_write(*, actor, creates: list[dict] = (), updates: list[tuple[Person,
     bulk.insert_rows(UnitMembership, ["person_id", "unit_id", "start_date", "end_date"],
                      [(p.pk, p.unit_id, on, None if p.status == PersonStatus.ACTIVE else on) for p in opening])
     audits[:0] = [(Action.PERSON_CREATE, p, diff({}, snapshot(p, PERSON_AUDIT_FIELDS))) for p in new_people]
-    for action in dict.fromkeys(a for a, _p, _c in audits):  # one INSERT (in batches) per kind of change
-        audit_record_many(action=action, targets=[(p, c) for a, p, c in audits if a == action])
+    for kind in dict.fromkeys(a for a, _p, _c in audits):  # one INSERT (in batches) per kind of change
+        audit_record_many(action=kind, targets=[(p, c) for a, p, c in audits if a == kind])
     for person, old_unit_id in moved:
         events.person_moved.send(sender=Person, person=person, old_unit_id=old_unit_id)
     for person in left:

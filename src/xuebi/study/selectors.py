@@ -182,9 +182,9 @@ def completion(study_list: StudyList, viewer, *, unit: Unit | None = None, state
         key=lambda row: (not row.is_root, row.unit.path if row.unit else ""),
     )
     reached_total = sum(r.reached for r in by_unit)
-    for row in items:
-        row.overdue = (reached_total - row.completed) if row.due_date < today else 0
-        row.percent = round(100 * row.completed / reached_total) if reached_total else 0
+    for row in items:  # the page's figures, set on each item as attributes
+        row.overdue = (reached_total - row.completed) if row.due_date < today else 0  # type: ignore[attr-defined]
+        row.percent = round(100 * row.completed / reached_total) if reached_total else 0  # type: ignore[attr-defined]
 
     if state == "complete":
         stats = stats.filter(items_done__gte=item_count)

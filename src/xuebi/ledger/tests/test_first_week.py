@@ -3,7 +3,6 @@ evidence, field-level history, the version label, a refused 退回 kept on the r
 count, order and 下一条, and the points a record will earn."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.files.storage import default_storage
