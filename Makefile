@@ -18,12 +18,13 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/xuebi migrate --no-input -v 0
 
-## Set up, load the Xilingol demo (idempotent) and serve it on http://127.0.0.1:$(PORT)
+## Set up, load the Xilingol demo (idempotent) and serve it on http://127.0.0.1:$(PORT), with a worker for background tasks
 demo: migrate
 	XUEBI_DEMO=1 $(BIN)/xuebi demo
 	@echo ""
 	@echo "学比演示站点：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
-	XUEBI_DEMO=1 $(BIN)/xuebi runserver 127.0.0.1:$(PORT) --insecure --noreload
+	XUEBI_DEMO=1 $(BIN)/xuebi worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  XUEBI_DEMO=1 $(BIN)/xuebi runserver 127.0.0.1:$(PORT) --insecure --noreload
 
 ## Run the whole test suite (SQLite by default; set XUEBI_DATABASE_URL for PostgreSQL)
 test: install

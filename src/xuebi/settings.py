@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "xuebi.core",
     "xuebi.org",
     "xuebi.audit",
@@ -251,9 +253,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # What a background task reports while it runs (a progress bar's figures): read by the web
+    # processes, written by the worker's, so never per-process memory. Files under DATA_DIR on one
+    # machine (not the database: on SQLite a running recomputation holds its write lock); Redis
+    # when there is one.
+    "progress": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "progress")},
+}
 if os.environ.get("XUEBI_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XUEBI_REDIS_URL"]}
+    CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "progress"}
+
+# Background tasks (issue 14): Django's tasks API through the django-tasks backport. By default the
+# queue is a table of this database, run by `xuebi db_worker` (make demo starts one beside the web
+# server); with XUEBI_REDIS_URL the same tasks go to RQ over Redis, so workers can run on other
+# machines (`xuebi rqworker default`). Tasks are enqueued when the request's transaction commits.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if os.environ.get("XUEBI_REDIS_URL"):
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": os.environ["XUEBI_REDIS_URL"]}}
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5

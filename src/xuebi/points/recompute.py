@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-import threading
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -143,9 +142,8 @@ def latest_preview(*, actor, campaign: Campaign) -> RecomputePreview | None:
 
 def preview_start(*, actor, campaign: Campaign) -> RecomputePreview:
     """Ask for a preview: with at most ``settings.XUEBI_RECOMPUTE_INLINE`` sources it is computed
-    now; with more it runs in the background (a thread of this process, once the request's
-    transaction commits; ``xuebi recompute_previews`` runs any left waiting), and the page
-    follows its progress. Nothing table-wide runs on a GET: only this POST starts one."""
+    now; with more it runs in the background (a task, enqueued when the request's transaction
+    commits; ``xuebi recompute_previews`` runs any left waiting), and the page follows its progress. Nothing table-wide runs on a GET: only this POST starts one."""
     _require(actor)
     if campaign.is_closed:
         raise ValidationError(f"活动“{campaign.name}”已结束，积分已定，不能重算。")
@@ -155,19 +153,11 @@ def preview_start(*, actor, campaign: Campaign) -> RecomputePreview:
         run_preview(job.pk)
         job.refresh_from_db()
     else:
+        from .tasks import recompute_preview
+
         RecomputePreview.objects.filter(pk=job.pk).update(total=total)
-        transaction.on_commit(lambda: _in_background(job.pk))
+        transaction.on_commit(lambda: recompute_preview.enqueue(job.pk))
     return job
-
-
-def _in_background(pk: int) -> None:
-    def run() -> None:
-        try:
-            run_preview(pk)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, name=f"recompute-preview-{pk}", daemon=True).start()
 
 
 def run_preview(pk: int) -> None:
@@ -180,17 +170,22 @@ def run_preview(pk: int) -> None:
     job = RecomputePreview.objects.select_related("campaign", "requested_by").get(pk=pk)
     try:
         rows = preview(actor=job.requested_by, campaign=job.campaign,
-                       progress=lambda done, total: cache.set(_progress_key(pk), (done, total), PROGRESS_SECONDS))
+                       progress=lambda done, total: progress_cache().set(_progress_key(pk), (done, total), PROGRESS_SECONDS))
     except (ValidationError, PermissionDenied) as exc:
         message = " ".join(getattr(exc, "messages", [str(exc)]))
         RecomputePreview.objects.filter(pk=pk).update(status=JobStatus.FAILED, error=message[:500], finished_at=timezone.now())
         return
     RecomputePreview.objects.filter(pk=pk).update(status=JobStatus.DONE, result=_stored(rows), finished_at=timezone.now(),
                                                   done=F("total"))
-    cache.delete(_progress_key(pk))
+    progress_cache().delete(_progress_key(pk))
 
 
 PROGRESS_SECONDS = 3600
+
+
+def progress_cache():
+    """Where a running task's progress is kept: seen by every process (settings.CACHES["progress"])."""
+    return caches["progress"]
 
 
 def _progress_key(pk: int) -> str:
@@ -198,8 +193,8 @@ def _progress_key(pk: int) -> str:
 
 
 def progress_of(job: RecomputePreview) -> tuple[int, int]:
-    """(done, total) of a running preview: from the cache (the worker's process, or Redis when the
-    deployment has one), else from the row."""
+    """(done, total) of a running preview: from the progress cache (written by the worker), else
+    from the row."""
     if job.finished:
         return job.total, job.total
-    return cache.get(_progress_key(job.pk)) or (job.done, job.total)
+    return progress_cache().get(_progress_key(job.pk)) or (job.done, job.total)

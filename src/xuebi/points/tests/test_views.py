@@ -210,8 +210,6 @@ def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theo
 
 def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
         users, org, kinds, theory, campaign, client_for, settings):
-    from django.core.cache import cache
-
     from xuebi.campaign.models import Rule
     from xuebi.points import recompute
     from xuebi.points.models import RecomputePreview
@@ -225,13 +223,13 @@ def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_show
     job = RecomputePreview.objects.get()
     assert job.status == "queued" and job.total == 2  # started when the request's transaction commits
     assert 'data-testid="recompute-progress"' in page and "逐条重新计算 2 条记录" in page and 'hx-trigger="every 1s"' in page
-    cache.set(recompute._progress_key(job.pk), (1, 2))  # as the running preview reports it
+    recompute.progress_cache().set(recompute._progress_key(job.pk), (1, 2))  # as the running preview reports it
     assert "已计算 1 / 2 条记录" in client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
-    cache.clear()
+    recompute.progress_cache().clear()
     calls = []
     recompute.preview(actor=users.league_admin, campaign=campaign, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 2), (2, 2)]  # after the reversals, then every PROGRESS_EVERY awards and at the end
-    recompute.run_preview(job.pk)  # what the background thread runs
+    recompute.run_preview(job.pk)  # what the background task runs
     fragment = client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and "<html" not in fragment  # done: the polling stops
     assert 'data-testid="recompute-preview"' in fragment and ">+4<" in fragment and "巴依斯古楞" in fragment

@@ -1,0 +1,51 @@
+"""The 重算积分 preview as a background task on a real queue: the database backend run by
+`xuebi db_worker`, and RQ over Redis when XUEBI_REDIS_URL is set."""
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from django.conf import settings as django_settings
+
+from xuebi.ledger import services
+from xuebi.points.models import RecomputePreview
+
+from xuebi.ledger.tests.conftest import campaign, kinds, self_study  # noqa: F401  (fixtures)
+
+from .test_views import theory  # noqa: F401  (a fixture)
+
+ON_RQ = django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq")
+
+
+def test_a_large_preview_is_queued_at_commit_and_run_by_the_worker(
+        users, kinds, theory, campaign, client_for, settings, django_capture_on_commit_callbacks):
+    settings.XUEBI_RECOMPUTE_INLINE = 0  # every preview is "large"
+    services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
+    client = client_for(users.league_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/points/recompute/", {"preview": ""})
+    job = RecomputePreview.objects.get()
+    assert job.status == "queued"
+    if ON_RQ:
+        import django_rq
+        from django_tasks_rq import Job
+        from rq import SimpleWorker
+
+        assert django_rq.get_queue("default").count == 1
+        # An RQ worker (`xuebi rqworker --job-class django_tasks_rq.Job default`), here in this process, until the queue is empty.
+        django_rq.get_worker("default", worker_class=SimpleWorker, job_class=Job).work(burst=True, with_scheduler=False)
+    else:
+        queued = DBTaskResult.objects.get()
+        assert queued.task_path == "xuebi.points.tasks.recompute_preview" and queued.args_kwargs["args"] == [job.pk]
+        # The worker, as `make demo` runs it beside the web server (here: until the queue is empty).
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+        assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    job.refresh_from_db()
+    assert job.status == "done" and job.result == [] and job.finished_at is not None
+    # Run again (a worker restarted mid-way re-runs it): the preview is claimed once, nothing changes.
+    from xuebi.points import tasks
+
+    tasks.recompute_preview.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
