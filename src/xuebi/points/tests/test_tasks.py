@@ -2,7 +2,6 @@
 `xuebi db_worker`, and RQ over Redis when XUEBI_REDIS_URL is set."""
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
