@@ -9,11 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person
 from xuebi.study import services
 from xuebi.study.models import StudyItem, StudyList, StudyNote, StudyPlan, StudyProgress
-
-from .conftest import add_item, days, log
+from xuebi.testing.helpers import add_item, add_person, days, log
 
 pytestmark = pytest.mark.django_db
 
