@@ -46,9 +46,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试单位{n}")
     kind = factory.LazyAttribute(lambda o: "section" if o.parent else "league_dept")
     code = ""
-
-    class Params:
-        parent = None
+    parent = None  # taken out before the model is made: the unit goes under it in the tree
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
