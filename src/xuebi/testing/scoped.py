@@ -29,6 +29,7 @@ a loop, mismatches collected, so a failing case names every role it got wrong at
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,7 +115,8 @@ def check(case: Case, ns, client, api) -> list[str]:
         got = answer.status_code
         if case.shows is not None:
             text = case.shows(obj)
-            shown = got == 200 and text in answer.content.decode()
+            body = json.dumps(answer.json(), ensure_ascii=False) if case.api and got == 200 else answer.content.decode()
+            shown = got == 200 and text in body
             if visible and not shown:
                 wrong.append(f"{role}: {path} → {got}, 应列出「{text}」")
             elif not visible and shown:

@@ -15,6 +15,8 @@ CASES = [
     Case("org:person_list", model=Person, obj=lambda ns: ns.org.xilin_person, shows=lambda o: o.name),
     Case("org:person_list", model=Person, obj=lambda ns: ns.org.abag_other, shows=lambda o: o.name, id="org:person_list[abag]"),
     Case("org:unit_list", model=Unit, obj=lambda ns: ns.org.xilin, shows=lambda o: o.name),
+    Case("/api/v1/people", model=Person, obj=lambda ns: ns.org.xilin_person, api=True, shows=lambda o: o.name),
+    Case("/api/v1/units", model=Unit, obj=lambda ns: ns.org.xilin, api=True, shows=lambda o: o.name),
 ]
 
 test_scoped = scoped_suite(CASES)
