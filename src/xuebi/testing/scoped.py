@@ -113,6 +113,10 @@ def check(case: Case, ns, client, api) -> list[str]:
             continue
         answer = ask(case, client, api, user, path)
         got = answer.status_code
+        if case.shows is not None and role in case.refused:
+            if got != 403:
+                wrong.append(f"{role}: {path} → {got}, 应为 403（该角色不可用此功能）")
+            continue
         if case.shows is not None:
             text = case.shows(obj)
             body = json.dumps(answer.json(), ensure_ascii=False) if case.api and got == 200 else answer.content.decode()
