@@ -18,6 +18,8 @@ CASES = [
     Case("ledger:detail", model=Record, obj=lambda ns: ns.draft, id="ledger:detail[draft]"),
     Case("ledger:edit", model=Record, obj=lambda ns: ns.draft, action="edit"),
     Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.submitted, api=True),
+    Case("/api/v1/records?scope=all", model=Record, obj=lambda ns: ns.submitted, api=True,
+         shows=lambda r: f'"id": {r.pk},'),
     # 待审核 lists the submitted record exactly to those who may review it (never to its author)
     Case("ledger:review_queue", model=Record, obj=lambda ns: ns.submitted, action="review",
          shows=lambda r: f"/ledger/{r.pk}/"),
