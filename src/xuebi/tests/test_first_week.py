@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from xuebi.campaign.models import Campaign
-from xuebi.conftest import sign_in
 from xuebi.ledger.kinds import kind_create
 from xuebi.ledger.models import Record
 from xuebi.org.models import Person, User
 from xuebi.org.tests.test_roster_files import LI_X, ZHANG_X, county_file
+from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person, make_user
 from xuebi.org.models import User
+from xuebi.testing.helpers import add_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_only_the_sysadmin(api, users):
 
 
 def test_a_county_admin_opens_their_own_cadres(api, users, org):
-    from xuebi.conftest import add_person
+    from xuebi.testing.helpers import add_person
 
     add_person(org.abag_section, "张伟", 71)
     preview = api.post(users.abag_admin, "/account-openings/preview", {"unit_id": org.abag.pk, "without_account_only": True})

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import PASSWORD
+from xuebi.testing.helpers import PASSWORD
 
 LOGIN = "/accounts/login/"
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from xuebi.accounts.services import token_create
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import PASSWORD
+from xuebi.testing.helpers import PASSWORD
 
 TEMPORARY = "Temp#Reset2026"
 

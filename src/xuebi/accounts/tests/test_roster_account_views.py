@@ -9,8 +9,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person, make_user
 from xuebi.org.models import User
+from xuebi.testing.helpers import add_person, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from xuebi.accounts import opening, services
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person, make_user
 from xuebi.org import services as org_services
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import Person, User
 from xuebi.org.scoping import forget_grants, grants_of, has_role
+from xuebi.testing.helpers import add_person, make_user
 
 pytestmark = pytest.mark.django_db
 

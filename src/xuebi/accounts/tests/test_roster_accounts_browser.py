@@ -8,8 +8,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from xuebi.conftest import add_person, sign_in
 from xuebi.org.models import User
+from xuebi.testing.helpers import add_person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import PASSWORD
+from xuebi.testing.helpers import PASSWORD
 
 
 @pytest.fixture(autouse=True)

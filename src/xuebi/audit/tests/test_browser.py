@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import sign_in
+from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Indicator
 from xuebi.ledger import services as ledger
-from xuebi.ledger.tests.conftest import DAY, campaign, kinds, self_study  # noqa: F401  (fixtures)
 from xuebi.points.services import points_adjust
+from xuebi.testing.helpers import DAY, self_study
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from xuebi.conftest import make_id, sign_in
 from xuebi.org.models import Person
+from xuebi.testing.helpers import make_id, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.audit.services import audit_record, audit_record_many
-from xuebi.conftest import make_id
 from xuebi.core import bulk, context
 from xuebi.org.models import Person, UnitMembership
+from xuebi.testing.helpers import make_id
 
 
 def _people(unit, n: int) -> list[Person]:

@@ -8,9 +8,7 @@ import re
 import pytest
 
 from xuebi.ledger import services as ledger
-from xuebi.ledger.tests.conftest import campaign, kinds, self_study  # noqa: F401  (fixtures)
-from xuebi.points.tests.test_views import give, theory  # noqa: F401  (fixtures)
-from xuebi.study.tests.conftest import study  # noqa: F401  (fixtures)
+from xuebi.testing.helpers import give, self_study
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,8 @@ import datetime as dt
 
 import pytest
 
-from xuebi.conftest import sign_in
 from xuebi.ledger import services as ledger
-from xuebi.ledger.tests.conftest import campaign, kinds, self_study  # noqa: F401  (fixtures)
-from xuebi.points.tests.test_views import give, theory  # noqa: F401  (fixtures)
+from xuebi.testing.helpers import give, self_study, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.conftest import add_person
 from xuebi.core.widgets import UnitNames, person_label
 from xuebi.points.forms import AdjustForm
+from xuebi.testing.helpers import add_person
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.conftest import add_person, sign_in
 from xuebi.org.models import Unit
 from xuebi.points.models import PointEntry
+from xuebi.testing.helpers import add_person, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

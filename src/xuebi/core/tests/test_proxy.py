@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import PASSWORD
 from xuebi.core.middleware import client_ip
+from xuebi.testing.helpers import PASSWORD
 
 LOGIN = "/accounts/login/"
 PROXY = "10.0.0.1"

@@ -6,8 +6,7 @@ import json
 import pytest
 
 from xuebi.ledger.models import Record
-
-from .conftest import photo, self_study
+from xuebi.testing.helpers import photo, self_study
 
 BODY = {"kind": "self_study", "occurred_on": "2026年11月20日", "author_hours": "1.5",
         "data": {"platform": "学习强国", "content": "二十届四中全会公报"}}

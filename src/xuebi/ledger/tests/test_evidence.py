@@ -16,8 +16,7 @@ from PIL import Image
 
 from xuebi.ledger import evidence
 from xuebi.ledger.models import Evidence, Record
-
-from .conftest import photo, self_study
+from xuebi.testing.helpers import photo, self_study
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

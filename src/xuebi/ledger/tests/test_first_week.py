@@ -11,8 +11,7 @@ from xuebi.audit.models import AuditEntry
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.ledger import services
 from xuebi.ledger.models import Evidence, Record
-
-from .conftest import DAY, photo, self_study
+from xuebi.testing.helpers import DAY, photo, self_study
 
 
 def _returned(users, kinds, **extra):
@@ -102,7 +101,7 @@ def test_a_return_without_a_comment_keeps_the_reviewer_on_the_record(users, kind
 
 
 def test_the_queue_counts_sorts_and_offers_the_next_record(users, kinds, org, client_for, django_assert_max_num_queries):
-    from xuebi.conftest import add_person
+    from xuebi.testing.helpers import add_person
 
     zhao = add_person(org.abag_section, "赵敏", 61)
     first = self_study(users.cadre, kinds, content="第一条")
@@ -197,7 +196,7 @@ def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_si
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from xuebi.conftest import add_person
+    from xuebi.testing.helpers import add_person
 
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
     Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习", source_kind="group_study",

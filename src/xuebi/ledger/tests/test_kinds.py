@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import sign_in
 from xuebi.ledger.demo_kinds import DEMO_KINDS, load_demo_kinds
 from xuebi.ledger.forms_kinds import fill_missing_keys, suggest_key
 from xuebi.ledger.kinds import kind_create, kind_update
 from xuebi.ledger.models import Record, RecordKind, RecordKindVersion
 from xuebi.ledger.schema import build_form_fields, validate_definitions
 from xuebi.org.models import Person, Unit
+from xuebi.testing.helpers import sign_in
 
 ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}

@@ -8,13 +8,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person
 from xuebi.ledger import lectures
 from xuebi.ledger.lectures import next_presenter
 from xuebi.ledger.models import LectureMember, LectureSeries, LectureSession, Record
+from xuebi.testing.helpers import add_person
 
 from ._reports import lecture_kind
 

@@ -11,9 +11,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import TEST_NOW, add_person
 from xuebi.ledger import lectures
-from xuebi.ledger.models import LectureSeries, LectureSession, MeetingRequirement, Record
+from xuebi.ledger.models import (
+    LectureSeries,
+    LectureSession,
+    MeetingRequirement,
+    Record,
+)
+from xuebi.testing.helpers import TEST_NOW, add_person
 
 from ._reports import add_branch, lecture_kind, make_record, meeting_kinds, study_kind
 
@@ -496,7 +501,7 @@ def test_a_kind_that_needs_evidence_asks_for_a_photo_on_the_page_and_drafts_thro
     held = api.post(users.abag_admin, f"/ledger/lectures/sessions/{world.session.pk}/held", {"hours": "1"})
     assert held.status_code == 200 and held.json()["record_status"] == "draft"
     record_id = held.json()["record_id"]
-    from xuebi.ledger.tests.conftest import photo
+    from xuebi.testing.helpers import photo
 
     upload = client.post(f"/api/v1/records/{record_id}/evidence", {"file": photo()},
                          HTTP_AUTHORIZATION=api._headers(users.abag_admin)["HTTP_AUTHORIZATION"])
@@ -540,7 +545,7 @@ def test_the_list_counts_held_sessions_and_members(world, org, users, client, ap
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_reports_and_lectures_fit_a_phone_and_break_no_content_policy(phone, world, org, users):
-    from xuebi.conftest import sign_in
+    from xuebi.testing.helpers import sign_in
 
     problems = []
     phone.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)

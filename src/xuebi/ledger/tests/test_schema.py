@@ -13,8 +13,7 @@ from xuebi.ledger import schema
 from xuebi.ledger.kinds import kind_update
 from xuebi.ledger.models import RecordKindVersion
 from xuebi.org.models import Person, Unit
-
-from .conftest import self_study
+from xuebi.testing.helpers import self_study
 
 ALL_TYPES = [
     {"key": "title", "label": "标题", "type": "text", "required": True, "max_length": 10},

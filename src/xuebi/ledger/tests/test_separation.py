@@ -16,8 +16,7 @@ from xuebi.ledger.services import RecordInput
 from xuebi.org.choices import Role
 from xuebi.org.models import RoleGrant
 from xuebi.points.models import PointEntry
-
-from .conftest import DAY, self_study
+from xuebi.testing.helpers import DAY, self_study
 
 
 @pytest.fixture
@@ -112,7 +111,7 @@ def test_an_admin_does_not_reopen_a_record_they_entered(users, kinds, org, point
 
 
 def test_corrections_are_decided_by_someone_without_a_stake(users, kinds, org, points, password_hash):
-    from xuebi.conftest import make_user
+    from xuebi.testing.helpers import make_user
 
     chief = make_user("chief", Role.UNIT_ADMIN, org.abag, password_hash, person=org.abag_other)  # 王芳, an admin
     record = services.record_approve(actor=users.abag_reviewer, record=group_study(users, org, kinds, author=org.bayi,

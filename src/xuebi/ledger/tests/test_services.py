@@ -12,11 +12,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Campaign
 from xuebi.ledger import events, services
-from xuebi.ledger.models import Evidence, Participant, Record, RecordCorrection, RecordVersion
+from xuebi.ledger.models import (
+    Evidence,
+    Participant,
+    Record,
+    RecordCorrection,
+    RecordVersion,
+)
 from xuebi.ledger.services import RecordInput
 from xuebi.org.models import UnitMembership
-
-from .conftest import DAY, photo, self_study
+from xuebi.testing.helpers import DAY, photo, self_study
 
 
 @pytest.fixture

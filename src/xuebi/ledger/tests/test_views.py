@@ -8,8 +8,7 @@ import pytest
 
 from xuebi.ledger import services
 from xuebi.ledger.models import Evidence, Record
-
-from .conftest import DAY, photo, self_study
+from xuebi.testing.helpers import DAY, photo, self_study
 
 
 def test_a_cadre_records_self_study_with_a_photo_and_submits(users, kinds, client_for):

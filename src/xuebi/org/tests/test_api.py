@@ -16,8 +16,8 @@ from django.utils import timezone
 from xuebi.accounts.models import ApiToken
 from xuebi.accounts.services import token_create, token_revoke
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person, make_id
 from xuebi.org.models import Person, Unit, UnitMembership
+from xuebi.testing.helpers import add_person, make_id
 
 ROLES = [
     "league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin",

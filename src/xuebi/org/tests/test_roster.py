@@ -16,10 +16,10 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import TEST_NOW, make_id
 from xuebi.core import context
 from xuebi.org import roster
 from xuebi.org.models import Person, UnitMembership
+from xuebi.testing.helpers import TEST_NOW, make_id
 
 IMPORT_URL = "/org/people/import/"
 TEMPLATE_URL = "/org/people/import/template.xlsx"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xuebi.conftest import sign_in
 from xuebi.org.models import Person
+from xuebi.testing.helpers import sign_in
 
 from .test_roster_files import ZHANG_X, county_file
 

@@ -17,11 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import make_id
 from xuebi.core import context
 from xuebi.org import events, roster
 from xuebi.org.forms import PersonForm
 from xuebi.org.models import Person, UnitMembership
+from xuebi.testing.helpers import make_id
 
 EXPORT_URL = "/org/people/export.xlsx"
 

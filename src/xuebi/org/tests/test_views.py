@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xuebi.conftest import add_person, make_id
 from xuebi.org.models import Person, Unit, UnitMembership
+from xuebi.testing.helpers import add_person, make_id
 
 GOOD_ID = make_id("152522", __import__("datetime").date(1990, 5, 4), 17)  # a man born 1990-05-04
 

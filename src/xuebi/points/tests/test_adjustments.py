@@ -11,11 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger.tests.conftest import campaign  # noqa: F401  (fixture)
 from xuebi.points import services, standings
 from xuebi.points.models import PointEntry
-
-from .test_views import give, theory  # noqa: F401  (fixture)
+from xuebi.testing.helpers import give
 
 ADJUST = "/points/adjustments"
 

@@ -5,10 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.points.models import PointEntry
-
-from .test_views import give, theory  # noqa: F401  (fixture)
+from xuebi.testing.helpers import give
 
 
 def test_my_points_journal_and_boards(users, org, theory, api):  # noqa: F811
@@ -49,7 +47,7 @@ def test_points_api_refuses_roles_without_points(users, theory, api, who, status
 def test_recompute_preview_and_apply_through_the_page_and_the_api(users, org, kinds, theory, api, client_for):  # noqa: F811
     from xuebi.campaign.models import Rule
     from xuebi.ledger import services
-    from xuebi.ledger.tests.conftest import self_study
+    from xuebi.testing.helpers import self_study
 
     services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
     Rule.objects.filter(source_kind="self_study").update(points=Decimal(4), cap_day=None)  # as if edited in place

@@ -14,13 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.campaign.rules import indicator_save
 from xuebi.campaign.services import campaign_create, campaign_update
-from xuebi.conftest import add_person
-from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.org.services import person_update
 from xuebi.points import boards, engine, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount
+from xuebi.testing.helpers import add_person, give
 
-from .test_views import give, people, theory, units  # noqa: F401  (fixture)
+from .test_views import people, units
 
 OCT, NOV = dt.date(2026, 10, 15), dt.date(2026, 11, 10)
 DEC = dt.date(2026, 12, 2)  # "today" in December: November has ended

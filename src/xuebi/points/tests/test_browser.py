@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.conftest import sign_in
 from xuebi.ledger.kinds import kind_create
 from xuebi.ledger.services import RecordInput, record_create
+from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from xuebi.campaign.models import Rule
-from xuebi.conftest import sign_in
 from xuebi.ledger import services
-from xuebi.ledger.tests.conftest import campaign, kinds, self_study  # noqa: F401  (fixtures)
-from xuebi.points.tests.test_views import theory  # noqa: F401  (fixtures)
+from xuebi.testing.helpers import self_study, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +39,7 @@ def test_a_rule_change_is_previewed_on_request_applied_and_read_as_one_net_row(p
 
 
 def test_a_board_prints_on_a4_without_navigation_and_downloads_as_xlsx(page, users, org, theory):
-    from xuebi.points.tests.test_views import give
+    from xuebi.testing.helpers import give
 
     give(org, org.bayi, 5, 1)
     give(org, org.abag_other, 3, 2)

@@ -10,10 +10,9 @@ import pytest
 from django.db import connection, connections
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.conftest import add_person
-from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
 from xuebi.points import boards, engine, standings
 from xuebi.points.models import PersonTotal, PointEntry, UnitTotal
+from xuebi.testing.helpers import add_person
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -123,7 +122,8 @@ def _mixed_ledger(users, org, kinds, campaign):
     overlap in different orders and across two units — everything entered (代录) by the league
     admin, so that neither approver has a stake in any of them."""
     from xuebi.ledger.services import RecordInput, record_create
-    from xuebi.ledger.tests.conftest import DAY as RECORDED_ON, self_study
+    from xuebi.testing.helpers import DAY as RECORDED_ON
+    from xuebi.testing.helpers import self_study
 
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习")
     Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", points=Decimal(1))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xuebi.ledger.tests.conftest import campaign, kinds  # noqa: F401  (fixtures)
-
-from .test_views import give, theory  # noqa: F401  (fixture)
+from xuebi.testing.helpers import give
 
 PAGE = "/points/board/?board=units&unit={}"
 API = "/points/leaderboard/units"

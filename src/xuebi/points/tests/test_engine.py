@@ -8,18 +8,20 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from xuebi.campaign import rules
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.ledger import services
 from xuebi.ledger.models import Record
 from xuebi.ledger.services import RecordInput
-from xuebi.ledger.tests.conftest import DAY, campaign, kinds, photo, self_study  # noqa: F401  (fixtures)
 from xuebi.org.models import UnitMembership
 from xuebi.points import engine, recompute, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount, UnitTotal
 from xuebi.points.receivers import source_from_record
+from xuebi.testing.helpers import DAY, photo, self_study
 
 
 @pytest.fixture

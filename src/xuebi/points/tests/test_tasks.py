@@ -2,17 +2,13 @@
 `xuebi db_worker`, and RQ over Redis when XUEBI_REDIS_URL is set."""
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from django.conf import settings as django_settings
-
 from xuebi.ledger import services
 from xuebi.points.models import RecomputePreview
-
-from xuebi.ledger.tests.conftest import campaign, kinds, self_study  # noqa: F401  (fixtures)
-
-from .test_views import theory  # noqa: F401  (a fixture)
+from xuebi.testing.helpers import self_study
 
 ON_RQ = django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq")
 

@@ -6,33 +6,12 @@ from decimal import Decimal
 import pytest
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.campaign.models import Indicator, Rule
-from xuebi.conftest import add_person
+from xuebi.campaign.models import Rule
 from xuebi.ledger import services
-from xuebi.ledger.tests.conftest import DAY, campaign, kinds, self_study  # noqa: F401  (fixtures)
 from xuebi.org.services import person_update
-from xuebi.points import boards, engine, standings
+from xuebi.points import boards, standings
 from xuebi.points.models import PointEntry
-
-
-@pytest.fixture
-def theory(campaign):
-    indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
-    Rule.objects.create(campaign=campaign, indicator=indicator, name="自学每篇1分，每日至多2分", source_kind="self_study",
-                        points=Decimal(1), cap_day=Decimal(2))
-    return indicator
-
-
-def give(org, person, points: int, number: int, day=DAY):
-    """Award points straight through the engine (a source of another type)."""
-    indicator = Indicator.objects.order_by("pk").first()
-    Rule.objects.get_or_create(campaign_id=indicator.campaign_id, indicator=indicator,
-                               name="测试", source_type="test", source_kind="t", defaults={"points": Decimal(1)})
-    rule = Rule.objects.get(source_type="test")
-    rule.points = Decimal(points)
-    rule.save()
-    engine.award(engine.Source(type="test", id=str(number), version=1, kind="t", occurred_on=day, label="测试",
-                               participants=(engine.Participation(person_id=person.pk, unit_id=person.unit_id, role="author"),)))
+from xuebi.testing.helpers import DAY, add_person, give, self_study
 
 
 def test_my_points_page_shows_totals_rank_and_why_a_cap_cut_an_entry(users, kinds, org, theory, client_for):
@@ -162,8 +141,8 @@ def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
 
 def test_my_points_nets_a_recomputed_record_into_one_row_with_the_detail_a_tap_away(
         users, kinds, org, theory, client_for, django_assert_max_num_queries):
-    from xuebi.campaign.models import Rule
-    from xuebi.points import recompute, services as points
+    from xuebi.points import recompute
+    from xuebi.points import services as points
 
     record = self_study(users.cadre, kinds, content="一")
     services.record_approve(actor=users.abag_reviewer, record=record)
@@ -210,7 +189,6 @@ def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theo
 
 def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
         users, org, kinds, theory, campaign, client_for, settings):
-    from xuebi.campaign.models import Rule
     from xuebi.points import recompute
     from xuebi.points.models import RecomputePreview
 
@@ -242,7 +220,6 @@ def test_previews_left_waiting_are_run_by_the_command(users, kinds, theory, camp
     from django.core.management import call_command
 
     from xuebi.points import recompute
-    from xuebi.points.models import RecomputePreview
 
     settings.XUEBI_RECOMPUTE_INLINE = 0
     services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))

@@ -6,8 +6,7 @@ import pytest
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.study import services
 from xuebi.study.models import StudyNote, StudyPlan, StudyProgress
-
-from .conftest import days, log
+from xuebi.testing.helpers import days, log
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from xuebi.conftest import sign_in
 from xuebi.study.models import StudyProgress
+from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

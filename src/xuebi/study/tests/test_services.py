@@ -7,12 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.conftest import add_person
 from xuebi.org.choices import PersonStatus
 from xuebi.study import selectors, services
 from xuebi.study.models import StudyItem, StudyList, StudyNote, StudyPlan, StudyProgress
-
-from .conftest import add_item, days, log
+from xuebi.testing.helpers import add_item, add_person, days, log
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,31 @@
+"""Every org page and API object, for every role: expectations from Unit/Person.visible_to (xuebi.testing.scoped)."""
+from xuebi.org.models import Person, Unit
+from xuebi.testing.scoped import Case, scoped_suite
+
+CASES = [
+    Case("org:unit_detail", model=Unit, obj=lambda ns: ns.org.xilin),
+    Case("org:unit_detail", model=Unit, obj=lambda ns: ns.org.abag_section, id="org:unit_detail[abag_section]"),
+    Case("org:unit_edit", model=Unit, obj=lambda ns: ns.org.abag, action="change"),
+    Case("/api/v1/units/{pk}", model=Unit, obj=lambda ns: ns.org.xilin, api=True),
+    Case("org:person_detail", model=Person, obj=lambda ns: ns.org.xilin_person),
+    Case("org:person_detail", model=Person, obj=lambda ns: ns.org.bayi, id="org:person_detail[bayi]"),
+    Case("org:person_edit", model=Person, obj=lambda ns: ns.org.abag_other, action="change"),
+    Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.xilin_person, api=True),
+    Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.abag_other, api=True, id="api:people[abag_other]"),
+    Case("org:person_list", model=Person, obj=lambda ns: ns.org.xilin_person, shows=lambda o: o.name),
+    Case("org:person_list", model=Person, obj=lambda ns: ns.org.abag_other, shows=lambda o: o.name, id="org:person_list[abag]"),
+    Case("org:unit_list", model=Unit, obj=lambda ns: ns.org.xilin, shows=lambda o: o.name),
+    Case("/api/v1/people", model=Person, obj=lambda ns: ns.org.xilin_person, api=True, shows=lambda o: o.name),
+    Case("/api/v1/units", model=Unit, obj=lambda ns: ns.org.xilin, api=True, shows=lambda o: o.name),
+]
+
+test_scoped = scoped_suite(CASES)
+
+WRITES = [
+    Case("org:unit_edit", model=Unit, obj=lambda ns: ns.org.abag_section, action="change", method="post", id="org:unit_edit[post]"),
+    Case("org:unit_toggle_active", model=Unit, obj=lambda ns: ns.org.abag_section, action="change", method="post"),
+    Case("org:person_edit", model=Person, obj=lambda ns: ns.org.abag_other, action="change", method="post", id="org:person_edit[post]"),
+    Case("org:person_deactivate", model=Person, obj=lambda ns: ns.org.abag_other, action="change", method="post"),
+]
+
+test_scoped_writes = scoped_suite(WRITES)
