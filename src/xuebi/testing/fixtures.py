@@ -196,7 +196,7 @@ def phone(browser, live_server, request):
 # --- ledger ----------------------------------------------------------------------------------------
 
 # Ledger fixtures: a 2026 campaign and three kinds that cover single, group and choice records.
-# 
+#
 #     self_study   个人自学   single; platform (choice), content (text), evidence optional
 #     group_study  集中学习   group; attendee hours; 五学联动 level; topic; host (person)
 #     org_info     组工信息   single; title, level (choice 中央/自治区/盟/未采用), evidence required
@@ -249,9 +249,9 @@ def theory(campaign):
 # --- study -----------------------------------------------------------------------------------------
 
 # Study lists for the tests, made through the services as an admin would.
-# 
+#
 # ``study`` builds, relative to today (no wall-clock dates in assertions):
-# 
+#
 # * ``league_list`` — published by 锡林郭勒盟委组织部 to 阿巴嘎旗委组织部 and 锡林浩特市委组织部:
 #   ``reading`` (2 学时, due 10 days ago), ``video`` (0 学时, due in 30 days), ``book`` (5 学时, due in 60 days)
 # * ``abag_list`` — published by 阿巴嘎旗委组织部 to its 组织股: ``abag_item`` (1 学时, due yesterday)
