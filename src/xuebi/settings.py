@@ -129,7 +129,9 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'xuebi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("XUEBI_DATABASE_URL") or _default_db, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection kept for a minute, as on PostgreSQL: opening one (and its PRAGMAs) on every
+    # request was most of what a signed-in request cost over an anonymous one (which opens none).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so
         # concurrent writers wait (busy timeout) instead of failing half-way.
@@ -142,7 +144,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the signed-in user from Redis when that is shared (accounts.backends)
+    "xuebi.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -252,8 +255,14 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("XUEBI_REDIS_URL"):
+# Whether the cache is one for all app servers (Redis). Only then are sessions read from it
+# (cached_db: written through to the database, read from Redis) and the signed-in user's row
+# (accounts.backends): a per-process cache could not be told that a session ended or an account
+# was disabled in another process.
+XUEBI_SHARED_CACHE = bool(os.environ.get("XUEBI_REDIS_URL"))
+if XUEBI_SHARED_CACHE:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XUEBI_REDIS_URL"]}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5
