@@ -125,7 +125,9 @@ def previous_span(campaign: Campaign, span: Span, *, today: dt.date | None = Non
         start = max(end - length, campaign.start_date)
         return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
     if span.key and span.key[0] == Period.CAMPAIGN:
-        month = standings.ensure_snapshot(campaign, today)
+        # The latest month-end snapshot there is: a page never builds one (that is an INSERT … SELECT
+        # over the whole campaign, under its lock); the scheduled task does (build_due_snapshots).
+        month = standings.snapshot_month(campaign)
         if month is None:
             return None
         return Span("upto", span.start, standings.month_end(month), f"截至{month.year}年{month.month}月底",

@@ -525,6 +525,20 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
     return month
 
 
+def build_due_snapshots(today: dt.date | None = None) -> list[tuple[Campaign, dt.date]]:
+    """Build the month-end snapshot each campaign's board compares with, where it is due (the month
+    that ended last, as seen on ``today``) and not built yet: what the scheduled month-end task
+    runs (and the demo, once loaded). Idempotent: a snapshot already built is left alone. Returns
+    (campaign, month) of every campaign that has one."""
+    today = today or timezone.localdate()
+    built = []
+    for campaign in Campaign.objects.filter(start_date__lte=today).select_related("standing_snapshot").order_by("pk"):
+        month = ensure_snapshot(campaign, today)
+        if month is not None:
+            built.append((campaign, month))
+    return built
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 def _normal(rows) -> set[tuple]:

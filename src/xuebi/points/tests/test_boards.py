@@ -238,3 +238,17 @@ def test_the_board_shows_an_earlier_campaign_when_asked_and_no_campaign_for_a_ba
         response = client.get("/points/board/", {"campaign": bad})
         assert response.status_code == 404
     assert api.get(users.league_admin, "/points/leaderboard/people", campaign=earlier.pk + 100).status_code == 404
+
+
+def test_opening_a_board_builds_no_snapshot_the_month_end_task_does(users, org, theory, campaign, client_for):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=OCT)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(users.league_admin).get("/points/board/")
+    assert page.status_code == 200 and "截至" not in page.content.decode()  # no snapshot yet: nothing to compare with
+    assert not [q for q in queries.captured_queries if "points_standingsnapshot" in q["sql"] and
+                q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert not PersonTotal.objects.filter(campaign=campaign, period="snapshot").exists()
+    built = standings.build_due_snapshots()  # today is 25 November: October has ended
+    assert [(c.pk, m) for c, m in built] == [(campaign.pk, dt.date(2026, 10, 1))]
+    assert standings.build_due_snapshots() == built  # again: nothing new to build
+    assert PersonTotal.objects.filter(campaign=campaign, period="snapshot", person=org.bayi).exists()
