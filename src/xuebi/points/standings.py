@@ -30,7 +30,7 @@ from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "ranks_from_counts",
+__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "build_due_snapshots", "person_rows", "snapshot_month", "ranks_from_counts",
            "scores_of", "points_value", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
 
@@ -172,7 +172,8 @@ def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.d
 def add_entry(entry: PointEntry, before: dict | None = None) -> None:
     """Add one journal row to every total it counts in, and move the band counts it changes: one
     round trip on PostgreSQL. ``before`` is ``person_rows`` of the entry, when already read. A
-    new entry (no pk yet) is inserted in the same round trip, first."""
+    new entry (no pk yet) is inserted in the same round trip, first. Called only by
+    ``engine.journal_append``, the journal's one door (which takes the person's lock first)."""
     amounts = {"total": entry.points, entry.dimension: entry.points}
     keys, person_keys = _entry_keys(entry.campaign, entry.occurred_on)
     if before is None:

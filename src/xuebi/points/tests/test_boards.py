@@ -151,7 +151,7 @@ def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for n, (person, points) in enumerate(zip(people, scores)):
         give(org, person, 1, 100 + n)  # every award first passes through a band…
-        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
                                        unit=person.unit, occurred_on=NOV, points=points - 1))  # …then lands in its own
     expected = {"人0": 2, "人1": 3, "人2": 3, "人3": 1, "人4": 5}
     assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
@@ -168,7 +168,7 @@ def test_ranks_of_many_scores_at_once_are_one_plus_how_many_have_more(org, theor
     scores = [Decimal(v) for v in ("0.5", "1", "1.5", "1.5", "2.25", "4", "4.75", "9", "9.5", "12", "12", "30.1", "30.2", "31")]
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for person, points in zip(people, scores):
-        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
                                        unit=person.unit, occurred_on=NOV, points=points))
     key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
     expected = {v: 1 + sum(s > v for s in scores) for v in scores}
