@@ -37,7 +37,14 @@ __all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "
 DIMENSIONS = [d.value for d in Dimension]
 COLUMNS = ["total", *DIMENSIONS]
 CENT = Decimal("0.01")
-COUNTIES = 20  # more than there are (13 and the league's own sections): rows per band once compacted
+# The band counts (RankCount) are written as deltas, one +1/−1 row per award that moves someone
+# between bands, so that concurrent awards never wait on a shared counter row. Once compacted a
+# key holds one row per (column, county, band); there are 13 counties and the league's own
+# sections, so fewer than COUNTIES rows per band. A rank read that finds more than COUNTIES rows
+# per band (plus 1,000 of slack, so a quiet board is not compacted for a handful of deltas) knows
+# the deltas have piled up and folds them first (``compact_counts``): the read stays a few hundred
+# rows instead of growing with every award since the last compaction.
+COUNTIES = 20
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -316,7 +323,13 @@ def compact_counts(key: dict) -> None:
                                        for (column, county, bucket), people in sums.items() if people])
 
 
-GAP_ROWS = 1000  # two bands' counts are read as one range when at most this many rows lie between
+# Counting the people above a score inside its own band reads PersonTotal's rank index by range.
+# The values asked for (a board's top 50, a viewer far below them) fall into a few runs of nearby
+# bands; two bands go into one range when at most GAP_ROWS people lie between them — reading up
+# to 1,000 index entries too many costs less than another range (another UNION ALL branch) —
+# while a viewer thousands of places below the top gets a range of their own instead of a scan
+# of everyone in between.
+GAP_ROWS = 1000
 
 
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
