@@ -27,8 +27,8 @@ from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Indicator, Rule
 from xuebi.campaign.rules import format_points
 
-from . import standings
-from .models import EntryType, Period, PersonTotal, PointEntry
+from . import readmodel
+from .models import EntryType, Period, PointEntry
 
 __all__ = ["Participation", "Source", "Credit", "Preview", "award", "preview", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow", "journal_append", "fit_caps",
            "rule_points", "CAP_LABELS"]
@@ -174,11 +174,7 @@ def _rule_family(rule: Rule) -> list[int]:
 def _lock_total(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every award, reversal and
     adjustment to one person in one campaign passes here first, so cap checks are serialised."""
-    if not standings.lock_person(campaign_id, person_id):
-        start = Campaign.objects.values_list("start_date", flat=True).get(pk=campaign_id)
-        standings.ensure_person_row(campaign_id, person_id, start)
-        if not standings.lock_person(campaign_id, person_id):
-            raise PersonTotal.DoesNotExist(person_id)
+    readmodel.lock_person(campaign_id, person_id)
 
 
 def journal_append(entry: PointEntry, before: dict | None = None, *, locked: bool = False,
@@ -186,7 +182,7 @@ def journal_append(entry: PointEntry, before: dict | None = None, *, locked: boo
     """The journal's one door: every row of ``points_pointentry`` is written here. Takes the
     person's lock (``locked``: the caller holds it already — ``award`` locks all its recipients
     first, in the documented order), inserts the row and adds it to every total and band count it
-    counts in, in one round trip on PostgreSQL (``standings.add_entry``), inside the caller's
+    counts in, in one round trip on PostgreSQL (``readmodel.apply``), inside the caller's
     transaction. ``before``: the person's rows, when the caller read them under the lock.
     ``concurrent_ok``: a unique constraint refusing the row (a reversal made concurrently) is not
     an error — nothing is written and None is returned."""
@@ -195,11 +191,11 @@ def journal_append(entry: PointEntry, before: dict | None = None, *, locked: boo
     if not locked:
         _lock_total(entry.campaign_id, entry.person_id)
     if not concurrent_ok:
-        standings.add_entry(entry, before)
+        readmodel.apply(entry, before)
         return entry
     try:
         with transaction.atomic():  # a savepoint: the row and its totals go together, or neither
-            standings.add_entry(entry, before)
+            readmodel.apply(entry, before)
     except IntegrityError:
         entry.pk = None
         return None
@@ -223,11 +219,11 @@ def _capped(rule: Rule, source: Source, who: Participation, base: Decimal, value
     """(the person's rows as they are, points after the caps, why cut) — or None when this award
     exists already. The rows (the indicator's total for its maximum, then the totals' update) and
     the checks are read in one statement."""
-    before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+    before, standing = readmodel.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
                                              _checks(rule, who.person_id, source.occurred_on, value, key))
     if standing["duplicate"] is not None:
         return None
-    held = {period: standings.points_value(standing[period] or 0) for period, _cap in rule.caps()}
+    held = {period: readmodel.points_value(standing[period] or 0) for period, _cap in rule.caps()}
     points, note = fit_caps(rule, base, value=value, valued=standing.get("valued") is not None, held=held,
                             indicator_total=_indicator_total(rule.campaign, before, rule.indicator_id))
     return before, points, note
@@ -385,7 +381,7 @@ def _indicator_total(campaign: Campaign, rows: dict, indicator_id: int) -> Decim
 def adjustment_credit(*, campaign: Campaign, indicator: Indicator, person_id: int, points: Decimal,
                       occurred_on: dt.date) -> Credit:
     """What ``adjust`` would book now (the preview; it takes no lock, so ``adjust`` checks again)."""
-    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    rows = readmodel.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
     return _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
 
 
@@ -397,7 +393,7 @@ def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id:
     cut noted after the reason. ``expected``: the credited figure the admin confirmed; when the
     person's points moved since the preview, nothing is booked and the new figure is the message."""
     _lock_total(campaign.pk, person_id)
-    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    rows = readmodel.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
     credit = _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
     if expected is not None and expected != credit.credited:
         raise ValidationError({"points": f"积分已有变化，现在{credit.summary}，请确认后再提交。"})
