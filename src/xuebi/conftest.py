@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from xuebi.accounts.services import token_create
@@ -72,7 +72,8 @@ def _fresh_context():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Each test's database starts over (and SQLite reuses ids): so does the cache.
-    cache.clear()
+    for each in caches.all():  # the shared cache and the boards' local copies
+        each.clear()
 
 
 @pytest.fixture(scope="session")

@@ -263,6 +263,10 @@ XUEBI_SHARED_CACHE = bool(os.environ.get("XUEBI_REDIS_URL"))
 if XUEBI_SHARED_CACHE:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XUEBI_REDIS_URL"]}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Each app server's own copy of the board caches, in front of Redis (points.boards.cached, used
+# only with the shared cache: their keys carry the version of the data they were computed from,
+# so a local copy is never stale).
+CACHES["boards"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xuebi-boards"}
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5

@@ -25,7 +25,9 @@ reading
     ``rank(campaign, person, paths)``  (rank, total) on the whole-campaign board of a scope
     ``standing(campaign, person_id, paths, today=…)``  rank, total and movement (the home page)
     ``ranked_count(campaign)``  how many people the campaign board ranks
-    ``version()``, ``cache_key(…)``, ``CACHE_SECONDS``  what cached boards are keyed on
+    ``version()``, ``cache_key(…)``, ``CACHE_SECONDS``  what cached boards are keyed on;
+    ``cached(key)`` / ``keep(key, value)``  the board caches (with Redis: this process's copy
+    first — safe because every key carries the version it was computed for)
 maintaining (tasks and commands, never a page)
     ``build_due_snapshots(today=None)``  the month-end snapshots that are due (the scheduled task)
     ``rebuild(campaign)``  every kept row summed again from the journal
@@ -46,6 +48,8 @@ CACHE_SECONDS = boards.CACHE_SECONDS
 Version = boards.Version
 version = boards.version
 cache_key = boards.cache_key
+cached = boards.cached
+keep = boards.keep
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -129,6 +133,6 @@ def check(campaign: Campaign) -> tuple[set, set]:
     return standings.stored_rows(campaign), standings.expected_rows(campaign)
 
 
-__all__ = ["CACHE_SECONDS", "Version", "version", "cache_key", "lock_person", "person_rows", "apply", "move_person",
+__all__ = ["CACHE_SECONDS", "Version", "version", "cache_key", "cached", "keep", "lock_person", "person_rows", "apply", "move_person",
            "points_value", "board", "units", "rank", "standing", "ranked_count", "build_due_snapshots",
            "ensure_snapshot", "rebuild", "check"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.http import Http404
 from django.db.models import Case, CharField, Count, F, Max, Min, Sum, When
 from django.db.models.functions import Cast
@@ -31,10 +30,10 @@ def shown_campaign(today, version: readmodel.Version) -> Campaign | None:
     cache while the campaigns and the month-end snapshot are as they were (``version``). A copy
     from the cache: not for anything that writes."""
     key = readmodel.cache_key("points-campaign", today, version.campaign, version.snapshot)
-    found = cache.get(key)
+    found = readmodel.cached(key)
     if found is None:
         found = (current_campaign(today),)
-        cache.set(key, found, readmodel.CACHE_SECONDS)
+        readmodel.keep(key, found)
     return found[0]
 
 
@@ -48,10 +47,10 @@ def board_campaign(today, version: readmodel.Version, requested=None) -> Campaig
     if not text.isdigit() or len(text) > 18:  # an id the database can hold; anything else is no campaign
         raise Http404("没有这个活动。")
     key = readmodel.cache_key("points-campaign-asked", int(text), version.campaign, version.snapshot)
-    found = cache.get(key)
+    found = readmodel.cached(key)
     if found is None:
         found = (Campaign.objects.select_related("standing_snapshot").filter(pk=int(text)).first(),)
-        cache.set(key, found, readmodel.CACHE_SECONDS)
+        readmodel.keep(key, found)
     if found[0] is None:
         raise Http404("没有这个活动。")
     return found[0]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -60,14 +59,14 @@ def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET
         "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
         spec.parent and spec.parent.pk, paths if kind == "people" else "", user.person_id if kind == "people" else "",
         today, version)
-    board = cache.get(key)
+    board = readmodel.cached(key)
     if board is None:
         board = spec.board(campaign)
         if kind == "units":
             board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today, roster=version.roster)
         else:
             board = readmodel.board(board, paths, viewer_id=user.person_id, today=today)
-        cache.set(key, board, readmodel.CACHE_SECONDS)
+        readmodel.keep(key, board)
     return board
 
 
@@ -78,7 +77,7 @@ def board_question(request, campaign, kind: str, today, version: readmodel.Versi
     change it, so a board recomputed after an approval does not build and render its form again."""
     key = readmodel.cache_key("points-form", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, today, version.setup)
-    found = cache.get(key)
+    found = readmodel.cached(key)
     if found is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)
         spec = form.spec() if form.is_valid() else None
@@ -86,7 +85,7 @@ def board_question(request, campaign, kind: str, today, version: readmodel.Versi
             "form": form, "board_kind": kind, "parent": spec and spec.parent, "campaign": campaign,
             "campaigns": Campaign.objects.order_by("-start_date").values("pk", "name", "is_closed")})
         found = (html, spec)
-        cache.set(key, found, readmodel.CACHE_SECONDS)
+        readmodel.keep(key, found)
     return found
 
 
@@ -104,12 +103,12 @@ def board_content(request, campaign, kind: str, version: readmodel.Version) -> s
     drill_down_or_404(spec, paths)  # before the cache: a table kept for one viewer is not another's
     key = readmodel.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
-    table = cache.get(key)
+    table = readmodel.cached(key)
     if table is None:
         board = show_board(user, campaign, spec, kind, today=today, paths=paths, version=version)
         table = render_to_string("points/_board_table.html", {
             "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent, "paths": paths})
-        cache.set(key, table, readmodel.CACHE_SECONDS)
+        readmodel.keep(key, table)
     return question + table
 
 

@@ -252,3 +252,20 @@ def test_opening_a_board_builds_no_snapshot_the_month_end_task_does(users, org, 
     assert [(c.pk, m) for c, m in built] == [(campaign.pk, dt.date(2026, 10, 1))]
     assert standings.build_due_snapshots() == built  # again: nothing new to build
     assert PersonTotal.objects.filter(campaign=campaign, period="snapshot", person=org.bayi).exists()
+
+
+def test_with_a_shared_cache_each_server_keeps_its_own_copy_of_a_versioned_board(db, settings):
+    from django.core.cache import cache, caches
+
+    from xuebi.points import readmodel
+
+    key = readmodel.cache_key("points-page", "people", readmodel.version())
+    settings.XUEBI_SHARED_CACHE = False
+    readmodel.keep(key, "table")
+    assert readmodel.cached(key) == "table" and caches["boards"].get(key) is None  # one cache: no copy
+    settings.XUEBI_SHARED_CACHE = True
+    readmodel.keep(key, "table")
+    cache.clear()  # the shared cache lost it (or another server asks): this server's copy answers
+    assert readmodel.cached(key) == "table"
+    caches["boards"].clear()
+    assert readmodel.cached(key) is None
