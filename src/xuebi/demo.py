@@ -17,6 +17,7 @@ from xuebi.ledger.lectures import load_demo_lectures
 from xuebi.ledger.requirements import load_demo_requirements
 from xuebi.org.demo import load_demo
 from xuebi.org.models import User
+from xuebi.points import readmodel
 from xuebi.study.demo import load_study_demo
 
 
@@ -35,4 +36,6 @@ def load_all(*, people: int = 400) -> dict:
     result["study_created"] = load_study_demo()
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
+    # the month-end snapshots the scheduled task would have built (the boards' ↑↓)
+    result["snapshots_built"] = len(readmodel.build_due_snapshots())
     return result

@@ -131,7 +131,9 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'xuebi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("XUEBI_DATABASE_URL") or _default_db, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection kept for a minute, as on PostgreSQL: opening one (and its PRAGMAs) on every
+    # request was most of what a signed-in request cost over an anonymous one (which opens none).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so
         # concurrent writers wait (busy timeout) instead of failing half-way.
@@ -144,7 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the signed-in user from Redis when that is shared (accounts.backends)
+    "xuebi.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -261,16 +264,26 @@ CACHES = {
     # when there is one.
     "progress": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "progress")},
 }
-if os.environ.get("XUEBI_REDIS_URL"):
+# Whether the cache is one for all app servers (Redis). Only then are sessions read from it
+# (cached_db: written through to the database, read from Redis) and the signed-in user's row
+# (accounts.backends): a per-process cache could not be told that a session ended or an account
+# was disabled in another process.
+XUEBI_SHARED_CACHE = bool(os.environ.get("XUEBI_REDIS_URL"))
+if XUEBI_SHARED_CACHE:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XUEBI_REDIS_URL"]}
     CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "progress"}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Each app server's own copy of the board caches, in front of Redis (points.boards.cached, used
+# only with the shared cache: their keys carry the version of the data they were computed from,
+# so a local copy is never stale).
+CACHES["boards"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xuebi-boards"}
 
 # Background tasks (issue 14): Django's tasks API through the django-tasks backport. By default the
-# queue is a table of this database, run by `xuebi db_worker` (make demo starts one beside the web
+# queue is a table of this database, run by `xuebi worker` (make demo starts one beside the web
 # server); with XUEBI_REDIS_URL the same tasks go to RQ over Redis, so workers can run on other
-# machines (`xuebi rqworker default`). Tasks are enqueued when the request's transaction commits.
+# machines. Tasks are enqueued when the request's transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-if os.environ.get("XUEBI_REDIS_URL"):
+if XUEBI_SHARED_CACHE:
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": os.environ["XUEBI_REDIS_URL"]}}

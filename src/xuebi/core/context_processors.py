@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 
 from xuebi.org.choices import Role
@@ -74,9 +75,22 @@ def navigation(request):
     # the entry whose address is the longest prefix of this page is the active one
     # (/ledger/kinds/ is 台账类型, not 我的台账 at /ledger/)
     matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+    active = max(matches, key=lambda i: len(i["url"]))["url"] if matches else None
+    for item in items:
+        item["active"] = item["url"] == active
+    entries = _fold(items)
     return {
-        "nav_entries": _fold(items),
+        "nav_entries": entries,
+        "nav_html": _nav_html(frozenset(roles), get_script_prefix(), active),
         "user_roles": sorted({Role(r).label for r in roles}),
     }
+
+
+@lru_cache(maxsize=512)
+def _nav_html(roles: frozenset, prefix: str, active: str | None) -> str:
+    """The navigation's entries as HTML — the same for every request of a set of roles on the same
+    entry, so rendered once per process, not on every page (it was most of a cached page's
+    rendering)."""
+    items = [{"label": label, "url": url, "active": url == active, "group": group}
+             for label, url, group in _entries(roles, prefix)]
+    return render_to_string("core/_nav.html", {"nav_entries": _fold(items)})

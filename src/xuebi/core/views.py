@@ -56,7 +56,7 @@ def _waiting_for_me(user, person: Person) -> dict:
     from xuebi.ledger.choices import RecordStatus
     from xuebi.ledger.models import Record
     from xuebi.org.selectors import COUNTY_WIDTH
-    from xuebi.points import boards, selectors as points
+    from xuebi.points import readmodel, selectors as points
     from xuebi.study import selectors as study
     from xuebi.study.models import StudyItem
 
@@ -67,7 +67,7 @@ def _waiting_for_me(user, person: Person) -> dict:
         # ranked within their 旗县市区, as on the board a cadre sees (points.views.board_paths)
         county = Unit.objects.only("name", "short_name", "path").get(path=person.unit.path[:COUNTY_WIDTH])
         found["standing"] = {"campaign": campaign, "county": county.short_name or county.name,
-                             **boards.person_standing(campaign, person.pk, [county.path], today=today)}
+                             **readmodel.standing(campaign, person.pk, [county.path], today=today)}
     editable = (Record.objects.visible_to(user, "edit")
                 .only("pk", "title", "status", "occurred_on", "review_comment").order_by("-occurred_on", "-pk"))
     found["returned"] = list(editable.filter(status=RecordStatus.RETURNED)[:HOME_ITEMS])

@@ -18,7 +18,7 @@ from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
 
-from . import boards, recompute, selectors, services
+from . import readmodel, recompute, selectors, services
 from .models import PointEntry
 from .forms import AdjustForm, BoardForm
 from .views import BOARD_ROLES, show_board
@@ -114,7 +114,7 @@ class CreditOut(Schema):
     summary: str = Field(..., description="如“将计入 1.5 分（满分 30，已得 28.5）”")
 
 
-def _campaign(version: boards.Version | None = None, requested: int | None = None):
+def _campaign(version: readmodel.Version | None = None, requested: int | None = None):
     """The current campaign — for the leaderboards, which only read, from the cache under ``version``
     (or the campaign they ask for, ``requested``)."""
     today = timezone.localdate()
@@ -170,7 +170,7 @@ class BoardQuery(Schema):
 
 def _board(request, kind: str, query: BoardQuery):
     _require_board_role(request)
-    version = boards.version()
+    version = readmodel.version()
     campaign = _campaign(version, query.campaign)
     form = BoardForm(query.dict(exclude_none=True), campaign=campaign, today=timezone.localdate())
     if not form.is_valid():

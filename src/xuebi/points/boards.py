@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.db import connection
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Rank
 
@@ -125,7 +126,9 @@ def previous_span(campaign: Campaign, span: Span, *, today: dt.date | None = Non
         start = max(end - length, campaign.start_date)
         return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
     if span.key and span.key[0] == Period.CAMPAIGN:
-        month = standings.ensure_snapshot(campaign, today)
+        # The latest month-end snapshot there is: a page never builds one (that is an INSERT … SELECT
+        # over the whole campaign, under its lock); the scheduled task does (build_due_snapshots).
+        month = standings.snapshot_month(campaign)
         if month is None:
             return None
         return Span("upto", span.start, standings.month_end(month), f"截至{month.year}年{month.month}月底",
@@ -445,13 +448,45 @@ def cache_key(prefix: str, *parts) -> str:
     return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _local():
+    """The app server's own copy of the board caches, in front of the shared cache (Redis) — or
+    None when the cache is this process's anyway. Safe across servers because every key carries
+    the ``version()`` parts it depends on: a key names one state of the data, so a copy kept in
+    one process can never be another state's answer; only ``version()`` itself (a database read)
+    has to be fresh. It saves a round trip to Redis for each of a board page's three or four
+    cached parts, which cost more than the rest of a cached page together."""
+    return caches["boards"] if settings.XUEBI_SHARED_CACHE else None
+
+
+def cached(key: str):
+    """What ``keep`` kept under ``key`` (None if nothing): this process's copy first, then the
+    shared cache's (copied here for the next request)."""
+    local = _local()
+    if local is not None:
+        found = local.get(key)
+        if found is not None:
+            return found
+    found = cache.get(key)
+    if found is not None and local is not None:
+        local.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def keep(key: str, value, seconds: int = CACHE_SECONDS) -> None:
+    """Keep a board, page, form or count under a key made by ``cache_key`` (with its version parts)."""
+    cache.set(key, value, seconds)
+    local = _local()
+    if local is not None:
+        local.set(key, value, min(seconds, CACHE_SECONDS))
+
+
 def headcounts(roster: tuple | None = None) -> dict[str, int]:
     """unit path → the active people in the unit's subtree now. One count over the roster's
     (unit, status) index, summed up the tree here — and, given the roster's version
     (``version().roster``), kept in the cache until the roster or the units change,
     so a board recomputed after new points does not count 100,000 people again."""
     key = cache_key("points-headcounts", roster) if roster is not None else None
-    found = cache.get(key) if key else None
+    found = cached(key) if key else None
     if found is None:
         found = Counter()
         per_unit = dict(Person.objects.filter(status="active").order_by().values("unit")  # the index alone: counting
@@ -462,7 +497,7 @@ def headcounts(roster: tuple | None = None) -> dict[str, int]:
                 found[path[:depth * Unit.steplen]] += n
         found = dict(found)
         if key:
-            cache.set(key, found, HEADCOUNT_SECONDS)
+            keep(key, found, HEADCOUNT_SECONDS)
     return found
 
 

@@ -27,10 +27,10 @@ from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Indicator, Rule
 from xuebi.campaign.rules import format_points
 
-from . import standings
-from .models import EntryType, Period, PersonTotal, PointEntry
+from . import readmodel
+from .models import EntryType, Period, PointEntry
 
-__all__ = ["Participation", "Source", "Credit", "Preview", "award", "preview", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow",
+__all__ = ["Participation", "Source", "Credit", "Preview", "award", "preview", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow", "journal_append", "fit_caps",
            "rule_points", "CAP_LABELS"]
 
 CENT = Decimal("0.01")
@@ -134,19 +134,25 @@ def _checks(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> 
     return reads
 
 
-def _apply_caps(rule: Rule, base: Decimal, value: str, standing: dict, indicator_total: Decimal) -> tuple[Decimal, str]:
-    """The points that fit under every cap at once, and which cap cut them (for the journal)."""
-    if standing.get("valued") is not None:
+def fit_caps(rule: Rule, base: Decimal, *, value: str, valued: bool, held: dict[str, Decimal],
+             indicator_total: Decimal) -> tuple[Decimal, str]:
+    """The points of ``base`` that fit under every cap of the rule at once, and which cap cut them
+    (the journal's note) — the one place the cap arithmetic lives, for ``award`` (the sums read
+    under the person's lock) and ``reflow`` (the sums it runs through in order). ``valued``: the
+    value already scored once (``once_per_value``); ``held``: period → what the rule's family holds
+    in that cap's window; ``indicator_total``: the person's points under the indicator so far."""
+    if valued:
         return Decimal(0), f"“{value}”在活动期间已计分"
     points, note = base, ""
     for period, cap in rule.caps():
-        room = max(cap - standings.points_value(standing[period] or 0), Decimal(0))
+        room = max(cap - held.get(period, Decimal(0)), Decimal(0))
         if room < points:
             points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
-    if rule.indicator.max_points is not None:
-        room = max(rule.indicator.max_points - indicator_total, Decimal(0))
+    maximum = rule.indicator.max_points
+    if maximum is not None:
+        room = max(maximum - indicator_total, Decimal(0))
         if room < points:
-            points, note = room, f"已达指标“{rule.indicator.name}”满分{rule.indicator.max_points.normalize():f}分"
+            points, note = room, f"已达指标“{rule.indicator.name}”满分{maximum.normalize():f}分"
     return points, note
 
 
@@ -168,16 +174,32 @@ def _rule_family(rule: Rule) -> list[int]:
 def _lock_total(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every award, reversal and
     adjustment to one person in one campaign passes here first, so cap checks are serialised."""
-    if not standings.lock_person(campaign_id, person_id):
-        start = Campaign.objects.values_list("start_date", flat=True).get(pk=campaign_id)
-        standings.ensure_person_row(campaign_id, person_id, start)
-        if not standings.lock_person(campaign_id, person_id):
-            raise PersonTotal.DoesNotExist(person_id)
+    readmodel.lock_person(campaign_id, person_id)
 
 
-def _add_to_total(entry: PointEntry) -> None:
-    """Keep the person's and the unit's totals equal to the journal, in the same transaction."""
-    standings.add_entry(entry)
+def journal_append(entry: PointEntry, before: dict | None = None, *, locked: bool = False,
+                   concurrent_ok: bool = False) -> PointEntry | None:
+    """The journal's one door: every row of ``points_pointentry`` is written here. Takes the
+    person's lock (``locked``: the caller holds it already — ``award`` locks all its recipients
+    first, in the documented order), inserts the row and adds it to every total and band count it
+    counts in, in one round trip on PostgreSQL (``readmodel.apply``), inside the caller's
+    transaction. ``before``: the person's rows, when the caller read them under the lock.
+    ``concurrent_ok``: a unique constraint refusing the row (a reversal made concurrently) is not
+    an error — nothing is written and None is returned."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("journal_append runs inside the caller's transaction")
+    if not locked:
+        _lock_total(entry.campaign_id, entry.person_id)
+    if not concurrent_ok:
+        readmodel.apply(entry, before)
+        return entry
+    try:
+        with transaction.atomic():  # a savepoint: the row and its totals go together, or neither
+            readmodel.apply(entry, before)
+    except IntegrityError:
+        entry.pk = None
+        return None
+    return entry
 
 
 def _rules_for(source: Source):
@@ -197,11 +219,13 @@ def _capped(rule: Rule, source: Source, who: Participation, base: Decimal, value
     """(the person's rows as they are, points after the caps, why cut) — or None when this award
     exists already. The rows (the indicator's total for its maximum, then the totals' update) and
     the checks are read in one statement."""
-    before, standing = standings.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
+    before, standing = readmodel.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
                                              _checks(rule, who.person_id, source.occurred_on, value, key))
     if standing["duplicate"] is not None:
         return None
-    points, note = _apply_caps(rule, base, value, standing, _indicator_total(rule.campaign, before, rule.indicator_id))
+    held = {period: readmodel.points_value(standing[period] or 0) for period, _cap in rule.caps()}
+    points, note = fit_caps(rule, base, value=value, valued=standing.get("valued") is not None, held=held,
+                            indicator_total=_indicator_total(rule.campaign, before, rule.indicator_id))
     return before, points, note
 
 
@@ -234,7 +258,7 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
         # Inserted with the totals' writes, in one round trip. No savepoint is needed: the
         # person's lock and the check above mean a concurrent duplicate has committed before
         # this one looks; the unique constraint stays the backstop.
-        standings.add_entry(entry, before)
+        journal_append(entry, before, locked=True)
         made.append(entry)
     return made
 
@@ -297,12 +321,8 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
             source_version=original.source_version, generation=original.generation, source_label=original.source_label,
             value_key=original.value_key, reverses=original, created_by=actor,
         )
-        try:
-            with transaction.atomic():
-                entry.save()
-        except IntegrityError:  # reversed concurrently
+        if journal_append(entry, locked=True, concurrent_ok=True) is None:  # reversed concurrently
             continue
-        _add_to_total(entry)
         made.append(entry)
     return made
 
@@ -361,7 +381,7 @@ def _indicator_total(campaign: Campaign, rows: dict, indicator_id: int) -> Decim
 def adjustment_credit(*, campaign: Campaign, indicator: Indicator, person_id: int, points: Decimal,
                       occurred_on: dt.date) -> Credit:
     """What ``adjust`` would book now (the preview; it takes no lock, so ``adjust`` checks again)."""
-    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    rows = readmodel.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
     return _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
 
 
@@ -373,7 +393,7 @@ def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id:
     cut noted after the reason. ``expected``: the credited figure the admin confirmed; when the
     person's points moved since the preview, nothing is booked and the new figure is the message."""
     _lock_total(campaign.pk, person_id)
-    rows = standings.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
+    rows = readmodel.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
     credit = _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
     if expected is not None and expected != credit.credited:
         raise ValidationError({"points": f"积分已有变化，现在{credit.summary}，请确认后再提交。"})
@@ -384,7 +404,7 @@ def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id:
         note=reason[:200 - len(suffix)] + suffix, source_type="adjustment",
         source_label="加分" if points > 0 else "扣分", created_by=actor,
     )
-    standings.add_entry(entry, rows)
+    journal_append(entry, rows, locked=True)
     return entry, credit
 
 
@@ -420,21 +440,13 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
         if rule.pk not in roots:
             roots[rule.pk] = _rule_family(rule)[-1]
         family = roots[rule.pk]
-        points, note = entry.base_points or Decimal(0), ""
-        if rule.once_per_value and entry.value_key and (family, entry.value_key) in valued:
-            points, note = Decimal(0), f"“{entry.value_key}”在活动期间已计分"
-        for period, cap in rule.caps():
-            key = (family, period, _window(period, entry.occurred_on, rule.campaign)[0])
-            room = max(cap - windows.get(key, Decimal(0)), Decimal(0))
-            if room < points:
-                points, note = room, f"已达{CAP_LABELS[period]}上限{cap.normalize():f}分"
-        maximum = rule.indicator.max_points
-        if maximum is not None:
-            room = max(maximum - by_indicator.get(rule.indicator_id, Decimal(0)), Decimal(0))
-            if room < points:
-                points, note = room, f"已达指标“{rule.indicator.name}”满分{maximum.normalize():f}分"
-        for period, _cap in rule.caps():
-            key = (family, period, _window(period, entry.occurred_on, rule.campaign)[0])
+        keys = {period: (family, period, _window(period, entry.occurred_on, rule.campaign)[0]) for period, _cap in rule.caps()}
+        points, note = fit_caps(
+            rule, entry.base_points or Decimal(0), value=entry.value_key,
+            valued=bool(rule.once_per_value and entry.value_key and (family, entry.value_key) in valued),
+            held={period: windows.get(key, Decimal(0)) for period, key in keys.items()},
+            indicator_total=by_indicator.get(rule.indicator_id, Decimal(0)))
+        for key in keys.values():
             windows[key] = windows.get(key, Decimal(0)) + points
         by_indicator[rule.indicator_id] = by_indicator.get(rule.indicator_id, Decimal(0)) + points
         if points > 0 and entry.value_key:
@@ -442,7 +454,7 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
         if points == entry.points:
             continue
         reverse_entries(PointEntry.objects.filter(pk=entry.pk), reason="其他记录撤销后按上限重新计算", actor=actor)
-        fresh = PointEntry.objects.create(
+        fresh = PointEntry(
             campaign_id=entry.campaign_id, indicator_id=entry.indicator_id, dimension=entry.dimension, rule=rule,
             person_id=person_id, unit_id=entry.unit_id, occurred_on=entry.occurred_on, entry_type=EntryType.AWARD,
             points=points, base_points=entry.base_points, note=note or "其他记录撤销后按上限重新计算",
@@ -450,7 +462,7 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
             generation=entry.generation, revision=entry.revision + 1, source_label=entry.source_label,
             value_key=entry.value_key, created_by=actor,
         )
-        _add_to_total(fresh)
+        journal_append(fresh, locked=True)
         made.append(fresh)
     return made
 

@@ -12,7 +12,7 @@ from xuebi.ledger.models import Record
 
 from xuebi.org.events import person_moved
 
-from . import engine, recompute, standings
+from . import engine, readmodel, recompute
 
 SOURCE_TYPE = "ledger"
 
@@ -43,7 +43,7 @@ def _approved(sender, record, version, actor, **kwargs):
 
 @receiver(person_moved)
 def _moved(sender, person, old_unit_id, **kwargs):
-    standings.move_person(person.pk)
+    readmodel.move_person(person.pk)
 
 
 @receiver(events.record_withdrawn)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.http import Http404
 from django.db.models import Case, CharField, Count, F, Max, Min, Sum, When
 from django.db.models.functions import Cast
@@ -14,7 +13,7 @@ from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.models import Person
 from xuebi.org.selectors import county_of
 
-from . import boards, standings
+from . import readmodel
 from .models import PersonTotal, PointEntry
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
@@ -26,19 +25,19 @@ def current_campaign(today) -> Campaign | None:
     return campaigns.covering(today).first() or campaigns.first()
 
 
-def shown_campaign(today, version: boards.Version) -> Campaign | None:
+def shown_campaign(today, version: readmodel.Version) -> Campaign | None:
     """``current_campaign`` for what only shows it (the leaderboards, page and API): kept in the
     cache while the campaigns and the month-end snapshot are as they were (``version``). A copy
     from the cache: not for anything that writes."""
-    key = boards.cache_key("points-campaign", today, version.campaign, version.snapshot)
-    found = cache.get(key)
+    key = readmodel.cache_key("points-campaign", today, version.campaign, version.snapshot)
+    found = readmodel.cached(key)
     if found is None:
         found = (current_campaign(today),)
-        cache.set(key, found, boards.CACHE_SECONDS)
+        readmodel.keep(key, found)
     return found[0]
 
 
-def board_campaign(today, version: boards.Version, requested=None) -> Campaign | None:
+def board_campaign(today, version: readmodel.Version, requested=None) -> Campaign | None:
     """The campaign a leaderboard shows (page and API): the one asked for by id (``campaign``;
     campaigns are league-wide, so any of them — last year's final board in January), else
     ``shown_campaign``. A copy from the cache, like that one. An unknown id is a 404."""
@@ -47,11 +46,11 @@ def board_campaign(today, version: boards.Version, requested=None) -> Campaign |
     text = str(requested)
     if not text.isdigit() or len(text) > 18:  # an id the database can hold; anything else is no campaign
         raise Http404("没有这个活动。")
-    key = boards.cache_key("points-campaign-asked", int(text), version.campaign, version.snapshot)
-    found = cache.get(key)
+    key = readmodel.cache_key("points-campaign-asked", int(text), version.campaign, version.snapshot)
+    found = readmodel.cached(key)
     if found is None:
         found = (Campaign.objects.select_related("standing_snapshot").filter(pk=int(text)).first(),)
-        cache.set(key, found, boards.CACHE_SECONDS)
+        readmodel.keep(key, found)
     if found[0] is None:
         raise Http404("没有这个活动。")
     return found[0]
@@ -84,9 +83,9 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
         "radar": radar,
         "dimensions": dimensions,
         "indicators": indicators,
-        "rank_league": boards.person_rank(campaign, person, None)[0],
-        "people_league": standings.people_ranked(campaign),
-        "rank_county": boards.person_rank(campaign, person, [county.path])[0],
+        "rank_league": readmodel.rank(campaign, person, None)[0],
+        "people_league": readmodel.ranked_count(campaign),
+        "rank_county": readmodel.rank(campaign, person, [county.path])[0],
         "county": county,
     }
 

@@ -30,14 +30,21 @@ from xuebi.org.selectors import county_of
 
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "person_rows", "snapshot_month", "ranks_from_counts",
+__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "build_due_snapshots", "person_rows", "snapshot_month", "ranks_from_counts",
            "scores_of", "points_value", "month_start", "quarter_start", "rebuild",
            "expected_rows", "stored_rows"]
 
 DIMENSIONS = [d.value for d in Dimension]
 COLUMNS = ["total", *DIMENSIONS]
 CENT = Decimal("0.01")
-COUNTIES = 20  # more than there are (13 and the league's own sections): rows per band once compacted
+# The band counts (RankCount) are written as deltas, one +1/−1 row per award that moves someone
+# between bands, so that concurrent awards never wait on a shared counter row. Once compacted a
+# key holds one row per (column, county, band); there are 13 counties and the league's own
+# sections, so fewer than COUNTIES rows per band. A rank read that finds more than COUNTIES rows
+# per band (plus 1,000 of slack, so a quiet board is not compacted for a handful of deltas) knows
+# the deltas have piled up and folds them first (``compact_counts``): the read stays a few hundred
+# rows instead of growing with every award since the last compaction.
+COUNTIES = 20
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -172,7 +179,8 @@ def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.d
 def add_entry(entry: PointEntry, before: dict | None = None) -> None:
     """Add one journal row to every total it counts in, and move the band counts it changes: one
     round trip on PostgreSQL. ``before`` is ``person_rows`` of the entry, when already read. A
-    new entry (no pk yet) is inserted in the same round trip, first."""
+    new entry (no pk yet) is inserted in the same round trip, first. Called only by
+    ``engine.journal_append``, the journal's one door (which takes the person's lock first)."""
     amounts = {"total": entry.points, entry.dimension: entry.points}
     keys, person_keys = _entry_keys(entry.campaign, entry.occurred_on)
     if before is None:
@@ -315,7 +323,13 @@ def compact_counts(key: dict) -> None:
                                        for (column, county, bucket), people in sums.items() if people])
 
 
-GAP_ROWS = 1000  # two bands' counts are read as one range when at most this many rows lie between
+# Counting the people above a score inside its own band reads PersonTotal's rank index by range.
+# The values asked for (a board's top 50, a viewer far below them) fall into a few runs of nearby
+# bands; two bands go into one range when at most GAP_ROWS people lie between them — reading up
+# to 1,000 index entries too many costs less than another range (another UNION ALL branch) —
+# while a viewer thousands of places below the top gets a range of their own instead of a scan
+# of everyone in between.
+GAP_ROWS = 1000
 
 
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
@@ -523,6 +537,20 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
         _analyze(PersonTotal, RankCount)
         campaign.standing_snapshot, _ = StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
+
+
+def build_due_snapshots(today: dt.date | None = None) -> list[tuple[Campaign, dt.date]]:
+    """Build the month-end snapshot each campaign's board compares with, where it is due (the month
+    that ended last, as seen on ``today``) and not built yet: what the scheduled month-end task
+    runs (and the demo, once loaded). Idempotent: a snapshot already built is left alone. Returns
+    (campaign, month) of every campaign that has one."""
+    today = today or timezone.localdate()
+    built = []
+    for campaign in Campaign.objects.filter(start_date__lte=today).select_related("standing_snapshot").order_by("pk"):
+        month = ensure_snapshot(campaign, today)
+        if month is not None:
+            built.append((campaign, month))
+    return built
 
 
 # --- checking ---------------------------------------------------------------------------------

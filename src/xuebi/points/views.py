@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -22,7 +21,7 @@ from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role, unit_paths
 from xuebi.org.selectors import COUNTY_WIDTH
 
-from . import boards, recompute, selectors, services, sheets
+from . import boards, readmodel, recompute, selectors, services, sheets
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 from .templatetags.points_tags import points_text
@@ -49,36 +48,36 @@ def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
         raise Http404(UNIT_NOT_FOUND)
 
 
-def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: boards.Version | None = None) -> boards.Board:
+def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: readmodel.Version | None = None) -> boards.Board:
     """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
-    cache while nothing it depends on has changed (``boards.version``). ``paths`` and ``version``:
+    cache while nothing it depends on has changed (``readmodel.version``). ``paths`` and ``version``:
     when the caller has them already. A unit out of the viewer's reach is a 404 (``drill_down_or_404``)."""
     paths = board_paths(user) if paths is UNSET else paths
     drill_down_or_404(spec, paths)
-    version = version or boards.version()
-    key = boards.cache_key(
+    version = version or readmodel.version()
+    key = readmodel.cache_key(
         "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
         spec.parent and spec.parent.pk, paths if kind == "people" else "", user.person_id if kind == "people" else "",
         today, version)
-    board = cache.get(key)
+    board = readmodel.cached(key)
     if board is None:
         board = spec.board(campaign)
         if kind == "units":
-            board = boards.unit_board(board, parent=spec.parent, per_head=spec.per_head, today=today, roster=version.roster)
+            board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today, roster=version.roster)
         else:
-            board = boards.people_board(board, paths, viewer_id=user.person_id, today=today)
-        cache.set(key, board, boards.CACHE_SECONDS)
+            board = readmodel.board(board, paths, viewer_id=user.person_id, today=today)
+        readmodel.keep(key, board)
     return board
 
 
-def board_question(request, campaign, kind: str, today, version: boards.Version) -> tuple[str, BoardSpec | None]:
+def board_question(request, campaign, kind: str, today, version: readmodel.Version) -> tuple[str, BoardSpec | None]:
     """The board page's question: its tabs and form, rendered, and what they ask for (``None``
     when the form has errors, which the HTML shows). Kept in the cache while the query string,
     the campaign's dates, today, the units and the indicators are the same: new points do not
     change it, so a board recomputed after an approval does not build and render its form again."""
-    key = boards.cache_key("points-form", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
+    key = readmodel.cache_key("points-form", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, today, version.setup)
-    found = cache.get(key)
+    found = readmodel.cached(key)
     if found is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)
         spec = form.spec() if form.is_valid() else None
@@ -86,15 +85,15 @@ def board_question(request, campaign, kind: str, today, version: boards.Version)
             "form": form, "board_kind": kind, "parent": spec and spec.parent, "campaign": campaign,
             "campaigns": Campaign.objects.order_by("-start_date").values("pk", "name", "is_closed")})
         found = (html, spec)
-        cache.set(key, found, boards.CACHE_SECONDS)
+        readmodel.keep(key, found)
     return found
 
 
-def board_content(request, campaign, kind: str, version: boards.Version) -> str:
+def board_content(request, campaign, kind: str, version: readmodel.Version) -> str:
     """The board page below its title — the form (``board_question``) and the table — rendered,
     the table kept in the cache as HTML while the board's data and the question are the same
     (the query string, the campaign's dates, the viewer's scope and person, today,
-    ``boards.version``). A viewer who reloads gets it without the board being read or the table
+    ``readmodel.version``). A viewer who reloads gets it without the board being read or the table
     rendered again: the page then costs little more than the site's frame around it."""
     today, user = timezone.localdate(), request.user
     paths = board_paths(user)
@@ -102,14 +101,14 @@ def board_content(request, campaign, kind: str, version: boards.Version) -> str:
     if spec is None:
         return question
     drill_down_or_404(spec, paths)  # before the cache: a table kept for one viewer is not another's
-    key = boards.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
+    key = readmodel.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
                            campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
-    table = cache.get(key)
+    table = readmodel.cached(key)
     if table is None:
         board = show_board(user, campaign, spec, kind, today=today, paths=paths, version=version)
         table = render_to_string("points/_board_table.html", {
             "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent, "paths": paths})
-        cache.set(key, table, boards.CACHE_SECONDS)
+        readmodel.keep(key, table)
     return question + table
 
 
@@ -144,7 +143,7 @@ def board(request):
     (or under one unit) — for a period, 类别 or indicator, with the movement since the previous period;
     of the current campaign or of the one asked for (``?campaign=``, e.g. last year's final board)."""
     require_role(request, *BOARD_ROLES)
-    version = boards.version()
+    version = readmodel.version()
     campaign = selectors.board_campaign(timezone.localdate(), version, request.GET.get("campaign"))
     kind = "units" if request.GET.get("board") == "units" else "people"
     context = {"campaign": campaign, "today": timezone.localdate(), "can_adjust": has_role(request.user, *ADMIN_ROLES),
@@ -170,7 +169,7 @@ def board_export(request):
     same scope; the people board with everyone ranked, not only the top 50."""
     require_role(request, *BOARD_ROLES)
     today, user = timezone.localdate(), request.user
-    campaign = selectors.board_campaign(today, boards.version(), request.GET.get("campaign"))
+    campaign = selectors.board_campaign(today, readmodel.version(), request.GET.get("campaign"))
     if campaign is None:
         raise Http404("尚未设置活动。")
     kind = "units" if request.GET.get("board") == "units" else "people"
@@ -183,10 +182,10 @@ def board_export(request):
     drill_down_or_404(spec, paths)
     board = spec.board(campaign)
     if kind == "units":
-        board = boards.unit_board(board, parent=spec.parent, per_head=spec.per_head, today=today)
+        board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today)
         scope = spec.parent.name if spec.parent else "全盟各旗县市区"
     else:
-        board = boards.people_board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
+        board = readmodel.board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
         scope = scope_name(paths)
     content = sheets.board_workbook(board, kind, scope=scope, today=today)
     name = f"{campaign.name}{'单位' if kind == 'units' else '个人'}排行榜-{today:%Y%m%d}.xlsx"

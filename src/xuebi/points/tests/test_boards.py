@@ -150,7 +150,7 @@ def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for n, (person, points) in enumerate(zip(people, scores)):
         give(org, person, 1, 100 + n)  # every award first passes through a band…
-        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
                                        unit=person.unit, occurred_on=NOV, points=points - 1))  # …then lands in its own
     expected = {"人0": 2, "人1": 3, "人2": 3, "人3": 1, "人4": 5}
     assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
@@ -167,7 +167,7 @@ def test_ranks_of_many_scores_at_once_are_one_plus_how_many_have_more(org, theor
     scores = [Decimal(v) for v in ("0.5", "1", "1.5", "1.5", "2.25", "4", "4.75", "9", "9.5", "12", "12", "30.1", "30.2", "31")]
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for person, points in zip(people, scores):
-        standings.add_entry(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
+        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
                                        unit=person.unit, occurred_on=NOV, points=points))
     key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
     expected = {v: 1 + sum(s > v for s in scores) for v in scores}
@@ -237,3 +237,34 @@ def test_the_board_shows_an_earlier_campaign_when_asked_and_no_campaign_for_a_ba
         response = client.get("/points/board/", {"campaign": bad})
         assert response.status_code == 404
     assert api.get(users.league_admin, "/points/leaderboard/people", campaign=earlier.pk + 100).status_code == 404
+
+
+def test_opening_a_board_builds_no_snapshot_the_month_end_task_does(users, org, theory, campaign, client_for):  # noqa: F811
+    give(org, org.bayi, 3, 1, day=OCT)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(users.league_admin).get("/points/board/")
+    assert page.status_code == 200 and "截至" not in page.content.decode()  # no snapshot yet: nothing to compare with
+    assert not [q for q in queries.captured_queries if "points_standingsnapshot" in q["sql"] and
+                q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert not PersonTotal.objects.filter(campaign=campaign, period="snapshot").exists()
+    built = standings.build_due_snapshots()  # today is 25 November: October has ended
+    assert [(c.pk, m) for c, m in built] == [(campaign.pk, dt.date(2026, 10, 1))]
+    assert standings.build_due_snapshots() == built  # again: nothing new to build
+    assert PersonTotal.objects.filter(campaign=campaign, period="snapshot", person=org.bayi).exists()
+
+
+def test_with_a_shared_cache_each_server_keeps_its_own_copy_of_a_versioned_board(db, settings):
+    from django.core.cache import cache, caches
+
+    from xuebi.points import readmodel
+
+    key = readmodel.cache_key("points-page", "people", readmodel.version())
+    settings.XUEBI_SHARED_CACHE = False
+    readmodel.keep(key, "table")
+    assert readmodel.cached(key) == "table" and caches["boards"].get(key) is None  # one cache: no copy
+    settings.XUEBI_SHARED_CACHE = True
+    readmodel.keep(key, "table")
+    cache.clear()  # the shared cache lost it (or another server asks): this server's copy answers
+    assert readmodel.cached(key) == "table"
+    caches["boards"].clear()
+    assert readmodel.cached(key) is None

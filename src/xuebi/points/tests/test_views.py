@@ -35,11 +35,13 @@ def test_half_points_read_the_same_on_my_points_and_on_the_board(users, org, the
 
 
 def people(campaign, paths=None, kind="campaign", today=DAY, **span):
+    standings.ensure_snapshot(campaign, today)  # the month-end task has run (a board never builds a snapshot)
     board = boards.Board(campaign, boards.span_for(campaign, kind, today=today, **span))
     return boards.people_board(board, paths, today=today)
 
 
 def units(campaign, kind="campaign", today=DAY, per_head=False, parent=None, **span):
+    standings.ensure_snapshot(campaign, today)
     board = boards.Board(campaign, boards.span_for(campaign, kind, today=today, **span))
     return boards.unit_board(board, per_head=per_head, parent=parent, today=today)
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from xuebi.campaign.models import Campaign
-from xuebi.points import standings
+from xuebi.points import readmodel
 
 
 class Command(BaseCommand):
@@ -20,10 +20,10 @@ class Command(BaseCommand):
         differing = 0
         for item in campaigns:
             if rebuild:
-                standings.rebuild(item)
+                readmodel.rebuild(item)
                 self.stdout.write(f"{item.name}：已按积分明细重建合计。")
                 continue
-            stored, expected = standings.stored_rows(item), standings.expected_rows(item)
+            stored, expected = readmodel.check(item)
             wrong = len(stored ^ expected)
             differing += wrong
             self.stdout.write(f"{item.name}：" + ("合计与积分明细一致。" if not wrong else f"{wrong} 行合计与积分明细不符，请用 --rebuild 重建。"))

@@ -1,0 +1,63 @@
+"""What every signed-in request pays: with a shared cache (Redis, XUEBI_SHARED_CACHE) the session
+and the user are read from it, not from the database — and the account policy holds as before:
+a disabled account, a reset password, an idle session are put out on the very next request."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from xuebi.accounts import services
+from xuebi.conftest import PASSWORD
+
+LOGIN = "/accounts/login/"
+
+
+@pytest.fixture
+def shared(settings):
+    """The settings XUEBI_REDIS_URL gives (the test process's own cache stands in for Redis)."""
+    settings.XUEBI_SHARED_CACHE = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    return settings
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.post(LOGIN, {"username": username, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_signed_in_request_reads_neither_session_nor_user_from_the_database(users, shared):
+    client = signed_in("abag")
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz").status_code == 200
+    assert [q["sql"] for q in queries.captured_queries] == []
+
+
+def test_a_disabled_account_is_put_out_on_its_next_request(users, shared):
+    client = signed_in("abag")
+    assert client.get("/").status_code == 200
+    services.user_deactivate(actor=users.sysadmin, user=users.abag_admin)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_a_reset_password_puts_the_holder_out(users, shared):
+    client = signed_in("abag")
+    assert client.get("/").status_code == 200
+    services.user_password_reset(actor=users.sysadmin, user=users.abag_admin, password="Reset@2026x")
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_an_idle_session_still_ends(users, shared):
+    client = signed_in("abag")
+    assert client.get("/").status_code == 200
+    session = client.session
+    session["last_seen"] -= 31 * 60
+    session.save()
+    response = client.get("/org/people/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert client.get("/").status_code == 302
