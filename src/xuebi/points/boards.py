@@ -333,7 +333,9 @@ def _shown(board: Board, scope: Scope, limit: int, viewer_id: int | None) -> lis
            f"{before} FROM shown s JOIN {people} p ON p.id = s.person_id JOIN {units} u ON u.id = p.unit_id "
            f"LEFT JOIN {units} c ON c.path = substr(u.path, 1, {COUNTY_WIDTH}) "
            f"ORDER BY s.rank IS NULL, s.score DESC, s.person_id")
-    value = (lambda v: None if v is None else standings.points_value(v))
+    def value(v):
+        return None if v is None else standings.points_value(v)
+
     return [{"person_id": pid, "rank": rank, "score": value(score), "name": name,
              "unit_name": unit_label(unit, depth, county), "before": value(before)}
             for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, [*params, *before_params])]

@@ -87,8 +87,8 @@ def rule_points(rule: Rule, source: Source, who: Participation) -> tuple[Decimal
         if amount is None:
             return Decimal(0), ""
         return (rule.points * amount).quantize(CENT, ROUND_HALF_UP), str(amount)
-    value = source.data.get(rule.field_key)
-    value = value if isinstance(value, str) else ""
+    given = source.data.get(rule.field_key)
+    value = given if isinstance(given, str) else ""
     return (_decimal(rule.lookup.get(value)) or Decimal(0)), value
 
 
@@ -437,6 +437,7 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
     made = []
     for entry in sorted(standing, key=_canonical):
         rule = entry.rule
+        assert rule is not None  # standing awards come from rules (the query above)
         if rule.pk not in roots:
             roots[rule.pk] = _rule_family(rule)[-1]
         family = roots[rule.pk]

@@ -124,7 +124,7 @@ class BoardForm(StyledFormMixin, forms.Form):
         try:
             day = data.get("on").date if data.get("on") else (dt.date.fromisoformat(on) if on else None)
         except ValueError:
-            raise forms.ValidationError({"period": "期间的日期应写成 2026-11-01。"})
+            raise forms.ValidationError({"period": "期间的日期应写成 2026-11-01。"}) from None
         start, end = (data[name].date if data.get(name) else None for name in ("start", "end"))
         try:
             data["span"] = boards.span_for(self.campaign, kind, on=day, start=start, end=end, today=self.today)

@@ -35,6 +35,8 @@ maintaining (tasks and commands, never a page)
 """
 from __future__ import annotations
 
+from typing import Any
+
 import datetime as dt
 from decimal import Decimal
 
@@ -64,7 +66,7 @@ def lock_person(campaign_id: int, person_id: int) -> None:
             raise PersonTotal.DoesNotExist(person_id)
 
 
-def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date, also: dict) -> tuple[dict, dict]:
+def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date, also: dict) -> Any:
     """The person's kept rows an entry of ``day`` would change, and the writer's other one-value
     reads (``also``), in one statement (``standings.person_rows``)."""
     return standings.person_rows(campaign, person_id, indicator_id, day, also)

@@ -44,7 +44,7 @@ def _checked(*, actor, person: Person, indicator: Indicator, points: Decimal, oc
     """What the preview and the booking both refuse; the campaign of the indicator."""
     if not Person.objects.visible_to(actor, "change").filter(pk=person.pk).exists():
         raise PermissionDenied("只有本单位的管理员可以为该人员加分或扣分。")
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if reason is not None and not reason.strip():
         errors["reason"] = "请填写加分或扣分的理由。"
     try:

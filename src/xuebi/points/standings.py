@@ -12,6 +12,8 @@ to date here when a late approval is dated before that month end.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import datetime as dt
 import math
 from collections import Counter
@@ -168,7 +170,7 @@ def _entry_keys(campaign: Campaign, day: dt.date) -> tuple[list, list]:
     return keys, keys
 
 
-def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date, also: dict) -> tuple[dict, dict]:
+def person_rows(campaign: Campaign, person_id: int, indicator_id: int, day: dt.date, also: dict) -> Any:
     """indicator id (None: all) → (period, start) → the person's rows an entry would change, as
     they are now — read by the engine under the person's lock, for the caps (the indicator's
     campaign total) and then for ``add_entry`` — and the engine's other reads (``also``: name →
