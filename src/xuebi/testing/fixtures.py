@@ -164,9 +164,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
+def _browser_page(browser, request, **options):
+    """A page of a fresh browser context that records console errors (``page.problems``) and leaves
+    a screenshot of how the test ended in test-artifacts/."""
+    context = browser.new_context(locale="zh-CN", **options)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
@@ -176,21 +177,17 @@ def page(browser, live_server, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    yield from _browser_page(browser, request, base_url=live_server.url, timezone_id="Asia/Shanghai")
 
 
 @pytest.fixture
 def phone(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 375, "height": 740},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.problems = problems
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    yield from _browser_page(browser, request, base_url=live_server.url, viewport={"width": 375, "height": 740},
+                             device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
 # --- ledger ----------------------------------------------------------------------------------------

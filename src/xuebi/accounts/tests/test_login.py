@@ -71,7 +71,11 @@ def test_the_sysadmin_can_unlock_an_account(users, client):
     assert AuditEntry.objects.filter(action=Action.USER_UNLOCK, actor=users.sysadmin).exists()
 
 
-def test_an_idle_session_ends_after_thirty_minutes(users, client):
+@pytest.mark.parametrize("shared_cache", [False, True], ids=["database", "shared-cache"])
+def test_an_idle_session_ends_after_thirty_minutes(users, client, settings, shared_cache):
+    if shared_cache:  # as with XUEBI_REDIS_URL: sessions read from the cache (cached_db), the user too
+        settings.XUEBI_SHARED_CACHE = True
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     login(client, "abag")
     assert client.get("/").status_code == 200
     session = client.session
