@@ -16,6 +16,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
+from xuebi.core.formatting import date_text
+
 from .masking import mask_changes
 
 __all__ = ["Change", "describe", "describe_all", "changes_text", "register_data_labels", "EMPTY"]
@@ -89,10 +91,6 @@ def _label(key: str, field, labels: dict[str, str] | None = None) -> str:
     return KEY_LABELS.get(key, key)
 
 
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def value_text(value: Any, field=None, labels: dict[str, str] | None = None) -> str:
     """A value as a page shows it."""
     if value is None or value == "" or value == [] or value == {}:
@@ -106,7 +104,7 @@ def value_text(value: Any, field=None, labels: dict[str, str] | None = None) -> 
     if isinstance(value, str):
         if _DATE.match(value):
             try:
-                return _date(dt.date.fromisoformat(value))
+                return date_text(dt.date.fromisoformat(value))
             except ValueError:
                 return value
         if _DATETIME.match(value):
@@ -114,7 +112,7 @@ def value_text(value: Any, field=None, labels: dict[str, str] | None = None) -> 
                 moment = dt.datetime.fromisoformat(value)
             except ValueError:
                 return value
-            return f"{_date(moment)} {moment:%H:%M}"
+            return f"{date_text(moment)} {moment:%H:%M}"
         return value
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "label" in v for v in value):  # a kind's field definitions

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xuebi.core.formatting import date_text
+
 from .choices import Dimension, Recipients, RuleMethod
 
 
@@ -59,7 +61,7 @@ def check_activity_date(day: dt.date, *, today: dt.date) -> None:
         return
     if not campaigns.open().covering(day).exists():
         periods = "、".join(
-            f"{c.name}（{c.start_date:%Y年%-m月%-d日}—{c.end_date:%Y年%-m月%-d日}）" for c in campaigns.open()[:3]
+            f"{c.name}（{date_text(c.start_date)}—{date_text(c.end_date)}）" for c in campaigns.open()[:3]
         ) or "无进行中的活动"
         raise ValidationError(f"日期不在进行中的活动期间内：{periods}。")
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, diff, snapshot
+from xuebi.core.formatting import points_text
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
 
@@ -28,7 +29,7 @@ from .models import Campaign, Indicator, Rule
 __all__ = [
     "INDICATOR_ATTRS", "RULE_FIGURES", "RULE_ATTRS", "HOURS_KEY",
     "indicator_save", "rule_create", "rule_change", "rule_deactivate",
-    "check_rule", "parse_lookup", "lookup_as_text", "kind_field_options", "describe_rule", "format_points",
+    "check_rule", "parse_lookup", "lookup_as_text", "kind_field_options", "describe_rule",
 ]
 
 INDICATOR_ATTRS = ["dimension", "name", "max_points", "sort_order"]
@@ -56,14 +57,6 @@ def _require_open(campaign: Campaign) -> None:
         raise ValidationError(f"活动“{campaign.name}”已结束，不能再修改考核指标和积分规则。")
 
 
-def format_points(value) -> str:
-    """10 / 0.5 / 2.25 — no trailing zeros, never an exponent."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text
-
-
 def _snapshot(obj, fields: list[str]) -> dict:
     """``audit.snapshot`` with decimals written the same way whether read from the database (30.00)
     or typed (30), so an unchanged figure is not audited as a change."""
@@ -71,7 +64,7 @@ def _snapshot(obj, fields: list[str]) -> dict:
     for name in fields:
         value = getattr(obj, name)
         if isinstance(value, Decimal):
-            data[name] = format_points(value)
+            data[name] = points_text(value)
     return data
 
 
@@ -143,7 +136,7 @@ def _lookup_points(raw, where: str) -> str:
         raise ValidationError(f"{where}的分值不能为负数。")
     if value > MAX_POINTS or value != value.quantize(Decimal("0.01")):
         raise ValidationError(f"{where}的分值最多两位小数。")
-    return format_points(value)
+    return points_text(value)
 
 
 def parse_lookup(value) -> dict[str, str]:
@@ -444,19 +437,19 @@ def describe_rule(rule: Rule, kind_names: dict[str, str] | None = None, field_la
     field_labels = field_labels or {}
     label = field_labels.get(rule.field_key, rule.field_key)
     if rule.method == RuleMethod.FIXED:
-        text = f"每条{format_points(rule.points)}分"
+        text = f"每条{points_text(rule.points)}分"
         if rule.once_per_value and rule.field_key:
             text += f"，每个“{label}”在活动期间只计一次"
     elif rule.method == RuleMethod.PER_UNIT:
         unit = "学时" if rule.field_key == HOURS_KEY else f"单位“{label}”"
-        text = f"每{unit}{format_points(rule.points)}分"
+        text = f"每{unit}{points_text(rule.points)}分"
     else:
-        pairs = "、".join(f"{k}{format_points(v)}分" for k, v in ordered_lookup(rule.lookup))
+        pairs = "、".join(f"{k}{points_text(v)}分" for k, v in ordered_lookup(rule.lookup))
         text = f"按“{label}”：{pairs}"
         if rule.once_per_value:
             text += "，每个选项只计一次"
     text += f"；{rule.get_recipients_display()}得分"
-    caps = [f"{CAP_FIELDS[name][:-2]}最多{format_points(getattr(rule, name))}分"
+    caps = [f"{CAP_FIELDS[name][:-2]}最多{points_text(getattr(rule, name))}分"
             for name in CAP_FIELDS if getattr(rule, name) is not None]
     if caps:
         text += "；" + "，".join(caps)

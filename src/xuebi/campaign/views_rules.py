@@ -22,7 +22,9 @@ from . import rules as services
 from .choices import Dimension
 from .forms_rules import IndicatorForm, RuleForm, active_kinds
 from .models import Campaign, Indicator, Rule
-from .rules import describe_rule, format_points, kind_field_options
+from xuebi.core.formatting import points_text
+
+from .rules import describe_rule, kind_field_options
 
 __all__ = ["urlpatterns", "score_sheet"]
 
@@ -50,10 +52,10 @@ def score_sheet(campaign: Campaign, *, include_inactive: bool = False) -> list[d
         })
     groups = []
     for value, label in Dimension.choices:
-        lines = [{"indicator": i, "max": format_points(i.max_points), "rules": by_indicator.get(i.pk, [])}
+        lines = [{"indicator": i, "max": points_text(i.max_points), "rules": by_indicator.get(i.pk, [])}
                  for i in indicators if i.dimension == value]
         maxima = [i.max_points for i in indicators if i.dimension == value]
-        total = format_points(sum(maxima, Decimal(0))) if maxima and None not in maxima else ""
+        total = points_text(sum(maxima, Decimal(0))) if maxima and None not in maxima else ""
         groups.append({"dimension": value, "label": label, "indicators": lines, "max_total": total})
     return groups
 
@@ -69,7 +71,7 @@ def campaign_detail(request, pk: int):
     return render(request, "campaign/detail.html", {
         "campaign": campaign, "groups": groups, "is_admin": is_admin, "include_inactive": include_inactive,
         "can_change": is_admin and not campaign.is_closed,
-        "max_total": format_points(sum(maxima, Decimal(0))) if maxima and None not in maxima else "",
+        "max_total": points_text(sum(maxima, Decimal(0))) if maxima and None not in maxima else "",
     })
 
 

@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from xuebi.campaign.rules import format_points
+from xuebi.core.formatting import points_text
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core import dates
 from xuebi.core.forms import error_detail, validation_detail
@@ -320,7 +320,7 @@ def points_preview(request, record_id: DbInt):
         return []
     names = dict(record.participants.values_list("person_id", "person__name"))
     return [{"person_id": item.person_id, "person_name": names.get(item.person_id, ""), "indicator": item.rule.indicator.name,
-             "points": format_points(item.points), "note": item.note} for item in preview_award(record)]
+             "points": points_text(item.points), "note": item.note} for item in preview_award(record)]
 
 
 @router.delete("/records/{record_id}/evidence/{evidence_id}", response={204: None, 422: ErrorOut},

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.campaign.choices import Dimension
-from xuebi.campaign.rules import format_points
+from xuebi.core.formatting import points_text
 from xuebi.core.forms import add_validation_error, db_id
 from xuebi.core.permissions import get_visible_or_404, require_role
 from xuebi.core.widgets import UnitNames, person_label
@@ -247,8 +247,8 @@ def _points_preview(record: Record) -> list[dict]:
     for item in preview_award(record):
         line = lines.setdefault(item.person_id, {"name": names.get(item.person_id, ""), "points": 0, "notes": []})
         line["points"] += item.points
-        line["notes"].append(f"{item.rule.indicator.name} {format_points(item.points)}分" + (f"（{item.note}）" if item.note else ""))
-    return [{**line, "points": format_points(line["points"])} for line in lines.values()]
+        line["notes"].append(f"{item.rule.indicator.name} {points_text(item.points)}分" + (f"（{item.note}）" if item.note else ""))
+    return [{**line, "points": points_text(line["points"])} for line in lines.values()]
 
 
 def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None):

@@ -32,6 +32,7 @@ from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
 from xuebi.org.selectors import COUNTY_WIDTH, unit_label
+from xuebi.core.formatting import date_text
 
 from . import standings
 from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
@@ -57,10 +58,6 @@ class Span:
     label: str
     key: tuple[str, dt.date] | None = None
     upto: dt.date | None = None
-
-
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _month(campaign: Campaign, day: dt.date) -> Span:
@@ -94,11 +91,11 @@ def span_for(campaign: Campaign, kind: str = "campaign", *, on: dt.date | None =
             raise ValidationError({"end": "结束日期不能早于开始日期。"})
         for name, day in (("start", start), ("end", end)):
             if not campaign.start_date <= day <= campaign.end_date:
-                raise ValidationError({name: f"日期应在活动期间内（{_date(campaign.start_date)}—{_date(campaign.end_date)}）。"})
-        return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
+                raise ValidationError({name: f"日期应在活动期间内（{date_text(campaign.start_date)}—{date_text(campaign.end_date)}）。"})
+        return Span("custom", start, end, f"{date_text(start)}—{date_text(end)}")
     day = on or min(max(today, campaign.start_date), campaign.end_date)
     if not campaign.start_date <= day <= campaign.end_date:
-        raise ValidationError({"on": f"日期应在活动期间内（{_date(campaign.start_date)}—{_date(campaign.end_date)}）。"})
+        raise ValidationError({"on": f"日期应在活动期间内（{date_text(campaign.start_date)}—{date_text(campaign.end_date)}）。"})
     if kind == "month":
         return _month(campaign, day)
     if kind == "quarter":
@@ -124,7 +121,7 @@ def previous_span(campaign: Campaign, span: Span, *, today: dt.date | None = Non
         if end < campaign.start_date:
             return None
         start = max(end - length, campaign.start_date)
-        return Span("custom", start, end, f"{_date(start)}—{_date(end)}")
+        return Span("custom", start, end, f"{date_text(start)}—{date_text(end)}")
     if span.key and span.key[0] == Period.CAMPAIGN:
         # The latest month-end snapshot there is: a page never builds one (that is an INSERT … SELECT
         # over the whole campaign, under its lock); the scheduled task does (build_due_snapshots).

@@ -25,7 +25,7 @@ from django.db.models import Sum
 
 from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.campaign.rules import format_points
+from xuebi.core.formatting import points_text
 
 from . import readmodel
 from .models import EntryType, Period, PointEntry
@@ -349,10 +349,10 @@ class Credit:
     def summary(self) -> str:
         """“将计入 1.5 分（满分 30，已得 28.5）” — what the admin confirms."""
         maximum = self.indicator.max_points
-        known = (f"满分 {format_points(maximum)}，" if maximum is not None else "") + f"已得 {format_points(self.earned)}"
+        known = (f"满分 {points_text(maximum)}，" if maximum is not None else "") + f"已得 {points_text(self.earned)}"
         if self.credited < 0:
-            return f"将扣除 {format_points(-self.credited)} 分（{known}）"
-        return f"将计入 {format_points(self.credited)} 分（{known}）"
+            return f"将扣除 {points_text(-self.credited)} 分（{known}）"
+        return f"将计入 {points_text(self.credited)} 分（{known}）"
 
 
 def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
@@ -361,15 +361,15 @@ def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
         room = max(indicator.max_points - earned, Decimal(0))
         if room < asked:
             credited = room
-            note = f"已达指标“{name}”满分{format_points(indicator.max_points)}分，核减{format_points(asked - room)}分"
+            note = f"已达指标“{name}”满分{points_text(indicator.max_points)}分，核减{points_text(asked - room)}分"
     elif asked < 0:
         floor = -max(earned, Decimal(0))
         if asked < floor:
-            credited, note = floor, f"指标“{name}”扣至0分为止，核减{format_points(floor - asked)}分"
+            credited, note = floor, f"指标“{name}”扣至0分为止，核减{points_text(floor - asked)}分"
     if credited == 0:
         raise ValidationError({"points": (
-            f"指标“{name}”已得{format_points(earned)}分，已达满分，不能再加分。" if asked > 0
-            else f"指标“{name}”已得{format_points(earned)}分，不能再扣分。")})
+            f"指标“{name}”已得{points_text(earned)}分，已达满分，不能再加分。" if asked > 0
+            else f"指标“{name}”已得{points_text(earned)}分，不能再扣分。")})
     return Credit(indicator, asked, earned, credited, note)
 
 

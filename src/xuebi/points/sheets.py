@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from xuebi.core import sheets
+from xuebi.core.formatting import points_text
 
 from .boards import Board
-from .templatetags.points_tags import points_text
 
 __all__ = ["board_workbook", "movement_text"]
 

@@ -20,11 +20,11 @@ from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role, unit_paths
 from xuebi.org.selectors import COUNTY_WIDTH
+from xuebi.core.formatting import points_text
 
 from . import boards, readmodel, recompute, selectors, services, sheets
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
-from .templatetags.points_tags import points_text
 
 UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)

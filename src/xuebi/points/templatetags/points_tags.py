@@ -10,6 +10,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from xuebi.core.formatting import points_text
+
 from .. import boards
 
 register = template.Library()
@@ -19,16 +21,10 @@ def _text(value) -> str:
     return escape(str(value))
 
 
-def points_text(value) -> str:
-    """12.50 → "12.5", 15.00 → "15", -0.50 → "-0.5": a points figure as every page shows it."""
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 @register.filter
 def points(value) -> str:
-    """``{{ figure|points }}``: ``points_text`` in a template (empty for None)."""
-    return "" if value is None or value == "" else points_text(value)
+    """``{{ figure|points }}``: ``core.formatting.points_text`` in a template (empty for None)."""
+    return points_text(value)
 
 
 def _movement(row: dict) -> str:
