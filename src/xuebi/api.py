@@ -238,10 +238,7 @@ def _invalid(request, exc):
 def _routers():
     from xuebi.accounts.api import router as accounts_router
     from xuebi.campaign.api import router as campaign_router
-    from xuebi.campaign.api_rules import router as rules_router
     from xuebi.ledger.api import router as ledger_router
-    from xuebi.ledger.api_kinds import router as kinds_router
-    from xuebi.ledger.api_reports import router as ledger_reports_router
     from xuebi.org.api import router as org_router
     from xuebi.points.api import router as points_router
     from xuebi.study.api import router as study_router
@@ -249,10 +246,7 @@ def _routers():
     api.add_router("/", org_router)
     api.add_router("/", accounts_router)
     api.add_router("/", campaign_router)
-    api.add_router("/", rules_router)
-    api.add_router("/", kinds_router)
     api.add_router("/", ledger_router)
-    api.add_router("/", ledger_reports_router)
     api.add_router("/", study_router)
     api.add_router("/", points_router)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from xuebi.ledger import services as ledger
+from xuebi.ledger.services import records as ledger
 from xuebi.points import readmodel
 from xuebi.testing.helpers import give, self_study
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from xuebi.ledger import services as ledger
+from xuebi.ledger.services import records as ledger
 from xuebi.testing.helpers import give, self_study, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from xuebi.audit.models import AuditEntry
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Evidence, Record
 from xuebi.testing.helpers import DAY, photo, self_study
 

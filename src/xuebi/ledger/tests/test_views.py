@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Evidence, Record
 from xuebi.testing.helpers import DAY, photo, self_study
 

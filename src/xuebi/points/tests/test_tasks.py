@@ -7,7 +7,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.points.models import RecomputePreview
 from xuebi.testing.helpers import self_study
 
