@@ -29,7 +29,7 @@ from xuebi.org.models import RoleGrant, Unit, User
 from xuebi.org.scoping import derived_cadre_unit_id, has_role
 from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id, run_service
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 
 from . import handover, opening, services
 from .filters import UserFilter
@@ -123,7 +123,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("home:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -140,7 +140,7 @@ def otp_setup(request):
         if services.otp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, "双因素认证已启用。以后登录时须输入动态口令。")
-            return redirect("core:home")
+            return redirect("home:home")
         form.add_error("token", "动态口令不正确，请确认手机时间准确后重试。")
     # segno draws the QR code as SVG paths: no text from the account reaches the markup, so it is
     # marked safe here, where that is known, and no template marks anything safe.

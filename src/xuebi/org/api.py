@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 
 from . import services
 from .forms import PERSON_FIELDS, PersonForm

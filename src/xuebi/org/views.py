@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.core import xlsx
-from xuebi.core.permissions import get_visible_or_404, require_role
+from xuebi.org.permissions import get_visible_or_404, require_role
 
 from . import roster, services
 from .choices import ADMIN_ROLES, Role
@@ -150,7 +150,7 @@ def person_detail(request, pk: int):
 def me(request):
     if not request.user.person_id:
         messages.info(request, "您的账号未关联花名册人员。")
-        return redirect("core:home")
+        return redirect("home:home")
     return person_detail(request, request.user.person_id)
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuebi.core.forms import add_validation_error
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
 

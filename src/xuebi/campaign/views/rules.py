@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from xuebi.core.forms import db_id, run_service
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
 

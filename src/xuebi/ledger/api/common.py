@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Schema, Status
 
 from xuebi.core.forms import error_detail, validation_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 from xuebi.org.models import Unit
 from xuebi.org.scoping import has_role
 

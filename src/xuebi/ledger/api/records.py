@@ -19,7 +19,7 @@ from xuebi.core.formatting import points_text
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core import dates
 from xuebi.core.forms import error_detail, validation_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 
 from .. import events, schema
 from ..forms.records import RecordForm

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from xuebi.core.forms import StyledFormMixin, TypedDateField
-from xuebi.core.widgets import UnitNames, person_label
+from xuebi.org.widgets import UnitNames, person_label
 from xuebi.org.forms import UnitChoiceField
 from xuebi.org.models import Person, Unit
 

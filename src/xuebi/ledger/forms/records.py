@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from xuebi.core.forms import StyledFormMixin, TypedDateField, db_id
-from xuebi.core.widgets import PersonChoiceField
+from xuebi.org.widgets import PersonChoiceField
 from xuebi.org.models import Person, Unit
 
 from .. import schema

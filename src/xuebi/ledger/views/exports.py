@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 
 from ..forms.exports import ExportForm
 from ..services import exports as services

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from xuebi.campaign.choices import Dimension
 from xuebi.core.forms import add_validation_error
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 from xuebi.org.choices import BUSINESS_ROLES, Role
 from xuebi.org.scoping import has_role
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xuebi.core import dates
 from xuebi.core.http import posted
 from xuebi.core.forms import add_validation_error
-from xuebi.core.permissions import get_visible_or_404, require_role
+from xuebi.org.permissions import get_visible_or_404, require_role
 from xuebi.org.scoping import has_role
 
 from ..choices import LectureStatus

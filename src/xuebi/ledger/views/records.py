@@ -23,8 +23,8 @@ from xuebi.campaign.choices import Dimension
 from xuebi.core.formatting import points_text
 from xuebi.core.http import query_without_page
 from xuebi.core.forms import add_validation_error, db_id
-from xuebi.core.permissions import get_visible_or_404, require_role
-from xuebi.core.widgets import UnitNames, person_label
+from xuebi.org.permissions import get_visible_or_404, require_role
+from xuebi.org.widgets import UnitNames, person_label
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role

@@ -17,7 +17,7 @@ from django.utils import timezone
 from xuebi.core import xlsx
 from xuebi.core.http import posted, query_without_page
 from xuebi.core.forms import add_validation_error
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.core.widgets import UnitNames, person_label
+from xuebi.org.widgets import UnitNames, person_label
 from xuebi.points.forms import AdjustForm
 from xuebi.testing.helpers import add_person
 
@@ -19,7 +19,7 @@ def two_wanglei(org):
 
 
 def _found(client, q, action="pick"):
-    response = client.get("/people/pick/", {"q": q, "action": action})
+    response = client.get("/org/people/pick/", {"q": q, "action": action})
     assert response.status_code == 200
     return [row["label"] for row in response.json()["results"]]
 
@@ -44,13 +44,13 @@ def test_search_by_name_full_pinyin_and_initials_within_scope(users, org, two_wa
     cadre = client_for(users.cadre)
     assert _found(cadre, "wl", "pick") == ["王磊 · 阿巴嘎旗委组织部 / 组织股"]  # colleagues may be named
     assert _found(cadre, "wl", "change") == []  # but not changed
-    assert client_for(users.sysadmin).get("/people/pick/", {"q": "wl"}).status_code == 403
+    assert client_for(users.sysadmin).get("/org/people/pick/", {"q": "wl"}).status_code == 403
     abag = client_for(users.abag_admin)  # one test client, signed in again
-    assert abag.get("/people/pick/", {"q": "%", "action": "evil"}).json() == {"results": [], "more": False}
+    assert abag.get("/org/people/pick/", {"q": "%", "action": "evil"}).json() == {"results": [], "more": False}
     for seq in range(30):
         add_person(org.abag_section, "王乐", 100 + seq)
     with django_assert_max_num_queries(8):  # as many with 20 shown and more found
-        response = abag.get("/people/pick/", {"q": "wl", "action": "change"}).json()
+        response = abag.get("/org/people/pick/", {"q": "wl", "action": "change"}).json()
     assert len(response["results"]) == 20 and response["more"] is True
 
 

@@ -14,7 +14,7 @@ STAFF = {Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN}
 
 # (label, url name, roles that see it — None means any business role, menu it folds into)
 NAV = [
-    ("首页", "core:home", None, ""),
+    ("首页", "home:home", None, ""),
     ("我的信息", "org:me", {Role.CADRE}, ""),
     ("我的台账", "ledger:mine", WORK, ""),
     ("审核", "ledger:review_queue", STAFF, ""),
@@ -93,4 +93,4 @@ def _nav_html(roles: frozenset, prefix: str, active: str | None) -> str:
     rendering)."""
     items = [{"label": label, "url": url, "active": url == active, "group": group}
              for label, url, group in _entries(roles, prefix)]
-    return render_to_string("core/_nav.html", {"nav_entries": _fold(items)})
+    return render_to_string("home/_nav.html", {"nav_entries": _fold(items)})

@@ -3,7 +3,7 @@
 Server side it is the plain ``<select>`` of the field's queryset — which is also what a browser
 without JavaScript shows, and what bounds the value a form accepts — its options labelled
 “王磊 · 阿巴嘎旗委组织部 / 组织股” so that two 王磊 and fourteen 办公室 can be told apart.
-``static/xuebi/person-picker.js`` turns a long one into a search box over ``core:person_pick``
+``static/xuebi/person-picker.js`` turns a long one into a search box over ``org:person_pick``
 (name, full pinyin or initials, within the user's scope for the field's action); a short list
 (under ``SEARCH_FROM`` options) stays a select.
 """
@@ -54,7 +54,7 @@ def person_label(person: Person, names: UnitNames | None = None) -> str:
 class PersonPicker(forms.Select):
     """The select, marked for ``person-picker.js`` with where to search."""
 
-    template_name = "core/widgets/person_picker.html"
+    template_name = "org/widgets/person_picker.html"
 
     def __init__(self, attrs=None, *, action: str = "pick"):
         if action not in PICK_ACTIONS:
@@ -64,7 +64,7 @@ class PersonPicker(forms.Select):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["picker"] = {"url": reverse("core:person_pick"), "action": self.action, "search_from": SEARCH_FROM}
+        context["picker"] = {"url": reverse("org:person_pick"), "action": self.action, "search_from": SEARCH_FROM}
         return context
 
 
