@@ -351,6 +351,17 @@ def otp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     return True
 
 
+def otp_verify(*, user: User, token: str) -> TOTPDevice | None:
+    """The second step of signing in: the user's confirmed device when ``token`` is its current
+    code (django-otp throttles repeated failures), else None — and the failure is audited."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    allowed, _ = device.verify_is_allowed() if device else (False, None)
+    if device and allowed and device.verify_token(token):
+        return device
+    audit_record(action=Action.OTP_FAILED, outcome="failure", actor=user, target=user)
+    return None
+
+
 @transaction.atomic
 def otp_remove(*, actor, user: User) -> None:
     if actor.pk != user.pk:

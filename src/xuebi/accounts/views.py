@@ -22,8 +22,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
-from xuebi.audit.models import Action, Outcome
-from xuebi.audit.services import audit_record
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import RoleGrant, Unit, User
 from xuebi.org.scoping import derived_cadre_unit_id, has_role
@@ -84,15 +82,13 @@ def otp_verify(request):
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        verified, _ = (device.verify_is_allowed() if device else (False, None))
-        if device and verified and device.verify_token(form.cleaned_data["token"]):
+        device = services.otp_verify(user=user, token=form.cleaned_data["token"])
+        if device is not None:
             request.session.pop(PENDING_KEY, None)
             user.backend = pending["backend"]
             _sign_in(request, user)
             otp_login(request, device)
             return redirect(pending["next"])
-        audit_record(action=Action.OTP_FAILED, outcome=Outcome.FAILURE, actor=user, target=user)
         form.add_error("token", "动态口令不正确或已过期，请查看认证器中的最新口令。")
     return render(request, "accounts/otp_verify.html", {"form": form, "account": user})
 
