@@ -331,15 +331,15 @@ def remove_evidence(request, record_id: DbInt, evidence_id: DbInt):
     return result if isinstance(result, Status) else Status(204, None)
 
 
-def _transition(request, record_id: int, call):
-    record = get_visible_or_404(Record, request.auth, record_id)
+def _transition(request, record_id: int, call, scope: str = "view"):
+    record = get_visible_or_404(Record, request.auth, record_id, scope)
     result = _run(lambda: call(record))
     return result if isinstance(result, Status) else _detail(result)
 
 
 @router.post("/records/{record_id}/submit", response={200: RecordDetailOut, 422: ErrorOut}, summary="提交审核")
 def submit_record(request, record_id: DbInt):
-    return _transition(request, record_id, lambda r: services.record_submit(actor=request.auth, record=r))
+    return _transition(request, record_id, lambda r: services.record_submit(actor=request.auth, record=r), "edit")
 
 
 @router.post("/records/{record_id}/approve", response={200: RecordDetailOut, 422: ErrorOut}, summary="审核通过")

@@ -231,9 +231,10 @@ def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None):
     })
 
 
-def _act(request, pk, action, done: str):
-    """Run a transition; a refused one (PermissionDenied, e.g. 须由他人审核) answers 403 with its message."""
-    record = get_visible_or_404(Record, request.user, pk)
+def _act(request, pk, action, done: str, *, scope: str = "view"):
+    """Run a transition on a record within the user's ``scope`` for it (else 404); a refused one
+    (PermissionDenied, e.g. 须由他人审核) answers 403 with its message."""
+    record = get_visible_or_404(Record, request.user, pk, scope)
     try:
         action(record)
     except ValidationError as exc:
@@ -246,7 +247,8 @@ def _act(request, pk, action, done: str):
 @login_required
 @require_POST
 def record_submit(request, pk: int):
-    return _act(request, pk, lambda r: services.record_submit(actor=request.user, record=r), "已提交，等待审核。")
+    return _act(request, pk, lambda r: services.record_submit(actor=request.user, record=r), "已提交，等待审核。",
+                scope="edit")  # only the author submits, as only the author edits: another's draft is a 404 alike
 
 
 @login_required
