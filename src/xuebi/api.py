@@ -76,7 +76,7 @@ class SessionAuth(APIKeyCookie):
         last = request.session.get("last_seen")
         if last is not None and time.time() - last > settings.XUEBI_IDLE_TIMEOUT_MINUTES * 60:
             return None
-        from xuebi.accounts.services import requires_second_factor
+        from xuebi.accounts.services.accounts import requires_second_factor
 
         if user.must_change_password and not user.is_demo:
             raise PermissionDenied("请先在网页上修改密码，然后再使用接口。")

@@ -29,7 +29,8 @@ from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id, run_service
 from xuebi.org.permissions import require_role
 
-from . import handover, opening, services
+from .services import accounts as services
+from .services import handover, opening
 from .filters import UserFilter
 from .forms import (
     AccountOpenForm, LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm,

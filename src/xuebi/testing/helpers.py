@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from xuebi.accounts.services import token_create
+from xuebi.accounts.services.accounts import token_create
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.ledger.services.records import RecordInput, record_create
 from xuebi.org.demo_data import id_check_char

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xuebi.accounts.models import ApiToken
-from xuebi.accounts.services import token_create, token_revoke
+from xuebi.accounts.services.accounts import token_create, token_revoke
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.org.models import Person, Unit, UnitMembership
 from xuebi.testing.helpers import add_person, make_id

@@ -34,7 +34,7 @@ from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit, User
 from xuebi.org.scoping import has_role
 
-from .services import _require
+from .accounts import _require
 
 __all__ = ["OpeningPlan", "OpenedAccount", "accounts_open_preview", "accounts_open", "initial_password",
            "username_base", "MAX_BATCH", "OPENERS", "opening_units"]
@@ -145,10 +145,10 @@ def _unit_labels(paths: set[str]) -> dict[str, str]:
 def _taken_usernames(bases: set[str]) -> set[str]:
     """Every existing username (lower case) that starts with one of the bases: one query a few hundred bases."""
     taken: set[str] = set()
-    bases = sorted(bases)
-    for i in range(0, len(bases), 300):
+    ordered = sorted(bases)
+    for i in range(0, len(ordered), 300):
         q = Q()
-        for base in bases[i:i + 300]:
+        for base in ordered[i:i + 300]:
             q |= Q(username__istartswith=base)
         taken.update(u.lower() for u in User.objects.filter(q).values_list("username", flat=True))
     return taken

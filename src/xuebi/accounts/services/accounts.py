@@ -20,7 +20,7 @@ from xuebi.org.choices import BUSINESS_ROLES, SEPARATED_ROLES, PersonStatus, Rol
 from xuebi.org.models import Person, RoleGrant, Unit, User
 from xuebi.org.scoping import forget_grants, has_role
 
-from .models import ApiToken
+from ..models import ApiToken
 
 __all__ = [
     "user_create", "user_update", "user_deactivate", "user_activate", "user_unlock", "user_password_reset",
