@@ -1,6 +1,8 @@
 """Every org page and API object, for every role: expectations from Unit/Person.visible_to (xuebi.testing.scoped)."""
 from xuebi.org.models import Person, Unit
-from xuebi.testing.scoped import Case, scoped_suite
+from xuebi.testing.scoped import NO_BUSINESS_ROLE, Case, scoped_suite
+
+ROSTER_REFUSED = NO_BUSINESS_ROLE | {"cadre", "judge"}
 
 CASES = [
     Case("org:unit_detail", model=Unit, obj=lambda ns: ns.org.xilin),
@@ -12,9 +14,11 @@ CASES = [
     Case("org:person_edit", model=Person, obj=lambda ns: ns.org.abag_other, action="change"),
     Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.xilin_person, api=True),
     Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.abag_other, api=True, id="api:people[abag_other]"),
-    Case("org:person_list", model=Person, obj=lambda ns: ns.org.xilin_person, shows=lambda o: o.name),
-    Case("org:person_list", model=Person, obj=lambda ns: ns.org.abag_other, shows=lambda o: o.name, id="org:person_list[abag]"),
-    Case("org:unit_list", model=Unit, obj=lambda ns: ns.org.xilin, shows=lambda o: o.name),
+    # 花名册 is for admins and reviewers; 单位 for every business role
+    Case("org:person_list", model=Person, obj=lambda ns: ns.org.xilin_person, shows=lambda o: o.name, refused=ROSTER_REFUSED),
+    Case("org:person_list", model=Person, obj=lambda ns: ns.org.abag_other, shows=lambda o: o.name, id="org:person_list[abag]",
+         refused=ROSTER_REFUSED),
+    Case("org:unit_list", model=Unit, obj=lambda ns: ns.org.xilin, shows=lambda o: o.name, refused=NO_BUSINESS_ROLE),
     Case("/api/v1/people", model=Person, obj=lambda ns: ns.org.xilin_person, api=True, shows=lambda o: o.name),
     Case("/api/v1/units", model=Unit, obj=lambda ns: ns.org.xilin, api=True, shows=lambda o: o.name),
 ]

@@ -20,7 +20,8 @@ CASES = [
     # 管理学习清单 is for admins and reviewers (a cadre reads the lists that reach them on 我的学习)
     Case("study:manage", model=StudyList, obj=lambda ns: ns.study.abag_list, shows=lambda o: o.title,
          refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
-    Case("/api/v1/study/lists", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True, shows=lambda o: o.title),
+    Case("/api/v1/study/lists", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True, shows=lambda o: o.title,
+         refused=NO_BUSINESS_ROLE),
     Case("study:list_edit", model=StudyList, obj=lambda ns: ns.study.abag_list, action="change"),
     # 完成情况 is for admins and reviewers: the other roles are refused the page whatever the list.
     Case("study:list_completion", model=StudyList, obj=lambda ns: ns.study.abag_list,
