@@ -45,7 +45,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 __all__ = ["ROLES", "NO_BUSINESS_ROLE", "Case", "league_wide", "scoped_suite"]
 
@@ -82,8 +82,9 @@ class Case:
     # "post", "patch", "delete": a write with ``data`` as its body; only the roles that may not ``action`` the
     # object are asked (404, or 403 if refused), so the data stays as it was; then ``done_by`` does it.
     method: str = "get"
-    data: dict = field(default_factory=dict)
-    query: str = ""  # a query string, "{pk}" replaced by the object's pk: "unit={pk}"
+    # the body: a dict, or ``data(ns, pk)`` for an object named in the body ({"person_id": pk, …})
+    data: dict | Callable[[Any, Any], dict] = field(default_factory=dict)
+    query: str = ""  # a query string: "unit={pk}", "person_id={obj.person_id}"
     scope: Callable[[Any, str], Any] | None = None  # default: model.objects.visible_to
     done_by: str = ""  # a role that may do the write: asked last, must get ``done``
     done: int = 0
@@ -92,18 +93,24 @@ class Case:
     def path(self, obj, pk=None) -> str:
         pk = obj.pk if pk is None else pk
         if self.url.startswith("/"):
-            base = self.url.format(pk=pk)
+            base = self.url.format(pk=pk, obj=obj)
         elif self.shows is not None or self.query:
             base = reverse(self.url, kwargs=self.extra or None)
         else:
-            base = reverse(self.url, kwargs={"pk": pk, **self.extra})
+            try:
+                base = reverse(self.url, kwargs={"pk": pk, **self.extra})
+            except NoReverseMatch:  # a page without an object in its path (a create page)
+                base = reverse(self.url, kwargs=self.extra or None)
         if self.query:
-            base += ("&" if "?" in base else "?") + self.query.format(pk=pk)
+            base += ("&" if "?" in base else "?") + self.query.format(pk=pk, obj=obj)
         return base
 
     def visible(self, user, obj) -> bool:
         scope = self.scope or self.model.objects.visible_to
         return scope(user, self.action).filter(pk=obj.pk).exists()
+
+    def body(self, ns, obj, pk=None) -> dict:
+        return self.data(ns, obj.pk if pk is None else pk) if callable(self.data) else self.data
 
     def done_status(self) -> int:
         if self.done:
@@ -119,19 +126,20 @@ class Case:
 MISSING = 10**8
 
 
-def ask(case: Case, client, api, user, path):
-    """The request of ``case`` as ``user`` (None: signed out)."""
+def ask(case: Case, client, api, user, path, data=None):
+    """The request of ``case`` as ``user`` (None: signed out), with ``data`` as the body of a write."""
+    data = data or {}
     if case.api:
         if user is None:
             client.logout()
             if case.method == "get":
                 return client.get(path)
-            return getattr(client, case.method)(path, json.dumps(case.data), content_type="application/json")
+            return getattr(client, case.method)(path, json.dumps(data), content_type="application/json")
         path = path.removeprefix("/api/v1")
         if case.method == "post":
-            return api.post(user, path, case.data)
+            return api.post(user, path, data)
         if case.method == "patch":
-            return api.patch(user, path, case.data)
+            return api.patch(user, path, data)
         if case.method == "delete":
             return api.delete(user, path)
         return api.get(user, path)
@@ -139,7 +147,7 @@ def ask(case: Case, client, api, user, path):
         client.logout()
     else:
         client.force_login(user)
-    return client.post(path, case.data) if case.method == "post" else client.get(path)
+    return client.post(path, data) if case.method == "post" else client.get(path)
 
 
 def _snapshot(case: Case, obj) -> list[dict]:
@@ -150,9 +158,10 @@ def check(case: Case, ns, client, api) -> list[str]:
     """Ask as every role; the list of answers that differ from the rule (empty when all is well)."""
     obj = case.obj(ns)
     path = case.path(obj)
+    data = case.body(ns, obj)
     wrong = []
     before = _snapshot(case, obj)
-    answer = ask(case, client, api, None, path)
+    answer = ask(case, client, api, None, path, data)
     if case.api:
         if answer.status_code != 401:
             wrong.append(f"匿名: {path} → {answer.status_code}, 应为 401")
@@ -164,13 +173,13 @@ def check(case: Case, ns, client, api) -> list[str]:
         visible = not refused and case.visible(user, obj)
         if case.method in WRITES and visible:
             continue
-        got = ask(case, client, api, user, path)
+        got = ask(case, client, api, user, path, data)
         status = got.status_code
         if refused:
             if status != 403:
                 wrong.append(f"{role}: {path} → {status}, 应为 403（该角色不可用此功能）")
             if case.shows is None:
-                missing = ask(case, client, api, user, case.path(obj, MISSING)).status_code
+                missing = ask(case, client, api, user, case.path(obj, MISSING), case.body(ns, obj, MISSING)).status_code
                 if missing != status:
                     wrong.append(f"{role}: 不存在的对象 → {missing}, 范围外的 → {status}：应相同")
             continue
@@ -194,9 +203,10 @@ def check(case: Case, ns, client, api) -> list[str]:
         user = getattr(ns.users, case.done_by)
         if not case.visible(user, obj):
             wrong.append(f"{case.done_by}: 用例有误：该角色不可{case.action}此对象")
-        status = ask(case, client, api, user, path).status_code
-        if status != case.done_status():
-            wrong.append(f"{case.done_by}: {case.method} {path} → {status}, 应为 {case.done_status()}")
+        answer = ask(case, client, api, user, path, data)
+        if answer.status_code != case.done_status():
+            wrong.append(f"{case.done_by}: {case.method} {path} → {answer.status_code}, 应为 {case.done_status()}: "
+                         f"{answer.content.decode()[:300]}")
     return wrong
 
 
