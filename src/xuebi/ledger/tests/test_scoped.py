@@ -34,6 +34,9 @@ SUBMIT_403 = ("提交 looks the record up for view, not edit: a draft its admins
 REVIEW_403 = ("审核 looks the record up for view, not review: the cadre who wrote it (no review role) gets 403, "
               "where a role that may not review the record should get 404")
 
+PATCH_403 = ("PATCH looks the record up for view, then refuses with 403 (只有记录人可以修改该记录) where DELETE of "
+             "the same draft answers 404")
+
 WRITES = [
     Case("ledger:delete", model=Record, obj=lambda ns: ns.draft, action="edit", method="post"),
     Case("ledger:submit", model=Record, obj=lambda ns: ns.draft, action="edit", method="post", xfail=SUBMIT_403),
@@ -41,6 +44,10 @@ WRITES = [
     Case("ledger:review", model=Record, obj=lambda ns: ns.submitted, action="review", method="post", xfail=REVIEW_403),
     Case("/api/v1/records/{pk}/approve", model=Record, obj=lambda ns: ns.submitted, action="review", method="post", api=True,
          xfail=REVIEW_403),
+    Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, action="edit", method="patch", api=True,
+         data={"data": {"content": "补充后的内容"}}, done_by="cadre", xfail=PATCH_403),
+    Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, action="edit", method="delete", api=True,
+         done_by="cadre"),
     Case("/api/v1/records/{pk}/submit", model=Record, obj=lambda ns: ns.draft, action="edit", method="post", api=True,
          xfail=SUBMIT_403),
 ]
