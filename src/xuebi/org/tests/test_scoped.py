@@ -30,6 +30,10 @@ WRITES = [
     Case("org:unit_toggle_active", model=Unit, obj=lambda ns: ns.org.abag_section, action="change", method="post"),
     Case("org:person_edit", model=Person, obj=lambda ns: ns.org.abag_other, action="change", method="post", id="org:person_edit[post]"),
     Case("org:person_deactivate", model=Person, obj=lambda ns: ns.org.abag_other, action="change", method="post"),
+    # 显示完整身份证号 (audited): for those who may reveal; 隐藏 for those who see the person
+    Case("org:person_reveal", model=Person, obj=lambda ns: ns.org.abag_other, action="reveal", method="post",
+         extra={"field": "id_number"}, done_by="abag_admin", done=200),
+    Case("org:person_mask", model=Person, obj=lambda ns: ns.org.abag_other, method="post", extra={"field": "id_number"}),
     Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.abag_other, api=True, action="change", method="patch",
          data={"position": "股长"}, done_by="abag_admin"),
     Case("/api/v1/people/{pk}", model=Person, obj=lambda ns: ns.org.xilin_person, api=True, action="change",

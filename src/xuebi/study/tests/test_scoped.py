@@ -28,6 +28,14 @@ CASES = [
          refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
     Case("/api/v1/study/lists/{pk}", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True, refused=NO_BUSINESS_ROLE),
     Case("/api/v1/study/lists/{pk}", model=StudyList, obj=lambda ns: ns.study.draft, api=True, refused=NO_BUSINESS_ROLE, id="api:lists[draft]"),
+    Case("/api/v1/study/lists/{pk}/completion", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True,
+         refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
+    Case("study:item_create", model=StudyList, obj=lambda ns: ns.study.abag_list, action="change"),
+]
+
+WRITES = [
+    Case("study:list_publish", model=StudyList, obj=lambda ns: ns.study.draft, action="change", method="post",
+         done_by="league_admin"),
 ]
 
 # 巴依斯古楞's own plan and note: read in the subtree, written only by their owner.
@@ -44,3 +52,4 @@ MINE = [
 test_scoped_mine = pytest.mark.usefixtures("study")(scoped_suite(MINE, setup))
 
 test_scoped = pytest.mark.usefixtures("study")(scoped_suite(CASES, setup))
+test_scoped_writes = pytest.mark.usefixtures("study")(scoped_suite(WRITES, setup))
