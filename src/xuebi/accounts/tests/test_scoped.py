@@ -4,7 +4,6 @@ Accounts are not kept per unit: the 系统管理员 manages all of them and nobo
 that does not exist); the 安全管理员 alone grants and revokes roles. Opening accounts from the roster is for the
 系统管理员 (the whole roster) and the league and unit admins (the people they may change: another county's person
 is not offered). A personal access token is its owner's alone: another user's token looks missing (404)."""
-import pytest
 
 from xuebi.accounts.models import ApiToken
 from xuebi.accounts.services import token_create
