@@ -6,7 +6,7 @@ that does not exist); the 安全管理员 alone grants and revokes roles. Openin
 is not offered). A personal access token is its owner's alone: another user's token looks missing (404)."""
 
 from xuebi.accounts.models import ApiToken
-from xuebi.accounts.services import token_create
+from xuebi.accounts.services.accounts import token_create
 from xuebi.org.choices import Role
 from xuebi.org.models import Person, RoleGrant, User
 from xuebi.org.scoping import has_role

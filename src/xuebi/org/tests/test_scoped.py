@@ -23,6 +23,24 @@ CASES = [
     Case("/api/v1/units", model=Unit, obj=lambda ns: ns.org.xilin, api=True, shows=lambda o: o.name),
 ]
 
+
+
+def picker(person, action):
+    """The person picker names only the people the user may pick (``Person.visible_to(user, "pick")``: an
+    organizer's subtree, a cadre's colleagues) or change (``action=change``); the 三员 and a user without a role
+    name nobody (403)."""
+    return Case("org:person_pick", model=Person, obj=lambda ns: getattr(ns.org, person), action=action,
+                query=f"q={{obj.name}}&action={action}", shows=lambda p: f'"id": {p.pk},', refused=NO_BUSINESS_ROLE,
+                id=f"org:person_pick[{person},{action}]")
+
+
+CASES += [
+    picker("xilin_person", "pick"),
+    picker("abag_other", "pick"),
+    picker("abag_other", "change"),
+    picker("league_person", "pick"),
+]
+
 test_scoped = scoped_suite(CASES)
 
 WRITES = [
