@@ -57,6 +57,10 @@ CASES = [
 ]
 
 WRITES = [
+    # 账号详情 is also its edit form
+    account("accounts:user_detail", action="change", method="post", id="accounts:user_detail[post]",
+            data=lambda ns, pk: {"full_name": "巴依斯古楞", "is_active": "on", "person": ns.org.bayi.pk},
+            done_by="sysadmin"),
     account("accounts:user_toggle_active", action="change", method="post", done_by="sysadmin"),
     account("accounts:user_unlock", action="change", method="post", done_by="sysadmin"),
     account("accounts:user_password_reset", action="change", method="post"),
