@@ -193,8 +193,9 @@ def person_deactivate(request, pk: int):
 @login_required
 @require_POST
 def person_reveal(request, pk: int, field: str):
-    """HTMX: replace a masked value with the full one (audited)."""
-    person = get_visible_or_404(Person, request.user, pk)
+    """HTMX: replace a masked value with the full one (audited). Looked up for "reveal": a person the
+    user may not reveal — another county's, or one a reviewer or a cadre only sees — answers 404."""
+    person = get_visible_or_404(Person, request.user, pk, "reveal")
     if field not in services.REVEALABLE:
         return HttpResponse(status=404)
     value = services.person_reveal(actor=request.user, person=person, field=field)
