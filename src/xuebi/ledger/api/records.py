@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
@@ -279,9 +279,7 @@ def create_record(request, payload: RecordIn):
 
 @router.patch("/records/{record_id}", response={200: RecordDetailOut, 422: ErrorOut}, summary="修改草稿或被退回的记录")
 def update_record(request, record_id: DbInt, payload: RecordPatch):
-    record = get_visible_or_404(Record, request.auth, record_id)
-    if not Record.objects.visible_to(request.auth, "edit").filter(pk=record.pk).exists():
-        raise PermissionDenied("只有记录人可以修改该记录。")
+    record = get_visible_or_404(Record, request.auth, record_id, "edit")
     form = _validated(record.kind, _patched(record, payload.dict(exclude={"submit"})), request, record)
     if not form.is_valid():
         return Status(422, _form_errors(form))
@@ -344,12 +342,14 @@ def submit_record(request, record_id: DbInt):
 
 @router.post("/records/{record_id}/approve", response={200: RecordDetailOut, 422: ErrorOut}, summary="审核通过")
 def approve_record(request, record_id: DbInt, payload: CommentIn):
-    return _transition(request, record_id, lambda r: services.record_approve(actor=request.auth, record=r, comment=payload.comment))
+    return _transition(request, record_id, lambda r: services.record_approve(actor=request.auth, record=r, comment=payload.comment),
+                       "review")
 
 
 @router.post("/records/{record_id}/return", response={200: RecordDetailOut, 422: ErrorOut}, summary="退回修改（须填写意见）")
 def return_record(request, record_id: DbInt, payload: CommentIn):
-    return _transition(request, record_id, lambda r: services.record_return(actor=request.auth, record=r, comment=payload.comment))
+    return _transition(request, record_id, lambda r: services.record_return(actor=request.auth, record=r, comment=payload.comment),
+                       "review")
 
 
 @router.post("/records/{record_id}/reopen", response={200: RecordDetailOut, 422: ErrorOut}, summary="撤销通过（管理员，须填写理由）")

@@ -269,8 +269,10 @@ def record_delete(request, pk: int):
 def record_review(request, pk: int):
     """审核通过 / 退回. A refused decision (退回 without a comment …) keeps the reviewer on the record,
     the message beside the comment box and what they typed in it; a decision made shows the record
-    the queue they came from (same filters and order) with 下一条: the record after the decided one."""
-    record = get_visible_or_404(Record, request.user, pk)
+    the queue they came from (same filters and order) with 下一条: the record after the decided one.
+    Looked up in the review scope: a record the user may read but not review (their own, as a cadre)
+    is a 404, as out of scope is everywhere."""
+    record = get_visible_or_404(Record, request.user, pk, "review")
     form = ReviewForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -373,9 +375,9 @@ def review_bulk(request):
 
 # --- evidence ---------------------------------------------------------------------------------
 
-def _evidence(request, pk: int) -> Evidence:
+def _evidence(request, pk: int, action: str = "view") -> Evidence:
     item = get_object_or_404(Evidence.objects.select_related("record"), pk=pk)
-    get_visible_or_404(Record, request.user, item.record_id)  # never served without this check
+    get_visible_or_404(Record, request.user, item.record_id, action)  # never served without this check
     return item
 
 
@@ -396,8 +398,8 @@ def evidence_file(request, pk: int):
 @login_required
 @require_POST
 def evidence_remove(request, pk: int):
-    """删除 one file of a draft or returned record, from its edit page."""
-    item = _evidence(request, pk)
+    """删除 one file of a draft or returned record, from its edit page (the author's right, as editing is)."""
+    item = _evidence(request, pk, "edit")
     try:
         services.evidence_remove(actor=request.user, evidence=item)
     except ValidationError as exc:
