@@ -242,6 +242,7 @@ def _routers():
     from xuebi.ledger.api import router as ledger_router
     from xuebi.ledger.api_kinds import router as kinds_router
     from xuebi.ledger.api_reports import router as ledger_reports_router
+    from xuebi.jobs.api import router as jobs_router
     from xuebi.org.api import router as org_router
     from xuebi.points.api import router as points_router
     from xuebi.study.api import router as study_router
@@ -255,6 +256,7 @@ def _routers():
     api.add_router("/", ledger_reports_router)
     api.add_router("/", study_router)
     api.add_router("/", points_router)
+    api.add_router("/", jobs_router)
 
 
 _routers()

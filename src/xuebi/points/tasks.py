@@ -1,13 +1,28 @@
-"""The points app's background tasks (Django's tasks API, issue 14). Each is idempotent: a task that
-runs twice, or again after a worker restart, claims its work once (``recompute.run_preview``)."""
+"""The points app's background work (issue 14), registered with the jobs module from
+``PointsConfig.ready`` (jobs sits below points and imports none of it): the 重算积分 preview and
+apply as job kinds, and the month-end snapshots as a monthly periodic task. Each is idempotent:
+a job is claimed once, and a snapshot already built is not built again."""
 from __future__ import annotations
 
-from django_tasks import task
+import datetime as dt
 
-from . import recompute
+from django.utils import timezone
+
+from xuebi.campaign.models import Campaign
+from xuebi.jobs import schedule
+from xuebi.jobs import services as jobs
+
+from . import readmodel, recompute
 
 
-@task()
-def recompute_preview(pk: int) -> None:
-    """Compute one waiting 重算积分 preview (queued by ``recompute.preview_start``)."""
-    recompute.run_preview(pk)
+def build_snapshots() -> list[tuple[Campaign, dt.date]]:
+    """The month-end snapshots that are due (the boards' 升降 compare with them)."""
+    return readmodel.build_due_snapshots(timezone.localdate())
+
+
+def register() -> None:
+    jobs.register(recompute.PREVIEW, recompute.preview_job, label="重算积分预览", template="points/_recompute_changes.html",
+                  shown=recompute.shown)
+    jobs.register(recompute.APPLY, recompute.apply_job, label="重算积分", template="points/_recompute_changes.html",
+                  shown=recompute.shown)
+    schedule.register("month_end_snapshots", "monthly", build_snapshots)

@@ -224,7 +224,7 @@ def adjust(request):
 def recompute_page(request):
     """After a rule changes: ask for a preview of who would gain and who would lose (a button —
     nothing is computed on a visit; a large campaign's preview runs in the background and the
-    page shows its progress), then apply it."""
+    page shows its progress), then apply it (a large campaign's in a job, on the job's page)."""
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = _campaign(request)
     if campaign is None:
@@ -232,6 +232,9 @@ def recompute_page(request):
         return redirect("points:board")
     if request.method == "POST":
         try:
+            if "apply" in request.POST and recompute.is_large(campaign):
+                job = recompute.apply_start(actor=request.user, campaign=campaign)
+                return redirect("jobs:job", job.pk)  # its page follows it, then shows the changes
             if "apply" in request.POST:
                 changes = recompute.apply(actor=request.user, campaign=campaign)
                 messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
@@ -243,11 +246,11 @@ def recompute_page(request):
             messages.error(request, " ".join(exc.messages))
         return redirect("points:recompute")
     job = recompute.latest_preview(actor=request.user, campaign=campaign)
-    if job is not None and (job.generation != campaign.points_generation or job.status == "failed"):
+    if job is not None and (job.params.get("generation") != campaign.points_generation or job.status == "failed"):
         job = None  # applied since: a new preview is needed
     context = {"campaign": campaign, "job": job}
     if job is not None:
         context["progress"] = recompute.progress_of(job)
-        context["changes"] = recompute.shown(job) if job.status == "done" else None
+        context["result"] = recompute.shown(job.result) if job.status == "done" else None
     template = "points/_recompute_job.html" if request.htmx and job is not None else "points/recompute.html"
     return render(request, template, context)

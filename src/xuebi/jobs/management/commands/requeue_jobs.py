@@ -1,0 +1,19 @@
+"""Queue again the jobs a stopped process of this machine left "running" (re-run from the start:
+their work was rolled back with them); with --waiting, the waiting ones too (a queue that was
+lost). Each job is claimed once, so a job queued twice runs once. `xuebi worker` runs this first."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from xuebi.jobs import services
+
+
+class Command(BaseCommand):
+    help = "重新排队中断的后台任务（其进程已结束时），从头运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--waiting", action="store_true", help="也重新排队等待中的任务")
+
+    def handle(self, *args, waiting: bool = False, **options):
+        again = services.requeue_stale(waiting=waiting)
+        self.stdout.write(f"已重新排队{len(again)}个后台任务。")
