@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,12 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from xuebi.audit.models import Action
-from xuebi.audit.services import audit_record
 from xuebi.core import xlsx
 from xuebi.core.permissions import get_visible_or_404, require_role
 
-from . import roster, services
+from xuebi.jobs import services as jobs
+
+from . import roster, services, tasks
 from .choices import ADMIN_ROLES, Role
 from .filters import PersonFilter
 from .forms import PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
@@ -236,7 +237,7 @@ def roster_import(request):
                 token = roster.upload_keep(upload)
                 request.session["roster_import"] = {
                     "token": token, "filename": upload.name[:200], "unit": unit.pk if unit else None,
-                    "fingerprint": result.fingerprint(),
+                    "fingerprint": result.fingerprint(), "rows": len(result.planned),
                 }
                 return render(request, "org/roster_import.html", {"form": form, "result": result, "token": token})
             if result.needs_unit:
@@ -252,6 +253,13 @@ def _roster_import_confirm(request):
     if path is None:
         messages.error(request, "预览已过期或已导入，请重新上传文件。")
         return redirect("org:roster_import")
+    if pending.get("rows", 0) > settings.XUEBI_IMPORT_INLINE_ROWS:
+        # A large file: planned again and applied by a background job (tasks.import_job), which
+        # checks the plan is still the one previewed; the job's page follows it.
+        params = {key: pending.get(key) for key in ("token", "filename", "unit", "fingerprint")}
+        job = jobs.start(tasks.IMPORT, owner=request.user, params=params, total=pending["rows"])
+        request.session.pop("roster_import", None)
+        return redirect("jobs:job", job.pk)
     unit = Unit.objects.visible_to(request.user, "change").filter(pk=pending.get("unit")).first() if pending.get("unit") else None
     with path.open("rb") as fh:
         result = roster.plan_import(fh, user=request.user, unit=unit)
@@ -283,8 +291,10 @@ def roster_export(request):
     require_role(request, *PERSON_VIEW_ROLES)
     base = Person.objects.visible_to(request.user).select_related("unit")
     people = PersonFilter(request.GET or None, queryset=base, user=request.user).qs
-    data = roster.export_workbook(people)
-    audit_record(action=Action.ROSTER_EXPORT, changes={"rows": people.count(), "filter": request.GET.urlencode()})
+    if people.count() > settings.XUEBI_EXPORT_INLINE_ROWS:  # written by a background job, downloaded from its page
+        job = jobs.start(tasks.EXPORT, owner=request.user, params={"query": request.GET.urlencode()})
+        return redirect("jobs:job", job.pk)
+    data = roster.export_people(people, query=request.GET.urlencode())
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=roster-{stamp}.xlsx"
