@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import selectors, services
 from .models import Job
@@ -35,8 +35,8 @@ class JobOut(Schema):
     finished_at: dt.datetime | None
 
 
-def started(job: Job) -> tuple[int, JobStarted]:
-    return 202, JobStarted(job=job.pk, status_url=f"/api/v1/jobs/{job.pk}")
+def started(job: Job) -> Status:
+    return Status(202, JobStarted(job=job.pk, status_url=f"/api/v1/jobs/{job.pk}"))
 
 
 @router.get("/jobs/{pk}", response=JobOut, summary="后台任务的进度和结果（发起人）")
