@@ -175,12 +175,14 @@ def _gone(claimed_by: str) -> bool:
     return False
 
 
-def requeue_stale(*, waiting: bool = False) -> list[int]:
+def requeue_stale(*, waiting: bool = False, every: bool = False) -> list[int]:
     """Put the jobs a stopped process left "running" back in the queue, to run from the start
     (their work was rolled back with their transaction). With ``waiting``, enqueue the waiting
-    ones again too (a queue that was lost): each is claimed once, so a duplicate does nothing."""
+    ones again too (a queue that was lost): each is claimed once, so a duplicate does nothing.
+    With ``every``, every running job, whoever claimed it (a machine gone for good, when no
+    worker runs anywhere)."""
     stale = [pk for pk, claimed_by in Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", "claimed_by")
-             if _gone(claimed_by)]
+             if every or _gone(claimed_by)]
     Job.objects.filter(pk__in=stale, status=JobStatus.RUNNING).update(status=JobStatus.WAITING, claimed_by="")
     again = sorted(set(stale) | (set(Job.objects.filter(status=JobStatus.WAITING).values_list("pk", flat=True))
                                  if waiting else set()))

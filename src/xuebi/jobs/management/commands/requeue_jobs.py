@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--waiting", action="store_true", help="也重新排队等待中的任务")
+        parser.add_argument("--all", action="store_true", dest="every",
+                            help="重新排队所有“进行中”的任务，不论由哪台机器运行（确认没有任何 worker 在运行时使用）")
 
-    def handle(self, *args, waiting: bool = False, **options):
-        again = services.requeue_stale(waiting=waiting)
+    def handle(self, *args, waiting: bool = False, every: bool = False, **options):
+        again = services.requeue_stale(waiting=waiting, every=every)
         self.stdout.write(f"已重新排队{len(again)}个后台任务。")
