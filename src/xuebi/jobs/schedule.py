@@ -57,6 +57,8 @@ def enqueue_due(today: dt.date | None = None) -> list[str]:
     started = []
     for entry in SCHEDULE.values():
         period = PERIODS[entry.period](today)
+        if PeriodicRun.objects.filter(name=entry.name, period=period).exists():
+            continue  # the common case, every minute: no failed INSERT in the database's log
         try:
             with transaction.atomic():  # the claim and the task, together (on the database queue)
                 PeriodicRun.objects.create(name=entry.name, period=period)

@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, waiting: bool = False, every: bool = False, **options):
         again = services.requeue_stale(waiting=waiting, every=every)
-        self.stdout.write(f"已重新排队{len(again)}个后台任务。")
+        if options["verbosity"]:
+            self.stdout.write(f"已重新排队{len(again)}个后台任务。")
