@@ -1,6 +1,7 @@
 """我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,29 +18,18 @@ from xuebi.core import xlsx
 from xuebi.core.forms import run_service
 from xuebi.core.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
-from xuebi.org.models import Person, Unit
-from xuebi.org.scoping import has_role, unit_paths
-from xuebi.org.selectors import COUNTY_WIDTH
+from xuebi.org.scoping import has_role
 from xuebi.core.formatting import points_text
 
-from . import boards, readmodel, recompute, selectors, services, sheets
+from xuebi.jobs import services as jobs
+
+from . import boards, readmodel, recompute, selectors, services, sheets, tasks
+from .selectors import board_paths
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 
 UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
-
-
-def board_paths(user) -> list[str] | None:
-    """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
-    or — for a cadre — their own 旗县市区; ``None`` is the whole league."""
-    paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
-    if not paths and user.person_id:  # the county of the cadre's unit: its path's first two steps (one read)
-        unit_path = Person.objects.filter(pk=user.person_id).values_list("unit__path", flat=True).first()
-        paths = [unit_path[:COUNTY_WIDTH]] if unit_path else []
-    if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
-        return None
-    return paths
 
 
 def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
@@ -153,20 +143,13 @@ def board(request):
     return render(request, "points/board.html", context)
 
 
-EXPORT_LIMIT = 5000  # people on an exported board: a league's roster, all of it
-
-
-def scope_name(paths: list[str] | None) -> str:
-    """Whose people a board ranks, for its title: 全盟, or the units of the viewer's grants."""
-    if paths is None:
-        return "全盟"
-    return "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
 
 
 @login_required
 def board_export(request):
     """The board the page shows, as an .xlsx to publish: the same question (the query string), the
-    same scope; the people board with everyone ranked, not only the top 50."""
+    same scope; the people board with everyone ranked, not only the top 50. A people board of more
+    than ``XUEBI_EXPORT_INLINE_ROWS`` people is written by a background job (its page offers the file)."""
     require_role(request, *BOARD_ROLES)
     today, user = timezone.localdate(), request.user
     campaign = selectors.board_campaign(today, readmodel.version(), request.GET.get("campaign"))
@@ -180,15 +163,10 @@ def board_export(request):
     spec = form.spec()
     paths = board_paths(user)
     drill_down_or_404(spec, paths)
-    board = spec.board(campaign)
-    if kind == "units":
-        board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today)
-        scope = spec.parent.name if spec.parent else "全盟各旗县市区"
-    else:
-        board = readmodel.board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
-        scope = scope_name(paths)
-    content = sheets.board_workbook(board, kind, scope=scope, today=today)
-    name = f"{campaign.name}{'单位' if kind == 'units' else '个人'}排行榜-{today:%Y%m%d}.xlsx"
+    if kind == "people" and selectors.people_in(paths) > settings.XUEBI_EXPORT_INLINE_ROWS:
+        job = jobs.start(tasks.BOARD_EXPORT, owner=user, params={"query": request.GET.urlencode(), "campaign": campaign.pk})
+        return redirect("jobs:job", job.pk)
+    content, name = sheets.board_export(campaign, spec, kind, paths=paths, today=today)
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

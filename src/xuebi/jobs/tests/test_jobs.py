@@ -169,3 +169,22 @@ def test_the_api_answers_202_with_a_status_url_for_a_large_recompute(users, kind
     assert api.get(users.cadre, "/points/me").json()["total"] == "4.00"
     settings.XUEBI_RECOMPUTE_INLINE = 100  # at or below: the changes at once, as before
     assert api.post(users.league_admin, "/points/recompute/preview").json() == []
+
+
+def test_a_large_people_board_export_is_a_download_on_the_job_page(users, org, theory, campaign, client_for, settings):
+    from xuebi.testing.helpers import give
+
+    give(org, org.bayi, 5, 1)
+    give(org, org.abag_other, 3, 2)
+    settings.XUEBI_EXPORT_INLINE_ROWS = 1
+    client = client_for(users.abag_admin)
+    response = client.get("/points/board/export.xlsx?period=campaign&category=total")
+    job = Job.objects.get(kind="points.board_export")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.file_name.endswith(".xlsx") and "个人排行榜" in job.file_name
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download").streaming_content))).active
+    assert [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["巴依斯古楞", "王芳"]  # 阿巴嘎's only
+    units = client.get("/points/board/export.xlsx?board=units")  # a units board is a few rows: at once
+    assert units["Content-Type"].startswith("application/vnd.openxmlformats")
