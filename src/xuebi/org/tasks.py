@@ -14,7 +14,7 @@ from xuebi.jobs.models import Job
 
 from . import roster
 from .filters import PersonFilter
-from .models import Person, Unit
+from .models import Person
 
 IMPORT = "org.roster_import"
 EXPORT = "org.roster_export"
@@ -24,23 +24,18 @@ def import_job(job: Job, progress: jobs.Progress) -> jobs.Done:
     """Plan the kept upload again and apply it — all or nothing, in the job's transaction, so a
     worker that stops half way leaves nothing and the job is run again from the start. The plan
     must be the one previewed (someone may have changed the roster since)."""
-    params, user = job.params, job.owner
+    params = job.params
     path = roster.upload_path(params.get("token", ""))
     if path is None:
         raise ValidationError("上传的文件已过期（保留一天），未导入任何数据。请重新上传并预览。")
-    unit = Unit.objects.visible_to(user, "change").filter(pk=params["unit"]).first() if params.get("unit") else None
-    with path.open("rb") as fh:
-        result = roster.plan_import(fh, user=user, unit=unit)
+    progress(0, job.total)
+    result, changed = roster.import_kept(path, user=job.owner, unit_pk=params.get("unit"),
+                                         fingerprint=params.get("fingerprint", ""), filename=params.get("filename", ""))
+    if changed:
+        raise ValidationError(roster.CHANGED_SINCE_PREVIEW)
     if not result.ok:
         raise ValidationError(f"发现{len(result.errors)}处错误，未导入任何数据：{result.errors[0].message}")
-    if result.fingerprint() != params.get("fingerprint"):
-        raise ValidationError("预览之后花名册已有变动（其他人修改了人员信息），未导入任何数据。请重新上传并预览。")
-    rows = len(result.planned)
-    progress(0, rows)
-    roster.apply_import(result, user=user, filename=params.get("filename", ""))
-    if not result.ok:
-        raise ValidationError(result.errors[0].message)
-    progress(rows, rows)
+    progress(job.total, job.total)
     transaction.on_commit(lambda: roster.upload_discard(params["token"]))
     return jobs.Done(summary=f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
 

@@ -260,16 +260,12 @@ def _roster_import_confirm(request):
         job = jobs.start(tasks.IMPORT, owner=request.user, params=params, total=pending["rows"])
         request.session.pop("roster_import", None)
         return redirect("jobs:job", job.pk)
-    unit = Unit.objects.visible_to(request.user, "change").filter(pk=pending.get("unit")).first() if pending.get("unit") else None
-    with path.open("rb") as fh:
-        result = roster.plan_import(fh, user=request.user, unit=unit)
-    changed = result.ok and result.fingerprint() != pending.get("fingerprint")
-    if result.ok and not changed:
-        roster.apply_import(result, user=request.user, filename=pending.get("filename", ""))
+    result, changed = roster.import_kept(path, user=request.user, unit_pk=pending.get("unit"),
+                                         fingerprint=pending.get("fingerprint", ""), filename=pending.get("filename", ""))
     roster.upload_discard(token)
     request.session.pop("roster_import", None)
     if changed:
-        messages.error(request, "预览之后花名册已有变动（其他人修改了人员信息），未导入任何数据。请重新上传并预览。")
+        messages.error(request, roster.CHANGED_SINCE_PREVIEW)
         return redirect("org:roster_import")
     if result.ok:
         messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
