@@ -62,12 +62,6 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
-
 
 class PeriodicRun(models.Model):
     """A periodic task started for a period ("2026-11" for a monthly one): the unique key is the
