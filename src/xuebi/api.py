@@ -76,7 +76,7 @@ class SessionAuth(APIKeyCookie):
         last = request.session.get("last_seen")
         if last is not None and time.time() - last > settings.XUEBI_IDLE_TIMEOUT_MINUTES * 60:
             return None
-        from xuebi.accounts.services import requires_second_factor
+        from xuebi.accounts.services.accounts import requires_second_factor
 
         if user.must_change_password and not user.is_demo:
             raise PermissionDenied("请先在网页上修改密码，然后再使用接口。")
@@ -238,10 +238,7 @@ def _invalid(request, exc):
 def _routers():
     from xuebi.accounts.api import router as accounts_router
     from xuebi.campaign.api import router as campaign_router
-    from xuebi.campaign.api_rules import router as rules_router
     from xuebi.ledger.api import router as ledger_router
-    from xuebi.ledger.api_kinds import router as kinds_router
-    from xuebi.ledger.api_reports import router as ledger_reports_router
     from xuebi.jobs.api import router as jobs_router
     from xuebi.org.api import router as org_router
     from xuebi.points.api import router as points_router
@@ -250,10 +247,7 @@ def _routers():
     api.add_router("/", org_router)
     api.add_router("/", accounts_router)
     api.add_router("/", campaign_router)
-    api.add_router("/", rules_router)
-    api.add_router("/", kinds_router)
     api.add_router("/", ledger_router)
-    api.add_router("/", ledger_reports_router)
     api.add_router("/", study_router)
     api.add_router("/", points_router)
     api.add_router("/", jobs_router)

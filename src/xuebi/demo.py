@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from xuebi.campaign.demo import close_past_campaigns, load_demo_campaigns
-from xuebi.campaign.demo_rules import load_demo_rules
+from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campaigns
+from xuebi.campaign.demo.rules import load_demo_rules
 from xuebi.core import context
-from xuebi.ledger.demo import load_ledger_demo
-from xuebi.ledger.demo_kinds import load_demo_kinds
-from xuebi.ledger.lectures import load_demo_lectures
-from xuebi.ledger.requirements import load_demo_requirements
+from xuebi.ledger.demo.records import load_ledger_demo
+from xuebi.ledger.demo.kinds import load_demo_kinds
+from xuebi.ledger.demo.lectures import load_demo_lectures
+from xuebi.ledger.demo.requirements import load_demo_requirements
 from xuebi.org.demo import load_demo
 from xuebi.org.models import User
 from xuebi.points import readmodel

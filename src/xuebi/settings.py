@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xuebi.ledger",
     "xuebi.study",
     "xuebi.points",
+    "xuebi.home",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xuebi.core.context_processors.navigation",
+                "xuebi.home.context_processors.navigation",
             ],
         },
     },
@@ -161,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Account policy (DOMAIN.md, 等保 baseline); each is configurable.

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from .api import api
 
 urlpatterns = [
+    path("", include("xuebi.home.urls")),
     path("", include("xuebi.core.urls")),
     path("accounts/", include("xuebi.accounts.urls")),
     path("org/", include("xuebi.org.urls")),

@@ -18,7 +18,8 @@ from xuebi.org.choices import Role
 from xuebi.org.models import Person, Unit, User
 from xuebi.org.scoping import has_role
 
-from . import opening, services
+from .services import accounts as services
+from .services import opening
 from .filters import UserFilter
 
 router = Router(tags=["账号"])

@@ -29,7 +29,7 @@ def token_max_age(app_configs, **kwargs):
 
 @register()
 def username_style(app_configs, **kwargs):
-    from .opening import USERNAME_STYLES
+    from .services.opening import USERNAME_STYLES
 
     if settings.XUEBI_USERNAME_STYLE in USERNAME_STYLES:
         return []

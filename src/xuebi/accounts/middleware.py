@@ -57,7 +57,7 @@ class AccountPolicyMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED):
-            from .services import requires_second_factor
+            from .services.accounts import requires_second_factor
 
             if user.must_change_password and not user.is_demo:
                 messages.warning(request, "首次登录或密码已被重置，请先修改密码。")

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from xuebi.org import events
 from xuebi.org.models import Person, User
 
-from . import services
+from .services import accounts as services
 from .backends import user_cache_key
 
 

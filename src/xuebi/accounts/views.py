@@ -22,16 +22,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
-from xuebi.audit.models import Action, Outcome
-from xuebi.audit.services import audit_record
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import RoleGrant, Unit, User
 from xuebi.org.scoping import derived_cadre_unit_id, has_role
 from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id, run_service
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 
-from . import handover, opening, services
+from .services import accounts as services
+from .services import handover, opening
 from .filters import UserFilter
 from .forms import (
     AccountOpenForm, LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm,
@@ -84,15 +83,13 @@ def otp_verify(request):
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        verified, _ = (device.verify_is_allowed() if device else (False, None))
-        if device and verified and device.verify_token(form.cleaned_data["token"]):
+        device = services.otp_verify(user=user, token=form.cleaned_data["token"])
+        if device is not None:
             request.session.pop(PENDING_KEY, None)
             user.backend = pending["backend"]
             _sign_in(request, user)
             otp_login(request, device)
             return redirect(pending["next"])
-        audit_record(action=Action.OTP_FAILED, outcome=Outcome.FAILURE, actor=user, target=user)
         form.add_error("token", "动态口令不正确或已过期，请查看认证器中的最新口令。")
     return render(request, "accounts/otp_verify.html", {"form": form, "account": user})
 
@@ -123,7 +120,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
-            return redirect("core:home")
+            return redirect("home:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -140,7 +137,7 @@ def otp_setup(request):
         if services.otp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, "双因素认证已启用。以后登录时须输入动态口令。")
-            return redirect("core:home")
+            return redirect("home:home")
         form.add_error("token", "动态口令不正确，请确认手机时间准确后重试。")
     # segno draws the QR code as SVG paths: no text from the account reaches the markup, so it is
     # marked safe here, where that is known, and no template marks anything safe.

@@ -24,6 +24,8 @@ import io
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
@@ -83,3 +85,10 @@ def check_package(file, *, max_unzipped: int, max_shared_strings: int) -> None:
     if strings > max_shared_strings:
         raise ValidationError(f"文件中的文字（共享字符串表）解压后有 {_mb(strings)} MB，超过 {_mb(max_shared_strings)} MB 的上限，"
                               f"请将数据复制到新的工作簿后再导入，或分批导入。")
+
+
+def download(content: bytes, filename: str) -> HttpResponse:
+    """An .xlsx answered as a download named ``filename`` (any characters: RFC 6266's ``filename*``)."""
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -18,6 +18,26 @@ class LedgerConfig(AppConfig):
 
         register_data_labels("ledger.record", record_data_labels)
 
+        from xuebi.campaign.sources import register_source_type
+
+        register_source_type("ledger", "台账", record_kinds)  # what campaign rules may count
+
+
+def record_kinds(codes, active_only: bool) -> list:
+    """The record kinds as campaign rules see them (``campaign.sources``)."""
+    from xuebi.campaign.sources import SourceKind
+
+    from .models import RecordKind
+
+    rows = RecordKind.objects.order_by("sort_order", "pk")
+    if active_only:
+        rows = rows.filter(is_active=True)
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    return [SourceKind(code=k.code, name=k.name, fields=k.fields, attendee_hours=k.attendee_hours,
+                       is_group=k.is_group, is_active=k.is_active)
+            for k in rows.only("code", "name", "fields", "attendee_hours", "participation", "is_active")]
+
 
 def record_data_labels(ids: list[str]) -> dict[str, dict[str, str]]:
     """The labels of the fields in records' 内容, for the audit log: their kind's fields (one read)."""

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 
 from xuebi.core import dates
 from xuebi.core.forms import TypedDateField
-from xuebi.core.widgets import PersonChoiceField
+from xuebi.org.widgets import PersonChoiceField
 
 from .choices import FieldType
 

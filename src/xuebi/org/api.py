@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 
 from . import services
 from .forms import PERSON_FIELDS, PersonForm
@@ -182,10 +182,9 @@ def create_person(request, payload: PersonIn):
 
 @router.patch("/people/{person_id}", response={200: PersonOut, 422: ErrorOut}, summary="修改人员")
 def update_person(request, person_id: DbInt, payload: PersonPatch):
-    person = get_visible_or_404(Person, request.auth, person_id)
-    if not Person.objects.visible_to(request.auth, "change").filter(pk=person.pk).exists():
-        # Seen but not managed (a reviewer, a cadre's own entry): refuse plainly; unseen stays 404.
-        raise PermissionDenied("您无权修改该人员。")
+    # Looked up for "change", as the page does (org:person_edit): a person the caller may not change —
+    # another county's, or one a reviewer or a cadre only sees — answers 404, the same as a missing one.
+    person = get_visible_or_404(Person, request.auth, person_id, "change")
     current = PersonForm(instance=person, user=request.auth)
     data = {}
     for name in PERSON_FIELDS:

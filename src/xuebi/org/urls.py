@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "org"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/active/", views.unit_toggle_active, name="unit_toggle_active"),
     path("people/", views.person_list, name="person_list"),
+    path("people/pick/", pickers.person_pick, name="person_pick"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/import/", views.roster_import, name="roster_import"),
     path("people/import/template.xlsx", views.roster_template, name="roster_template"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from xuebi.core import xlsx
-from xuebi.core.permissions import get_visible_or_404, require_role
+from xuebi.org.permissions import get_visible_or_404, require_role
 
 from xuebi.jobs import services as jobs
 
@@ -151,7 +151,7 @@ def person_detail(request, pk: int):
 def me(request):
     if not request.user.person_id:
         messages.info(request, "您的账号未关联花名册人员。")
-        return redirect("core:home")
+        return redirect("home:home")
     return person_detail(request, request.user.person_id)
 
 
@@ -194,8 +194,9 @@ def person_deactivate(request, pk: int):
 @login_required
 @require_POST
 def person_reveal(request, pk: int, field: str):
-    """HTMX: replace a masked value with the full one (audited)."""
-    person = get_visible_or_404(Person, request.user, pk)
+    """HTMX: replace a masked value with the full one (audited). Looked up for "reveal": a person the
+    user may not reveal — another county's, or one a reviewer or a cadre only sees — answers 404."""
+    person = get_visible_or_404(Person, request.user, pk, "reveal")
     if field not in services.REVEALABLE:
         return HttpResponse(status=404)
     value = services.person_reveal(actor=request.user, person=person, field=field)

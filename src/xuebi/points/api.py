@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail, validation_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role

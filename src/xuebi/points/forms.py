@@ -10,7 +10,7 @@ from django.http import Http404
 
 from xuebi.campaign.models import Indicator
 from xuebi.core.forms import StyledFormMixin, TypedDateField, add_validation_error
-from xuebi.core.widgets import PersonChoiceField
+from xuebi.org.widgets import PersonChoiceField
 from xuebi.org.models import Person, Unit
 
 from . import boards, services, standings

@@ -59,3 +59,4 @@ def approved_records(campaign) -> list[engine.Source]:
 
 
 recompute.register_source(SOURCE_TYPE, approved_records)
+events.register_award_preview(preview_award)

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from xuebi.campaign.models import Campaign
 from xuebi.core import xlsx
 from xuebi.core.forms import run_service
-from xuebi.core.permissions import require_role
+from xuebi.org.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.scoping import has_role
 from xuebi.core.formatting import points_text
@@ -192,7 +192,7 @@ def adjust(request):
                 return redirect("points:adjust")
         else:
             credit = run_service(form, lambda: services.points_adjust_preview(actor=request.user, **form.adjustment()))
-    from xuebi.core.widgets import person_label
+    from xuebi.org.widgets import person_label
 
     who = person_label(form.cleaned_data["person"]) if credit is not None else ""
     return render(request, "points/adjust.html", {"form": form, "credit": credit, "who": who})

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import add_validation_error, error_detail
-from xuebi.core.permissions import get_visible_or_404
+from xuebi.org.permissions import get_visible_or_404
 from xuebi.org.choices import BUSINESS_ROLES
 from xuebi.org.models import Unit
 from xuebi.org.scoping import has_role

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.core.forms import add_validation_error, db_id
-from xuebi.core.permissions import get_visible_or_404, require_role
+from xuebi.org.permissions import get_visible_or_404, require_role
 from xuebi.org.choices import ADMIN_ROLES, BUSINESS_ROLES
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role

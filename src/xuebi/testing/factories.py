@@ -21,9 +21,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import Record, RecordKind
-from xuebi.ledger.services import RecordInput, record_approve, record_create
+from xuebi.ledger.services.records import RecordInput, record_approve, record_create
 from xuebi.org.models import Person, RoleGrant, Unit, UnitMembership, User
 from xuebi.testing.helpers import DAY, PASSWORD, make_id
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
 from xuebi.core import context
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.org.choices import Role
 from xuebi.org.models import Unit
 from xuebi.study import services

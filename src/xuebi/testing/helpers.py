@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from xuebi.accounts.services import token_create
+from xuebi.accounts.services.accounts import token_create
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger.services import RecordInput, record_create
+from xuebi.ledger.services.records import RecordInput, record_create
 from xuebi.org.demo_data import id_check_char
 from xuebi.org.models import Person, RoleGrant, Unit, UnitMembership, User
 from xuebi.points import engine

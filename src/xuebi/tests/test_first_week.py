@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xuebi.campaign.models import Campaign
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import Record
 from xuebi.org.models import Person, User
 from xuebi.org.tests.test_roster_files import LI_X, ZHANG_X, county_file

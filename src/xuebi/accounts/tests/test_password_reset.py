@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from xuebi.accounts.services import token_create
+from xuebi.accounts.services.accounts import token_create
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.testing.helpers import PASSWORD
 

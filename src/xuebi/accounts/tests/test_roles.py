@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from xuebi.accounts import services
+from xuebi.accounts.services import accounts as services
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.org.choices import Role
 from xuebi.org.models import RoleGrant, User

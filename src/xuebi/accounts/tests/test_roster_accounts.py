@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from xuebi.accounts import opening, services
+from xuebi.accounts.services import accounts as services
+from xuebi.accounts.services import opening
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.org import services as org_services
 from xuebi.org.choices import PersonStatus, Role

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from xuebi.accounts import services
+from xuebi.accounts.services import accounts as services
 from xuebi.conftest import PASSWORD
 
 LOGIN = "/accounts/login/"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from xuebi.accounts.models import ApiToken
-from xuebi.accounts.services import password_change, token_create, user_deactivate
+from xuebi.accounts.services.accounts import password_change, token_create, user_deactivate
 from xuebi.audit.models import Action, AuditEntry
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Indicator
-from xuebi.ledger import services as ledger
+from xuebi.ledger.services import records as ledger
 from xuebi.points.services import points_adjust
 from xuebi.testing.helpers import DAY, self_study
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.campaign.demo import close_past_campaigns, load_demo_campaigns
+from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.models import Campaign
-from xuebi.campaign.services import campaign_create, campaign_update
+from xuebi.campaign.services.campaigns import campaign_create, campaign_update
 
 ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}

@@ -5,77 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from types import ModuleType
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import NoReverseMatch, Resolver404, include, path, resolve, reverse
+from django.urls import reverse
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.choices import Recipients, RuleMethod
-from xuebi.campaign.demo_rules import DEMO_RULES, load_demo_rules
+from xuebi.campaign.demo.rules import DEMO_RULES, load_demo_rules
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.campaign.rules import indicator_save, parse_lookup, rule_change, rule_create, rule_deactivate
-from xuebi.campaign.services import campaign_create, campaign_update
-from xuebi.ledger.demo_kinds import load_demo_kinds
+from xuebi.campaign.services.rules import indicator_save, parse_lookup, rule_change, rule_create, rule_deactivate
+from xuebi.campaign.services.campaigns import campaign_create, campaign_update
+from xuebi.ledger.demo.kinds import load_demo_kinds
 from xuebi.ledger.models import RecordKind
 
 ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
 D = Decimal
-
-
-# --- until the lead wires views_rules.urlpatterns and api_rules.router in, mount them here --------
-
-_fallback: dict = {}
-
-
-def _mounted() -> tuple[bool, bool]:
-    try:
-        reverse("campaign:detail", args=[1])
-        pages = True
-    except NoReverseMatch:
-        pages = False
-    try:
-        resolve("/api/v1/campaigns/1/rules")
-        api = True
-    except Resolver404:
-        api = False
-    return pages, api
-
-
-@pytest.fixture(autouse=True)
-def rules_urls(settings):
-    """The real URLs once integrated; until then the same paths mounted on a copy of the root URLconf."""
-    pages, api = _mounted()
-    if pages and api:
-        yield
-        return
-    import xuebi.urls as root
-
-    patterns = list(root.urlpatterns)
-    if not pages:
-        from xuebi.campaign import urls as campaign_urls
-        from xuebi.campaign import views_rules
-
-        patterns = [p for p in patterns if str(p.pattern) != "campaigns/"]
-        patterns.insert(0, path("campaigns/", include((campaign_urls.urlpatterns + views_rules.urlpatterns, "campaign"))))
-    if not api:
-        if "api" not in _fallback:
-            from ninja import NinjaAPI
-
-            from xuebi.api import api as real_api
-            from xuebi.campaign.api_rules import router
-
-            test_api = NinjaAPI(auth=real_api.auth, urls_namespace="api_rules_test")
-            test_api._exception_handlers.update(real_api._exception_handlers)
-            test_api.add_router("/", router)
-            _fallback["api"] = test_api
-        patterns.insert(0, path("api/v1/", _fallback["api"].urls))
-    urlconf = ModuleType("campaign_rules_test_urls")  # hashable, as Django's resolver cache needs
-    urlconf.urlpatterns, urlconf.handler403, urlconf.handler404 = patterns, root.handler403, root.handler404
-    settings.ROOT_URLCONF = urlconf
-    yield
 
 
 # --- data ---------------------------------------------------------------------------------------

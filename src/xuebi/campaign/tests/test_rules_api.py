@@ -8,10 +8,10 @@ import pytest
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.campaign.rules import rule_create
-from xuebi.campaign.services import campaign_update
+from xuebi.campaign.services.rules import rule_create
+from xuebi.campaign.services.campaigns import campaign_update
 
-from .test_rules import ROLES, READERS, campaign, kinds, rules_urls, self_study, theory, work  # noqa: F401  (fixtures)
+from .test_rules import ROLES, READERS, campaign, kinds, self_study, theory, work  # noqa: F401  (fixtures)
 
 D = Decimal
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.ledger.kinds import kind_create
-from xuebi.ledger.services import RecordInput, record_create
+from xuebi.ledger.services.kinds import kind_create
+from xuebi.ledger.services.records import RecordInput, record_create
 from xuebi.org.models import Person, Unit, User
 from xuebi.study import services as study_services
 

@@ -22,7 +22,7 @@ def raw():
 
 @pytest.fixture
 def token(users):
-    from xuebi.accounts.services import token_create
+    from xuebi.accounts.services.accounts import token_create
 
     return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=users.league_admin, name='测试')[1]}"}
 

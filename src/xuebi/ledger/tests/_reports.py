@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import Participant, Record, RecordKind
-from xuebi.ledger.requirements import load_demo_requirements
+from xuebi.ledger.demo.requirements import load_demo_requirements
 from xuebi.org.models import Person, Unit, User
 
 MEETINGS = [

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 from xuebi.campaign.models import Campaign
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import Record
-from xuebi.ledger.services import RecordInput, record_create, record_submit
+from xuebi.ledger.services.records import RecordInput, record_create, record_submit
 from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import Record
-from xuebi.ledger.services import RecordInput, record_create
+from xuebi.ledger.services.records import RecordInput, record_create
 from xuebi.testing.helpers import photo, sign_in
 
 from .test_browser import study_kind  # noqa: F401 — the fixture: 个人自学 with a 2026 campaign

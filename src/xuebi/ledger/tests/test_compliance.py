@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger import reports
+from xuebi.ledger.selectors import reports
 from xuebi.ledger.models import MeetingRequirement
-from xuebi.ledger.requirements import load_demo_requirements, requirement_save
+from xuebi.ledger.demo.requirements import load_demo_requirements
+from xuebi.ledger.services.requirements import requirement_save
 
 from ._reports import add_branch, make_record, meeting_kinds
 

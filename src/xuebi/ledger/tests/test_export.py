@@ -13,8 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger import export
-from xuebi.ledger.kinds import kind_create, kind_update
+from xuebi.ledger.services import exports as export
+from xuebi.ledger.services.kinds import kind_create, kind_update
 from xuebi.ledger.models import Evidence, Record
 
 from ._reports import make_record, study_kind

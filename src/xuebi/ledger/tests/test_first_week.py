@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 
 from xuebi.audit.models import AuditEntry
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Evidence, Record
 from xuebi.testing.helpers import DAY, photo, self_study
 
@@ -217,7 +217,7 @@ def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_si
 
 def test_the_ledger_person_fields_use_the_picker_with_county_and_section(users, kinds, org, client_for):
     page = client_for(users.cadre).get("/ledger/new/group_study/").content.decode()
-    assert 'data-person-picker data-search-url="/people/pick/?action=pick"' in page
+    assert 'data-person-picker data-search-url="/org/people/pick/?action=pick"' in page
     assert "王芳 · 阿巴嘎旗委组织部 / 组织股</option>" in page and "巴图" not in page  # 巴图 is in 锡林浩特
     found = client_for(users.cadre).get("/ledger/pick/people/", {"q": "wf"}).content.decode()
     assert "王芳 · 阿巴嘎旗委组织部 / 组织股" in found  # the attendee search, labelled the same way

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger.demo_kinds import DEMO_KINDS, load_demo_kinds
-from xuebi.ledger.forms_kinds import fill_missing_keys, suggest_key
-from xuebi.ledger.kinds import kind_create, kind_update
+from xuebi.ledger.demo.kinds import DEMO_KINDS, load_demo_kinds
+from xuebi.ledger.forms.kinds import fill_missing_keys, suggest_key
+from xuebi.ledger.services.kinds import kind_create, kind_update
 from xuebi.ledger.models import Record, RecordKind, RecordKindVersion
 from xuebi.ledger.schema import build_form_fields, validate_definitions
 from xuebi.org.models import Person, Unit

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger.demo_kinds import DEMO_KINDS
-from xuebi.ledger.kinds import kind_create
+from xuebi.ledger.demo.kinds import DEMO_KINDS
+from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import RecordKind
 
 ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]

@@ -13,8 +13,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger import lectures
-from xuebi.ledger.lectures import next_presenter
+from xuebi.ledger.selectors import lectures as lecture_selectors
+from xuebi.ledger.demo.lectures import load_demo_lectures
+from xuebi.ledger.services import lectures
+from xuebi.ledger.selectors.lectures import next_presenter
 from xuebi.ledger.models import LectureMember, LectureSeries, LectureSession, Record
 from xuebi.testing.helpers import add_person
 
@@ -303,8 +305,8 @@ def test_prefill_recognises_topic_and_presenter_fields_by_key_or_label(section):
         {"key": "speaker_x", "label": "授课人", "type": "person"},
         {"key": "host", "label": "主持人", "type": "person"},
     ]
-    assert lectures.session_answered(definitions) == (["speaker_x"], "subject")
-    data = lectures.prefill_data(definitions, presenter=section.bayi, topic="基层组织建设")
+    assert lecture_selectors.session_answered(definitions) == (["speaker_x"], "subject")
+    data = lecture_selectors.prefill_data(definitions, presenter=section.bayi, topic="基层组织建设")
     assert data == {"subject": "基层组织建设", "speaker_x": {"id": section.bayi.pk, "name": "巴依斯古楞"}}
 
 
@@ -325,7 +327,7 @@ def test_the_demo_series_shows_a_rotation_with_a_made_up_absence(section, users,
     settings.MEDIA_ROOT = tmp_path / "media"
     lecture_kind(users.league_admin, evidence_required=True)
 
-    assert lectures.load_demo_lectures() == 5
+    assert load_demo_lectures() == 5
 
     series = LectureSeries.objects.get()
     assert series.unit == section.abag_section
@@ -336,5 +338,5 @@ def test_the_demo_series_shows_a_rotation_with_a_made_up_absence(section, users,
     assert sessions[2].presenter != away and sessions[3].presenter == away
     assert [s.record.status for s in sessions[:4]] == ["approved", "approved", "approved", "submitted"]
     assert all(s.record.evidence.exists() for s in sessions[:4])
-    assert lectures.load_demo_lectures() == 0
+    assert load_demo_lectures() == 0
     assert LectureSession.objects.count() == 5

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.ledger import lectures
+from xuebi.ledger.services import lectures
 from xuebi.ledger.models import (
     LectureSeries,
     LectureSession,
@@ -489,7 +489,7 @@ def test_bad_lecture_input_through_the_api_is_named(world, org, users, api):
 
 def test_a_kind_that_needs_evidence_asks_for_a_photo_on_the_page_and_drafts_through_the_api(
         world, org, users, client, api, settings, tmp_path):
-    from xuebi.ledger.kinds import kind_update
+    from xuebi.ledger.services.kinds import kind_update
 
     settings.MEDIA_ROOT = tmp_path / "media"
     kind_update(actor=users.league_admin, kind=world.lecture_kind, evidence_required=True)

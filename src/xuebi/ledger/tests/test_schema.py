@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from xuebi.ledger import schema
-from xuebi.ledger.kinds import kind_update
+from xuebi.ledger.services.kinds import kind_update
 from xuebi.ledger.models import RecordKindVersion
 from xuebi.org.models import Person, Unit
 from xuebi.testing.helpers import self_study

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Record, RecordCorrection, RecordEvent
-from xuebi.ledger.services import RecordInput
+from xuebi.ledger.services.records import RecordInput
 from xuebi.org.choices import Role
 from xuebi.org.models import RoleGrant
 from xuebi.points.models import PointEntry

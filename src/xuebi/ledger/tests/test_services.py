@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Campaign
-from xuebi.ledger import events, services
+from xuebi.ledger import events
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import (
     Evidence,
     Participant,
@@ -19,7 +20,7 @@ from xuebi.ledger.models import (
     RecordCorrection,
     RecordVersion,
 )
-from xuebi.ledger.services import RecordInput
+from xuebi.ledger.services.records import RecordInput
 from xuebi.org.models import UnitMembership
 from xuebi.testing.helpers import DAY, photo, self_study
 

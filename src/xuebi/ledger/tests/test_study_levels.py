@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from xuebi.ledger import reports
+from xuebi.ledger.selectors import reports
 
 from ._reports import make_record, study_kind
 

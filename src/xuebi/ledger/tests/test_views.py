@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Evidence, Record
 from xuebi.testing.helpers import DAY, photo, self_study
 
@@ -222,3 +223,18 @@ def test_an_admin_reopens_an_approved_record_with_a_reason(users, kinds, client_
 def test_the_kind_picker_groups_kinds_by_dimension(users, kinds, client_for):
     page = client_for(users.cadre).get("/ledger/new/").content.decode()
     assert page.index("学理论") < page.index("个人自学") < page.index("比工作") < page.index("组工信息")
+
+
+def test_only_the_author_submits_a_draft_anyone_else_finds_no_such_record(users, kinds, client_for, api):
+    """Submitting is the author's right, as editing is: a reviewer who may read the draft gets the same
+    404 from 提交 as from 修改 and 删除 (not a 403 that confirms the draft is there), page and API alike."""
+    draft = self_study(users.cadre, kinds, submit=False)
+    reviewer = client_for(users.abag_reviewer)
+    for name in ("submit", "edit", "delete"):
+        assert reviewer.post(reverse(f"ledger:{name}", args=[draft.pk])).status_code == 404, name
+    assert api.post(users.abag_reviewer, f"/records/{draft.pk}/submit", {}).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert client_for(users.cadre).post(reverse("ledger:submit", args=[draft.pk])).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "submitted"

@@ -46,7 +46,7 @@ def test_points_api_refuses_roles_without_points(users, theory, api, who, status
 
 def test_recompute_preview_and_apply_through_the_page_and_the_api(users, org, kinds, theory, api, client_for):  # noqa: F811
     from xuebi.campaign.models import Rule
-    from xuebi.ledger import services
+    from xuebi.ledger.services import records as services
     from xuebi.testing.helpers import self_study
 
     services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.campaign.rules import indicator_save
-from xuebi.campaign.services import campaign_create, campaign_update
+from xuebi.campaign.services.rules import indicator_save
+from xuebi.campaign.services.campaigns import campaign_create, campaign_update
 from xuebi.org.services import person_update
 from xuebi.points import boards, engine, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.ledger.kinds import kind_create
-from xuebi.ledger.services import RecordInput, record_create
+from xuebi.ledger.services.kinds import kind_create
+from xuebi.ledger.services.records import RecordInput, record_create
 from xuebi.testing.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xuebi.campaign.models import Rule
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.testing.helpers import self_study, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -121,7 +121,7 @@ def _mixed_ledger(users, org, kinds, campaign):
     of those eight again, one more of his, and four group records whose authors and attendees
     overlap in different orders and across two units — everything entered (代录) by the league
     admin, so that neither approver has a stake in any of them."""
-    from xuebi.ledger.services import RecordInput, record_create
+    from xuebi.ledger.services.records import RecordInput, record_create
     from xuebi.testing.helpers import DAY as RECORDED_ON
     from xuebi.testing.helpers import self_study
 

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from xuebi.campaign import rules
+from xuebi.campaign.services import rules
 from xuebi.campaign.models import Indicator, Rule
-from xuebi.ledger import services
+from xuebi.ledger.services import records as services
 from xuebi.ledger.models import Record
-from xuebi.ledger.services import RecordInput
+from xuebi.ledger.services.records import RecordInput
 from xuebi.org.models import UnitMembership
 from xuebi.points import engine, recompute, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount, UnitTotal

@@ -7,8 +7,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from xuebi.ledger import services
 from xuebi.jobs.models import Job as XuebiJob
+from xuebi.ledger.services import records as services
 from xuebi.testing.helpers import self_study
 
 ON_RQ = django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from xuebi.accounts import services
+from xuebi.accounts.services import accounts as services
 from xuebi.core import context
 from xuebi.org.choices import SEPARATED_ROLES, Role
 from xuebi.org.models import RoleGrant, Unit

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from xuebi.accounts.services import token_create
+from xuebi.accounts.services.accounts import token_create
 from xuebi.core import context
 from xuebi.org.models import User
 
