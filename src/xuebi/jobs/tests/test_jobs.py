@@ -14,7 +14,7 @@ from xuebi.audit.models import Action, AuditEntry, Outcome
 from xuebi.campaign.models import Rule
 from xuebi.jobs import services as jobs
 from xuebi.jobs.models import Job
-from xuebi.ledger import services as ledger
+from xuebi.ledger.services import records as ledger
 from xuebi.org.models import Person
 from xuebi.org.tests.test_roster import IMPORT_URL, _preview, li, xlsx, zhang
 from xuebi.points import recompute
