@@ -239,6 +239,7 @@ def _routers():
     from xuebi.accounts.api import router as accounts_router
     from xuebi.campaign.api import router as campaign_router
     from xuebi.ledger.api import router as ledger_router
+    from xuebi.jobs.api import router as jobs_router
     from xuebi.org.api import router as org_router
     from xuebi.points.api import router as points_router
     from xuebi.study.api import router as study_router
@@ -249,6 +250,7 @@ def _routers():
     api.add_router("/", ledger_router)
     api.add_router("/", study_router)
     api.add_router("/", points_router)
+    api.add_router("/", jobs_router)
 
 
 _routers()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "xuebi.core",
     "xuebi.org",
     "xuebi.audit",
+    "xuebi.jobs",
     "xuebi.accounts",
     "xuebi.campaign",
     "xuebi.ledger",
@@ -188,6 +189,13 @@ XUEBI_EVIDENCE_MAX_MB = env_int("XUEBI_EVIDENCE_MAX_MB", 20)
 XUEBI_IMAGE_MAX_PIXELS = env_int("XUEBI_IMAGE_MAX_PIXELS", 40_000_000)
 # 重算积分: a preview over more sources than this runs in the background with a progress bar
 XUEBI_RECOMPUTE_INLINE = env_int("XUEBI_RECOMPUTE_INLINE", 100)
+# A roster import of more rows than this is written by a background job (the page follows it).
+XUEBI_IMPORT_INLINE_ROWS = env_int("XUEBI_IMPORT_INLINE_ROWS", 300)
+# An export (roster, audit log, board) of more rows than this is written by a background job,
+# downloaded from the job's page when it is done.
+XUEBI_EXPORT_INLINE_ROWS = env_int("XUEBI_EXPORT_INLINE_ROWS", 3000)
+# How often `xuebi worker` looks for periodic tasks that are due (jobs.schedule), in seconds.
+XUEBI_SCHEDULE_SECONDS = env_int("XUEBI_SCHEDULE_SECONDS", 60)
 # The most an imported .xlsx (a roster) may unpack to, all its parts together, in megabytes.
 XUEBI_IMPORT_MAX_UNZIPPED_MB = env_int("XUEBI_IMPORT_MAX_UNZIPPED_MB", 50)
 
@@ -252,6 +260,9 @@ MEDIA_URL = "/media/"  # never served directly: files go through views that chec
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Background jobs' result files (large exports): never served directly, only to their owner
+    # through jobs.views.download.
+    "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "jobs")}},
 }
 # Serve assets straight from the package so that no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True

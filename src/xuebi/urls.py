@@ -14,6 +14,7 @@ urlpatterns = [
     path("ledger/", include("xuebi.ledger.urls")),
     path("study/", include("xuebi.study.urls")),
     path("points/", include("xuebi.points.urls")),
+    path("jobs/", include("xuebi.jobs.urls")),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("xuebi/favicon.svg"), permanent=True)),

@@ -41,6 +41,8 @@ class Action(models.TextChoices):
     TOKEN_CREATE = "accounts.token.create", _("创建访问令牌")
     TOKEN_REVOKE = "accounts.token.revoke", _("撤销访问令牌")
     AUDIT_EXPORT = "audit.export", _("导出操作日志")
+    JOB_START = "jobs.start", _("开始后台任务")
+    JOB_FINISH = "jobs.finish", _("后台任务结束")
     CAMPAIGN_CREATE = "campaign.create", _("新建活动")
     CAMPAIGN_UPDATE = "campaign.update", _("修改活动")
     INDICATOR_SAVE = "campaign.indicator.save", _("保存考核指标")

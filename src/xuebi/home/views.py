@@ -66,7 +66,7 @@ def _waiting_for_me(user, person: Person) -> dict:
     found: dict = {}
     campaign = points.current_campaign(today)
     if campaign is not None:
-        # ranked within their 旗县市区, as on the board a cadre sees (points.views.board_paths)
+        # ranked within their 旗县市区, as on the board a cadre sees (points.selectors.board_paths)
         county = Unit.objects.only("name", "short_name", "path").get(path=person.unit.path[:COUNTY_WIDTH])
         found["standing"] = {"campaign": campaign, "county": county.short_name or county.name,
                              **readmodel.standing(campaign, person.pk, [county.path], today=today)}

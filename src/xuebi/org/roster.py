@@ -906,6 +906,21 @@ def upload_path(token: str) -> Path | None:
     return path if path.is_file() else None
 
 
+CHANGED_SINCE_PREVIEW = "预览之后花名册已有变动（其他人修改了人员信息），未导入任何数据。请重新上传并预览。"
+
+
+def import_kept(path: Path, *, user, unit_pk: int | None, fingerprint: str, filename: str = "") -> tuple[ImportResult, bool]:
+    """The confirm step (the page's, or a large file's job): plan the kept upload again and apply
+    it only if the plan is the one previewed. Answers (result, changed since the preview)."""
+    unit = Unit.objects.visible_to(user, "change").filter(pk=unit_pk).first() if unit_pk else None
+    with path.open("rb") as fh:
+        result = plan_import(fh, user=user, unit=unit)
+    changed = result.ok and result.fingerprint() != fingerprint
+    if result.ok and not changed:
+        apply_import(result, user=user, filename=filename)
+    return result, changed
+
+
 def upload_discard(token: str) -> None:
     if path := upload_path(token):
         path.unlink(missing_ok=True)
@@ -1008,3 +1023,11 @@ def export_workbook(people) -> bytes:
                 row.append(getattr(person, col.field))
         ws.append(row)
     return xlsx.save(wb)
+
+
+def export_people(people, *, query: str, actor=None) -> bytes:
+    """Export a roster (``export_workbook``) and audit it — the page's download and the job's
+    alike. ``query``: the list's filter, kept in the audit entry."""
+    data = export_workbook(people)
+    audit_record(actor=actor, action=Action.ROSTER_EXPORT, changes={"rows": people.count(), "filter": query})
+    return data

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,12 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from xuebi.audit.models import Action
-from xuebi.audit.services import audit_record
 from xuebi.core import xlsx
 from xuebi.org.permissions import get_visible_or_404, require_role
 
-from . import roster, services
+from xuebi.jobs import services as jobs
+
+from . import roster, services, tasks
 from .choices import ADMIN_ROLES, Role
 from .filters import PersonFilter
 from .forms import PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
@@ -237,7 +238,7 @@ def roster_import(request):
                 token = roster.upload_keep(upload)
                 request.session["roster_import"] = {
                     "token": token, "filename": upload.name[:200], "unit": unit.pk if unit else None,
-                    "fingerprint": result.fingerprint(),
+                    "fingerprint": result.fingerprint(), "rows": len(result.planned),
                 }
                 return render(request, "org/roster_import.html", {"form": form, "result": result, "token": token})
             if result.needs_unit:
@@ -253,16 +254,19 @@ def _roster_import_confirm(request):
     if path is None:
         messages.error(request, "预览已过期或已导入，请重新上传文件。")
         return redirect("org:roster_import")
-    unit = Unit.objects.visible_to(request.user, "change").filter(pk=pending.get("unit")).first() if pending.get("unit") else None
-    with path.open("rb") as fh:
-        result = roster.plan_import(fh, user=request.user, unit=unit)
-    changed = result.ok and result.fingerprint() != pending.get("fingerprint")
-    if result.ok and not changed:
-        roster.apply_import(result, user=request.user, filename=pending.get("filename", ""))
+    if pending.get("rows", 0) > settings.XUEBI_IMPORT_INLINE_ROWS:
+        # A large file: planned again and applied by a background job (tasks.import_job), which
+        # checks the plan is still the one previewed; the job's page follows it.
+        params = {key: pending.get(key) for key in ("token", "filename", "unit", "fingerprint")}
+        job = jobs.start(tasks.IMPORT, owner=request.user, params=params, total=pending["rows"])
+        request.session.pop("roster_import", None)
+        return redirect("jobs:job", job.pk)
+    result, changed = roster.import_kept(path, user=request.user, unit_pk=pending.get("unit"),
+                                         fingerprint=pending.get("fingerprint", ""), filename=pending.get("filename", ""))
     roster.upload_discard(token)
     request.session.pop("roster_import", None)
     if changed:
-        messages.error(request, "预览之后花名册已有变动（其他人修改了人员信息），未导入任何数据。请重新上传并预览。")
+        messages.error(request, roster.CHANGED_SINCE_PREVIEW)
         return redirect("org:roster_import")
     if result.ok:
         messages.success(request, f"导入成功：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人。")
@@ -284,8 +288,10 @@ def roster_export(request):
     require_role(request, *PERSON_VIEW_ROLES)
     base = Person.objects.visible_to(request.user).select_related("unit")
     people = PersonFilter(request.GET or None, queryset=base, user=request.user).qs
-    data = roster.export_workbook(people)
-    audit_record(action=Action.ROSTER_EXPORT, changes={"rows": people.count(), "filter": request.GET.urlencode()})
+    if people.count() > settings.XUEBI_EXPORT_INLINE_ROWS:  # written by a background job, downloaded from its page
+        job = jobs.start(tasks.EXPORT, owner=request.user, params={"query": request.GET.urlencode()})
+        return redirect("jobs:job", job.pk)
+    data = roster.export_people(people, query=request.GET.urlencode())
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=roster-{stamp}.xlsx"

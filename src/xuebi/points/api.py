@@ -18,6 +18,8 @@ from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
 
+from xuebi.jobs.api import JobStarted, started
+
 from . import readmodel, recompute, selectors, services
 from .models import PointEntry
 from .forms import AdjustForm, BoardForm
@@ -239,11 +241,19 @@ class ChangeOut(Schema):
     change: Decimal
 
 
-@router.post("/points/recompute/preview", response={200: list[ChangeOut], 422: dict}, summary="预览重算：谁得分、谁失分")
+@router.post("/points/recompute/preview", response={200: list[ChangeOut], 202: JobStarted, 422: dict},
+             summary="预览重算：谁得分、谁失分（记录多时在后台进行：202，附任务状态地址）")
 def recompute_preview(request):
-    return recompute.preview(actor=request.auth, campaign=_campaign())
+    campaign = _campaign()
+    if job := recompute.start_if_large(recompute.PREVIEW, actor=request.auth, campaign=campaign):
+        return started(job)
+    return recompute.preview(actor=request.auth, campaign=campaign)
 
 
-@router.post("/points/recompute", response={200: list[ChangeOut], 422: dict}, summary="按当前规则重算积分（盟级管理员）")
+@router.post("/points/recompute", response={200: list[ChangeOut], 202: JobStarted, 422: dict},
+             summary="按当前规则重算积分（盟级管理员；记录多时在后台进行：202，附任务状态地址）")
 def recompute_apply(request):
-    return recompute.apply(actor=request.auth, campaign=_campaign())
+    campaign = _campaign()
+    if job := recompute.start_if_large(recompute.APPLY, actor=request.auth, campaign=campaign):
+        return started(job)
+    return recompute.apply(actor=request.auth, campaign=campaign)

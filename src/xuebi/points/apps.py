@@ -8,3 +8,6 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (connects the ledger's events)
+        from . import tasks
+
+        tasks.register()  # the job kinds and the periodic task, with the jobs module

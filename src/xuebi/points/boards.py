@@ -501,7 +501,7 @@ def headcounts(roster: tuple | None = None) -> dict[str, int]:
 
 
 def may_drill_into(unit: Unit, paths: list[str] | None) -> bool:
-    """Whether a viewer whose board reaches ``paths`` (``views.board_paths``) may see the units under
+    """Whether a viewer whose board reaches ``paths`` (``selectors.board_paths``) may see the units under
     ``unit``: its sections' totals and headcounts are their own subtree's business — for an admin
     or a reviewer the units they see (``Unit.objects.visible_to``), for a cadre the county their
     people board shows. The counties' board itself is the league's and open to every board role."""

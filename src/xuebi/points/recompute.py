@@ -15,26 +15,26 @@ from decimal import Decimal
 
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.campaign.models import Campaign
+from xuebi.jobs import services as jobs
+from xuebi.jobs.models import Job
 from xuebi.org.choices import Role
 from xuebi.org.models import Person
 from xuebi.org.scoping import has_role
 from xuebi.org.selectors import unit_labels
 
 from . import engine
-from .models import EntryType, JobStatus, PersonTotal, PointEntry, RecomputePreview
+from .models import EntryType, PersonTotal, PointEntry
 
-__all__ = ["register_source", "preview", "apply", "preview_start", "run_preview", "latest_preview", "progress_of", "shown"]
+__all__ = ["register_source", "preview", "apply", "source_count", "is_large", "start_if_large", "preview_start", "apply_start", "preview_job",
+           "apply_job", "run_preview", "latest_preview", "progress_of", "shown"]
 
-PROGRESS_EVERY = 10  # sources between two progress reports of a background preview (a cache write each)
+PROGRESS_EVERY = 10  # sources between two progress reports of a background job (a cache write each)
 
 SOURCES: dict[str, Callable[[Campaign], Iterable[engine.Source]]] = {}
 
@@ -110,10 +110,10 @@ def preview(*, actor, campaign: Campaign, progress: Callable[[int, int], None] |
 
 
 @transaction.atomic
-def apply(*, actor, campaign: Campaign) -> list[dict]:
+def apply(*, actor, campaign: Campaign, progress: Callable[[int, int], None] | None = None) -> list[dict]:
     _require(actor)
     before = _totals(campaign)
-    _recompute(campaign, actor)
+    _recompute(campaign, actor, progress)
     changes = _changes(before, _totals(campaign))
     audit_record(actor=actor, action=Action.POINTS_RECOMPUTE, target=campaign, changes={
         "people_changed": [None, len(changes)],
@@ -123,78 +123,90 @@ def apply(*, actor, campaign: Campaign) -> list[dict]:
     return changes
 
 
-# --- the preview as a job: at once when small, in the background when large ----------------------
+# --- preview and apply as jobs: at once when small, in the background when large ------------------
+
+PREVIEW = "points.recompute_preview"
+APPLY = "points.recompute_apply"
+
+
+def source_count(campaign: Campaign) -> int:
+    return sum(1 for provider in SOURCES.values() for _ in provider(campaign))
+
+
+def is_large(campaign: Campaign) -> bool:
+    """More sources than ``settings.XUEBI_RECOMPUTE_INLINE``: the work goes to a background job."""
+    return source_count(campaign) > settings.XUEBI_RECOMPUTE_INLINE
+
 
 def _stored(rows: list[dict]) -> list[dict]:
     return [{**row, **{k: str(row[k]) for k in ("before", "after", "change")}} for row in rows]
 
 
-def shown(job: RecomputePreview) -> list[dict]:
-    """A finished preview's rows with their figures as numbers again."""
-    return [{**row, **{k: Decimal(row[k]) for k in ("before", "after", "change")}} for row in job.result]
+def shown(result: list[dict]) -> list[dict]:
+    """A finished job's rows (``job.result``) with their figures as numbers again."""
+    return [{**row, **{k: Decimal(row[k]) for k in ("before", "after", "change")}} for row in result]
 
 
-def latest_preview(*, actor, campaign: Campaign) -> RecomputePreview | None:
+def latest_preview(*, actor, campaign: Campaign) -> Job | None:
     """The league admin's last preview of the campaign, for the page to show on a visit."""
     _require(actor)
-    return RecomputePreview.objects.filter(campaign=campaign, requested_by=actor).first()
+    return Job.objects.filter(kind=PREVIEW, owner=actor, params__campaign=campaign.pk).first()
 
 
-def preview_start(*, actor, campaign: Campaign) -> RecomputePreview:
-    """Ask for a preview: with at most ``settings.XUEBI_RECOMPUTE_INLINE`` sources it is computed
-    now; with more it runs in the background (a task, enqueued when the request's transaction
-    commits; ``xuebi recompute_previews`` runs any left waiting), and the page follows its progress. Nothing table-wide runs on a GET: only this POST starts one."""
+def _start(kind: str, *, actor, campaign: Campaign, inline: bool | None = None) -> Job:
     _require(actor)
     if campaign.is_closed:
         raise ValidationError(f"活动“{campaign.name}”已结束，积分已定，不能重算。")
-    job = RecomputePreview.objects.create(campaign=campaign, requested_by=actor, generation=campaign.points_generation)
-    total = sum(1 for provider in SOURCES.values() for _ in provider(campaign))
-    if total <= settings.XUEBI_RECOMPUTE_INLINE:
-        run_preview(job.pk)
-        job.refresh_from_db()
-    else:
-        from .tasks import recompute_preview
-
-        RecomputePreview.objects.filter(pk=job.pk).update(total=total)
-        transaction.on_commit(lambda: recompute_preview.enqueue(job.pk))
-    return job
+    total = source_count(campaign)
+    return jobs.start(kind, owner=actor, params={"campaign": campaign.pk, "generation": campaign.points_generation},
+                      total=total, inline=total <= settings.XUEBI_RECOMPUTE_INLINE if inline is None else inline)
 
 
-def run_preview(pk: int) -> None:
-    """Compute one waiting preview. Its progress goes to the cache (``progress_of``), not to the
-    row: the recomputation runs in a transaction that is rolled back, and on SQLite it holds the
-    database's write lock, so no write of the row could be seen, or made, until it ends."""
-    claimed = RecomputePreview.objects.filter(pk=pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING)
-    if not claimed:
-        return  # another worker has it, or it is done
-    job = RecomputePreview.objects.select_related("campaign", "requested_by").get(pk=pk)
-    try:
-        rows = preview(actor=job.requested_by, campaign=job.campaign,
-                       progress=lambda done, total: progress_cache().set(_progress_key(pk), (done, total), PROGRESS_SECONDS))
-    except (ValidationError, PermissionDenied) as exc:
-        message = " ".join(getattr(exc, "messages", [str(exc)]))
-        RecomputePreview.objects.filter(pk=pk).update(status=JobStatus.FAILED, error=message[:500], finished_at=timezone.now())
-        return
-    RecomputePreview.objects.filter(pk=pk).update(status=JobStatus.DONE, result=_stored(rows), finished_at=timezone.now(),
-                                                  done=F("total"))
-    progress_cache().delete(_progress_key(pk))
+def preview_start(*, actor, campaign: Campaign) -> Job:
+    """Ask for a preview: with at most ``settings.XUEBI_RECOMPUTE_INLINE`` sources it is computed
+    now; with more it is a background job (enqueued when the request's transaction commits), and
+    the page follows its progress. Nothing table-wide runs on a GET: only this POST starts one."""
+    return _start(PREVIEW, actor=actor, campaign=campaign)
 
 
-PROGRESS_SECONDS = 3600
+def apply_start(*, actor, campaign: Campaign) -> Job:
+    """Apply in the background (a large campaign): the job page shows its progress, then the changes."""
+    return _start(APPLY, actor=actor, campaign=campaign, inline=False)
 
 
-def progress_cache():
-    """Where a running task's progress is kept: seen by every process (settings.CACHES["progress"])."""
-    return caches["progress"]
+def start_if_large(kind: str, *, actor, campaign: Campaign) -> Job | None:
+    """The API's choice: a background job (answered 202) when the campaign has more sources than
+    ``settings.XUEBI_RECOMPUTE_INLINE``, else ``None`` and the caller computes it now."""
+    _require(actor)
+    if not is_large(campaign):
+        return None
+    return _start(kind, actor=actor, campaign=campaign, inline=False)
 
 
-def _progress_key(pk: int) -> str:
-    return f"points-recompute-preview-{pk}"
+def _job_campaign(job: Job) -> Campaign:
+    campaign = Campaign.objects.filter(pk=job.params.get("campaign")).first()
+    if campaign is None:
+        raise ValidationError("活动已不存在。")
+    return campaign
 
 
-def progress_of(job: RecomputePreview) -> tuple[int, int]:
-    """(done, total) of a running preview: from the progress cache (written by the worker), else
-    from the row."""
-    if job.finished:
-        return job.total, job.total
-    return progress_cache().get(_progress_key(job.pk)) or (job.done, job.total)
+def preview_job(job: Job, progress: jobs.Progress) -> jobs.Done:
+    """A preview job's work (registered in tasks.py). Its progress goes to the cache: the
+    recomputation runs in a transaction that is rolled back."""
+    rows = preview(actor=job.owner, campaign=_job_campaign(job), progress=progress)
+    return jobs.Done(summary=f"共{len(rows)}人积分变化。" if rows else "按当前规则重算，没有人的积分会变化。",
+                     result=_stored(rows))
+
+
+def apply_job(job: Job, progress: jobs.Progress) -> jobs.Done:
+    """An apply job's work: ``apply``, audited as the league admin who asked for it."""
+    rows = apply(actor=job.owner, campaign=_job_campaign(job), progress=progress)
+    return jobs.Done(summary=f"已重算：{len(rows)}人积分变化，明细中记录了冲销和新的得分。", result=_stored(rows))
+
+
+def run_preview(pk: int) -> bool:
+    """Run one waiting preview job (what the worker's task does)."""
+    return jobs.run(pk)
+
+
+progress_of = jobs.progress_of

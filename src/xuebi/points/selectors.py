@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import Http404
-from django.db.models import Case, CharField, Count, F, Max, Min, Sum, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, When
 from django.db.models.functions import Cast
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.org.models import Person
-from xuebi.org.selectors import county_of
+from xuebi.org.choices import Role
+from xuebi.org.models import Person, Unit
+from xuebi.org.scoping import unit_paths
+from xuebi.org.selectors import COUNTY_WIDTH, county_of
 
 from . import readmodel
 from .models import PersonTotal, PointEntry
@@ -104,4 +106,37 @@ def journal_net(person_id: int, campaign: Campaign):
             .order_by("-occurred_on", "-last"))
 
 
-__all__ = ["person_summary", "journal_net", "current_campaign", "shown_campaign", "board_campaign", "county_of"]
+def board_paths(user) -> list[str] | None:
+    """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
+    or — for a cadre — their own 旗县市区; ``None`` is the whole league."""
+    paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
+    if not paths and user.person_id:  # the county of the cadre's unit: its path's first two steps (one read)
+        unit_path = Person.objects.filter(pk=user.person_id).values_list("unit__path", flat=True).first()
+        paths = [unit_path[:COUNTY_WIDTH]] if unit_path else []
+    if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
+        return None
+    return paths
+
+
+
+
+def scope_name(paths: list[str] | None) -> str:
+    """Whose people a board ranks, for its title: 全盟, or the units of the viewer's grants."""
+    if paths is None:
+        return "全盟"
+    return "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
+
+
+def people_in(paths: list[str] | None) -> int:
+    """How many people a board of ``paths`` (``board_paths``) can rank, at most: whether its export
+    is large. One count over the unit paths' index."""
+    people = Person.objects.all()
+    if paths is not None:
+        scope = Q(pk__in=[])
+        for path in paths:
+            scope |= Q(unit__path__startswith=path)
+        people = people.filter(scope)
+    return people.count()
+
+
+__all__ = ["board_paths", "scope_name", "people_in", "person_summary", "journal_net", "current_campaign", "shown_campaign", "board_campaign", "county_of"]

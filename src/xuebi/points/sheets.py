@@ -7,7 +7,9 @@ import datetime as dt
 from xuebi.core import sheets
 from xuebi.core.formatting import points_text
 
+from . import readmodel, selectors
 from .boards import Board
+from .forms import BoardSpec
 
 __all__ = ["board_workbook", "movement_text"]
 
@@ -44,3 +46,20 @@ def board_workbook(board: Board, kind: str, *, scope: str, today: dt.date) -> by
         sheets.table_sheet(wb, "单位排行榜", title=title, subtitle=subtitle,
                            header=["名次", "升降", "单位", "积分", "人数", "人均"], rows=rows, widths=[8, 8, 30, 10, 8, 10])
     return sheets.workbook_bytes(wb)
+
+
+EXPORT_LIMIT = 5000  # people on an exported board: a league's roster, all of it
+
+
+def board_export(campaign, spec: BoardSpec, kind: str, *, paths: list[str] | None, today: dt.date) -> tuple[bytes, str]:
+    """The board ``spec`` asks for as an .xlsx and its file name — the page's download and the
+    job's alike: the people board with everyone in ``paths`` ranked (``selectors.board_paths``)."""
+    board = spec.board(campaign)
+    if kind == "units":
+        board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today)
+        scope = spec.parent.name if spec.parent else "全盟各旗县市区"
+    else:
+        board = readmodel.board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
+        scope = selectors.scope_name(paths)
+    name = f"{campaign.name}{'单位' if kind == 'units' else '个人'}排行榜-{today:%Y%m%d}.xlsx"
+    return board_workbook(board, kind, scope=scope, today=today), name

@@ -1,6 +1,7 @@
 """我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,29 +18,18 @@ from xuebi.core import xlsx
 from xuebi.core.forms import run_service
 from xuebi.org.permissions import require_role
 from xuebi.org.choices import ADMIN_ROLES, Role
-from xuebi.org.models import Person, Unit
-from xuebi.org.scoping import has_role, unit_paths
-from xuebi.org.selectors import COUNTY_WIDTH
+from xuebi.org.scoping import has_role
 from xuebi.core.formatting import points_text
 
-from . import boards, readmodel, recompute, selectors, services, sheets
+from xuebi.jobs import services as jobs
+
+from . import boards, readmodel, recompute, selectors, services, sheets, tasks
+from .selectors import board_paths
 from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 
 UNSET = object()
 BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
-
-
-def board_paths(user) -> list[str] | None:
-    """Whose people a user's leaderboard ranks: the subtrees of their admin or reviewer grants,
-    or — for a cadre — their own 旗县市区; ``None`` is the whole league."""
-    paths = unit_paths(user, {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
-    if not paths and user.person_id:  # the county of the cadre's unit: its path's first two steps (one read)
-        unit_path = Person.objects.filter(pk=user.person_id).values_list("unit__path", flat=True).first()
-        paths = [unit_path[:COUNTY_WIDTH]] if unit_path else []
-    if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
-        return None
-    return paths
 
 
 def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
@@ -153,20 +143,13 @@ def board(request):
     return render(request, "points/board.html", context)
 
 
-EXPORT_LIMIT = 5000  # people on an exported board: a league's roster, all of it
-
-
-def scope_name(paths: list[str] | None) -> str:
-    """Whose people a board ranks, for its title: 全盟, or the units of the viewer's grants."""
-    if paths is None:
-        return "全盟"
-    return "、".join(Unit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
 
 
 @login_required
 def board_export(request):
     """The board the page shows, as an .xlsx to publish: the same question (the query string), the
-    same scope; the people board with everyone ranked, not only the top 50."""
+    same scope; the people board with everyone ranked, not only the top 50. A people board of more
+    than ``XUEBI_EXPORT_INLINE_ROWS`` people is written by a background job (its page offers the file)."""
     require_role(request, *BOARD_ROLES)
     today, user = timezone.localdate(), request.user
     campaign = selectors.board_campaign(today, readmodel.version(), request.GET.get("campaign"))
@@ -180,15 +163,10 @@ def board_export(request):
     spec = form.spec()
     paths = board_paths(user)
     drill_down_or_404(spec, paths)
-    board = spec.board(campaign)
-    if kind == "units":
-        board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today)
-        scope = spec.parent.name if spec.parent else "全盟各旗县市区"
-    else:
-        board = readmodel.board(board, paths, viewer_id=None, limit=EXPORT_LIMIT, today=today)
-        scope = scope_name(paths)
-    content = sheets.board_workbook(board, kind, scope=scope, today=today)
-    name = f"{campaign.name}{'单位' if kind == 'units' else '个人'}排行榜-{today:%Y%m%d}.xlsx"
+    if kind == "people" and selectors.people_in(paths) > settings.XUEBI_EXPORT_INLINE_ROWS:
+        job = jobs.start(tasks.BOARD_EXPORT, owner=user, params={"query": request.GET.urlencode(), "campaign": campaign.pk})
+        return redirect("jobs:job", job.pk)
+    content, name = sheets.board_export(campaign, spec, kind, paths=paths, today=today)
     response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
@@ -224,7 +202,7 @@ def adjust(request):
 def recompute_page(request):
     """After a rule changes: ask for a preview of who would gain and who would lose (a button —
     nothing is computed on a visit; a large campaign's preview runs in the background and the
-    page shows its progress), then apply it."""
+    page shows its progress), then apply it (a large campaign's in a job, on the job's page)."""
     require_role(request, Role.LEAGUE_ADMIN)
     campaign = _campaign(request)
     if campaign is None:
@@ -232,6 +210,9 @@ def recompute_page(request):
         return redirect("points:board")
     if request.method == "POST":
         try:
+            if "apply" in request.POST and recompute.is_large(campaign):
+                job = recompute.apply_start(actor=request.user, campaign=campaign)
+                return redirect("jobs:job", job.pk)  # its page follows it, then shows the changes
             if "apply" in request.POST:
                 changes = recompute.apply(actor=request.user, campaign=campaign)
                 messages.success(request, f"已重算：{len(changes)}人积分变化，明细中记录了冲销和新的得分。")
@@ -243,11 +224,11 @@ def recompute_page(request):
             messages.error(request, " ".join(exc.messages))
         return redirect("points:recompute")
     job = recompute.latest_preview(actor=request.user, campaign=campaign)
-    if job is not None and (job.generation != campaign.points_generation or job.status == "failed"):
+    if job is not None and (job.params.get("generation") != campaign.points_generation or job.status == "failed"):
         job = None  # applied since: a new preview is needed
     context = {"campaign": campaign, "job": job}
     if job is not None:
         context["progress"] = recompute.progress_of(job)
-        context["changes"] = recompute.shown(job) if job.status == "done" else None
+        context["result"] = recompute.shown(job.result) if job.status == "done" else None
     template = "points/_recompute_job.html" if request.htmx and job is not None else "points/recompute.html"
     return render(request, template, context)

@@ -66,7 +66,7 @@ def people_rows(rows: list[dict], viewer_id) -> str:
 @register.simple_tag
 def unit_rows(rows: list[dict], links: str, parent, paths=None) -> str:
     """The rows of a unit board; on the counties' board (no ``parent``) each the viewer may drill
-    into (``paths``: ``views.board_paths``) links to its own units for the same period and 类别
+    into (``paths``: ``selectors.board_paths``) links to its own units for the same period and 类别
     (``links``: their query string, ``BoardSpec.links``)."""
 
     if not rows:

@@ -1,4 +1,4 @@
-"""The 重算积分 preview as a background task on a real queue: the database backend run by
+"""The 重算积分 preview as a background job on a real queue: the database backend run by
 `xuebi db_worker`, and RQ over Redis when XUEBI_REDIS_URL is set."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from xuebi.jobs.models import Job as XuebiJob
 from xuebi.ledger.services import records as services
-from xuebi.points.models import RecomputePreview
 from xuebi.testing.helpers import self_study
 
 ON_RQ = django_settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq")
@@ -22,8 +22,8 @@ def test_a_large_preview_is_queued_at_commit_and_run_by_the_worker(users, kinds,
     services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
     client = client_for(users.league_admin)
     client.post("/points/recompute/", {"preview": ""})
-    job = RecomputePreview.objects.get()
-    assert job.status == "queued"
+    job = XuebiJob.objects.get()
+    assert job.kind == "points.recompute_preview" and job.status == "waiting"
     if ON_RQ:
         import django_rq
         from django_tasks_rq import Job
@@ -38,15 +38,15 @@ def test_a_large_preview_is_queued_at_commit_and_run_by_the_worker(users, kinds,
         assert job_in_redis.get_status(refresh=True) == "finished"
     else:
         queued = DBTaskResult.objects.get()
-        assert queued.task_path == "xuebi.points.tasks.recompute_preview" and queued.args_kwargs["args"] == [job.pk]
+        assert queued.task_path == "xuebi.jobs.tasks.run_job" and queued.args_kwargs["args"] == [job.pk]
         # The worker, as `make demo` runs it beside the web server (here: until the queue is empty).
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
         assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     job.refresh_from_db()
     assert job.status == "done" and job.result == [] and job.finished_at is not None
     # Run again (a worker restarted mid-way re-runs it): the preview is claimed once, nothing changes.
-    from xuebi.points import tasks
+    from xuebi.jobs import tasks
 
-    tasks.recompute_preview.call(job.pk)
+    tasks.run_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == "done"

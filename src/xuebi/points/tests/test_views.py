@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches as django_caches
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Rule
@@ -191,8 +192,9 @@ def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theo
 
 def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
         users, org, kinds, theory, campaign, client_for, settings):
+    from xuebi.jobs import services as jobs
+    from xuebi.jobs.models import Job
     from xuebi.points import recompute
-    from xuebi.points.models import RecomputePreview
 
     settings.XUEBI_RECOMPUTE_INLINE = 1  # two records are "large" here
     for content in ("一", "二"):
@@ -200,12 +202,12 @@ def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_show
     Rule.objects.filter(source_kind="self_study").update(points=Decimal(3), cap_day=None)  # edited in place: 2 → 6
     client = client_for(users.league_admin)
     page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
-    job = RecomputePreview.objects.get()
-    assert job.status == "queued" and job.total == 2  # started when the request's transaction commits
+    job = Job.objects.get()
+    assert job.status == "waiting" and job.total == 2  # started when the request's transaction commits
     assert 'data-testid="recompute-progress"' in page and "逐条重新计算 2 条记录" in page and 'hx-trigger="every 1s"' in page
-    recompute.progress_cache().set(recompute._progress_key(job.pk), (1, 2))  # as the running preview reports it
+    django_caches["progress"].set(jobs.progress_key(job.pk), (1, 2))  # as the running preview reports it
     assert "已计算 1 / 2 条记录" in client.get("/points/recompute/", HTTP_HX_REQUEST="true").content.decode()
-    recompute.progress_cache().clear()
+    django_caches["progress"].clear()
     calls = []
     recompute.preview(actor=users.league_admin, campaign=campaign, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 2), (2, 2)]  # after the reversals, then every PROGRESS_EVERY awards and at the end
@@ -214,19 +216,22 @@ def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_show
     assert "hx-trigger" not in fragment and "<html" not in fragment  # done: the polling stops
     assert 'data-testid="recompute-preview"' in fragment and ">+4<" in fragment and "巴依斯古楞" in fragment
     assert PointEntry.objects.filter(entry_type="reversal").count() == 0  # a preview writes nothing
-    client.post("/points/recompute/", {"apply": ""})
+    response = client.post("/points/recompute/", {"apply": ""})  # a large campaign: applied by a job
+    applying = Job.objects.get(kind=recompute.APPLY)
+    assert response["Location"] == f"/jobs/{applying.pk}/" and applying.status == "waiting"
+    jobs.run(applying.pk)  # what the worker does
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="job-summary"' in page and "已重算：1人积分变化" in page and ">+4<" in page
     assert "预览变化" in client.get("/points/recompute/").content.decode()  # applied: a new preview is needed
 
 
-def test_previews_left_waiting_are_run_by_the_command(users, kinds, theory, campaign, settings):
-    from django.core.management import call_command
-
+def test_previews_left_waiting_are_run_by_the_jobs_runner(users, kinds, theory, campaign, settings):
     from xuebi.points import recompute
 
     settings.XUEBI_RECOMPUTE_INLINE = 0
     services.record_approve(actor=users.abag_reviewer, record=self_study(users.cadre, kinds))
     job = recompute.preview_start(actor=users.league_admin, campaign=campaign)
-    assert job.status == "queued"
-    call_command("recompute_previews")
+    assert job.status == "waiting"
+    recompute.run_preview(job.pk)  # what the worker's task runs (a worker restart: jobs/tests/test_jobs.py)
     job.refresh_from_db()
     assert job.status == "done" and job.result == [] and job.finished_at is not None
