@@ -3,13 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
+from .home import urls as home_urls
 
 urlpatterns = [
     path("", include("xuebi.home.urls")),
+    path("audit/", include(home_urls.audit_urlpatterns)),
     path("", include("xuebi.core.urls")),
     path("accounts/", include("xuebi.accounts.urls")),
     path("org/", include("xuebi.org.urls")),
-    path("audit/", include("xuebi.audit.urls")),
     path("campaigns/", include("xuebi.campaign.urls")),
     path("ledger/", include("xuebi.ledger.urls")),
     path("study/", include("xuebi.study.urls")),

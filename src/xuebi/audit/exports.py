@@ -1,11 +1,8 @@
 """The audit log as an .xlsx: the page's download, and — for more than XUEBI_EXPORT_INLINE_ROWS
-entries — a background job's. The jobs module sits above audit (every job is audited), so it
-registers here how to start that job (``register_background``, from jobs' AppConfig.ready), as
-points registers its sources with ``recompute.register_source``; audit never imports jobs."""
+entries — a background job's (``jobs.audit_export``, started by the log's page)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -20,7 +17,7 @@ from .models import Action, AuditEntry
 from .readable import changes_text, describe_all
 from .services import audit_record
 
-__all__ = ["filtered", "export_entries", "register_background", "start_in_background"]
+__all__ = ["filtered", "export_entries"]
 
 CHUNK = 1000  # entries described (their targets and changes read) at a time
 
@@ -65,16 +62,3 @@ def export_entries(entries: QuerySet[AuditEntry], *, query: str, actor=None,
     audit_record(actor=actor, action=Action.AUDIT_EXPORT, changes={"rows": count, "filter": query})
     return xlsx.save(wb)
 
-
-_background: Callable[[Any, str], str] | None = None
-
-
-def register_background(starter: Callable[[Any, str], str]) -> None:
-    """``starter(owner, query)`` starts the export as a job and answers its page's address."""
-    global _background
-    _background = starter
-
-
-def start_in_background(owner, query: str) -> str | None:
-    """The job page's address, or None when no jobs module is installed (then export now)."""
-    return _background(owner, query) if _background is not None else None

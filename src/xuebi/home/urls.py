@@ -1,8 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import audit, home
 
 app_name = "home"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]
+
+# The audit log's pages, in their own namespace (audit:list, audit:export): the root URLconf mounts
+# them under /audit/.
+audit_urlpatterns = ([
+    path("", audit.entry_list, name="list"),
+    path("export.xlsx", audit.entry_export, name="export"),
+], "audit")

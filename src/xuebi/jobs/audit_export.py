@@ -1,5 +1,5 @@
-"""The audit log's large export as a job kind: audit sits below jobs, so jobs registers the kind
-and tells audit how to start it (``audit.exports.register_background``)."""
+"""The audit log's large export as a job kind (audit sits below jobs, so the kind is registered here;
+the log's page, in ``home``, starts it with ``start``)."""
 from __future__ import annotations
 
 from django.http import QueryDict
@@ -24,11 +24,11 @@ def export_job(job: Job, progress: services.Progress) -> services.Done:
                          content=data)
 
 
-def _start(owner, query: str) -> str:
+def start(owner, query: str) -> str:
+    """Start the export of the log as ``query`` filters it; the job page's address."""
     job = services.start(KIND, owner=owner, params={"query": query})
     return reverse("jobs:job", args=[job.pk])
 
 
 def register() -> None:
     services.register(KIND, export_job, label="导出操作日志")
-    exports.register_background(_start)

@@ -1,19 +1,22 @@
+"""The audit log's pages (审计管理员 only): the log, filtered, and its .xlsx export. They sit with the pages
+that read from every app because they check the auditor's role in org, which audit itself sits below."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xuebi.core import xlsx
+from xuebi.core.http import query_without_page
+from xuebi.jobs import audit_export
 from xuebi.org.choices import Role
 from xuebi.org.scoping import has_role
 
-from . import exports
-from .readable import describe_all
+from xuebi.audit import exports
+from xuebi.audit.readable import describe_all
 
 
 def _auditor_only(request):
@@ -32,20 +35,16 @@ def entry_list(request):
     form, entries = _filtered(request)
     page = Paginator(entries.select_related(None), 50).get_page(request.GET.get("page"))
     page.object_list = describe_all(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/list.html", {"form": form, "page_obj": page, "query": query.urlencode()})
+    return render(request, "audit/list.html", {"form": form, "page_obj": page, "query": query_without_page(request)})
 
 
 @login_required
 def entry_export(request):
     """The filtered log as an .xlsx: written now, or — past ``XUEBI_EXPORT_INLINE_ROWS`` entries —
-    by a background job whose page offers the download (``exports.start_in_background``)."""
+    by a background job whose page offers the download (``jobs.audit_export``)."""
     _auditor_only(request)
     _form, entries = _filtered(request)
     query = request.GET.urlencode()
-    if entries.count() > settings.XUEBI_EXPORT_INLINE_ROWS and (url := exports.start_in_background(request.user, query)):
-        return redirect(url)
-    response = HttpResponse(exports.export_entries(entries, query=query), content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=audit-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    if entries.count() > settings.XUEBI_EXPORT_INLINE_ROWS:
+        return redirect(audit_export.start(request.user, query))
+    return xlsx.download(exports.export_entries(entries, query=query), f"audit-{timezone.localdate():%Y%m%d}.xlsx")
