@@ -22,6 +22,10 @@ class LedgerConfig(AppConfig):
 
         register_source_type("ledger", "台账", record_kinds)  # what campaign rules may count
 
+        from . import tasks
+
+        tasks.register()  # large exports, as a job kind
+
 
 def record_kinds(codes, active_only: bool) -> list:
     """The record kinds as campaign rules see them (``campaign.sources``)."""

@@ -34,7 +34,7 @@ from ..choices import FieldType, ParticipantRole, RecordStatus, StudyLevel
 from ..models import REVIEW_ROLES, Participant, Record, RecordKind, RecordKindVersion
 from ..schema import display_value
 
-__all__ = ["MAX_ROWS", "ExportFile", "ledger_export", "build_workbook", "columns_for", "participants_text"]
+__all__ = ["MAX_ROWS", "ExportFile", "exported_records", "ledger_export", "build_workbook", "columns_for", "participants_text"]
 
 MAX_ROWS = 50_000
 XLSX = xlsx.CONTENT_TYPE
@@ -219,11 +219,10 @@ def build_workbook(*, actor, records, kinds: list[RecordKind], unit: Unit | None
     return xlsx.save(wb)
 
 
-def ledger_export(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,
-                  unit: Unit | None = None, approved_only: bool = False) -> ExportFile:
-    """The visible records of ``kind`` (or every kind), in ``unit``'s subtree (or the whole
-    scope), dated ``date_from``..``date_to``; audited. ``unit`` must already be one the actor
-    sees (the form and the API resolve it with ``visible_to``)."""
+def exported_records(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,
+                     unit: Unit | None = None, approved_only: bool = False):
+    """The records an export with these filters writes: visible to ``actor``, of ``kind`` (or every
+    kind), in ``unit``'s subtree (or the whole scope), dated ``date_from``..``date_to``."""
     if date_from > date_to:
         raise ValidationError({"date_to": "结束日期不能早于开始日期。"})
     records = Record.objects.visible_to(actor).filter(occurred_on__gte=date_from, occurred_on__lte=date_to)
@@ -232,6 +231,15 @@ def ledger_export(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKi
         records = records.filter(kind=kind)
     if unit is not None:
         records = records.filter(unit__path__startswith=unit.path)
+    return records
+
+
+def ledger_export(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,
+                  unit: Unit | None = None, approved_only: bool = False) -> ExportFile:
+    """The workbook of ``exported_records``; audited. ``unit`` must already be one the actor sees (the
+    form, the API and the export job resolve it with ``visible_to``)."""
+    records = exported_records(actor=actor, date_from=date_from, date_to=date_to, kind=kind, unit=unit,
+                               approved_only=approved_only)
     count = records.count()
     if count > MAX_ROWS:
         raise ValidationError(f"符合条件的记录有{count}条，超过单次导出上限{MAX_ROWS}条，请缩小单位或日期范围。")

@@ -11,6 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
+from xuebi.jobs import services as jobs
+from xuebi.jobs.models import Job
 from xuebi.ledger.services import lectures
 from xuebi.ledger.models import (
     LectureSeries,
@@ -578,3 +580,30 @@ def test_api_reports_cost_a_fixed_number_of_queries(world, org, users, api, djan
         assert api.get(user, "/ledger/reports/study-levels", year=LAST_YEAR).status_code == 200
     with django_assert_max_num_queries(10):
         assert len(api.get(user, f"/ledger/lectures/{world.series.pk}").json()["sessions"]) == 11
+
+
+def test_a_large_export_is_written_by_a_job_and_downloaded_from_its_page(world, org, users, client, api, settings):
+    """Past XUEBI_EXPORT_INLINE_ROWS records the page (and the API, with 202) hands the export to a job:
+    the same file, audited as the owner's export, downloaded by the owner alone."""
+    for month in (7, 8):
+        make_record(world.meetings.theme_day, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 1))
+    settings.XUEBI_EXPORT_INLINE_ROWS = 1
+    client.force_login(users.abag_admin)
+    response = client.get("/ledger/reports/export/", {"kind": world.meetings.theme_day.pk, "date_from": f"{LAST_YEAR}年",
+                                                      "date_to": f"{LAST_YEAR}年"})
+    job = Job.objects.get(kind="ledger.export")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert not AuditEntry.objects.filter(action=Action.LEDGER_EXPORT).exists()  # nothing written yet
+    jobs.run(job.pk)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "已导出2条台账记录。" in page
+    download = client.get(f"/jobs/{job.pk}/download")
+    ws = load_workbook(io.BytesIO(b"".join(download.streaming_content)))["主题党日"]
+    assert ws.max_row == 4  # title, header, two records
+    entry = AuditEntry.objects.get(action=Action.LEDGER_EXPORT)
+    assert entry.actor == users.abag_admin and entry.changes["rows"] == 2
+    client.force_login(users.xilin_admin)
+    assert client.get(f"/jobs/{job.pk}/download").status_code == 404
+    started = api.get(users.abag_admin, "/ledger/export", kind="theme_day", date_from=f"{LAST_YEAR}年", date_to=f"{LAST_YEAR}年")
+    assert started.status_code == 202
+    assert started.json()["status_url"] == f"/api/v1/jobs/{Job.objects.latest('pk').pk}"

@@ -2,14 +2,16 @@
 Routes in ``ledger/urls.py``."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error
 from xuebi.org.permissions import require_role
 
+from .. import tasks
 from ..forms.exports import ExportForm
 from ..services import exports as services
 from .reports import EXPORT_ROLES
@@ -22,9 +24,12 @@ def export_view(request):
     form = ExportForm(request.GET or None, user=request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        filters = {"kind": data["kind"], "unit": data["unit"], "date_from": data["start"], "date_to": data["end"],
+                   "approved_only": data["approved_only"]}
         try:
-            result = services.ledger_export(actor=request.user, kind=data["kind"], unit=data["unit"], date_from=data["start"],
-                                            date_to=data["end"], approved_only=data["approved_only"])
+            if services.exported_records(actor=request.user, **filters).count() > settings.XUEBI_EXPORT_INLINE_ROWS:
+                return redirect("jobs:job", tasks.start_export(request.user, **filters).pk)  # the download is on its page
+            result = services.ledger_export(actor=request.user, **filters)
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
