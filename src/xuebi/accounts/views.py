@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import functools
 import time
-from urllib.parse import quote
 
 import segno
 from axes.models import AccessAttempt
@@ -11,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -289,9 +287,7 @@ def handover_xlsx(request, batch: str, rows):
         ws.append([*row, site])
     for col, width in zip("ABCDE", (12, 30, 16, 16, 32)):
         ws.column_dimensions[col].width = width
-    response = HttpResponse(xlsx.save(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('开通账号初始密码.xlsx')}"
-    return response
+    return xlsx.download(xlsx.save(wb), "开通账号初始密码.xlsx")
 
 
 @login_required

@@ -24,7 +24,6 @@ from .models import Person, Unit
 from .scoping import has_role
 from .tables import PersonTable
 
-XLSX = xlsx.CONTENT_TYPE
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -278,9 +277,7 @@ def _roster_import_confirm(request):
 @login_required
 def roster_template(request):
     require_role(request, *ADMIN_ROLES)
-    response = HttpResponse(roster.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
+    return xlsx.download(roster.template_workbook(), "花名册模板.xlsx")
 
 
 @login_required
@@ -292,7 +289,4 @@ def roster_export(request):
         job = jobs.start(tasks.EXPORT, owner=request.user, params={"query": request.GET.urlencode()})
         return redirect("jobs:job", job.pk)
     data = roster.export_people(people, query=request.GET.urlencode())
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=roster-{stamp}.xlsx"
-    return response
+    return xlsx.download(data, f"roster-{timezone.localdate():%Y%m%d}.xlsx")

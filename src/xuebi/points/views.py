@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from xuebi.campaign.models import Campaign
 from xuebi.core import xlsx
@@ -167,9 +166,7 @@ def board_export(request):
         job = jobs.start(tasks.BOARD_EXPORT, owner=user, params={"query": request.GET.urlencode(), "campaign": campaign.pk})
         return redirect("jobs:job", job.pk)
     content, name = sheets.board_export(campaign, spec, kind, paths=paths, today=today)
-    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx.download(content, name)
 
 
 @login_required
