@@ -12,9 +12,8 @@ from xuebi.org.permissions import get_visible_or_404
 
 from . import services
 from .forms import PERSON_FIELDS, PersonForm
-from .choices import Role
 from .models import Person, Unit
-from .scoping import derived_cadre_unit_id
+from .selectors import roles_held
 
 router = Router(tags=["组织与人员"])
 
@@ -214,14 +213,6 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
-    roles = [{"role": g.role, "role_display": g.get_role_display(), "unit_id": g.unit_id,
-              "unit_name": g.unit.name if g.unit else "", "source": "grant"}
-             for g in user.role_grants.select_related("unit")]
-    # A linked 组工干部 is a cadre of their unit without a grant (issue 13): listed, marked as such.
-    derived = Unit.objects.filter(pk=derived_cadre_unit_id(user)).first() if user.person_id else None
-    if derived is not None:
-        roles.append({"role": Role.CADRE.value, "role_display": Role.CADRE.label, "unit_id": derived.pk,
-                      "unit_name": derived.name, "source": "roster"})
-    return {"username": user.username, "full_name": user.full_name, "roles": roles, "person": person}
+    return {"username": user.username, "full_name": user.full_name, "roles": roles_held(user), "person": person}
 
 

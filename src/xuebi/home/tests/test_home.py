@@ -83,3 +83,13 @@ def test_every_link_on_each_demo_role_home_answers_that_role(client, settings):
         for href in links:
             assert client.get(href).status_code == 200, f"{username}: {href}"
         client.logout()
+
+
+def test_the_roles_line_lists_the_cadre_role_a_linked_cadre_holds_from_the_roster(users, client_for):
+    """“您的角色” says what /api/v1/me says: the grants, and the 干部 role a linked 组工干部 holds on
+    their own unit without one, marked as coming from the roster."""
+    page = client_for(users.cadre).get("/").content.decode()
+    assert "干部 · 阿巴嘎旗委组织部</span>" in page  # the grant
+    assert "干部 · 组织股（花名册）</span>" in page  # derived from the roster entry
+    auditor = client_for(users.auditor).get("/").content.decode()
+    assert "审计管理员" in auditor and "（花名册）" not in auditor

@@ -12,6 +12,7 @@ from django.utils import timezone
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import grants_of, roles_of
+from xuebi.org.selectors import roles_held
 
 
 @login_required
@@ -19,7 +20,7 @@ def home(request):
     """A home page per role: what this user looks after, and where to start."""
     user = request.user
     roles = roles_of(user)
-    context = {"roles": roles, "grants": [g for g in user.role_grants.select_related("unit")]}
+    context = {"roles": roles, "roles_held": roles_held(user)}
     if roles & {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER}:
         people = Person.objects.visible_to(user)
         context["stats"] = {
