@@ -10,7 +10,7 @@ from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
 from xuebi.core.forms import error_detail
 from xuebi.org.permissions import get_visible_or_404
 
-from . import services
+from .services import people as services
 from .forms import PERSON_FIELDS, PersonForm
 from .models import Person, Unit
 from .selectors import roles_held

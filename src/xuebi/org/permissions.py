@@ -33,3 +33,13 @@ def get_visible_or_404(model, user, pk, action: str = "view"):
         return model.objects.visible_to(user, action).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("找不到该对象，或您无权访问。") from None
+
+
+def require_in_scope(user, obj, action: str = "change") -> None:
+    """Inside the transaction, after the write: the object must still be in the writer's scope.
+
+    This is what stops a unit admin from moving a person (or a unit) out of their own subtree.
+    """
+    model = type(obj)
+    if not model.objects.visible_to(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied("超出您的管理范围。")

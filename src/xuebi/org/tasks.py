@@ -12,7 +12,7 @@ from django.utils import timezone
 from xuebi.jobs import services as jobs
 from xuebi.jobs.models import Job
 
-from . import roster
+from .services import roster
 from .filters import PersonFilter
 from .models import Person
 

@@ -16,7 +16,9 @@ from xuebi.org.permissions import get_visible_or_404, require_role
 
 from xuebi.jobs import services as jobs
 
-from . import roster, services, tasks
+from . import tasks
+from .services import people as services
+from .services import roster, units
 from .choices import ADMIN_ROLES, Role
 from .filters import PersonFilter
 from .forms import PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
@@ -69,7 +71,7 @@ def unit_create(request):
     form = UnitForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = services.unit_create(actor=request.user, parent=data["parent"], name=data["name"], kind=data["kind"],
+        unit = units.unit_create(actor=request.user, parent=data["parent"], name=data["name"], kind=data["kind"],
                                     short_name=data["short_name"], code=data["code"])
         messages.success(request, f"已新建单位“{unit.name}”。")
         return redirect("org:unit_detail", pk=unit.pk)
@@ -82,7 +84,7 @@ def unit_edit(request, pk: int):
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.unit_update(actor=request.user, unit=Unit.objects.get(pk=pk),
+        units.unit_update(actor=request.user, unit=Unit.objects.get(pk=pk),
                              **{k: data[k] for k in ("name", "short_name", "kind", "code")})
         messages.success(request, "单位信息已保存。")
         return redirect("org:unit_detail", pk=pk)
@@ -95,10 +97,10 @@ def unit_toggle_active(request, pk: int):
     unit = get_visible_or_404(Unit, request.user, pk, "change")
     try:
         if unit.is_active:
-            services.unit_deactivate(actor=request.user, unit=unit)
+            units.unit_deactivate(actor=request.user, unit=unit)
             messages.success(request, f"单位“{unit.name}”及其下级单位已停用。")
         else:
-            services.unit_activate(actor=request.user, unit=unit)
+            units.unit_activate(actor=request.user, unit=unit)
             messages.success(request, f"单位“{unit.name}”已启用。")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xuebi.accounts.services import accounts as services
 from xuebi.accounts.services import opening
 from xuebi.audit.models import Action, AuditEntry
-from xuebi.org import services as org_services
+from xuebi.org.services import people as org_services
 from xuebi.org.choices import PersonStatus, Role
 from xuebi.org.models import Person, User
 from xuebi.org.scoping import forget_grants, grants_of, has_role

@@ -117,7 +117,7 @@ def _audit_text(client) -> str:
 
 
 def test_the_auditor_sees_id_numbers_and_phones_masked_on_the_page_and_in_the_export(org, users, client):
-    from xuebi.org.services import person_update
+    from xuebi.org.services.people import person_update
     from xuebi.testing.helpers import make_id
 
     old_id, new_id = org.bayi.id_number, make_id("152522", org.bayi.birth_date, 13)

@@ -78,7 +78,7 @@ def test_a_job_run_twice_applies_once(users, kinds, theory, campaign):
 
 
 def test_a_failed_job_says_why_in_chinese_and_is_not_left_running(users, client_for, settings, monkeypatch):
-    from xuebi.org import roster
+    from xuebi.org.services import roster
 
     client = client_for(users.abag_admin)
     job = _large_import(client, settings)

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.core import context
-from xuebi.org import roster
+from xuebi.org.services import roster
 from xuebi.org.models import Person, UnitMembership
 from xuebi.testing.helpers import TEST_NOW, make_id
 

@@ -18,7 +18,8 @@ from openpyxl import Workbook, load_workbook
 
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.core import context
-from xuebi.org import events, roster
+from xuebi.org import events
+from xuebi.org.services import roster
 from xuebi.org.forms import PersonForm
 from xuebi.org.models import Person, UnitMembership
 from xuebi.testing.helpers import make_id

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from xuebi.campaign.models import Indicator, Rule
 from xuebi.campaign.services.rules import indicator_save
 from xuebi.campaign.services.campaigns import campaign_create, campaign_update
-from xuebi.org.services import person_update
+from xuebi.org.services.people import person_update
 from xuebi.points import boards, engine, standings
 from xuebi.points.models import PersonTotal, PointEntry, RankCount
 from xuebi.testing.helpers import add_person, give

@@ -9,7 +9,7 @@ from django.core.cache import caches as django_caches
 from xuebi.audit.models import Action, AuditEntry
 from xuebi.campaign.models import Rule
 from xuebi.ledger.services import records as services
-from xuebi.org.services import person_update
+from xuebi.org.services.people import person_update
 from xuebi.points import boards, standings
 from xuebi.points.models import PointEntry
 from xuebi.testing.helpers import DAY, add_person, give, self_study

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xuebi.core import context
-from xuebi.org import roster
+from xuebi.org.services import roster
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import User
 from xuebi.org.scoping import has_role

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -43,12 +43,12 @@ from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.core import bulk, dates, idcard, xlsx
 
-from . import services
 from xuebi.core.phone import mask as phone_mask
 
-from .choices import ETHNIC_GROUPS, Education, PersonStatus, PoliticalStatus, Sex
-from .forms import PERSON_FIELDS, PersonForm, PersonLookups
-from .models import Person, Unit
+from ..choices import ETHNIC_GROUPS, Education, PersonStatus, PoliticalStatus, Sex
+from ..forms import PERSON_FIELDS, PersonForm, PersonLookups
+from ..models import Person, Unit
+from . import people as people_services
 
 __all__ = ["COLUMNS", "ImportResult", "RowError", "Skipped", "apply_import", "export_workbook", "import_workbook",
            "person_key", "plan_import", "resolve_unit", "template_workbook"]
@@ -231,9 +231,11 @@ class ImportResult:
 
 
 def _row_ranges(rows: list[int]) -> str:
-    parts, start, prev = [], None, None
-    for r in sorted(rows) + [None]:
-        if start is not None and r == prev + 1:
+    parts: list[str] = []
+    start: int | None = None
+    prev: int | None = None
+    for r in [*sorted(rows), None]:
+        if start is not None and prev is not None and r == prev + 1:
             prev = r
             continue
         if start is not None:
@@ -535,8 +537,8 @@ def apply_import(result: ImportResult, *, user, filename: str = "") -> ImportRes
     assert result.ok
     try:
         with transaction.atomic():
-            services.people_write(actor=user, creates=[p.values for p in result.to_create],
-                                  updates=[(p.person, p.values) for p in result.to_update])
+            people_services.people_write(actor=user, creates=[p.values for p in result.to_create],
+                                         updates=[(p.person, p.values) for p in result.to_update if p.person is not None])
             audit_record(action=Action.ROSTER_IMPORT, changes={
                 "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                 "skipped": len(result.skipped),
@@ -591,7 +593,7 @@ def _defaults_for_absent_columns() -> dict:
     model_fields = {f.name: f for f in Person._meta.get_fields()}
     for name in PERSON_FIELDS:
         model_field = model_fields.get(name)
-        if model_field is not None and model_field.has_default():
+        if isinstance(model_field, models.Field) and model_field.has_default():
             default = model_field.get_default()
             if isinstance(default, bool):
                 default = "on" if default else ""
@@ -632,12 +634,12 @@ class _RowReader:
             if number and "*" not in number and not isinstance(cells.get("id_number"), float):
                 hashes.add(Person.hash_id_number(number))
         people = Person.objects.select_related("unit")
-        for chunk in services._chunks(sorted(keys)):
+        for chunk in people_services.chunks(sorted(keys)):
             self.by_pk.update((p.pk, p) for p in people.filter(pk__in=chunk))
-        for chunk in services._chunks(sorted(hashes)):
-            self.by_hash.update((p.id_number_hash, p) for p in people.filter(id_number_hash__in=chunk))
+        for chunk in people_services.chunks(sorted(hashes)):
+            self.by_hash.update((p.id_number_hash, p) for p in people.filter(id_number_hash__in=chunk) if p.id_number_hash)
         found = sorted({p.pk for p in self.by_pk.values()} | {p.pk for p in self.by_hash.values()})
-        for chunk in services._chunks(found):
+        for chunk in people_services.chunks(found):
             self.changeable.update(Person.objects.visible_to(self.user, "change").filter(pk__in=chunk).values_list("pk", flat=True))
         self.lookups.id_owners.update((h, p.pk) for h, p in self.by_hash.items())
         # Units of people the user may see but not change are named in the preview too.
@@ -693,7 +695,7 @@ class _RowReader:
         if self.form is None:
             self.form = PersonForm(data={}, instance=Person(), user=self.user, lookups=self.lookups)
         form = self.form
-        form.data, form.is_bound, form._errors = data, True, None
+        form.data, form.is_bound, form._errors = data, True, None  # type: ignore[attr-defined]  # a fresh bound form
         form.instance = instance if instance is not None else self.blank
         form.fields["ethnicity"].required = require_ethnicity
         return form
@@ -827,7 +829,7 @@ class _RowReader:
         if _text(raw_key):
             pk = _parse_key(raw_key)
             person = self.by_pk.get(pk) if pk is not None else None
-            if person is None or person.pk not in self.changeable:
+            if pk is None or person is None or person.pk not in self.changeable:
                 self.error(row_number, "key", f"人员编号“{_text(raw_key)}”不存在，或该人员不在您的管理范围内。")
                 return None
             if pk in self.seen_keys:

@@ -1,4 +1,4 @@
-"""Every write to units and people. Each service validates, runs in a transaction, checks the
+"""Every write to people (the roster's rows). Each service validates, runs in a transaction, checks the
 result is still in the writer's scope, and writes the audit entry (STYLE.md)."""
 from __future__ import annotations
 
@@ -13,96 +13,21 @@ from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, audit_record_many, diff, snapshot
 from xuebi.core import bulk
 
-from .choices import PersonStatus
-from . import events
-from .models import Person, Unit, UnitMembership
+from .. import events
+from ..choices import PersonStatus
+from ..models import Person, Unit, UnitMembership
+from ..permissions import require_in_scope
 
 __all__ = [
-    "unit_create", "unit_update", "unit_deactivate", "unit_activate",
     "person_create", "person_update", "people_write", "person_deactivate", "person_reveal",
 ]
 
-UNIT_AUDIT_FIELDS = ["name", "short_name", "kind", "code", "is_active"]
 PERSON_AUDIT_FIELDS = [
     "name", "sex", "ethnicity", "birth_date", "id_number_masked", "phone", "unit", "position", "rank",
     "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
     "is_org_cadre", "status", "date_precision",
 ]
 
-
-def _require_in_scope(user, obj, action: str = "change") -> None:
-    """Inside the transaction, after the write: the object must still be in the writer's scope.
-
-    This is what stops a unit admin from moving a person (or a unit) out of their own subtree.
-    """
-    model = type(obj)
-    if not model.objects.visible_to(user, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied("超出您的管理范围。")
-
-
-# --- units ----------------------------------------------------------------------------------
-
-@transaction.atomic
-def unit_create(*, actor, parent: Unit, name: str, kind: str, short_name: str = "", code: str = "") -> Unit:
-    _require_in_scope(actor, parent)
-    parent = Unit.objects.select_for_update().get(pk=parent.pk)  # serialise sibling path allocation
-    unit = Unit.objects.add_child(parent, instance=Unit(name=name, kind=kind, short_name=short_name, code=code))
-    _require_in_scope(actor, unit)
-    audit_record(action=Action.UNIT_CREATE, target=unit, changes=diff({}, snapshot(unit, UNIT_AUDIT_FIELDS)))
-    return unit
-
-
-@transaction.atomic
-def unit_update(*, actor, unit: Unit, **fields) -> Unit:
-    _require_in_scope(actor, unit)
-    before = snapshot(unit, UNIT_AUDIT_FIELDS)
-    for name, value in fields.items():
-        if name not in {"name", "short_name", "kind", "code"}:
-            raise ValueError(f"unit_update does not change {name}")
-        setattr(unit, name, value)
-    unit.save()
-    changes = diff(before, snapshot(unit, UNIT_AUDIT_FIELDS))
-    if changes:
-        audit_record(action=Action.UNIT_UPDATE, target=unit, changes=changes)
-    return unit
-
-
-def _own_top_units(user) -> set[int]:
-    from .scoping import grants_of
-
-    return {unit_id for _role, _path, unit_id in grants_of(user) if unit_id}
-
-
-@transaction.atomic
-def unit_deactivate(*, actor, unit: Unit) -> Unit:
-    _require_in_scope(actor, unit)
-    if unit.pk in _own_top_units(actor):
-        raise ValidationError("不能停用您本人被授权管理的单位。")
-    if unit.is_root():
-        raise ValidationError("不能停用最上级单位。")
-    subtree = Unit.objects.get_tree(unit)
-    active_people = Person.objects.filter(unit__in=subtree, status=PersonStatus.ACTIVE).count()
-    if active_people:
-        raise ValidationError(f"该单位及其下级单位仍有{active_people}名在职人员，请先调出或停用人员。")
-    Unit.objects.filter(pk__in=subtree.values("pk")).update(is_active=False)
-    unit.refresh_from_db()
-    audit_record(action=Action.UNIT_DEACTIVATE, target=unit, changes={"is_active": [True, False]})
-    return unit
-
-
-@transaction.atomic
-def unit_activate(*, actor, unit: Unit) -> Unit:
-    _require_in_scope(actor, unit)
-    parent = Unit.objects.get_parent(unit)
-    if parent is not None and not parent.is_active:
-        raise ValidationError("上级单位已停用，请先启用上级单位。")
-    unit.is_active = True
-    unit.save(update_fields=["is_active", "updated_at"])
-    audit_record(action=Action.UNIT_UPDATE, target=unit, changes={"is_active": [False, True]})
-    return unit
-
-
-# --- people ---------------------------------------------------------------------------------
 
 def _apply(person: Person, values: dict) -> None:
     values = dict(values)
@@ -135,7 +60,7 @@ def _unit_label(unit_id: int) -> str:
 _CHUNK = 500  # ids per IN (…): well inside SQLite's and PostgreSQL's limits on parameters
 
 
-def _chunks(items: list, size: int = _CHUNK):
+def chunks(items: list, size: int = _CHUNK):
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -157,10 +82,10 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
     # Lock and re-read the people to change; each must be in scope before and after.
     pks = [p.pk for p, _v in updates]
     locked: dict[int, Person] = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         locked.update((p.pk, p) for p in Person.objects.select_for_update().filter(pk__in=chunk))
     visible = set()
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         visible.update(Person.objects.visible_to(actor, "change").filter(pk__in=chunk).values_list("pk", flat=True))
     if len(visible) != len(set(pks)):
         raise PermissionDenied("超出您的管理范围。")
@@ -212,12 +137,12 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
         Person.objects.bulk_update(changed, sorted(fields), batch_size=_CHUNK)
 
     # Memberships: the old ones of movers and leavers close, the new ones open.
-    for chunk in _chunks([p.pk for p, _old in moved]):
+    for chunk in chunks([p.pk for p, _old in moved]):
         open_ = UnitMembership.objects.filter(person__in=chunk, end_date__isnull=True)
         # Moved again the same day (or a correction): the short membership is replaced.
         open_.filter(start_date__gte=on).delete()
         open_.filter(start_date__lt=on).update(end_date=on - dt.timedelta(days=1))
-    for chunk in _chunks([p.pk for p in left]):
+    for chunk in chunks([p.pk for p in left]):
         UnitMembership.objects.filter(person__in=chunk, end_date__isnull=True).update(end_date=on)
     opening = new_people + [p for p, _old in moved] + returned
     bulk.insert_rows(UnitMembership, ["person_id", "unit_id", "start_date", "end_date"],
@@ -237,7 +162,7 @@ def person_deactivate(*, actor, person: Person, status: str) -> Person:
     if status == PersonStatus.ACTIVE or status not in PersonStatus.values:
         raise ValidationError("请选择停用原因（退休、调离或去世）。")
     person = Person.objects.select_for_update().get(pk=person.pk)
-    _require_in_scope(actor, person)
+    require_in_scope(actor, person)
     before = person.get_status_display()
     person.status = status
     person.save(update_fields=["status", "updated_at"])
