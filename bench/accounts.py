@@ -25,7 +25,7 @@ NAMES = ["张伟", "王芳", "李娜", "刘洋", "巴特尔", "乌云其木格",
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    from xuebi.accounts import opening
+    from xuebi.accounts.services import opening
     from xuebi.core import pinyin
     from xuebi.org.models import Person, RoleGrant, Unit, User
 

@@ -82,7 +82,7 @@ def read_only(data: bytes) -> int:
 
 def import_once(user, data: bytes, *, keep: bool = False):
     from xuebi.core import context
-    from xuebi.org import roster
+    from xuebi.org.services import roster
 
     with context.acting_as(user, ip="bench"):
         try:

@@ -22,7 +22,7 @@ from django.test import Client  # noqa: E402
 def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))
-    from xuebi.accounts.services import token_create
+    from xuebi.accounts.services.accounts import token_create
     from xuebi.org.models import Person, User
 
     league = User.objects.get(username="league")
