@@ -16,6 +16,7 @@ from xuebi.core import bulk
 from .choices import PersonStatus
 from . import events
 from .models import Person, Unit, UnitMembership
+from .scoping import access_changed
 
 __all__ = [
     "unit_create", "unit_update", "unit_deactivate", "unit_activate",
@@ -210,6 +211,7 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
     if changed:
         fields.update({"name_pinyin", "name_initials", "updated_at"})
         Person.objects.bulk_update(changed, sorted(fields), batch_size=_CHUNK)
+        access_changed()  # bulk_update sends no post_save: a cadre's derived role may have changed
 
     # Memberships: the old ones of movers and leavers close, the new ones open.
     for chunk in _chunks([p.pk for p, _old in moved]):
