@@ -25,6 +25,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.signals import request_started
 
+from xuebi.core import prefetch
 from xuebi.org.scoping import grants_of
 
 USER_CACHE_SECONDS = 300  # a safety net: every change of the row deletes the copy at once
@@ -37,6 +38,7 @@ _copies: dict[int, tuple[str, bytes]] = {}  # user id → (token, pickled user w
 
 def _forget_token(**kwargs) -> None:
     access_token.set(None)
+    prefetch.keep(None)
 
 
 request_started.connect(_forget_token, dispatch_uid="accounts.forget_access_token")

@@ -24,9 +24,9 @@ __all__ = ["ScopedQuerySet", "grants_of", "unit_paths", "has_role", "subtree_q",
 
 # What a signed-in user's kept copy (accounts.backends: the row and its grants) depends on: a
 # random token in the shared cache, replaced whenever an account, a grant, a person or a unit
-# changes (``access_changed``; org.receivers and the roster's bulk update call it). The session
+# changes (``access_changed``; org.receivers and the roster's bulk writes call it). The session
 # store reads it with the session, in the same round trip; a copy kept under another token is
-# not used.
+# not used. The points read model's kept version depends on it too (the roster and the units).
 ACCESS_KEY = "xuebi:access"
 
 

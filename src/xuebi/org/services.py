@@ -86,6 +86,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
     if active_people:
         raise ValidationError(f"该单位及其下级单位仍有{active_people}名在职人员，请先调出或停用人员。")
     Unit.objects.filter(pk__in=subtree.values("pk")).update(is_active=False)
+    access_changed()  # an update sends no post_save: the unit boards show active units only
     unit.refresh_from_db()
     audit_record(action=Action.UNIT_DEACTIVATE, target=unit, changes={"is_active": [True, False]})
     return unit
@@ -211,7 +212,8 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
     if changed:
         fields.update({"name_pinyin", "name_initials", "updated_at"})
         Person.objects.bulk_update(changed, sorted(fields), batch_size=_CHUNK)
-        access_changed()  # bulk_update sends no post_save: a cadre's derived role may have changed
+    if new_people or changed:
+        access_changed()  # bulk writes send no post_save: a cadre's derived role, the boards' headcounts
 
     # Memberships: the old ones of movers and leavers close, the new ones open.
     for chunk in _chunks([p.pk for p, _old in moved]):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -21,6 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.db import transaction
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -31,7 +33,9 @@ from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
 from xuebi.org.selectors import unit_label
+from xuebi.core import prefetch
 from xuebi.core.formatting import date_text
+from xuebi.org.scoping import ACCESS_KEY
 
 from . import sql as statements
 from . import standings
@@ -501,6 +505,53 @@ class Version(NamedTuple):
         return self.unit, self.indicator, self.campaign, self.snapshot
 
 
-def version() -> Version:
-    """The ``Version`` of everything a board shows, read in one statement."""
+# With a shared cache the version is kept there too, so that a cached board page asks the
+# database nothing: VERSION_KEY holds (the tokens it was read under, the Version), and it is used
+# only while both tokens are the same — the access token (``org.scoping.ACCESS_KEY``: renewed on
+# every change of a person or a unit) and DATA_KEY (renewed at the commit of every journal row and
+# of every change of an indicator, a campaign or a month-end snapshot: ``data_changed``). Both
+# tokens are read before the database is, so a version read while a write commits is stored under
+# the tokens the commit then replaces, and never used. The three keys come with the session, in
+# its one round trip (``core.prefetch``). VERSION_SECONDS is a safety net for a write that
+# bypasses both (a database restored under a running Redis).
+DATA_KEY = "xuebi:points-data"
+VERSION_KEY = "xuebi:points-version"
+VERSION_SECONDS = 60
+prefetch.register(ACCESS_KEY, DATA_KEY, VERSION_KEY)
+
+
+def data_changed() -> None:
+    """A journal row, an indicator, a campaign or a snapshot changed: the kept version is out of
+    date — at once, and again at commit (renewed whatever the cache, as ``scoping.access_changed``)."""
+    def renew():
+        cache.set(DATA_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def read_version() -> Version:
+    """The ``Version`` of everything a board shows, read from the database in one statement."""
     return Version(*standings.fetch(statements.VERSION, [])[0])
+
+
+def version() -> Version:
+    """The ``Version`` of everything a board shows: from the database, or — with a shared cache —
+    the one kept there while nothing it depends on has changed."""
+    if not settings.XUEBI_SHARED_CACHE:
+        return read_version()
+    found = prefetch.found()
+    if found is None:  # no session read in this request (an API token): one round trip of its own
+        found = cache.get_many([ACCESS_KEY, DATA_KEY, VERSION_KEY])
+    tokens = (found.get(ACCESS_KEY), found.get(DATA_KEY))
+    kept = found.get(VERSION_KEY)
+    if kept is not None and None not in tokens and kept[0] == tokens:
+        return Version(*kept[1])
+    current = read_version()
+    if None in tokens:  # never set, or evicted: set now, and keep nothing under them this time
+        for key, token in zip((ACCESS_KEY, DATA_KEY), tokens):
+            if token is None:
+                cache.add(key, uuid.uuid4().hex, None)
+    else:
+        cache.set(VERSION_KEY, (tokens, tuple(current)), VERSION_SECONDS)
+    return current
