@@ -284,7 +284,7 @@ XUEBI_SHARED_CACHE = bool(os.environ.get("XUEBI_REDIS_URL"))
 if XUEBI_SHARED_CACHE:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["XUEBI_REDIS_URL"]}
     CACHES["progress"] = {**CACHES["default"], "KEY_PREFIX": "progress"}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "xuebi.accounts.sessions"  # cached_db, reading the access token with the session
 # Each app server's own copy of the board caches, in front of Redis (points.boards.cached, used
 # only with the shared cache: their keys carry the version of the data they were computed from,
 # so a local copy is never stale).

@@ -44,16 +44,14 @@ _PLAIN_FIELDS = {
     models.OneToOneField: int,
 }
 _MAX_ROWS = 2000  # rows per statement: keeps one statement's text to a few hundred kilobytes
-_PG_MAX_PARAMS = 65535  # PostgreSQL's protocol: a 16-bit count of parameters
 
 
 def _max_params(connection) -> int:
+    """Parameters one INSERT may carry (PostgreSQL never gets here: its rows go by COPY)."""
     if connection.vendor == "sqlite":
         import sqlite3
 
         return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    if connection.vendor == "postgresql":
-        return _PG_MAX_PARAMS
     return connection.ops.bulk_batch_size(["x"], [None] * 1000) or 999
 
 

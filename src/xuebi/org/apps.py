@@ -10,3 +10,5 @@ class OrgConfig(AppConfig):
         from . import tasks
 
         tasks.register()  # the roster's large imports and exports, as job kinds
+
+        from . import receivers  # noqa: F401  (a changed account, grant, person or unit renews the access token)

@@ -20,7 +20,32 @@ from django.db.models import Q
 
 from .choices import BUSINESS_ROLES, SEPARATED_ROLES, PersonStatus, Role
 
-__all__ = ["ScopedQuerySet", "grants_of", "unit_paths", "has_role", "subtree_q"]
+__all__ = ["ScopedQuerySet", "grants_of", "unit_paths", "has_role", "subtree_q", "ACCESS_KEY", "access_changed"]
+
+# What a signed-in user's kept copy (accounts.backends: the row and its grants) depends on: a
+# random token in the shared cache, replaced whenever an account, a grant, a person or a unit
+# changes (``access_changed``; org.receivers and the roster's bulk writes call it). The session
+# store reads it with the session, in the same round trip; a copy kept under another token is
+# not used. The points read model's kept version depends on it too (the roster and the units).
+ACCESS_KEY = "xuebi:access"
+
+
+def access_changed() -> None:
+    """Every kept copy of a user and their grants is out of date: at once, and again at commit
+    (a request that read the old rows meanwhile may have kept them under the first new token).
+    Copies are kept only with a shared cache (Redis); the token is renewed whatever the cache (a
+    write to this process's memory without one), so a cache that becomes shared — a test's — never
+    holds a token older than the rows."""
+    import uuid
+
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def renew():
+        cache.set(ACCESS_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def grants_of(user) -> list[tuple[str, str | None, int | None]]:

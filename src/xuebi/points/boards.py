@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -21,7 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.db import connection
+from django.db import transaction
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -31,11 +32,14 @@ from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.org.choices import UnitKind
 from xuebi.org.models import Person, Unit
-from xuebi.org.selectors import COUNTY_WIDTH, unit_label
+from xuebi.org.selectors import unit_label
+from xuebi.core import prefetch
 from xuebi.core.formatting import date_text
+from xuebi.org.scoping import ACCESS_KEY
 
+from . import sql as statements
 from . import standings
-from .models import Period, PersonTotal, PointEntry, StandingSnapshot, UnitTotal
+from .models import Period, PersonTotal, PointEntry
 
 __all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "person_standing", "version", "Version", "PERIODS",
            "may_drill_into"]
@@ -221,10 +225,7 @@ def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decim
     if not ids:
         return {}
     sql, params = ranked.values("person_id", "score", "rank").query.sql_with_params()
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT person_id, rank, score FROM ({sql}) ranked WHERE person_id IN ({marks})", [*params, *ids])
-        return {pid: (rank, Decimal(score)) for pid, rank, score in cursor.fetchall()}
+    return {pid: (rank, Decimal(score)) for pid, rank, score in standings.fetch(*statements.ranks_among(sql, params, ids))}
 
 
 def _key(board: Board, span: Span) -> dict:
@@ -294,10 +295,7 @@ def _top_sql(board: Board, scope: Scope, limit: int) -> tuple[str, list]:
     span = board.span
     if span.key and (scope.paths is None or scope.county is not None):
         where, params = standings.key_sql(_key(board, span), scope.county, rows=True)
-        column = board.column
-        return (f"SELECT person_id, {column} AS score, RANK() OVER (ORDER BY {column} DESC) AS rank "
-                f"FROM {PersonTotal._meta.db_table} WHERE {where} ORDER BY {column} DESC, person_id LIMIT {int(limit)}",
-                params)
+        return statements.top_people(where, params, board.column, limit)
     return _ranked_people(board, span, scope).values("person_id", "score", "rank")[:limit].query.sql_with_params()
 
 
@@ -306,36 +304,28 @@ def _shown(board: Board, scope: Scope, limit: int, viewer_id: int | None) -> lis
     with name, unit label, ``score`` (the viewer's: from the kept row, None without one) and
     ``before`` (the figure in the previous span when it is kept, else None) — one statement:
     the ranking with the names, the units, their counties and the kept rows read alongside."""
-    column = board.column
-    if column not in standings.COLUMNS:
-        raise ValueError(column)
-    totals, people, units = PersonTotal._meta.db_table, Person._meta.db_table, Unit._meta.db_table
+    column = statements.column(board.column)
     top_sql, params = _top_sql(board, scope, limit)
 
-    def figure(span: Span | None, person: str, person_params: list) -> tuple[str, list]:
-        """The person's figure in a kept span, as a scalar subquery on the rows' unique index."""
+    def figure(span: Span | None, person: str, person_params: list) -> tuple[str, list] | None:
+        """The person's figure in a kept span (None: not kept)."""
         if span is None or not span.key:
-            return "NULL", []
+            return None
         where, key_params = standings.key_sql(_key(board, span), None, rows=True)
-        return f"(SELECT {column} FROM {totals} WHERE {where} AND person_id = {person})", [*key_params, *person_params]
+        sql, key_params = statements.kept_figure(where, key_params, column, person)
+        return sql, [*key_params, *person_params]
 
-    shown = "SELECT person_id, score, rank FROM top"
+    viewer = None
     if viewer_id:
-        now, now_params = figure(board.span, "%s", [viewer_id])
-        shown += f" UNION ALL SELECT %s, {now}, NULL WHERE %s NOT IN (SELECT person_id FROM top)"
-        params = [*params, viewer_id, *now_params, viewer_id]
-    before, before_params = figure(board.previous, "s.person_id", [])
-    sql = (f"WITH top AS ({top_sql}), shown AS ({shown}) "
-           f"SELECT s.person_id, s.score, s.rank, p.name, u.name, u.depth, COALESCE(NULLIF(c.short_name, ''), c.name), "
-           f"{before} FROM shown s JOIN {people} p ON p.id = s.person_id JOIN {units} u ON u.id = p.unit_id "
-           f"LEFT JOIN {units} c ON c.path = substr(u.path, 1, {COUNTY_WIDTH}) "
-           f"ORDER BY s.rank IS NULL, s.score DESC, s.person_id")
+        viewer = (viewer_id, figure(board.span, "%s", [viewer_id]) or ("NULL", []))
+    sql, params = statements.people_shown(top_sql, params, viewer, figure(board.previous, "s.person_id", []))
+
     def value(v):
         return None if v is None else standings.points_value(v)
 
     return [{"person_id": pid, "rank": rank, "score": value(score), "name": name,
              "unit_name": unit_label(unit, depth, county), "before": value(before)}
-            for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, [*params, *before_params])]
+            for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, params)]
 
 
 def _movement(row: dict, previous_rank: int | None) -> None:
@@ -378,35 +368,15 @@ def _subtree_sums(board: Board, span: Span, width: int, under: str) -> tuple[str
     span — the points earned in each subtree below ``under``, as one GROUP BY over the kept unit
     rows (a few per unit) or, for a custom range, the journal. Written out: the ORM took longer to
     build this than the database to run it."""
-    units = Unit._meta.db_table
-    if board.column not in standings.COLUMNS:
-        raise ValueError(board.column)
-    if span.key or span.upto:
-        table, column = UnitTotal._meta.db_table, board.column
-        where, params = ["t.campaign_id = %s"], [board.campaign.pk]
-        if board.indicator:
-            where.append("t.indicator_id = %s")
-            params.append(board.indicator.pk)
-        else:
-            where.append("t.indicator_id IS NULL")
-        if span.upto:  # the standing at a month end: the months up to it
-            where.append("t.period = %s AND t.period_start <= %s")
-            params += [Period.MONTH, span.upto]
-        else:
-            where.append("t.period = %s AND t.period_start = %s")
-            params += list(span.key)
-    else:
-        table, column = PointEntry._meta.db_table, "points"
-        where, params = ["t.campaign_id = %s", "t.occurred_on BETWEEN %s AND %s"], [board.campaign.pk, span.start, span.end]
-        if board.indicator:
-            where.append("t.indicator_id = %s")
-            params.append(board.indicator.pk)
-        elif board.column != "total":
-            where.append("t.dimension = %s")
-            params.append(board.column)
-    return (f"SELECT substr(u.path, 1, {width}) AS p, SUM(t.{column}) AS s FROM {table} t "
-            f"JOIN {units} u ON u.id = t.unit_id WHERE {' AND '.join(where)} AND u.path LIKE %s "
-            f"GROUP BY substr(u.path, 1, {width})", [*params, f"{under}%"])
+    indicator_id = board.indicator.pk if board.indicator else None
+    if span.upto:  # the standing at a month end: the months up to it
+        return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
+                                       width=width, under=under, upto=(Period.MONTH, span.upto))
+    if span.key:
+        return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
+                                       width=width, under=under, kept=span.key)
+    return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
+                                   width=width, under=under, journal=(span.start, span.end))
 
 
 def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: int, under: str,
@@ -418,27 +388,12 @@ def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: in
     width = depth * Unit.steplen
     if not under.isalnum() and under:
         raise ValueError(under)  # tree paths are letters and digits: nothing to escape in LIKE
-    now_sql, now_params = _subtree_sums(board, board.span, width, under)
-    before_sql, before_params = (_subtree_sums(board, board.previous, width, under) if board.previous
-                                 else ("SELECT NULL AS p, 0 AS s", []))
+    now = _subtree_sums(board, board.span, width, under)
+    before = _subtree_sums(board, board.previous, width, under) if board.previous else (statements.NO_SUMS, [])
     shown = {path: n for path, n in heads.items() if len(path) == width and path.startswith(under)}
-    cases = " ".join("WHEN %s THEN %s" for _ in shown)
-    case_params = [v for item in shown.items() for v in item]
-    headcount = f"CASE u.path {cases} ELSE 0 END" if shown else "0"
-    kind = "AND u.kind = %s" if counties else ""
-    figures = (f"SELECT u.id, u.path, u.name, u.short_name, COALESCE(n.s, 0) AS score_total, "
-               f"COALESCE(b.s, 0) AS before_total, {headcount} AS headcount FROM {Unit._meta.db_table} u "
-               f"LEFT JOIN ({now_sql}) n ON n.p = u.path LEFT JOIN ({before_sql}) b ON b.p = u.path "
-               f"WHERE u.is_active = %s AND u.depth = %s AND u.path LIKE %s {kind}")
-    params = [*case_params, *now_params, *before_params, True, depth, f"{under}%", *([UnitKind.COUNTY_DEPT] if counties else [])]
-    score, before = ("score_total * 1.0 / NULLIF(headcount, 0)", "before_total * 1.0 / NULLIF(headcount, 0)") if per_head \
-        else ("score_total", "before_total")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, path, name, short_name, score_total, before_total, headcount, "
-            f"RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), RANK() OVER (ORDER BY COALESCE({before}, 0) DESC) "
-            f"FROM ({figures}) figures ORDER BY COALESCE({score}, 0) DESC, path", params)
-        return cursor.fetchall()
+    return standings.fetch(*statements.ranked_units(now=now, before=before, headcounts=shown, per_head=per_head,
+                                                    depth=depth, under=under,
+                                                    kind=UnitKind.COUNTY_DEPT if counties else None))
 
 
 def cache_key(prefix: str, *parts) -> str:
@@ -550,13 +505,53 @@ class Version(NamedTuple):
         return self.unit, self.indicator, self.campaign, self.snapshot
 
 
+# With a shared cache the version is kept there too, so that a cached board page asks the
+# database nothing: VERSION_KEY holds (the tokens it was read under, the Version), and it is used
+# only while both tokens are the same — the access token (``org.scoping.ACCESS_KEY``: renewed on
+# every change of a person or a unit) and DATA_KEY (renewed at the commit of every journal row and
+# of every change of an indicator, a campaign or a month-end snapshot: ``data_changed``). Both
+# tokens are read before the database is, so a version read while a write commits is stored under
+# the tokens the commit then replaces, and never used. The three keys come with the session, in
+# its one round trip (``core.prefetch``). VERSION_SECONDS is a safety net for a write that
+# bypasses both (a database restored under a running Redis).
+DATA_KEY = "xuebi:points-data"
+VERSION_KEY = "xuebi:points-version"
+VERSION_SECONDS = 60
+prefetch.register(ACCESS_KEY, DATA_KEY, VERSION_KEY)
+
+
+def data_changed() -> None:
+    """A journal row, an indicator, a campaign or a snapshot changed: the kept version is out of
+    date — at once, and again at commit (renewed whatever the cache, as ``scoping.access_changed``)."""
+    def renew():
+        cache.set(DATA_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def read_version() -> Version:
+    """The ``Version`` of everything a board shows, read from the database in one statement."""
+    return Version(*standings.fetch(statements.VERSION, [])[0])
+
+
 def version() -> Version:
-    """The ``Version`` of everything a board shows, read in one statement."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {PointEntry._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Person._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Unit._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Indicator._meta.db_table}), "
-                       f"(SELECT MAX(updated_at) FROM {Campaign._meta.db_table}), "
-                       f"(SELECT MAX(taken_at) FROM {StandingSnapshot._meta.db_table})")
-        return Version(*cursor.fetchone())
+    """The ``Version`` of everything a board shows: from the database, or — with a shared cache —
+    the one kept there while nothing it depends on has changed."""
+    if not settings.XUEBI_SHARED_CACHE:
+        return read_version()
+    found = prefetch.found()
+    if found is None:  # no session read in this request (an API token): one round trip of its own
+        found = cache.get_many([ACCESS_KEY, DATA_KEY, VERSION_KEY])
+    tokens = (found.get(ACCESS_KEY), found.get(DATA_KEY))
+    kept = found.get(VERSION_KEY)
+    if kept is not None and None not in tokens and kept[0] == tokens:
+        return Version(*kept[1])
+    current = read_version()
+    if None in tokens:  # never set, or evicted: set now, and keep nothing under them this time
+        for key, token in zip((ACCESS_KEY, DATA_KEY), tokens):
+            if token is None:
+                cache.add(key, uuid.uuid4().hex, None)
+    else:
+        cache.set(VERSION_KEY, (tokens, tuple(current)), VERSION_SECONDS)
+    return current

@@ -11,8 +11,8 @@ it so that a board or a rank reads a few index ranges instead of summing the jou
   end of last month, the campaign board's ↑↓;
 * board caches — Django's cache, keyed on ``version()`` (one statement of six index reads).
 
-Code outside this module and the two it fronts (``standings``: the kept rows and their SQL;
-``boards``: ranking them) uses only this API:
+Code outside this module and the three it fronts (``standings``: the kept rows; ``boards``:
+ranking them; ``sql``: every statement the two run, named, in one place) uses only this API:
 
 writing (the journal's one writer, ``engine.journal_append``, is the only caller)
     ``lock_person(campaign_id, person_id)``  the person's whole-campaign row, created and locked
@@ -25,7 +25,8 @@ reading
     ``rank(campaign, person, paths)``  (rank, total) on the whole-campaign board of a scope
     ``standing(campaign, person_id, paths, today=…)``  rank, total and movement (the home page)
     ``ranked_count(campaign)``  how many people the campaign board ranks
-    ``version()``, ``cache_key(…)``, ``CACHE_SECONDS``  what cached boards are keyed on;
+    ``version()``, ``cache_key(…)``, ``CACHE_SECONDS``  what cached boards are keyed on (with Redis
+    the version is kept there, renewed by ``data_changed()`` and the access token: ``boards``);
     ``cached(key)`` / ``keep(key, value)``  the board caches (with Redis: this process's copy
     first — safe because every key carries the version it was computed for)
 maintaining (tasks and commands, never a page)
@@ -49,6 +50,7 @@ from .models import PersonTotal, PointEntry
 CACHE_SECONDS = boards.CACHE_SECONDS
 Version = boards.Version
 version = boards.version
+data_changed = boards.data_changed
 cache_key = boards.cache_key
 cached = boards.cached
 keep = boards.keep
@@ -76,6 +78,7 @@ def apply(entry: PointEntry, before: dict | None = None) -> None:
     """Insert a new journal row and add it to every total and band count it counts in (one
     round trip on PostgreSQL). Only ``engine.journal_append`` calls it, under the person's lock."""
     standings.add_entry(entry, before)
+    data_changed()
 
 
 def move_person(person_id: int) -> None:
@@ -135,6 +138,6 @@ def check(campaign: Campaign) -> tuple[set, set]:
     return standings.stored_rows(campaign), standings.expected_rows(campaign)
 
 
-__all__ = ["CACHE_SECONDS", "Version", "version", "cache_key", "cached", "keep", "lock_person", "person_rows", "apply", "move_person",
+__all__ = ["CACHE_SECONDS", "Version", "version", "data_changed", "cache_key", "cached", "keep", "lock_person", "person_rows", "apply", "move_person",
            "points_value", "board", "units", "rank", "standing", "ranked_count", "build_due_snapshots",
            "ensure_snapshot", "rebuild", "check"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from xuebi.ledger import events
@@ -12,7 +13,10 @@ from xuebi.ledger.models import Record
 
 from xuebi.org.events import person_moved
 
+from xuebi.campaign.models import Campaign, Indicator
+
 from . import engine, readmodel, recompute
+from .models import StandingSnapshot
 
 SOURCE_TYPE = "ledger"
 
@@ -60,3 +64,14 @@ def approved_records(campaign) -> list[engine.Source]:
 
 recompute.register_source(SOURCE_TYPE, approved_records)
 events.register_award_preview(preview_award)
+
+
+def _board_data_changed(sender, **kwargs):
+    """An indicator, a campaign or a month-end snapshot changed: the kept board version is out of
+    date (``readmodel.data_changed``; journal rows renew it in ``readmodel.apply``)."""
+    readmodel.data_changed()
+
+
+for _model in (Indicator, Campaign, StandingSnapshot):
+    post_save.connect(_board_data_changed, sender=_model, dispatch_uid=f"points.board_data_saved.{_model.__name__}")
+    post_delete.connect(_board_data_changed, sender=_model, dispatch_uid=f"points.board_data_deleted.{_model.__name__}")

@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from xuebi.campaign.choices import Dimension
 from xuebi.campaign.models import Campaign
-from xuebi.org.models import Person, Unit
+from xuebi.org.models import Person
 from xuebi.org.selectors import county_of
 
+from . import sql as statements
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
 __all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "build_due_snapshots", "person_rows", "snapshot_month", "ranks_from_counts",
@@ -37,16 +38,12 @@ __all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "
            "expected_rows", "stored_rows"]
 
 DIMENSIONS = [d.value for d in Dimension]
-COLUMNS = ["total", *DIMENSIONS]
+COLUMNS = statements.COLUMNS
 CENT = Decimal("0.01")
 # The band counts (RankCount) are written as deltas, one +1/−1 row per award that moves someone
-# between bands, so that concurrent awards never wait on a shared counter row. Once compacted a
-# key holds one row per (column, county, band); there are 13 counties and the league's own
-# sections, so fewer than COUNTIES rows per band. A rank read that finds more than COUNTIES rows
-# per band (plus 1,000 of slack, so a quiet board is not compacted for a handful of deltas) knows
-# the deltas have piled up and folds them first (``compact_counts``): the read stays a few hundred
-# rows instead of growing with every award since the last compaction.
-COUNTIES = 20
+# between bands, so that concurrent awards never wait on a shared counter row; a rank read folds
+# them once they pile up (``statements.COUNTIES``, ``compact_counts``).
+GAP_ROWS = statements.GAP_ROWS  # nearby bands read as one range (sql.py says why); here, so a test can lower it
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -68,32 +65,19 @@ def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_
     """The statement adding ``amounts`` to the rows of ``keys``, creating them where missing (a
     person's new rows filed under their county, ``county_id``); ``create_only``: creating them, and
     leaving rows that exist alone (its row count says whether it created any)."""
-    table = model._meta.db_table
     counted = model is PersonTotal
-    names = ["campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS] + (["county_id"] if counted else [])
-    row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    conflict = model.keys()[0 if indicator_id is None else 1]
-    where = "indicator_id IS NULL" if indicator_id is None else "indicator_id IS NOT NULL"
-    params: list = []
-    for period, start in keys:
-        params += [campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS)]
-        params += [county_id] if counted else []
-    sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(keys))} "
-           f"ON CONFLICT ({', '.join(conflict)}) WHERE {where} DO "
-           + ("NOTHING" if create_only else "UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)))
-    return sql, params
+    rows = [(campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS),
+             *([county_id] if counted else [])) for period, start in keys]
+    return statements.upsert_totals(model._meta.db_table, model.owner_field, rows, all_indicators=indicator_id is None,
+                                    counted=counted, create_only=create_only)
 
 
 def _counts_sql(rows: list[RankCount]) -> tuple[str, list] | None:
     """The INSERT of rank-count delta rows (``bulk_create`` as one statement among others)."""
     if not rows:
         return None
-    names = ["campaign_id", "indicator_id", "period", "period_start", connection.ops.quote_name("column"), "county_id",
-             "bucket", "people"]
-    params = [v for r in rows for v in (r.campaign_id, r.indicator_id, r.period, r.period_start, r.column, r.county_id,
-                                         r.bucket, r.people)]
-    marks = "(" + ", ".join(["%s"] * len(names)) + ")"
-    return f"INSERT INTO {RankCount._meta.db_table} ({', '.join(names)}) VALUES {', '.join([marks] * len(rows))}", params
+    return statements.insert_counts([(r.campaign_id, r.indicator_id, r.period, r.period_start, r.column, r.county_id,
+                                      r.bucket, r.people) for r in rows])
 
 
 def _run(statements: list[tuple[str, list] | None]) -> list[tuple]:
@@ -128,9 +112,8 @@ def _insert_sql(entry: PointEntry) -> tuple[str, list]:
 def lock_person(campaign_id: int, person_id: int) -> bool:
     """Lock the person's whole-campaign row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE
     transactions serialise writers anyway); False when the row does not exist yet."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return bool(fetch(f"SELECT id FROM {PersonTotal._meta.db_table} WHERE campaign_id = %s AND person_id = %s "
-                      f"AND indicator_id IS NULL AND period = %s{lock}", [campaign_id, person_id, Period.CAMPAIGN]))
+    return bool(fetch(statements.lock_person(connection.features.has_select_for_update),
+                      [campaign_id, person_id, Period.CAMPAIGN]))
 
 
 def county_of_person(person_id: int) -> int | None:
@@ -220,18 +203,9 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also:
     keys = set(keys)
     also = also or {}
     found: dict = {indicator_id: {} for indicator_id in indicators}
-    extra, params = [], []
-    for sql, read_params in also.values():
-        extra.append(f", ({sql})")
-        params += read_params
     periods, starts = sorted({p for p, _ in keys}), sorted({s for _, s in keys})
     ids = [i for i in indicators if i is not None]
-    where = (f"campaign_id = %s AND person_id = %s AND (indicator_id IS NULL"
-             f"{' OR indicator_id IN (' + ', '.join(['%s'] * len(ids)) + ')' if ids else ''}) "
-             f"AND period IN ({', '.join(['%s'] * len(periods))}) AND period_start IN ({', '.join(['%s'] * len(starts))})")
-    rows = fetch(f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
-                  f"FROM {PersonTotal._meta.db_table} WHERE {where}",
-                  [*params, campaign_id, person_id, *ids, *periods, *starts])
+    rows = fetch(*statements.person_rows(campaign_id, person_id, ids, periods, starts, also.values()))
     values = dict(zip(also, rows[0][4 + len(COLUMNS):])) if rows else {}
     for indicator_id, period, start, county_id, *figures in rows:
         start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
@@ -248,11 +222,7 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also:
 def _one_statement(reads: dict) -> dict:
     """Several one-value reads (name → (sql, params)) as one statement, ``SELECT (…), (…)``:
     name → value."""
-    parts, params = [], []
-    for sql, read_params in reads.values():
-        parts.append(f"({sql})")
-        params += read_params
-    return dict(zip(reads, fetch("SELECT " + ", ".join(parts), params)[0]))
+    return dict(zip(reads, fetch(*statements.one_row(reads.values()))[0]))
 
 
 def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
@@ -304,11 +274,8 @@ def _count_rows(rows) -> None:
                 grouped = (chosen.annotate(c=Value(column), league=Value(None, output_field=IntegerField()), b=Floor(column))
                            .order_by().values("campaign_id", "indicator_id", "period", "period_start", "c", county, "b")
                            .annotate(n=Count("pk")))
-                sql, params = grouped.query.sql_with_params()
                 with connection.cursor() as cursor:
-                    cursor.execute(f"INSERT INTO {RankCount._meta.db_table} (campaign_id, indicator_id, period, "
-                                   f"period_start, {connection.ops.quote_name('column')}, county_id, bucket, people) {sql}",
-                                   params)
+                    cursor.execute(*statements.insert_counts_from(*grouped.query.sql_with_params()))
 
 
 def compact_counts(key: dict) -> None:
@@ -325,33 +292,21 @@ def compact_counts(key: dict) -> None:
                                        for (column, county, bucket), people in sums.items() if people])
 
 
-# Counting the people above a score inside its own band reads PersonTotal's rank index by range.
-# The values asked for (a board's top 50, a viewer far below them) fall into a few runs of nearby
-# bands; two bands go into one range when at most GAP_ROWS people lie between them — reading up
-# to 1,000 index entries too many costs less than another range (another UNION ALL branch) —
-# while a viewer thousands of places below the top gets a range of their own instead of a scan
-# of everyone in between.
-GAP_ROWS = 1000
-
-
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
     """value → rank among a key's rows of everyone, or of one county (1 + how many have more): the
     band counts above the value's band, plus a count of the rows above the value inside its band,
     on the rows' index — a few hundred rows read however many people there are.
 
-    Its two statements are written out (``key_sql``) rather than built by the ORM: a board asks
-    for ranks twice (the viewer's now, everyone's before), and building the queries cost more
-    than running them."""
+    Its two statements are written out (``sql.bands``, ``sql.counts_inside``) rather than built by
+    the ORM: a board asks for ranks twice (the viewer's now, everyone's before), and building the
+    queries cost more than running them."""
     if not values:
         return {}
-    if column not in COLUMNS:
-        raise ValueError(column)
     where, params = key_sql(key, county_id)
     lowest = min(math.floor(v) for v in values)  # only the bands at or above the lowest value count
-    bands = fetch(f"SELECT bucket, SUM(people), COUNT(*) FROM {RankCount._meta.db_table} "
-                   f"WHERE {where} AND {connection.ops.quote_name('column')} = %s AND bucket >= %s GROUP BY bucket",
-                   [*params, column, lowest])
-    if sum(rows for *_, rows in bands) > COUNTIES * len(bands) + 1000:  # deltas piled up beyond a row per county
+    bands = fetch(*statements.bands(where, params, column, lowest))
+    if sum(rows for *_, rows in bands) > statements.COUNTIES * len(bands) + statements.BAND_SLACK:
+        # the deltas piled up beyond a row per county and band
         compact_counts(key)
     people_in = Counter({bucket: n for bucket, n, _rows in bands})
     exact = _counts_inside(key, column, values, county_id, people_in)
@@ -372,15 +327,11 @@ def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: 
 
 def scores_of(key: dict, column: str, person_ids: list[int]) -> dict[int, Decimal]:
     """person id → their figure in one set of rows (those without a row left out)."""
-    if column not in COLUMNS:
-        raise ValueError(column)
+    statements.column(column)
     if not person_ids:
         return {}
     where, params = key_sql(key, None, rows=True)
-    marks = ", ".join(["%s"] * len(person_ids))
-    return {pid: points_value(value) for pid, value in fetch(
-        f"SELECT person_id, {column} FROM {PersonTotal._meta.db_table} WHERE {where} AND person_id IN ({marks})",
-        [*params, *person_ids])}
+    return {pid: points_value(value) for pid, value in fetch(*statements.scores_of(where, params, column, person_ids))}
 
 
 def key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[str, list]:
@@ -388,19 +339,8 @@ def key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[st
     counts — of one county, or (``county_id`` None) the league's own — or, with ``rows``, for the
     ``PersonTotal`` rows themselves (any county unless one is given)."""
     campaign, indicator = key["campaign"], key["indicator"]
-    where = ["campaign_id = %s", "period = %s", "period_start = %s"]
-    params = [getattr(campaign, "pk", campaign), key["period"], key["period_start"]]
-    if indicator is None:
-        where.append("indicator_id IS NULL")
-    else:
-        where.append("indicator_id = %s")
-        params.append(getattr(indicator, "pk", indicator))
-    if county_id is not None:
-        where.append("county_id = %s")
-        params.append(county_id)
-    elif not rows:
-        where.append("county_id IS NULL")
-    return " AND ".join(where), params
+    return statements.key_where(getattr(campaign, "pk", campaign), getattr(indicator, "pk", indicator), key["period"],
+                                key["period_start"], county_id, rows=rows)
 
 
 def fetch(sql: str, params: list) -> list[tuple]:
@@ -430,11 +370,8 @@ def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int
         else:
             ranges.append([lowest_in_band[band], band + 1])
     where, params = key_sql(key, county_id, rows=True)
-    # COUNT(*) and one range per SELECT: each an index-only scan of the rank index (the table
-    # itself is not read); ORed ranges would become a bitmap scan that visits every row's page
-    one = f"SELECT {column}, COUNT(*) FROM {PersonTotal._meta.db_table} WHERE {where} AND {column} > %s AND {column} < %s GROUP BY {column}"
     counts: Counter = Counter()
-    for value, n in fetch(" UNION ALL ".join([one] * len(ranges)), [p for low, high in ranges for p in (*params, low, high)]):
+    for value, n in fetch(*statements.counts_inside(where, params, column, ranges)):
         counts[points_value(value)] += n
     return counts
 
@@ -474,15 +411,8 @@ def _insert_select(model: type[Totals], grouped, by_indicator: bool) -> None:
     """INSERT INTO totals SELECT … GROUP BY …: the database does the summing, on both backends.
     A person's rows are filed under the county of their unit now (joined, not looked up per row)."""
     names = ["campaign_id", model.owner_field] + (["indicator_id"] if by_indicator else []) + ["period", "period_start", *COLUMNS]
-    sql, params = grouped.query.sql_with_params()
-    if model is PersonTotal:
-        people, units = Person._meta.db_table, Unit._meta.db_table
-        counties = (f"SELECT p.id AS pid, c.id AS county FROM {people} p JOIN {units} u ON u.id = p.unit_id "
-                    f"JOIN {units} c ON c.path = substr(u.path, 1, {2 * Unit.steplen})")
-        sql = f"SELECT g.*, m.county FROM ({sql}) g LEFT JOIN ({counties}) m ON m.pid = g.person_id"
-        names.append("county_id")
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) {sql}", params)
+        cursor.execute(*statements.insert_totals_from(model._meta.db_table, names, *grouped.query.sql_with_params()))
 
 
 @transaction.atomic
@@ -496,17 +426,17 @@ def rebuild(campaign: Campaign) -> None:
         for by_indicator in (False, True):
             _insert_select(model, _grouped(entries, owner, period, start, by_indicator), by_indicator)
     _count_rows(PersonTotal.objects.filter(campaign=campaign))
-    _analyze(PersonTotal, UnitTotal, RankCount)
+    _analyze(statements.ANALYZE_TOTALS)
 
 
-def _analyze(*models) -> None:
+def _analyze(statement: str) -> None:
     """Fresh planner statistics after a bulk write, on PostgreSQL. A month-end snapshot adds a set
     of rows the size of the league at once; until autovacuum gets to them the planner takes the
     set for empty, and reading 50 people's previous ranks walked the whole set (100 ms instead of
     1 at 100,000 people). ANALYZE samples a fixed number of rows and blocks no reads or writes."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+            cursor.execute(statement)
 
 
 def _month_before(today: dt.date, campaign: Campaign) -> dt.date | None:
@@ -536,7 +466,7 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
             _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
                            by_indicator)
         _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
-        _analyze(PersonTotal, RankCount)
+        _analyze(statements.ANALYZE_SNAPSHOT)
         campaign.standing_snapshot, _ = StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
     return month
 

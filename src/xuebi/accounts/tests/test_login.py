@@ -75,7 +75,7 @@ def test_the_sysadmin_can_unlock_an_account(users, client):
 def test_an_idle_session_ends_after_thirty_minutes(users, client, settings, shared_cache):
     if shared_cache:  # as with XUEBI_REDIS_URL: sessions read from the cache (cached_db), the user too
         settings.XUEBI_SHARED_CACHE = True
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.SESSION_ENGINE = "xuebi.accounts.sessions"
     login(client, "abag")
     assert client.get("/").status_code == 200
     session = client.session

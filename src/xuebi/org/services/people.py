@@ -17,6 +17,7 @@ from .. import events
 from ..choices import PersonStatus
 from ..models import Person, Unit, UnitMembership
 from ..permissions import require_in_scope
+from ..scoping import access_changed
 
 __all__ = [
     "person_create", "person_update", "people_write", "person_deactivate", "person_reveal",
@@ -135,6 +136,8 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
     if changed:
         fields.update({"name_pinyin", "name_initials", "updated_at"})
         Person.objects.bulk_update(changed, sorted(fields), batch_size=_CHUNK)
+    if new_people or changed:
+        access_changed()  # bulk writes send no post_save: a cadre's derived role, the boards' headcounts
 
     # Memberships: the old ones of movers and leavers close, the new ones open.
     for chunk in chunks([p.pk for p, _old in moved]):

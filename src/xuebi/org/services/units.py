@@ -12,6 +12,7 @@ from xuebi.audit.services import audit_record, diff, snapshot
 from ..choices import PersonStatus
 from ..models import Person, Unit
 from ..permissions import require_in_scope
+from ..scoping import access_changed
 
 __all__ = ["unit_create", "unit_update", "unit_deactivate", "unit_activate"]
 
@@ -64,6 +65,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
     if active_people:
         raise ValidationError(f"该单位及其下级单位仍有{active_people}名在职人员，请先调出或停用人员。")
     Unit.objects.filter(pk__in=subtree.values("pk")).update(is_active=False)
+    access_changed()  # an update sends no post_save: the unit boards show active units only
     unit.refresh_from_db()
     audit_record(action=Action.UNIT_DEACTIVATE, target=unit, changes={"is_active": [True, False]})
     return unit

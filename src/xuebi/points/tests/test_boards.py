@@ -268,3 +268,23 @@ def test_with_a_shared_cache_each_server_keeps_its_own_copy_of_a_versioned_board
     assert readmodel.cached(key) == "table"
     caches["boards"].clear()
     assert readmodel.cached(key) is None
+
+
+def test_with_a_shared_cache_a_cached_board_page_asks_the_database_nothing_until_points_change(
+        users, org, theory, client, settings):
+    """The version is kept in the shared cache under the access and data tokens (boards.version),
+    read with the session: a cached page is one round trip to Redis; a new award shows at once."""
+    settings.XUEBI_SHARED_CACHE = True
+    settings.SESSION_ENGINE = "xuebi.accounts.sessions"
+    give(org, org.bayi, 2, 1)
+    client.force_login(users.league_admin)
+    client.get("/points/board/")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/points/board/").content.decode()
+    assert [q["sql"] for q in queries.captured_queries] == []
+    assert '<td class="text-end">2</td>' in first
+    give(org, org.bayi, 3, 2)
+    assert '<td class="text-end">5</td>' in client.get("/points/board/").content.decode()
+    theory.name = "理论学习（新）"
+    theory.save()  # an indicator renamed: the version's setup part, through the data token
+    assert boards.version() == boards.read_version()
