@@ -23,7 +23,7 @@ from xuebi.jobs.api import JobStarted, started
 from . import readmodel, recompute, selectors, services
 from .models import PointEntry
 from .forms import AdjustForm, BoardForm
-from .views import BOARD_ROLES, show_board
+from .selectors import BOARD_ROLES, show_board
 
 router = Router(tags=["积分与排行"])
 

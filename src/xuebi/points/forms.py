@@ -142,7 +142,7 @@ class BoardForm(StyledFormMixin, forms.Form):
         if data.get("unit") is not None:
             data["parent"] = Unit.objects.filter(pk=data["unit"], is_active=True).first()
             if data["parent"] is None:
-                # 404, as for a unit outside the viewer's reach (views.drill_down_or_404): the two look the same.
+                # 404, as for a unit outside the viewer's reach (selectors.drill_down_or_404): the two look the same.
                 raise Http404(UNIT_NOT_FOUND)
         return data
 

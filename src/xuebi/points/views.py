@@ -22,42 +22,10 @@ from xuebi.core.formatting import points_text
 
 from xuebi.jobs import services as jobs
 
-from . import boards, readmodel, recompute, selectors, services, sheets, tasks
-from .selectors import board_paths
-from .forms import UNIT_NOT_FOUND, AdjustForm, BoardForm, BoardSpec
+from . import readmodel, recompute, selectors, services, sheets, tasks
+from .selectors import BOARD_ROLES, board_paths, drill_down_or_404, show_board
+from .forms import AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
-
-UNSET = object()
-BOARD_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN)
-
-
-def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
-    # The same 404 as for a unit that does not exist (BoardForm): out of reach looks missing.
-    if spec.parent is not None and not boards.may_drill_into(spec.parent, paths):
-        raise Http404(UNIT_NOT_FOUND)
-
-
-def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: readmodel.Version | None = None) -> boards.Board:
-    """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
-    cache while nothing it depends on has changed (``readmodel.version``). ``paths`` and ``version``:
-    when the caller has them already. A unit out of the viewer's reach is a 404 (``drill_down_or_404``)."""
-    paths = board_paths(user) if paths is UNSET else paths
-    drill_down_or_404(spec, paths)
-    version = version or readmodel.version()
-    key = readmodel.cache_key(
-        "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
-        spec.parent and spec.parent.pk, paths if kind == "people" else "", user.person_id if kind == "people" else "",
-        today, version)
-    board = readmodel.cached(key)
-    if board is None:
-        board = spec.board(campaign)
-        if kind == "units":
-            board = readmodel.units(board, parent=spec.parent, per_head=spec.per_head, today=today, roster=version.roster)
-        else:
-            board = readmodel.board(board, paths, viewer_id=user.person_id, today=today)
-        readmodel.keep(key, board)
-    return board
-
 
 def board_question(request, campaign, kind: str, today, version: readmodel.Version) -> tuple[str, BoardSpec | None]:
     """The board page's question: its tabs and form, rendered, and what they ask for (``None``
