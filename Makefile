@@ -30,11 +30,12 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Lint (in CI): ruff (pyflakes, pycodestyle, bugbear), import-linter's layers (.importlinter), and mypy
+## Lint (in CI): ruff (pyflakes, pycodestyle, bugbear; and the formatter's check), import-linter's layers (.importlinter), and mypy
 ## with django-stubs on the services, the selectors and the points engine
 MYPY_PATHS ?= $(wildcard src/xuebi/*/services.py src/xuebi/*/selectors.py src/xuebi/*/services src/xuebi/*/selectors) src/xuebi/points/engine.py src/xuebi/points/readmodel.py src/xuebi/core/bulk.py src/xuebi/jobs/schedule.py
 lint: install
 	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 	PYTHONPATH=src $(BIN)/lint-imports
 	PYTHONPATH=src $(BIN)/mypy $(MYPY_PATHS)
 

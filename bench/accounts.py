@@ -7,6 +7,7 @@ Reports the preview and the confirmation (wall time, queries) and, as the baseli
 the same run, hashing the same number of passwords with Django's default Argon2 parameters —
 what the confirmation would cost without ``opening.InitialPasswordHasher``. Not a test.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,12 +30,22 @@ def main() -> int:
     from xuebi.core import pinyin
     from xuebi.org.models import Person, RoleGrant, Unit, User
 
-    root = Unit.objects.filter(depth=1).first() or Unit.objects.add_root(instance=Unit(name="锡林郭勒盟委组织部", kind="league_dept"))
+    root = Unit.objects.filter(depth=1).first() or Unit.objects.add_root(
+        instance=Unit(name="锡林郭勒盟委组织部", kind="league_dept")
+    )
     section = Unit.objects.add_child(root, instance=Unit(name=f"批量开通测试{time.time_ns()}", kind="section"))
-    Person.objects.bulk_create([
-        Person(unit=section, name=NAMES[i % len(NAMES)], sex="M", name_pinyin=pinyin.full(NAMES[i % len(NAMES)]),
-               name_initials=pinyin.initials(NAMES[i % len(NAMES)])) for i in range(PEOPLE)
-    ])
+    Person.objects.bulk_create(
+        [
+            Person(
+                unit=section,
+                name=NAMES[i % len(NAMES)],
+                sex="M",
+                name_pinyin=pinyin.full(NAMES[i % len(NAMES)]),
+                name_initials=pinyin.initials(NAMES[i % len(NAMES)]),
+            )
+            for i in range(PEOPLE)
+        ]
+    )
     sysadmin, _ = User.objects.get_or_create(username="bench_sysadmin", defaults={"must_change_password": False})
     RoleGrant.objects.get_or_create(user=sysadmin, role="sysadmin", unit=None)
 
@@ -50,11 +61,15 @@ def main() -> int:
     for i in range(len(opened)):
         make_password(f"Kp7mX-r4tQ{i}")
     baseline = (time.perf_counter() - start) * 1000
-    table(["", "ms", "queries"], [
-        [f"preview of {PEOPLE} people", f"{preview[0]:.0f}", preview[1]],
-        [f"confirm: open {len(opened)} accounts", f"{confirm[0]:.0f}", confirm[1]],
-        [f"baseline: {len(opened)} hashes, Django's default Argon2", f"{baseline:.0f}", 0],
-    ], title=f"Opening accounts ({connection.vendor}); confirm / baseline = {confirm[0] / baseline:.2f}")
+    table(
+        ["", "ms", "queries"],
+        [
+            [f"preview of {PEOPLE} people", f"{preview[0]:.0f}", preview[1]],
+            [f"confirm: open {len(opened)} accounts", f"{confirm[0]:.0f}", confirm[1]],
+            [f"baseline: {len(opened)} hashes, Django's default Argon2", f"{baseline:.0f}", 0],
+        ],
+        title=f"Opening accounts ({connection.vendor}); confirm / baseline = {confirm[0] / baseline:.2f}",
+    )
     return 0
 
 

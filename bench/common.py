@@ -5,6 +5,7 @@ Also, for benchmarks that need them: the median of any callable (``median_ms``),
 one call with their times (``QueryLog``), PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of one of
 them (``explain``), a table printer that keeps Chinese labels aligned (``table``), and the app
 served by gunicorn (``served``) under wrk from a second process (``wrk``)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -52,6 +53,7 @@ def median_ms(fn, runs: int = RUNS, *, before=None) -> float:
 
 def measure(client: Client, url: str, runs: int | None = None, **headers) -> tuple[float, int]:
     """(median milliseconds over RUNS requests after one warm-up, queries of one more request)."""
+
     def get():
         response = client.get(url, **headers)
         assert response.status_code == 200, (url, response.status_code)
@@ -83,6 +85,7 @@ def report(rows: list[tuple[str, float, int]], width: int = 52) -> None:
 def table(headers: list[str], rows: list[list], title: str | None = None) -> None:
     """Print rows under headers: the first column left-aligned, the others right-aligned; a
     float is shown with two decimals, an int with thousands separators, ``None`` as a dash."""
+
     def cell(value) -> str:
         if value is None:
             return "—"
@@ -154,6 +157,7 @@ def is_write(sql: str) -> bool:
 
 # --- a production server and a load tool, each in its own process -------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -187,8 +191,19 @@ def served(workers: int = 2, extra_args: tuple[str, ...] = ()):
     """gunicorn serving xuebi.wsgi on a free port with this process's environment (same data
     dir and database), as a ``Server``. Stopped — by its own pid — on leaving."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "xuebi.wsgi:application", "--workers", str(workers),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra_args]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "xuebi.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        *extra_args,
+    ]
     env = {**os.environ, "XUEBI_ALLOWED_HOSTS": "127.0.0.1"}
     log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
@@ -239,14 +254,25 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 8, threads: int = 2, 
     socket errors and timeouts (30 s), latency median and 99th percentile; and the command line."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_WRK_SCRIPT)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",
-               "-s", script.name, url]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        script.name,
+        url,
+    ]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(script.name)
+
     def latency(percent: str) -> float | None:
         found = re.search(rf"^\s+{percent}%\s+(\S+)\s*$", out, re.M)
         return _duration_ms(found.group(1)) if found else None
@@ -260,8 +286,9 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 8, threads: int = 2, 
         "errors": sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)),
         "p50": latency("50"),
         "p99": latency("99"),
-        "command": " ".join("'Cookie: sessionid=…'" if c.startswith("Cookie:") else c for c in command
-                            if not c.endswith(".lua") and c != "-s"),
+        "command": " ".join(
+            "'Cookie: sessionid=…'" if c.startswith("Cookie:") else c for c in command if not c.endswith(".lua") and c != "-s"
+        ),
         "output": out,
     }
 

@@ -9,6 +9,7 @@ run. Not a test: nothing passes or fails here; the closing note reports the figu
 
 BENCH_RECORDS (default 200000) and BENCH_RUNS (default 30) change the size and the repetitions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,24 +61,49 @@ def generate(total: int) -> None:
             kind, _version, participation, name = rng.choice(kinds)
             day = start + dt.timedelta(days=rng.randrange(days))
             status = rng.choice(statuses)
-            records.append(Record(
-                kind_id=kind, schema_id=schemas[kind], unit_id=unit, author_id=author, created_by=creator,
-                title=f"{name}（{day.month}月{day.day}日）", occurred_on=day, data={"topic": f"学习材料{rng.randrange(1000)}"},
-                status=status, version=1 if status == "approved" else 0,
-                submitted_at=None if status == "draft" else now - dt.timedelta(minutes=rng.randrange(500000)),
-            ))
+            records.append(
+                Record(
+                    kind_id=kind,
+                    schema_id=schemas[kind],
+                    unit_id=unit,
+                    author_id=author,
+                    created_by=creator,
+                    title=f"{name}（{day.month}月{day.day}日）",
+                    occurred_on=day,
+                    data={"topic": f"学习材料{rng.randrange(1000)}"},
+                    status=status,
+                    version=1 if status == "approved" else 0,
+                    submitted_at=None if status == "draft" else now - dt.timedelta(minutes=rng.randrange(500000)),
+                )
+            )
             groups.append(participation == "group")
         with transaction.atomic():
             Record.objects.bulk_create(records, batch_size=1000)
             participants = []
             for record, group in zip(records, groups):
-                participants.append(Participant(record=record, person_id=record.author_id, unit_id=record.unit_id, role="author",
-                                                hours=Decimal("1.0"), occurred_on=record.occurred_on))
+                participants.append(
+                    Participant(
+                        record=record,
+                        person_id=record.author_id,
+                        unit_id=record.unit_id,
+                        role="author",
+                        hours=Decimal("1.0"),
+                        occurred_on=record.occurred_on,
+                    )
+                )
                 if group:
                     colleagues = [p for p in by_unit.get(record.unit_id, []) if p != record.author_id]
                     for pk in rng.sample(colleagues, min(len(colleagues), rng.randint(3, 8))):
-                        participants.append(Participant(record=record, person_id=pk, unit_id=record.unit_id, role="attendee",
-                                                        hours=Decimal("2.0"), occurred_on=record.occurred_on))
+                        participants.append(
+                            Participant(
+                                record=record,
+                                person_id=pk,
+                                unit_id=record.unit_id,
+                                role="attendee",
+                                hours=Decimal("2.0"),
+                                occurred_on=record.occurred_on,
+                            )
+                        )
             Participant.objects.bulk_create(participants, batch_size=2000)
         made += n
         print(f"  generated {made}/{total} records", file=sys.stderr)
@@ -110,16 +136,28 @@ def main() -> int:
     for label, client, url, headers in [
         (f"cadre timeline (their {mine} records)", "cadre", "/ledger/", {}),
         ("cadre timeline, page 5", "cadre", "/ledger/?page=5", {}),
-        ("cadre timeline, search (HTMX)", "cadre", "/ledger/?q=学习", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "record-timeline"}),
+        (
+            "cadre timeline, search (HTMX)",
+            "cadre",
+            "/ledger/?q=学习",
+            {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "record-timeline"},
+        ),
         (f"reviewer queue, 阿巴嘎 ({queue_abag} waiting)", "reviewer", "/ledger/review/", {}),
         (f"league queue, whole league ({queue_league})", "league", "/ledger/review/", {}),
-        ("record detail", "cadre", f"/ledger/{Record.objects.filter(author_id=cadre.person_id).values_list('pk', flat=True).first()}/", {}),
+        (
+            "record detail",
+            "cadre",
+            f"/ledger/{Record.objects.filter(author_id=cadre.person_id).values_list('pk', flat=True).first()}/",
+            {},
+        ),
         ("API GET /records (cadre, token-less session)", "cadre", "/api/v1/records?limit=20", {}),
     ]:
         median, queries = measure(clients[client], url, **headers)
         rows.append((label, median, queries))
-    print(f"database: {connection.vendor}; records: {Record.objects.count()}; participants: {Participant.objects.count()}; "
-          f"generated in {generated_in:.0f} s; runs per figure: {RUNS}")
+    print(
+        f"database: {connection.vendor}; records: {Record.objects.count()}; participants: {Participant.objects.count()}; "
+        f"generated in {generated_in:.0f} s; runs per figure: {RUNS}"
+    )
     report(rows)
     return 0
 

@@ -55,6 +55,7 @@ The figures (medians; "× /healthz": against the minimal view measured in the sa
   "non-200" counts every response that is not a 200 (wrk alone would let a redirect to the login
   page pass); "socket errors" are wrk's connect/read/write errors and timeouts.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -73,8 +74,19 @@ if os.environ.get("XUEBI_DATABASE_URL", "").startswith("postgres"):
     # (the demo finds its people by a keyed hash of their 身份证号).
     os.environ.setdefault("XUEBI_DATA_DIR", os.path.join(tempfile.gettempdir(), "xuebi-points-bench"))
 
-from common import (RUNS, QueryLog, explain, get_status, have_wrk, is_write, measure, median_ms,  # sets up Django first
-                    served, table, wrk)
+from common import (
+    RUNS,
+    QueryLog,
+    explain,
+    get_status,
+    have_wrk,
+    is_write,
+    measure,
+    median_ms,  # sets up Django first
+    served,
+    table,
+    wrk,
+)
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import caches  # noqa: E402
@@ -117,6 +129,7 @@ def scalar(sql: str, params=None):
 
 # --- the database -------------------------------------------------------------------------------
 
+
 def recreate_postgres_database() -> None:
     """Drop and create the configured database (before Django has connected to it)."""
     import psycopg
@@ -124,8 +137,10 @@ def recreate_postgres_database() -> None:
 
     name = settings.DATABASES["default"]["NAME"]
     if "bench" not in name:
-        sys.exit(f"Refusing to drop the database {name!r}: give one whose name contains 'bench' "
-                 "(or BENCH_REUSE=1 to measure it as it is).")
+        sys.exit(
+            f"Refusing to drop the database {name!r}: give one whose name contains 'bench' "
+            "(or BENCH_REUSE=1 to measure it as it is)."
+        )
     params = connection.get_connection_params()
     params["dbname"] = "postgres"
     params.pop("cursor_factory", None)
@@ -160,11 +175,88 @@ def lookup_table(name: str, columns: str, rows: list[tuple]) -> None:
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-         "平", "刚", "桂英", "建华", "文", "华", "建国", "红", "志强", "海燕", "晓东", "宇", "鑫", "婷", "雪", "琳", "斌", "浩",
-         "凯", "欣怡", "子涵", "巴特尔", "其其格", "乌云", "额尔敦", "阿拉坦", "苏和", "那仁", "巴图", "萨仁", "宝音", "格日勒",
-         "图雅", "朝鲁", "敖登", "满都拉", "哈斯", "吉日嘎拉", "孟和", "乌兰", "斯琴", "永强", "国庆", "春梅", "海龙", "玉兰",
-         "志刚", "立新", "俊杰", "晓燕", "建军", "淑珍", "振华", "德胜", "丽娜", "红梅", "晓明", "文博", "雅琴", "佳怡", "思远"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "文",
+    "华",
+    "建国",
+    "红",
+    "志强",
+    "海燕",
+    "晓东",
+    "宇",
+    "鑫",
+    "婷",
+    "雪",
+    "琳",
+    "斌",
+    "浩",
+    "凯",
+    "欣怡",
+    "子涵",
+    "巴特尔",
+    "其其格",
+    "乌云",
+    "额尔敦",
+    "阿拉坦",
+    "苏和",
+    "那仁",
+    "巴图",
+    "萨仁",
+    "宝音",
+    "格日勒",
+    "图雅",
+    "朝鲁",
+    "敖登",
+    "满都拉",
+    "哈斯",
+    "吉日嘎拉",
+    "孟和",
+    "乌兰",
+    "斯琴",
+    "永强",
+    "国庆",
+    "春梅",
+    "海龙",
+    "玉兰",
+    "志刚",
+    "立新",
+    "俊杰",
+    "晓燕",
+    "建军",
+    "淑珍",
+    "振华",
+    "德胜",
+    "丽娜",
+    "红梅",
+    "晓明",
+    "文博",
+    "雅琴",
+    "佳怡",
+    "思远",
+]
 
 
 class Generator:
@@ -178,8 +270,11 @@ class Generator:
         self.demo_max_id = scalar("SELECT COALESCE(MAX(id), 0) FROM points_pointentry")
         self.next_n = 1
         counties = list(Unit.objects.filter(depth=2, kind="county_dept").order_by("path"))
-        self.units = [list(Unit.objects.filter(path__startswith=c.path, depth__gt=2).order_by("path")
-                           .values_list("pk", flat=True)) or [c.pk] for c in counties]
+        self.units = [
+            list(Unit.objects.filter(path__startswith=c.path, depth__gt=2).order_by("path").values_list("pk", flat=True))
+            or [c.pk]
+            for c in counties
+        ]
         # (rule, indicator, dimension, points, note, label) for every kind of award, repeated by weight
         self.awards = []
         for rule in Rule.objects.filter(campaign=campaign, is_active=True).select_related("indicator").order_by("pk"):
@@ -204,18 +299,20 @@ class Generator:
         have = scalar("SELECT COUNT(*) FROM org_person")
         if have >= total:
             return
-        lookup_table("bench_surname", "name TEXT, py TEXT, ini TEXT",
-                     [(s, pinyin.full(s), pinyin.initials(s)) for s in SURNAMES])
-        lookup_table("bench_given", "name TEXT, py TEXT, ini TEXT",
-                     [(g, pinyin.full(g), pinyin.initials(g)) for g in GIVEN])
+        lookup_table("bench_surname", "name TEXT, py TEXT, ini TEXT", [(s, pinyin.full(s), pinyin.initials(s)) for s in SURNAMES])
+        lookup_table("bench_given", "name TEXT, py TEXT, ini TEXT", [(g, pinyin.full(g), pinyin.initials(g)) for g in GIVEN])
         lookup_table("bench_county", "subs INTEGER", [(len(units),) for units in self.units])
-        lookup_table("bench_unit", "county INTEGER, sub INTEGER, unit_id BIGINT",
-                     [(c, s, pk) for c, units in enumerate(self.units) for s, pk in enumerate(units)])
+        lookup_table(
+            "bench_unit",
+            "county INTEGER, sub INTEGER, unit_id BIGINT",
+            [(c, s, pk) for c, units in enumerate(self.units) for s, pk in enumerate(units)],
+        )
         source, params = numbers(have, total - 1)
         now = timezone.now()
         jsonb = "CAST('{}' AS jsonb)" if PG else "'{}'"
         begin = time.perf_counter()
-        execute(f"""
+        execute(
+            f"""
             INSERT INTO org_person (name, name_pinyin, name_initials, sex, ethnicity, id_number_encrypted,
                 id_number_hash, id_number_masked, phone, unit_id, position, rank, education, political_status,
                 date_precision, is_org_cadre, status, created_at, updated_at)
@@ -224,16 +321,21 @@ class Generator:
                    CASE WHEN g.n %% 3 = 0 THEN '蒙古族' ELSE '汉族' END, '', NULL, '', '', u.unit_id, '科员', '',
                    '', 'member', {jsonb}, TRUE, 'active', %s, %s
             FROM {source}
-            JOIN bench_surname s ON s.idx = {mix('g.n', 7919)} %% {len(SURNAMES)}
-            JOIN bench_given gn ON gn.idx = {mix('g.n', 104729)} %% {len(GIVEN)}
+            JOIN bench_surname s ON s.idx = {mix("g.n", 7919)} %% {len(SURNAMES)}
+            JOIN bench_given gn ON gn.idx = {mix("g.n", 104729)} %% {len(GIVEN)}
             JOIN bench_county c ON c.idx = g.n %% {len(self.units)}
             JOIN bench_unit u ON u.county = c.idx AND u.sub = (g.n / {len(self.units)}) %% c.subs
-        """, [now, now, *params])
-        execute("""
+        """,
+            [now, now, *params],
+        )
+        execute(
+            """
             INSERT INTO org_unitmembership (person_id, unit_id, start_date, end_date)
             SELECT p.id, p.unit_id, %s, NULL FROM org_person p
             WHERE NOT EXISTS (SELECT 1 FROM org_unitmembership m WHERE m.person_id = p.id)
-        """, [FIRST_DAY])
+        """,
+            [FIRST_DAY],
+        )
         log(f"people: {have:,} → {total:,} in {time.perf_counter() - begin:.1f} s")
 
     # journal
@@ -265,8 +367,11 @@ class Generator:
         if have >= total:
             return
         tiers = self._deal(viewer_ids)
-        lookup_table("bench_award", "rule_id BIGINT, indicator_id BIGINT, dimension TEXT, points NUMERIC(12, 2), "
-                                    "note TEXT, label TEXT", self.awards)
+        lookup_table(
+            "bench_award",
+            "rule_id BIGINT, indicator_id BIGINT, dimension TEXT, points NUMERIC(12, 2), note TEXT, label TEXT",
+            self.awards,
+        )
         days = (LAST_DAY - FIRST_DAY).days + 1
         lookup_table("bench_day", "day DATE", [(FIRST_DAY + dt.timedelta(days=d),) for d in range(days)])
         with bulk_loading():
@@ -282,7 +387,8 @@ class Generator:
     def _insert(self, first: int, last: int, tiers: tuple[int, int, int], days: int) -> int:
         source, params = numbers(first, last)
         adjust = "g.n %% 100 = 0"  # 1%: an admin's 加分/扣分
-        return execute(f"""
+        return execute(
+            f"""
             INSERT INTO points_pointentry (campaign_id, indicator_id, dimension, rule_id, person_id, unit_id,
                 occurred_on, entry_type, points, base_points, note, source_type, source_id, source_version,
                 generation, revision, source_label, value_key, reverses_id, created_at, created_by_id)
@@ -296,15 +402,18 @@ class Generator:
                    CASE WHEN {adjust} THEN '' ELSE CAST(g.n AS TEXT) END,
                    1, 0, 0, CASE WHEN {adjust} THEN '加分' ELSE a.label END, '', NULL, %s, NULL
             FROM {source}
-            JOIN bench_award a ON a.idx = {mix('g.n', 16807)} %% {len(self.awards)}
-            JOIN bench_day d ON d.idx = {mix('g.n', 39373)} %% {days}
-            JOIN bench_person p ON p.idx = {mix('g.n', 48271)} %% (CASE {mix('g.n', 69621)} %% 3
+            JOIN bench_award a ON a.idx = {mix("g.n", 16807)} %% {len(self.awards)}
+            JOIN bench_day d ON d.idx = {mix("g.n", 39373)} %% {days}
+            JOIN bench_person p ON p.idx = {mix("g.n", 48271)} %% (CASE {mix("g.n", 69621)} %% 3
                 WHEN 0 THEN {tiers[0]} WHEN 1 THEN {tiers[1]} ELSE {tiers[2]} END)
-        """, [self.campaign.pk, timezone.now(), *params])
+        """,
+            [self.campaign.pk, timezone.now(), *params],
+        )
 
     def _reverse(self, after_id: int) -> int:
         """Reverse 0.5% of the awards just written."""
-        return execute("""
+        return execute(
+            """
             INSERT INTO points_pointentry (campaign_id, indicator_id, dimension, rule_id, person_id, unit_id,
                 occurred_on, entry_type, points, base_points, note, source_type, source_id, source_version,
                 generation, revision, source_label, value_key, reverses_id, created_at, created_by_id)
@@ -312,7 +421,9 @@ class Generator:
                    -points, NULL, '冲销：台账记录撤回', source_type, source_id, source_version, generation, revision,
                    source_label, value_key, id, created_at, NULL
             FROM points_pointentry WHERE id > %s AND entry_type = 'award' AND id %% 200 = 7
-        """, [after_id])
+        """,
+            [after_id],
+        )
 
 
 @contextlib.contextmanager
@@ -357,6 +468,7 @@ def rebuild_totals(campaign) -> tuple[float, float]:
 
 # --- measuring ----------------------------------------------------------------------------------
 
+
 class Stage:
     """The figures of one size of the data: ``figures`` (name → number) feed the growth summary."""
 
@@ -392,11 +504,27 @@ def measure_pages(stage: Stage, campaign, clients) -> float:
         ("  month 2026年11月 (league)", "board_month", "league", "/points/board/?period=month:2026-11-01", False),
         ("  quarter Q4 (league)", "board_quarter", "league", "/points/board/?period=quarter:2026-10-01", False),
         ("  类别 学理论 (league)", "board_theory", "league", "/points/board/?category=theory", False),
-        (f"  indicator {indicator.name} (league)", "board_indicator", "league", f"/points/board/?category=indicator:{indicator.pk}", False),
-        ("  custom 11-01…11-20 (league; journal)", "board_custom", "league",
-         "/points/board/?period=custom&start=2026-11-01&end=2026-11-20", False),
-        ("  custom 11-01…11-20 (cadre; journal)", "board_custom_cadre", "cadre",
-         "/points/board/?period=custom&start=2026-11-01&end=2026-11-20", False),
+        (
+            f"  indicator {indicator.name} (league)",
+            "board_indicator",
+            "league",
+            f"/points/board/?category=indicator:{indicator.pk}",
+            False,
+        ),
+        (
+            "  custom 11-01…11-20 (league; journal)",
+            "board_custom",
+            "league",
+            "/points/board/?period=custom&start=2026-11-01&end=2026-11-20",
+            False,
+        ),
+        (
+            "  custom 11-01…11-20 (cadre; journal)",
+            "board_custom_cadre",
+            "cadre",
+            "/points/board/?period=custom&start=2026-11-01&end=2026-11-20",
+            False,
+        ),
         ("unit board (13 counties)", "units", "league", "/points/board/?board=units", True),
         ("  per head", "units_per_head", "league", "/points/board/?board=units&per_head=on", True),
         ("  month 2026年11月", "units_month", "league", "/points/board/?board=units&period=month:2026-11-01", False),
@@ -426,17 +554,35 @@ def measure_pages(stage: Stage, campaign, clients) -> float:
         stage.figures[key + "_fresh"] = fresh
         stage.figures[key + "_cold"] = cold
         worst = max(median, fresh)
-        verdict = ("ok" if worst < BOARD_MS else f"MISSES < {BOARD_MS} ms") + ("" if cold < BOARD_MS else " (cold: over)") \
-            if required else ""
-        rows.append([label, median, fresh, cold, median / baseline, queries, one.total_ms, slowest[2] if slowest else None,
-                     verdict])
+        verdict = (
+            ("ok" if worst < BOARD_MS else f"MISSES < {BOARD_MS} ms") + ("" if cold < BOARD_MS else " (cold: over)")
+            if required
+            else ""
+        )
+        rows.append(
+            [label, median, fresh, cold, median / baseline, queries, one.total_ms, slowest[2] if slowest else None, verdict]
+        )
         if max(worst, cold) >= BOARD_MS and slowest and slowest[2] >= SLOW_QUERY_MS:
-            stage.slow.append((f"{label.strip()} — its slowest query ({slowest[2]:.1f} ms of {cold:.1f} ms cold)", slowest[0], slowest[1]))
-    table(["what", "median ms", "fresh ms", "cold ms", "× /healthz", "queries (cold)", "db ms (cold)", "slowest q ms",
-           "requirement"], rows,
-          title=f"Pages and API through the test client ({RUNS} runs each; {SLOW_RUNS} when a request takes > 0.5 s). "
-                "median: boards come from the cache while nothing changed; fresh: the first request after new points "
-                "(the board computed again; the roster's headcounts still cached); cold: the cache emptied before each request")
+            stage.slow.append(
+                (f"{label.strip()} — its slowest query ({slowest[2]:.1f} ms of {cold:.1f} ms cold)", slowest[0], slowest[1])
+            )
+    table(
+        [
+            "what",
+            "median ms",
+            "fresh ms",
+            "cold ms",
+            "× /healthz",
+            "queries (cold)",
+            "db ms (cold)",
+            "slowest q ms",
+            "requirement",
+        ],
+        rows,
+        title=f"Pages and API through the test client ({RUNS} runs each; {SLOW_RUNS} when a request takes > 0.5 s). "
+        "median: boards come from the cache while nothing changed; fresh: the first request after new points "
+        "(the board computed again; the roster's headcounts still cached); cold: the cache emptied before each request",
+    )
     return baseline
 
 
@@ -467,14 +613,25 @@ def points_bumper(campaign):
     from xuebi.points.engine import Participation, Source, award
 
     person = Person.objects.filter(account__isnull=True).order_by("-pk").first()
-    last = scalar("SELECT MAX(CAST(source_id AS BIGINT)) FROM points_pointentry "
-                  "WHERE source_type = 'ledger' AND source_id LIKE '8________'")
+    last = scalar(
+        "SELECT MAX(CAST(source_id AS BIGINT)) FROM points_pointentry WHERE source_type = 'ledger' AND source_id LIKE '8________'"
+    )
     counter = iter(range((last or 800_000_000) + 1, 900_000_000))
 
     def bump():
         i = next(counter)
-        award(Source(type="ledger", id=str(i), version=1, kind="self_study", occurred_on=LAST_DAY - dt.timedelta(days=i % 300),
-                     label="自学（基准测试）", participants=(Participation(person.pk, person.unit_id, "author"),)))
+        award(
+            Source(
+                type="ledger",
+                id=str(i),
+                version=1,
+                kind="self_study",
+                occurred_on=LAST_DAY - dt.timedelta(days=i % 300),
+                label="自学（基准测试）",
+                participants=(Participation(person.pk, person.unit_id, "author"),),
+            )
+        )
+
     return bump
 
 
@@ -501,7 +658,13 @@ def measure_straightforward(stage: Stage, campaign) -> None:
     rows = []
     for label, key, page, sql, params in [
         ("people: GROUP BY person over the journal, top 50", "straight_people", "board_league", STRAIGHT_PEOPLE, [campaign.pk]),
-        ("units: GROUP BY county over the journal", "straight_units", "units", STRAIGHT_UNITS.format(prefix=prefix), [campaign.pk]),
+        (
+            "units: GROUP BY county over the journal",
+            "straight_units",
+            "units",
+            STRAIGHT_UNITS.format(prefix=prefix),
+            [campaign.pk],
+        ),
     ]:
         median = median_ms(lambda: run(sql, params), SLOW_RUNS)
         stage.figures[key] = median
@@ -511,10 +674,21 @@ def measure_straightforward(stage: Stage, campaign) -> None:
         stage.figures[f"{key}_times"] = times
         stage.figures[f"{key}_times_fresh"] = fresh
         stage.figures[f"{key}_times_cold"] = cold
-        rows.append([label, median, f"{times:,.0f}×", f"{fresh:,.0f}×", f"{cold:,.0f}×",
-                     "ok" if min(times, fresh) >= TIMES_FASTER else f"MISSES ≥ {TIMES_FASTER}×"])
-    table(["straightforward query", "median ms", "page is faster by", "fresh page", "cold page", "requirement"], rows,
-          title=f"The straightforward query, in the database ({SLOW_RUNS} runs) — against the league's page")
+        rows.append(
+            [
+                label,
+                median,
+                f"{times:,.0f}×",
+                f"{fresh:,.0f}×",
+                f"{cold:,.0f}×",
+                "ok" if min(times, fresh) >= TIMES_FASTER else f"MISSES ≥ {TIMES_FASTER}×",
+            ]
+        )
+    table(
+        ["straightforward query", "median ms", "page is faster by", "fresh page", "cold page", "requirement"],
+        rows,
+        title=f"The straightforward query, in the database ({SLOW_RUNS} runs) — against the league's page",
+    )
 
 
 def measure_own_rank(stage: Stage, campaign, last: bool) -> None:
@@ -544,14 +718,21 @@ def measure_own_rank(stage: Stage, campaign, last: bool) -> None:
                 plan, ms = explain(sql, params, runs=SLOW_RUNS)
                 db += ms
                 if last and key != "rank_bottom":
-                    stage.plans.append((f"own rank, {label} (rank {rank:,}), query {i} of {len(queries.queries)}: "
-                                        f"{ms:.3f} ms", bound_sql(sql, params) + "\n" + clip(plan)))
+                    stage.plans.append(
+                        (
+                            f"own rank, {label} (rank {rank:,}), query {i} of {len(queries.queries)}: {ms:.3f} ms",
+                            bound_sql(sql, params) + "\n" + clip(plan),
+                        )
+                    )
         stage.figures[key] = db if db is not None else wall
         verdict = ("ok" if db <= RANK_MS else f"MISSES ≤ {RANK_MS} ms") if db is not None else "(EXPLAIN on PostgreSQL only)"
         writes = sum(is_write(sql) for sql, _params, _ms in queries.queries)
         rows.append([label, rank, wall, len(queries.queries), writes, db, verdict])
-    table(["person_rank", "rank", "call ms", "queries", "of them writes", "db execution ms", "requirement"], rows,
-          title=f"A viewer's own rank among {count:,} ranked people (boards.person_rank; EXPLAIN ANALYZE × {SLOW_RUNS})")
+    table(
+        ["person_rank", "rank", "call ms", "queries", "of them writes", "db execution ms", "requirement"],
+        rows,
+        title=f"A viewer's own rank among {count:,} ranked people (boards.person_rank; EXPLAIN ANALYZE × {SLOW_RUNS})",
+    )
 
 
 def measure_award(stage: Stage, campaign) -> None:
@@ -559,21 +740,33 @@ def measure_award(stage: Stage, campaign) -> None:
     from xuebi.points.engine import Participation, Source, award
     from xuebi.points.models import PersonTotal, PointEntry
 
-    top = (PersonTotal.objects.overall().filter(campaign=campaign).exclude(person__account__isnull=False)
-           .order_by("-total").values_list("person_id", flat=True)[0])  # the top of the board (not a demo viewer)
+    top = (
+        PersonTotal.objects.overall()
+        .filter(campaign=campaign)
+        .exclude(person__account__isnull=False)
+        .order_by("-total")
+        .values_list("person_id", flat=True)[0]
+    )  # the top of the board (not a demo viewer)
     person = Person.objects.get(pk=top)
     entries = PointEntry.objects.filter(person=person).count()
     # a ledger record's id (the rules are for ledger records): nine-digit numbers no record has,
     # above those of earlier runs on the same database
-    last = scalar("SELECT MAX(CAST(source_id AS BIGINT)) FROM points_pointentry "
-                  "WHERE source_type = 'ledger' AND source_id LIKE '9________'")
+    last = scalar(
+        "SELECT MAX(CAST(source_id AS BIGINT)) FROM points_pointentry WHERE source_type = 'ledger' AND source_id LIKE '9________'"
+    )
     counter = iter(range((last or 900_000_000) + 1, 10**9))
 
     def one():
         i = next(counter)
-        source = Source(type="ledger", id=str(i), version=1, kind="self_study",
-                        occurred_on=LAST_DAY - dt.timedelta(days=i % 30), label="自学（基准测试）",
-                        participants=(Participation(person.pk, person.unit_id, "author"),))
+        source = Source(
+            type="ledger",
+            id=str(i),
+            version=1,
+            kind="self_study",
+            occurred_on=LAST_DAY - dt.timedelta(days=i % 30),
+            label="自学（基准测试）",
+            participants=(Participation(person.pk, person.unit_id, "author"),),
+        )
         made = award(source)
         assert len(made) == 1, made
 
@@ -581,10 +774,19 @@ def measure_award(stage: Stage, campaign) -> None:
     with QueryLog() as queries:
         one()
     stage.figures["award"] = median
-    table(["award", "median ms", "queries", "db ms", "requirement"],
-          [[f"engine.award, 自学 (cap 2/day), person with {entries:,} entries", median, len(queries.queries),
-            queries.total_ms, "ok" if median < AWARD_MS else f"MISSES < {AWARD_MS} ms"]],
-          title=f"Awarding one approval, each in its own transaction ({AWARDS} awards)")
+    table(
+        ["award", "median ms", "queries", "db ms", "requirement"],
+        [
+            [
+                f"engine.award, 自学 (cap 2/day), person with {entries:,} entries",
+                median,
+                len(queries.queries),
+                queries.total_ms,
+                "ok" if median < AWARD_MS else f"MISSES < {AWARD_MS} ms",
+            ]
+        ],
+        title=f"Awarding one approval, each in its own transaction ({AWARDS} awards)",
+    )
 
 
 def measure_load(stage: Stage, clients) -> None:
@@ -593,8 +795,9 @@ def measure_load(stage: Stage, clients) -> None:
     if not have_wrk():
         print("\n(load test skipped: wrk is not installed — apt-get install wrk)")
         return
-    cookies = {who: f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}"
-               for who, c in clients.items()}
+    cookies = {
+        who: f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}" for who, c in clients.items()
+    }
     targets = [
         ("/healthz, signed in (baseline)", "load_healthz", "league", "/healthz"),
         ("/healthz, anonymous", "load_healthz_anonymous", None, "/healthz"),
@@ -627,16 +830,43 @@ def measure_load(stage: Stage, clients) -> None:
                 stage.figures["load_share"] = share
                 stage.figures["load_share_anonymous"] = result["rps"] / anonymous
                 verdict = "ok" if share >= LOAD_SHARE else f"MISSES ≥ {LOAD_SHARE:.0%}"
-            rows.append([label, result["rps"], f"{share:.1%}", f"{result['rps'] / anonymous:.1%}" if anonymous else None,
-                         result["requests"], result["non200"], result["errors"], result["p50"], result["p99"],
-                         f"{size:,} B", verdict])
-    table(["served by gunicorn, loaded by wrk", "req/s", "of signed-in", "of anonymous", "requests", "non-200",
-           "socket errors", "p50 ms", "p99 ms", "page", "requirement"], rows,
-          title=f"Under load ({LOAD_SECONDS} s each after a 2 s warm-up): {command.replace(f':{port}', ':PORT')}\n"
-                f"  wrk: {commands[-1].rsplit(' ', 1)[0] if commands else '—'} URL")
+            rows.append(
+                [
+                    label,
+                    result["rps"],
+                    f"{share:.1%}",
+                    f"{result['rps'] / anonymous:.1%}" if anonymous else None,
+                    result["requests"],
+                    result["non200"],
+                    result["errors"],
+                    result["p50"],
+                    result["p99"],
+                    f"{size:,} B",
+                    verdict,
+                ]
+            )
+    table(
+        [
+            "served by gunicorn, loaded by wrk",
+            "req/s",
+            "of signed-in",
+            "of anonymous",
+            "requests",
+            "non-200",
+            "socket errors",
+            "p50 ms",
+            "p99 ms",
+            "page",
+            "requirement",
+        ],
+        rows,
+        title=f"Under load ({LOAD_SECONDS} s each after a 2 s warm-up): {command.replace(f':{port}', ':PORT')}\n"
+        f"  wrk: {commands[-1].rsplit(' ', 1)[0] if commands else '—'} URL",
+    )
 
 
 # --- the run ------------------------------------------------------------------------------------
+
 
 def code_version() -> str:
     """The commit of the code measured (and whether its src/ had changes not committed)."""
@@ -644,10 +874,12 @@ def code_version() -> str:
 
     src = os.path.dirname(os.path.dirname(xuebi.__file__))
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=src, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=src, capture_output=True, text=True,
-                               check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=src, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "."], cwd=src, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return f"in {src} (not a git checkout)"
     return f"{head}{' + uncommitted changes' if dirty else ''} in {src}"
@@ -680,8 +912,10 @@ def main() -> int:
     generator = Generator(campaign)
     viewer_ids = [pk for pk in User.objects.filter(person__isnull=False).values_list("person_id", flat=True)]
     version = scalar("SHOW server_version") if PG else scalar("SELECT sqlite_version()")
-    print(f"xuebi points benchmark — {'PostgreSQL' if PG else 'SQLite'} {version}; today {timezone.localdate()}; "
-          f"campaign {campaign.name}; {os.cpu_count()} CPUs; code {code_version()}")
+    print(
+        f"xuebi points benchmark — {'PostgreSQL' if PG else 'SQLite'} {version}; today {timezone.localdate()}; "
+        f"campaign {campaign.name}; {os.cpu_count()} CPUs; code {code_version()}"
+    )
     done: list[Stage] = []
     plan = stages()
     for number, (people, entries) in enumerate(plan, 1):
@@ -695,11 +929,15 @@ def main() -> int:
         counts = dict(PointEntry.objects.values_list("entry_type").annotate(n=Count("pk")).order_by())
         people_now, entries_now = Person.objects.count(), sum(counts.values())
         stage = Stage(f"{short(people_now)} / {short(entries_now)}")
-        print(f"\n{'=' * 100}\nStage {number}/{len(plan)}: {people_now:,} people, {entries_now:,} journal entries "
-              f"({counts.get('award', 0):,} awards, {counts.get('adjustment', 0):,} adjustments, {counts.get('reversal', 0):,} reversals)")
-        print(f"generated in {generated:.0f} s; standings.rebuild in {rebuilt:.1f} s "
-              f"({PersonTotal.objects.count():,} person and {UnitTotal.objects.count():,} unit total rows); "
-              f"{'VACUUM ANALYZE' if PG else 'ANALYZE'} in {vacuumed:.1f} s")
+        print(
+            f"\n{'=' * 100}\nStage {number}/{len(plan)}: {people_now:,} people, {entries_now:,} journal entries "
+            f"({counts.get('award', 0):,} awards, {counts.get('adjustment', 0):,} adjustments, {counts.get('reversal', 0):,} reversals)"
+        )
+        print(
+            f"generated in {generated:.0f} s; standings.rebuild in {rebuilt:.1f} s "
+            f"({PersonTotal.objects.count():,} person and {UnitTotal.objects.count():,} unit total rows); "
+            f"{'VACUUM ANALYZE' if PG else 'ANALYZE'} in {vacuumed:.1f} s"
+        )
         stage.figures.update(rebuild_s=rebuilt, people=people_now, entries=entries_now)
         last = number == len(plan)
         clients = viewers()
@@ -716,30 +954,43 @@ def main() -> int:
 
 
 GROWTH_ROWS = [
-    ("people", "people", None), ("journal entries", "entries", None), ("standings.rebuild s", "rebuild_s", None),
+    ("people", "people", None),
+    ("journal entries", "entries", None),
+    ("standings.rebuild s", "rebuild_s", None),
     ("/healthz ms", "healthz", None),
-    ("people board, league ms", "board_league", f"< {BOARD_MS}"), ("  fresh ms", "board_league_fresh", f"< {BOARD_MS}"),
+    ("people board, league ms", "board_league", f"< {BOARD_MS}"),
+    ("  fresh ms", "board_league_fresh", f"< {BOARD_MS}"),
     ("  cold ms", "board_league_cold", None),
-    ("people board, abag ms", "board_abag", f"< {BOARD_MS}"), ("  fresh ms", "board_abag_fresh", f"< {BOARD_MS}"),
+    ("people board, abag ms", "board_abag", f"< {BOARD_MS}"),
+    ("  fresh ms", "board_abag_fresh", f"< {BOARD_MS}"),
     ("  cold ms", "board_abag_cold", None),
-    ("people board, cadre ms", "board_cadre", f"< {BOARD_MS}"), ("  fresh ms", "board_cadre_fresh", f"< {BOARD_MS}"),
+    ("people board, cadre ms", "board_cadre", f"< {BOARD_MS}"),
+    ("  fresh ms", "board_cadre_fresh", f"< {BOARD_MS}"),
     ("  cold ms", "board_cadre_cold", None),
-    ("  month ms", "board_month", None), ("  month, fresh ms", "board_month_fresh", None),
-    ("  indicator ms", "board_indicator", None), ("  custom range, fresh ms", "board_custom_fresh", None),
-    ("unit board ms", "units", f"< {BOARD_MS}"), ("  fresh ms", "units_fresh", f"< {BOARD_MS}"), ("  cold ms", "units_cold", None),
+    ("  month ms", "board_month", None),
+    ("  month, fresh ms", "board_month_fresh", None),
+    ("  indicator ms", "board_indicator", None),
+    ("  custom range, fresh ms", "board_custom_fresh", None),
+    ("unit board ms", "units", f"< {BOARD_MS}"),
+    ("  fresh ms", "units_fresh", f"< {BOARD_MS}"),
+    ("  cold ms", "units_cold", None),
     ("  per head, fresh ms", "units_per_head_fresh", f"< {BOARD_MS}"),
-    ("API people ms", "api_people", None), ("API units ms", "api_units", None),
-    ("straightforward people ms", "straight_people", None), ("  page faster by ×", "straight_people_times", f"≥ {TIMES_FASTER}"),
+    ("API people ms", "api_people", None),
+    ("API units ms", "api_units", None),
+    ("straightforward people ms", "straight_people", None),
+    ("  page faster by ×", "straight_people_times", f"≥ {TIMES_FASTER}"),
     ("  fresh page faster by ×", "straight_people_times_fresh", f"≥ {TIMES_FASTER}"),
     ("  cold page faster by ×", "straight_people_times_cold", None),
-    ("straightforward units ms", "straight_units", None), ("  page faster by ×", "straight_units_times", f"≥ {TIMES_FASTER}"),
+    ("straightforward units ms", "straight_units", None),
+    ("  page faster by ×", "straight_units_times", f"≥ {TIMES_FASTER}"),
     ("  fresh page faster by ×", "straight_units_times_fresh", f"≥ {TIMES_FASTER}"),
     ("  cold page faster by ×", "straight_units_times_cold", None),
     (f"own rank, middle, {'db' if PG else 'call'} ms", "rank_middle", f"≤ {RANK_MS}"),
     (f"own rank, bottom, {'db' if PG else 'call'} ms", "rank_bottom", f"≤ {RANK_MS}"),
     (f"own rank, middle in county, {'db' if PG else 'call'} ms", "rank_middle_county", f"≤ {RANK_MS}"),
     ("award ms", "award", f"< {AWARD_MS}"),
-    ("load /healthz signed in req/s", "load_healthz", None), ("load /healthz anonymous req/s", "load_healthz_anonymous", None),
+    ("load /healthz signed in req/s", "load_healthz", None),
+    ("load /healthz anonymous req/s", "load_healthz_anonymous", None),
     ("  signed-in share of anonymous", "load_signed_in_share", f"≥ {SIGNED_IN_SHARE:.0%}"),
     ("load people board req/s", "load_board_league", None),
     ("  share of signed-in /healthz", "load_share", f"≥ {LOAD_SHARE:.0%}"),
@@ -754,14 +1005,16 @@ def summarise(done: list[Stage]) -> None:
         if all(v is None for v in values):
             continue
         shown = [f"{v:.1%}" if key.startswith(("load_share", "load_signed_in_share")) and v is not None else v for v in values]
-        growth = [f"{values[i] / values[i - 1]:.2f}×" if values[i] and values[i - 1] else None
-                  for i in range(1, len(values))]
+        growth = [f"{values[i] / values[i - 1]:.2f}×" if values[i] and values[i - 1] else None for i in range(1, len(values))]
         rows.append([label, *shown, *growth, requirement or ""])
     heads = [s.label for s in done]
     growth_heads = [f"{heads[i - 1]} → {heads[i]}" for i in range(1, len(heads))]
     print(f"\n{'=' * 100}")
-    table(["growth", *heads, *growth_heads, "requirement"], rows,
-          title="How the costs grow (people / entries); the last columns are the ratios between stages")
+    table(
+        ["growth", *heads, *growth_heads, "requirement"],
+        rows,
+        title="How the costs grow (people / entries); the last columns are the ratios between stages",
+    )
 
 
 def bound_sql(sql: str, params, limit: int = 1500) -> str:

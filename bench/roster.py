@@ -13,6 +13,7 @@ repetitions. Each import runs in a transaction that is rolled back, so every run
 same people; a second figure imports the file again over the people already written (every row
 matched, nothing changed: the re-import of an unchanged export).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,22 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROSTER_ROWS", "10000"))
 RUNS = int(os.environ.get("BENCH_ROSTER_RUNS", "3"))
-HEADERS = ["序号", "姓名", "性别", "民族", "出生日期", "身份证号", "手机号码", "所在单位", "职务", "学历", "政治面貌",
-           "入党日期", "转正日期", "参加工作日期"]
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "身份证号",
+    "手机号码",
+    "所在单位",
+    "职务",
+    "学历",
+    "政治面貌",
+    "入党日期",
+    "转正日期",
+    "参加工作日期",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "巴特尔", "其木格", "斯琴"]
 
@@ -45,7 +60,9 @@ def setup():
     from xuebi.org.models import RoleGrant, Unit, User
 
     call_command("migrate", verbosity=0)
-    root = Unit.objects.filter(depth=1).first() or Unit.objects.add_root(instance=Unit(name="锡林郭勒盟委组织部", kind="league_dept"))
+    root = Unit.objects.filter(depth=1).first() or Unit.objects.add_root(
+        instance=Unit(name="锡林郭勒盟委组织部", kind="league_dept")
+    )
     county = Unit.objects.filter(name="阿巴嘎旗委组织部").first()
     if county is None:
         county = Unit.objects.add_child(root, instance=Unit(name="阿巴嘎旗委组织部", kind="county_dept"))
@@ -65,9 +82,24 @@ def setup():
         seq = 101 + (i % 4) * 2 + (i // 4) % 2 * 0
         number = make_id("152522", birth, seq)
         sex = "男" if seq % 2 else "女"
-        ws.append([i + 1, SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)], sex, "汉族" if i % 3 else "蒙古族",
-                   f"{birth:%Y.%m}", number, f"139{i:08d}", sections[i % 4], "科员", "大学本科", "中共党员",
-                   f"{birth.year + 23}.7", f"{birth.year + 24}.7", f"{birth.year + 22}年8月"])
+        ws.append(
+            [
+                i + 1,
+                SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)],
+                sex,
+                "汉族" if i % 3 else "蒙古族",
+                f"{birth:%Y.%m}",
+                number,
+                f"139{i:08d}",
+                sections[i % 4],
+                "科员",
+                "大学本科",
+                "中共党员",
+                f"{birth.year + 23}.7",
+                f"{birth.year + 24}.7",
+                f"{birth.year + 22}年8月",
+            ]
+        )
     buffer = io.BytesIO()
     wb.save(buffer)
     return user, buffer.getvalue()
@@ -141,17 +173,32 @@ def main() -> int:
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"database: {connection.vendor}; rows: {ROWS}; runs per figure: {RUNS}")
-    table(["what", "median ms", "× read-only", "queries", "bar met"], [
-        ["openpyxl read-only, just reading (baseline)", baseline, 1.0, 0, None],
-        [f"import: {result.created} new people (validated, written)", import_ms, import_ms / baseline, len(queries),
-         import_ms <= 3 * baseline],
-        [f"import again: {again.unchanged} unchanged", again_ms, again_ms / baseline, len(again_queries),
-         again_ms <= 3 * baseline],
-        ["keyed hash + encryption of 10,000 身份证号", crypto_ms, crypto_ms / baseline, 0, None],
-    ])
+    table(
+        ["what", "median ms", "× read-only", "queries", "bar met"],
+        [
+            ["openpyxl read-only, just reading (baseline)", baseline, 1.0, 0, None],
+            [
+                f"import: {result.created} new people (validated, written)",
+                import_ms,
+                import_ms / baseline,
+                len(queries),
+                import_ms <= 3 * baseline,
+            ],
+            [
+                f"import again: {again.unchanged} unchanged",
+                again_ms,
+                again_ms / baseline,
+                len(again_queries),
+                again_ms <= 3 * baseline,
+            ],
+            ["keyed hash + encryption of 10,000 身份证号", crypto_ms, crypto_ms / baseline, 0, None],
+        ],
+    )
     peak_mb = peak / 1024 / 1024
-    print(f"\npeak memory of one import (tracemalloc): {peak_mb:.1f} MB (bar 200 MB: {'met' if peak_mb < 200 else 'NOT met'}); "
-          f"process max RSS: {rss_mb:.0f} MB")
+    print(
+        f"\npeak memory of one import (tracemalloc): {peak_mb:.1f} MB (bar 200 MB: {'met' if peak_mb < 200 else 'NOT met'}); "
+        f"process max RSS: {rss_mb:.0f} MB"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ on any machine. Not a test: nothing here passes or fails.
     make bench                 # SQLite in a throw-away data dir
     XUEBI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/xuebi_bench make bench
 """
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,11 @@ def main() -> int:
     rows = [("baseline /healthz", baseline, 0)]
     for label, url, headers in [
         ("roster page, 25 of 400 people", "/org/people/", {}),
-        ("roster search 'bysgl' (HTMX fragment)", "/org/people/?q=bysgl", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "person-table"}),
+        (
+            "roster search 'bysgl' (HTMX fragment)",
+            "/org/people/?q=bysgl",
+            {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "person-table"},
+        ),
         ("unit tree page (87 units)", "/org/units/", {}),
         ("API GET /people?search=ba (token)", "/api/v1/people?search=ba", bearer),
         ("API GET /units (token)", "/api/v1/units?limit=100", bearer),

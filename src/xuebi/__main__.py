@@ -1,4 +1,5 @@
 """The ``xuebi`` command: the project's manage.py (``xuebi migrate``, ``xuebi demo`` …)."""
+
 import os
 import sys
 

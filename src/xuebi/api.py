@@ -1,4 +1,5 @@
 """/api/v1/: the same services and the same scoping as the pages (django-ninja, OpenAPI at /api/v1/openapi.json)."""
+
 from __future__ import annotations
 
 import logging

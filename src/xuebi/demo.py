@@ -4,6 +4,7 @@ idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
 The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
 campaign is created open, so that its records are accepted and approved, and closed at the end, so
 its rankings are final; this year's stays open."""
+
 from __future__ import annotations
 
 from django.db import transaction

@@ -3,6 +3,7 @@
 Defaults are safe for a single machine: an embedded SQLite database and generated secrets
 in the data directory, debug off. See README.md ("Configuration") for the full list.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,13 +46,9 @@ def _secret_from_file(name: str, make) -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("XUEBI_SECRET_KEY") or _secret_from_file(
-    "secret_key", lambda: secrets.token_urlsafe(50)
-)
+SECRET_KEY = os.environ.get("XUEBI_SECRET_KEY") or _secret_from_file("secret_key", lambda: secrets.token_urlsafe(50))
 # The key that encrypts 身份证号 at rest and keys their lookup hash (core/crypto.py).
-FIELD_KEY = os.environ.get("XUEBI_FIELD_KEY") or _secret_from_file(
-    "field_key", lambda: secrets.token_urlsafe(32)
-)
+FIELD_KEY = os.environ.get("XUEBI_FIELD_KEY") or _secret_from_file("field_key", lambda: secrets.token_urlsafe(32))
 
 DEBUG = env_bool("XUEBI_DEBUG")
 # Demo mode: the demo accounts exist and two-factor sign-in is offered but not required.

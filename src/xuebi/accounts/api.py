@@ -4,6 +4,7 @@ The same services and rules as the pages: only the 系统管理员; of the roste
 name and unit. Opening in bulk returns the initial passwords in its answer, the one time they
 are given out; nothing keeps them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,14 @@ def _accounts():
 
 @router.get("/accounts", response=list[AccountOut], summary="账号列表（系统管理员）")
 @paginate(LimitOffsetPagination)
-def list_accounts(request, search: str = "", unit_id: DbInt | None = None, linked: bool | None = None,
-                  signed_in: Literal["7", "30", "90", "stale", "never"] | None = None, is_active: bool | None = None):
+def list_accounts(
+    request,
+    search: str = "",
+    unit_id: DbInt | None = None,
+    linked: bool | None = None,
+    signed_in: Literal["7", "30", "90", "stale", "never"] | None = None,
+    is_active: bool | None = None,
+):
     _require_sysadmin(request)
     data = {"q": search, "signed_in": signed_in or ""}
     if unit_id is not None:
@@ -166,8 +173,9 @@ class OpenPreviewOut(Schema):
     skipped: list[SkippedOut]
 
 
-@router.post("/account-openings/preview", response={200: OpenPreviewOut, 422: ErrorOut},
-             summary="批量开通账号：预览用户名（不写入）")
+@router.post(
+    "/account-openings/preview", response={200: OpenPreviewOut, 422: ErrorOut}, summary="批量开通账号：预览用户名（不写入）"
+)
 def open_preview(request, payload: OpenPreviewIn):
     _require_opener(request)
     unit = None
@@ -175,15 +183,17 @@ def open_preview(request, payload: OpenPreviewIn):
         unit = opening.opening_units(request.auth).filter(pk=payload.unit_id).first()
         if unit is None:
             raise ValidationError({"unit_id": "找不到该单位。"})
-    plan = opening.accounts_open_preview(actor=request.auth, unit=unit, person_ids=payload.person_ids,
-                                         without_account_only=payload.without_account_only)
+    plan = opening.accounts_open_preview(
+        actor=request.auth, unit=unit, person_ids=payload.person_ids, without_account_only=payload.without_account_only
+    )
     return {"accounts": plan.accounts, "skipped": plan.skipped}
 
 
 class OpenIn(Schema):
     person_ids: list[DbInt] = Field(..., max_length=opening.MAX_BATCH)
     expected: dict[DbInt, str] | None = Field(
-        None, description="预览得到的 {人员编号: 用户名}：与实际不符时拒绝（预览之后情况有变化）")
+        None, description="预览得到的 {人员编号: 用户名}：与实际不符时拒绝（预览之后情况有变化）"
+    )
 
 
 class OpenedOut(Schema):

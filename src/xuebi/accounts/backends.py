@@ -15,6 +15,7 @@ of an account, a grant, a person or a unit replaces the token (``org.scoping.acc
 so a copy is used only while nothing it depends on has changed — on any app server. Each request
 gets its own unpickled object (a request sets attributes on its user: the 2FA device, the backend).
 """
+
 from __future__ import annotations
 
 import contextvars

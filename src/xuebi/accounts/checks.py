@@ -1,5 +1,6 @@
 """Start-up checks of the account policy settings: a typo in a role code would otherwise leave
 that role without the second factor it was meant to need, silently."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,11 +14,13 @@ def require_2fa_roles(app_configs, **kwargs):
     unknown = [code for code in settings.XUEBI_REQUIRE_2FA_ROLES if code not in Role.values]
     if not unknown:
         return []
-    return [Error(
-        f"XUEBI_REQUIRE_2FA_ROLES 中有未知的角色代码：{', '.join(unknown)}",
-        hint=f"可用的角色代码：{', '.join(Role.values)}",
-        id="xuebi.accounts.E001",
-    )]
+    return [
+        Error(
+            f"XUEBI_REQUIRE_2FA_ROLES 中有未知的角色代码：{', '.join(unknown)}",
+            hint=f"可用的角色代码：{', '.join(Role.values)}",
+            id="xuebi.accounts.E001",
+        )
+    ]
 
 
 @register()
@@ -33,5 +36,10 @@ def username_style(app_configs, **kwargs):
 
     if settings.XUEBI_USERNAME_STYLE in USERNAME_STYLES:
         return []
-    return [Error(f"XUEBI_USERNAME_STYLE 未知：{settings.XUEBI_USERNAME_STYLE}",
-                  hint=f"可用：{', '.join(USERNAME_STYLES)}", id="xuebi.accounts.E003")]
+    return [
+        Error(
+            f"XUEBI_USERNAME_STYLE 未知：{settings.XUEBI_USERNAME_STYLE}",
+            hint=f"可用：{', '.join(USERNAME_STYLES)}",
+            id="xuebi.accounts.E003",
+        )
+    ]

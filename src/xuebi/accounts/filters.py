@@ -1,4 +1,5 @@
 """The 系统管理员's account list: by unit (of the linked person), linked or not, last sign-in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,11 @@ from xuebi.org.forms import UnitChoiceField
 from xuebi.org.models import Unit, User
 
 SIGNED_IN_CHOICES = [
-    ("7", "近7天登录过"), ("30", "近30天登录过"), ("90", "近90天登录过"),
-    ("stale", "90天以上未登录"), ("never", "从未登录"),
+    ("7", "近7天登录过"),
+    ("30", "近30天登录过"),
+    ("90", "近90天登录过"),
+    ("stale", "90天以上未登录"),
+    ("never", "从未登录"),
 ]
 
 
@@ -22,16 +26,21 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 
 class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="用户名/姓名", method="search",
-                                  widget=forms.TextInput(attrs={"placeholder": "用户名或姓名", "type": "search"}))
-    unit = UnitFilter(label="单位（含下级）", queryset=Unit.objects.filter(is_active=True),
-                                            method="in_unit", empty_label="全部单位")
-    linked = django_filters.ChoiceFilter(label="关联人员", method="by_linked", empty_label="关联与否不限",
-                                         choices=[("yes", "已关联人员"), ("no", "未关联人员")])
-    signed_in = django_filters.ChoiceFilter(label="最近登录", method="by_sign_in", empty_label="登录时间不限",
-                                            choices=SIGNED_IN_CHOICES)
-    is_active = django_filters.ChoiceFilter(label="状态", method="by_active", empty_label="全部状态",
-                                            choices=[("yes", "启用"), ("no", "已停用")])
+    q = django_filters.CharFilter(
+        label="用户名/姓名", method="search", widget=forms.TextInput(attrs={"placeholder": "用户名或姓名", "type": "search"})
+    )
+    unit = UnitFilter(
+        label="单位（含下级）", queryset=Unit.objects.filter(is_active=True), method="in_unit", empty_label="全部单位"
+    )
+    linked = django_filters.ChoiceFilter(
+        label="关联人员", method="by_linked", empty_label="关联与否不限", choices=[("yes", "已关联人员"), ("no", "未关联人员")]
+    )
+    signed_in = django_filters.ChoiceFilter(
+        label="最近登录", method="by_sign_in", empty_label="登录时间不限", choices=SIGNED_IN_CHOICES
+    )
+    is_active = django_filters.ChoiceFilter(
+        label="状态", method="by_active", empty_label="全部状态", choices=[("yes", "启用"), ("no", "已停用")]
+    )
 
     class Meta:
         model = User
@@ -40,7 +49,9 @@ class UserFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.form.fields.values():
-            f.widget.attrs["class"] = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+            f.widget.attrs["class"] = (
+                "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
+            )
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -28,7 +28,9 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class OtpTokenForm(StyledFormMixin, forms.Form):
     token = forms.CharField(
-        label=_("动态口令"), max_length=6, min_length=6,
+        label=_("动态口令"),
+        max_length=6,
+        min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
     )
 
@@ -40,7 +42,9 @@ class OtpTokenForm(StyledFormMixin, forms.Form):
 
 
 class PasswordChangeForm(StyledFormMixin, SetPasswordForm):
-    old_password = forms.CharField(label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    old_password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     field_order = ["old_password", "new_password1", "new_password2"]
 
     def clean_old_password(self):
@@ -51,8 +55,12 @@ class PasswordChangeForm(StyledFormMixin, SetPasswordForm):
 
 
 class UserCreateForm(StyledFormMixin, forms.Form):
-    username = forms.RegexField(label=_("用户名"), regex=r"^[A-Za-z0-9_.-]{3,30}$", max_length=30,
-                                error_messages={"invalid": _("用户名由3–30位字母、数字、下划线、点或短横线组成。")})
+    username = forms.RegexField(
+        label=_("用户名"),
+        regex=r"^[A-Za-z0-9_.-]{3,30}$",
+        max_length=30,
+        error_messages={"invalid": _("用户名由3–30位字母、数字、下划线、点或短横线组成。")},
+    )
     full_name = NameField(label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名。")})
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, help_text=_("用户首次登录时须修改。"))
 
@@ -64,8 +72,12 @@ class PasswordResetForm(StyledFormMixin, forms.Form):
 class RoleGrantForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("账号"), queryset=User.objects.filter(is_active=True).order_by("username"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = UnitChoiceField(label=_("单位"), queryset=Unit.objects.filter(is_active=True), required=False,
-                           help_text=_("业务角色须选择单位（覆盖其全部下级单位）；三员角色不选单位。"))
+    unit = UnitChoiceField(
+        label=_("单位"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        help_text=_("业务角色须选择单位（覆盖其全部下级单位）；三员角色不选单位。"),
+    )
 
 
 class TokenForm(StyledFormMixin, forms.Form):
@@ -79,8 +91,9 @@ class TokenForm(StyledFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         limit = settings.XUEBI_TOKEN_MAX_AGE_DAYS
-        self.fields["days"].help_text = (f"留空为{limit}天，可以更短；到期后令牌自动失效。" if limit
-                                         else "留空为长期有效；填写天数则到期后自动失效。")
+        self.fields["days"].help_text = (
+            f"留空为{limit}天，可以更短；到期后令牌自动失效。" if limit else "留空为长期有效；填写天数则到期后自动失效。"
+        )
         self.fields["days"].widget.attrs.update({"min": 1, "inputmode": "numeric", **({"max": limit} if limit else {})})
 
 
@@ -108,9 +121,13 @@ def _linkable_people(user: User | None = None):
 class UserEditForm(StyledFormMixin, forms.Form):
     full_name = NameField(label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名。")})
     is_active = forms.BooleanField(label=_("启用"), required=False)
-    person = PersonChoiceField(label=_("对应人员（花名册）"), queryset=User.objects.none(), required=False,
-                               empty_label="（不关联）",
-                               help_text=_("一人只能关联一个账号；组工干部关联后自动成为本单位的干部角色。三员账号不能关联人员。"))
+    person = PersonChoiceField(
+        label=_("对应人员（花名册）"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="（不关联）",
+        help_text=_("一人只能关联一个账号；组工干部关联后自动成为本单位的干部角色。三员账号不能关联人员。"),
+    )
 
     def __init__(self, *args, account: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
 """Session and account policy applied to every signed-in page request."""
+
 from __future__ import annotations
 
 import time

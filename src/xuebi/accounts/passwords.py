@@ -1,4 +1,5 @@
 """Password rules of the 等保 baseline: at least 8 characters, 3 of 4 classes, not the username."""
+
 from __future__ import annotations
 
 import string
@@ -19,7 +20,9 @@ class CharacterClassValidator:
         ]
         if sum(classes) < self.min_classes:
             raise ValidationError(
-                "密码须包含大写字母、小写字母、数字、符号中的至少%(n)d类。", code="password_classes", params={"n": self.min_classes}
+                "密码须包含大写字母、小写字母、数字、符号中的至少%(n)d类。",
+                code="password_classes",
+                params={"n": self.min_classes},
             )
 
     def get_help_text(self):

@@ -1,4 +1,5 @@
 """What accounts does when the roster says something (org.events); connected in AccountsConfig.ready."""
+
 from __future__ import annotations
 
 from django.core.cache import cache

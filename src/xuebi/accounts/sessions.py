@@ -4,6 +4,7 @@ through to the database, read from Redis — whose read also fetches the access 
 this process's copy of the user and their grants without asking Redis again: a signed-in request
 costs one round trip to Redis and none to the database. The keys other apps registered with
 ``core.prefetch`` (the points read model's version) come in the same round trip."""
+
 from __future__ import annotations
 
 import uuid

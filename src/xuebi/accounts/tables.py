@@ -31,9 +31,13 @@ class UserTable(tables.Table):
 
     def render_roles(self, record):
         grants = record.role_grants.all()
-        badges = format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((g.get_role_display(),) for g in grants))
+        badges = format_html_join(
+            " ", '<span class="badge text-bg-light border">{}</span>', ((g.get_role_display(),) for g in grants)
+        )
         if record.is_roster_cadre:
-            badges = format_html('{} <span class="badge text-bg-light border" title="由花名册自动获得">干部（花名册）</span>', badges)
+            badges = format_html(
+                '{} <span class="badge text-bg-light border" title="由花名册自动获得">干部（花名册）</span>', badges
+            )
         return badges or "—"
 
     def render_is_active(self, record):

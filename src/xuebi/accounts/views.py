@@ -31,7 +31,14 @@ from .services import accounts as services
 from .services import handover, opening
 from .filters import UserFilter
 from .forms import (
-    AccountOpenForm, LoginForm, OtpTokenForm, PasswordChangeForm, PasswordResetForm, RoleGrantForm, TokenForm, UserCreateForm,
+    AccountOpenForm,
+    LoginForm,
+    OtpTokenForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    TokenForm,
+    UserCreateForm,
     UserEditForm,
 )
 from .tables import UserTable
@@ -64,7 +71,12 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": time.time(), "next": _safe_next(request)}
+            request.session[PENDING_KEY] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "next": _safe_next(request),
+            }
             return redirect("accounts:otp_verify")
         _sign_in(request, user)
         return redirect(_safe_next(request))
@@ -140,9 +152,16 @@ def otp_setup(request):
     # segno draws the QR code as SVG paths: no text from the account reaches the markup, so it is
     # marked safe here, where that is known, and no template marks anything safe.
     qr_svg = mark_safe(segno.make(device.config_url, micro=False).svg_inline(scale=4))  # noqa: S308
-    return render(request, "accounts/otp_setup.html", {
-        "form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key), "confirmed": confirmed,
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": _base32(device.bin_key),
+            "confirmed": confirmed,
+        },
+    )
 
 
 def _base32(key: bytes) -> str:
@@ -176,6 +195,7 @@ def token_revoke(request, pk: int):
 
 # --- 系统管理员: accounts -----------------------------------------------------------------
 
+
 @login_required
 def user_list(request):
     require_role(request, Role.SYSADMIN)
@@ -198,19 +218,31 @@ def user_detail(request, pk: int):
     form = UserEditForm(request.POST or None, initial=initial, account=account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run_service(form, lambda: services.user_edit(
-            actor=request.user, user=account, full_name=data["full_name"], is_active=data["is_active"], person=data["person"]))
+        done = run_service(
+            form,
+            lambda: services.user_edit(
+                actor=request.user, user=account, full_name=data["full_name"], is_active=data["is_active"], person=data["person"]
+            ),
+        )
         if done is not None:
             messages.success(request, f"账号 {account.username} 已保存。")
             return redirect("accounts:user_detail", pk=pk)
     grants = account.role_grants.select_related("unit").order_by("role")
     derived_unit = Unit.objects.filter(pk=derived_cadre_unit_id(account)).first() if account.is_active else None
-    return render(request, "accounts/user_detail.html", {
-        "account": account, "form": form, "grants": grants, "derived_unit": derived_unit,
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "form": form,
+            "grants": grants,
+            "derived_unit": derived_unit,
+        },
+    )
 
 
 # --- 系统管理员: opening accounts from the roster ------------------------------------------
+
 
 @login_required
 def accounts_open(request):
@@ -233,23 +265,39 @@ def accounts_open(request):
     plan = None
     if request.GET and form.is_valid():
         try:
-            plan = opening.accounts_open_preview(actor=request.user, unit=form.cleaned_data["unit"],
-                                                 without_account_only=form.cleaned_data["without_account_only"])
+            plan = opening.accounts_open_preview(
+                actor=request.user, unit=form.cleaned_data["unit"], without_account_only=form.cleaned_data["without_account_only"]
+            )
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="unit")
-    return render(request, "accounts/accounts_open.html", {
-        "form": form, "plan": plan, "query": request.GET.urlencode(), "max_batch": opening.MAX_BATCH,
-        "style": opening.USERNAME_STYLES.get(settings.XUEBI_USERNAME_STYLE, ""),
-        "cadres_only": not has_role(request.user, Role.SYSADMIN),
-    })
+    return render(
+        request,
+        "accounts/accounts_open.html",
+        {
+            "form": form,
+            "plan": plan,
+            "query": request.GET.urlencode(),
+            "max_batch": opening.MAX_BATCH,
+            "style": opening.USERNAME_STYLES.get(settings.XUEBI_USERNAME_STYLE, ""),
+            "cadres_only": not has_role(request.user, Role.SYSADMIN),
+        },
+    )
 
 
 @login_required
 def handover_page(request, batch: str):
     require_role(request, *opening.OPENERS)
     state = handover.status(request.session, batch)
-    return render(request, "accounts/handover.html", {"batch": batch, "state": state, "minutes": handover.HANDOVER_MINUTES,
-                                                      "is_sysadmin": has_role(request.user, Role.SYSADMIN)})
+    return render(
+        request,
+        "accounts/handover.html",
+        {
+            "batch": batch,
+            "state": state,
+            "minutes": handover.HANDOVER_MINUTES,
+            "is_sysadmin": has_role(request.user, Role.SYSADMIN),
+        },
+    )
 
 
 def _handed_over(request, batch: str):
@@ -260,6 +308,7 @@ def _handed_over(request, batch: str):
 def _handing_over(what: str):
     """A view that hands a batch's initial passwords over once as ``what`` (handover.take: the
     first time only, audited), or says they were handed over already; never cached."""
+
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, batch: str):
@@ -270,7 +319,9 @@ def _handing_over(what: str):
             response = view(request, batch, rows)
             response["Cache-Control"] = "no-store"
             return response
+
         return wrapper
+
     return decorate
 
 
@@ -337,9 +388,15 @@ def user_password_reset(request, pk: int):
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="password")
         else:
-            messages.success(request, f"已为 {target.username} 设置临时密码：其访问令牌已撤销、已登录的会话已结束，下次登录时须修改密码。")
+            messages.success(
+                request, f"已为 {target.username} 设置临时密码：其访问令牌已撤销、已登录的会话已结束，下次登录时须修改密码。"
+            )
             return redirect("accounts:user_list")
-    return render(request, "core/form_page.html", {"form": form, "title": f"重置密码：{target.username}", "back": reverse("accounts:user_list")})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"重置密码：{target.username}", "back": reverse("accounts:user_list")},
+    )
 
 
 @login_required
@@ -371,6 +428,7 @@ def user_toggle_active(request, pk: int):
 
 # --- 安全管理员: roles and policy --------------------------------------------------------
 
+
 @login_required
 def grant_list(request):
     require_role(request, Role.SECADMIN)
@@ -385,8 +443,11 @@ def grant_list(request):
             return redirect("accounts:grant_list")
     grants = RoleGrant.objects.select_related("user", "unit").order_by("user__username", "role")
     # A linked 组工干部 is a cadre of their person's unit without a grant (org.scoping.grants_of).
-    derived = (User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE, person__is_org_cadre=True)
-               .select_related("person__unit").order_by("username"))
+    derived = (
+        User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE, person__is_org_cadre=True)
+        .select_related("person__unit")
+        .order_by("username")
+    )
     return render(request, "accounts/grant_list.html", {"form": form, "grants": grants, "derived": derived})
 
 
@@ -411,16 +472,22 @@ def policy(request):
         ("密码最短长度", "8 位"),
         ("密码复杂度", "大写字母、小写字母、数字、符号中至少 3 类，且不得包含用户名"),
         ("密码有效期", f"{settings.XUEBI_PASSWORD_MAX_AGE_DAYS} 天（XUEBI_PASSWORD_MAX_AGE_DAYS）"),
-        ("登录失败锁定", f"连续 {settings.XUEBI_LOCKOUT_FAILURES} 次失败锁定 {settings.XUEBI_LOCKOUT_MINUTES} 分钟（按账号和来源地址分别计）"),
+        (
+            "登录失败锁定",
+            f"连续 {settings.XUEBI_LOCKOUT_FAILURES} 次失败锁定 {settings.XUEBI_LOCKOUT_MINUTES} 分钟（按账号和来源地址分别计）",
+        ),
         ("空闲超时", f"{settings.XUEBI_IDLE_TIMEOUT_MINUTES} 分钟无操作自动退出（XUEBI_IDLE_TIMEOUT_MINUTES）"),
         ("双因素认证", _two_factor_policy()),
-        ("访问令牌有效期", f"最长 {settings.XUEBI_TOKEN_MAX_AGE_DAYS} 天（XUEBI_TOKEN_MAX_AGE_DAYS）" if settings.XUEBI_TOKEN_MAX_AGE_DAYS
-         else "不限（XUEBI_TOKEN_MAX_AGE_DAYS=0）"),
+        (
+            "访问令牌有效期",
+            f"最长 {settings.XUEBI_TOKEN_MAX_AGE_DAYS} 天（XUEBI_TOKEN_MAX_AGE_DAYS）"
+            if settings.XUEBI_TOKEN_MAX_AGE_DAYS
+            else "不限（XUEBI_TOKEN_MAX_AGE_DAYS=0）",
+        ),
         ("三员分立", "系统管理员、安全管理员、审计管理员相互独立，且不得兼任业务角色"),
         ("HTTPS 安全 Cookie", "已启用" if settings.HTTPS else "未启用（部署在 HTTPS 后请设置 XUEBI_HTTPS=1）"),
     ]
     return render(request, "accounts/policy.html", {"rows": rows})
-
 
 
 def _two_factor_policy() -> str:

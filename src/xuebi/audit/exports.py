@@ -1,5 +1,6 @@
 """The audit log as an .xlsx: the page's download, and — for more than XUEBI_EXPORT_INLINE_ROWS
 entries — a background job's (``jobs.audit_export``, started by the log's page)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -31,8 +32,9 @@ def filtered(data: QueryDict | None) -> tuple[AuditFilterForm, QuerySet[AuditEnt
     return form, entries
 
 
-def export_entries(entries: QuerySet[AuditEntry], *, query: str, actor=None,
-                   progress: Callable[[int], None] | None = None) -> bytes:
+def export_entries(
+    entries: QuerySet[AuditEntry], *, query: str, actor=None, progress: Callable[[int], None] | None = None
+) -> bytes:
     """The entries as an .xlsx, and the export audited (``query``: the filter, kept in the entry).
     ``progress(done)``: called every ``CHUNK`` entries."""
     wb = Workbook()
@@ -43,11 +45,20 @@ def export_entries(entries: QuerySet[AuditEntry], *, query: str, actor=None,
 
     def write(chunk: Iterable[AuditEntry]) -> None:
         for e in describe_all(list(chunk)):
-            ws.append([
-                timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_action_display(),
-                e.get_outcome_display(), e.target_type, e.target_id, mask_text(e.target_repr), changes_text(e), e.ip,
-                e.request_id,
-            ])
+            ws.append(
+                [
+                    timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor_name,
+                    e.get_action_display(),
+                    e.get_outcome_display(),
+                    e.target_type,
+                    e.target_id,
+                    mask_text(e.target_repr),
+                    changes_text(e),
+                    e.ip,
+                    e.request_id,
+                ]
+            )
 
     chunk: list[AuditEntry] = []
     for e in entries.iterator(chunk_size=CHUNK):
@@ -61,4 +72,3 @@ def export_entries(entries: QuerySet[AuditEntry], *, query: str, actor=None,
     write(chunk)
     audit_record(actor=actor, action=Action.AUDIT_EXPORT, changes={"rows": count, "filter": query})
     return xlsx.save(wb)
-

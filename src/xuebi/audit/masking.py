@@ -2,6 +2,7 @@
 reveal audited). Masked when an entry is written, and again when one is shown or exported, for the
 rows written before the log masked them (the table is append-only, so those stay as they are).
 """
+
 from __future__ import annotations
 
 import functools

@@ -6,6 +6,7 @@ phone numbers masked (masking.py). The page, the phone cards and the .xlsx expor
 Keys inside a record's 内容 (``data``) are the fields of its 台账类型, which live in the ledger:
 the ledger registers how to name them (``register_data_labels``), so this app imports no higher one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,17 +28,52 @@ ARROW = " → "
 
 # Keys that are not a field of the target's model (counts, files, people by name …).
 KEY_LABELS = {
-    "rows": "行数", "filter": "查询条件", "file": "文件", "created": "新增人数", "updated": "更新人数",
-    "accounts": "账号", "people_changed": "积分变化人数", "gained": "积分增加人数", "lost": "积分减少人数",
-    "field": "查看字段", "evidence": "佐证材料", "reason": "理由", "data": "内容", "members": "成员",
-    "absentees": "缺席人员", "attendees": "参加人员", "session": "讲堂状态", "presenter": "主讲人",
-    "record": "台账记录", "items": "学习内容数", "progress": "学习进度条数", "target_units": "学习对象",
-    "study_list": "学习清单", "supersedes": "替代的规则", "superseded_by": "被新规则替代", "asked": "申请分值",
-    "note": "说明", "points": "分值", "indicator": "考核指标", "role": "角色", "unit": "单位",
-    "username": "用户名", "full_name": "姓名", "fields": "字段", "lookup": "选项分值",
-    "decision_comment": "审批意见", "review_comment": "审核意见", "status": "状态", "kind": "台账类型",
-    "author": "记录人", "title": "标题", "topic": "主题", "planned_on": "计划日期", "version": "版本",
-    "name": "名称", "id": "编号",
+    "rows": "行数",
+    "filter": "查询条件",
+    "file": "文件",
+    "created": "新增人数",
+    "updated": "更新人数",
+    "accounts": "账号",
+    "people_changed": "积分变化人数",
+    "gained": "积分增加人数",
+    "lost": "积分减少人数",
+    "field": "查看字段",
+    "evidence": "佐证材料",
+    "reason": "理由",
+    "data": "内容",
+    "members": "成员",
+    "absentees": "缺席人员",
+    "attendees": "参加人员",
+    "session": "讲堂状态",
+    "presenter": "主讲人",
+    "record": "台账记录",
+    "items": "学习内容数",
+    "progress": "学习进度条数",
+    "target_units": "学习对象",
+    "study_list": "学习清单",
+    "supersedes": "替代的规则",
+    "superseded_by": "被新规则替代",
+    "asked": "申请分值",
+    "note": "说明",
+    "points": "分值",
+    "indicator": "考核指标",
+    "role": "角色",
+    "unit": "单位",
+    "username": "用户名",
+    "full_name": "姓名",
+    "fields": "字段",
+    "lookup": "选项分值",
+    "decision_comment": "审批意见",
+    "review_comment": "审核意见",
+    "status": "状态",
+    "kind": "台账类型",
+    "author": "记录人",
+    "title": "标题",
+    "topic": "主题",
+    "planned_on": "计划日期",
+    "version": "版本",
+    "name": "名称",
+    "id": "编号",
 }
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -133,14 +169,16 @@ def describe(entry, data_labels: dict[str, str] | None = None) -> list[Change]:
     changes = []
     # the model's field order, then the other keys as written (jsonb on PostgreSQL reorders them)
     order = [f.name for f in model._meta.get_fields()] if model is not None else []
-    items = sorted(mask_changes(entry.changes or {}).items(),
-                   key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    items = sorted(mask_changes(entry.changes or {}).items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
     for key, value in items:
         field = _field(model, str(key))
         inner = data_labels if key == "data" else None
         label = _label(str(key), field)
-        if isinstance(value, list) and len(value) == 2 and not (
-                value and all(isinstance(v, str) for v in value) and key in ("accounts", "members", "attendees")):
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and not (value and all(isinstance(v, str) for v in value) and key in ("accounts", "members", "attendees"))
+        ):
             before, after = value
             if before is None or (before in ("", [], {}) and entry.action.endswith(".create")):
                 changes.append(Change(label, value_text(after, field, inner)))

@@ -2,6 +2,7 @@
 
 Everything else is audited explicitly by the services that do the work (STYLE.md), not by signals.
 """
+
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -28,12 +29,19 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")[:150]
     user = get_user_model().objects.filter(username=username).first()
-    audit_record(action=Action.LOGIN_FAILED, outcome=Outcome.FAILURE, actor=user, actor_name=username,
-                 target=user, target_repr=username)
+    audit_record(
+        action=Action.LOGIN_FAILED, outcome=Outcome.FAILURE, actor=user, actor_name=username, target=user, target_repr=username
+    )
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
     user = get_user_model().objects.filter(username=username).first() if username else None
-    audit_record(action=Action.LOCKOUT, outcome=Outcome.FAILURE, actor=user, actor_name=username or "",
-                 target=user, target_repr=username or ip_address or "")
+    audit_record(
+        action=Action.LOCKOUT,
+        outcome=Outcome.FAILURE,
+        actor=user,
+        actor_name=username or "",
+        target=user,
+        target_repr=username or ip_address or "",
+    )

@@ -1,4 +1,5 @@
 """Writing the audit log. Services call ``audit_record`` inside their own transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,7 @@ def _labels(field) -> dict:
 def _audited(model: type[models.Model], fields: tuple[str, ...], language: str | None) -> tuple[tuple[str, dict | None], ...]:
     """Each audited field's name and, for a field with choices, its labels as text."""
     found: Iterable[Any] = (model._meta.get_field(name) for name in fields)
-    return tuple((f.name, {k: str(v) for k, v in _labels(f).items()} if f.choices and not f.is_relation else None)
-                 for f in found)
+    return tuple((f.name, {k: str(v) for k, v in _labels(f).items()} if f.choices and not f.is_relation else None) for f in found)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -81,14 +81,22 @@ def audit_record(
     actor_name: str = "",
     target_repr: str = "",
 ) -> AuditEntry:
-    entry = _entry(action=action, target=target, changes=changes, outcome=outcome, actor=actor,
-                   actor_name=actor_name, target_repr=target_repr)
+    entry = _entry(
+        action=action,
+        target=target,
+        changes=changes,
+        outcome=outcome,
+        actor=actor,
+        actor_name=actor_name,
+        target_repr=target_repr,
+    )
     entry.save(force_insert=True)
     return entry
 
 
-def _entry(*, action, target=None, changes=None, outcome=Outcome.SUCCESS, actor=None, actor_name="",
-           target_repr="") -> AuditEntry:
+def _entry(
+    *, action, target=None, changes=None, outcome=Outcome.SUCCESS, actor=None, actor_name="", target_repr=""
+) -> AuditEntry:
     ctx = context.current()
     actor = actor if actor is not None else ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -117,12 +125,32 @@ def audit_record_many(*, action: Action | str, targets: list[tuple[models.Model,
         return 0
     first = _entry(action=action, actor=actor)  # who, from where: the same for every entry
     now = timezone.now()
-    names = ["at", "actor_id", "actor_name", "action", "outcome", "target_type", "target_id", "target_repr",
-             "changes", "ip", "request_id", "user_agent"]
+    names = [
+        "at",
+        "actor_id",
+        "actor_name",
+        "action",
+        "outcome",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "changes",
+        "ip",
+        "request_id",
+        "user_agent",
+    ]
     shared = (now, first.actor_id, first.actor_name, first.action, first.outcome)
     rows = [
-        (*shared, target._meta.label_lower, str(target.pk) if target.pk is not None else "", mask_text(str(target))[:200],
-         mask_changes(_plain_deep(changes or {})), first.ip, first.request_id, first.user_agent)
+        (
+            *shared,
+            target._meta.label_lower,
+            str(target.pk) if target.pk is not None else "",
+            mask_text(str(target))[:200],
+            mask_changes(_plain_deep(changes or {})),
+            first.ip,
+            first.request_id,
+            first.user_agent,
+        )
         for target, changes in targets
     ]
     bulk.insert_rows(AuditEntry, names, rows)

@@ -5,6 +5,7 @@ below the apps that own those sources, so it never imports them: each registers 
 here when it starts (the ledger in ``LedgerConfig.ready``; later exams, contests), with a function
 that describes its kinds. The rule pages, the rule checks and the demo read kinds only from here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ __all__ = ["SourceKind", "register_source_type", "source_types", "kinds", "kind"
 class SourceKind:
     """One kind of source as a rule sees it: its code and name, and the fields a rule may count on
     (the owning app's field definitions: dicts with ``key``, ``label``, ``type``, ``choices``…)."""
+
     code: str
     name: str
     fields: list[dict] = field(default_factory=list)
@@ -29,8 +31,9 @@ class SourceKind:
 _types: dict[str, tuple[str, Callable[[Iterable[str] | None, bool], list[SourceKind]]]] = {}
 
 
-def register_source_type(source_type: str, label: str,
-                         describe: Callable[[Iterable[str] | None, bool], list[SourceKind]]) -> None:
+def register_source_type(
+    source_type: str, label: str, describe: Callable[[Iterable[str] | None, bool], list[SourceKind]]
+) -> None:
     _types[source_type] = (label, describe)
 
 

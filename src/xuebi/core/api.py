@@ -1,5 +1,6 @@
 """API pieces every app uses: integers the database can hold, the paginator, the JSON parser
 that refuses text the database cannot store, and the error body every 4xx answer has."""
+
 from __future__ import annotations
 
 import json

@@ -14,6 +14,7 @@ What ``bulk_create`` does and ``insert`` does not: no signals (bulk_create sends
 ``ignore_conflicts``/``update_conflicts``, no multi-table inheritance, and no parent links.
 ``auto_now``/``auto_now_add`` fields and defaults are filled as ``Model.save`` would fill them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -74,8 +75,14 @@ def _converter(field, connection):
     return convert
 
 
-def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence], *,
-                returning: bool = False, using: str | None = None) -> list | None:
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    returning: bool = False,
+    using: str | None = None,
+) -> list | None:
     """INSERT ``rows`` — tuples of values for the fields ``names`` (attnames: ``unit_id``) — into
     ``model``'s table; with ``returning``, the primary keys of the new rows in the rows' order.
     Fields not named take their database default (give every non-null field without one)."""
@@ -98,7 +105,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     keys: list = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
+            batch = rows[start : start + size]
             params = [convert(value) for values in batch for convert, value in zip(converters, values)]
             cursor.execute(head + ", ".join([row] * len(batch)) + tail, params)
             if returning:
@@ -114,8 +121,10 @@ def _copy(connection, meta, table: str, columns: str, converters, rows, returnin
     keys = None
     with connection.cursor() as cursor:
         if returning:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(rows)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
             keys = [key for (key,) in cursor.fetchall()]
             columns = f"{connection.ops.quote_name(meta.pk.column)}, {columns}"
         sql = f"COPY {table} ({columns}) FROM STDIN"

@@ -2,6 +2,7 @@
 
 The middleware sets it for a web request; commands and tests may set it with ``acting_as``.
 """
+
 from __future__ import annotations
 
 import contextlib

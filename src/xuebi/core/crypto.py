@@ -4,6 +4,7 @@ Keys come from settings.FIELD_KEY (environment or generated into the data direct
 independent keys are derived from it, one to encrypt (Fernet: AES-128-CBC + HMAC) and one to
 hash, so the lookup hash reveals nothing even to someone holding the ciphertext.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,9 +19,7 @@ from django.conf import settings
 
 
 def _derive(purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"xuebi", info=purpose).derive(
-        settings.FIELD_KEY.encode()
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"xuebi", info=purpose).derive(settings.FIELD_KEY.encode())
 
 
 @functools.cache

@@ -4,6 +4,7 @@
 2021年 (year), 二〇二一年七月一日, and real Excel date cells (datetime/date objects, or the serial
 number when a cell lost its date format).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,22 @@ class PartialDate(NamedTuple):
         return display(self.date, self.precision)
 
 
-_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _cn_number(text: str) -> int:
@@ -52,7 +67,9 @@ def _build(y: int, m: int = 1, d: int = 1, precision: str = DAY) -> PartialDate:
     try:
         return PartialDate(dt.date(y, m, d), precision)
     except ValueError:
-        raise ValidationError("日期不存在（%(y)s年%(m)s月%(d)s日）。", params={"y": y, "m": m, "d": d}, code="invalid_date") from None
+        raise ValidationError(
+            "日期不存在（%(y)s年%(m)s月%(d)s日）。", params={"y": y, "m": m, "d": d}, code="invalid_date"
+        ) from None
 
 
 def parse(value, *, allow_partial: bool = True) -> PartialDate | None:

@@ -4,6 +4,7 @@ Every answer of 400 and above under /api/ is JSON, whoever made it — ninja's 4
 404 for an address no route has, the 400 of a body over DATA_UPLOAD_MAX_MEMORY_SIZE, the
 500 page — because ``ApiErrorMiddleware`` turns any other error body into one.
 """
+
 from __future__ import annotations
 
 
@@ -41,8 +42,9 @@ def message(status: int) -> str:
 
 
 def json_error(status: int, detail=None, **headers) -> JsonResponse:
-    response = JsonResponse({"detail": detail if detail is not None else message(status)}, status=status,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"detail": detail if detail is not None else message(status)}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
     for name, value in headers.items():
         response[name] = value
     return response
@@ -105,12 +107,14 @@ class ApiErrorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (response.status_code >= 400 and is_api(request)
-                and not response.get("Content-Type", "").startswith("application/json")):
+        if (
+            response.status_code >= 400
+            and is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             replacement = json_error(response.status_code)
             for header in ("Allow", "WWW-Authenticate", "X-Request-ID", "Retry-After"):
                 if header in response:
                     replacement[header] = response[header]
             return replacement
         return response
-

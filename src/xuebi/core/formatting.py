@@ -3,6 +3,7 @@
 ``points_text`` writes a points figure (12.50 → "12.5", 15.00 → "15", -0.50 → "-0.5"; two decimals
 at most, never an exponent); ``date_text`` writes a date as the pages do (2021年7月1日, or 2021年7月
 for a date given to the month), ``core.dates.display``'s rule."""
+
 from __future__ import annotations
 
 import datetime as dt

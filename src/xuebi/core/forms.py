@@ -1,4 +1,5 @@
 """Form pieces every app uses: dates as people type them, Bootstrap classes on widgets."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ class TypedDateField(forms.CharField):
     def __init__(self, *, allow_partial: bool = True, **kwargs):
         self.allow_partial = allow_partial
         # data-xb-date: static/xuebi/datepicker.js adds the date-picker button beside the field.
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "如 2021-07-01 或 2021年7月1日", "inputmode": "text",
-                                                           "data-xb-date": "1"}))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"placeholder": "如 2021-07-01 或 2021年7月1日", "inputmode": "text", "data-xb-date": "1"}),
+        )
         kwargs.setdefault("help_text", "")
         super().__init__(**kwargs)
 
@@ -113,8 +116,12 @@ def validation_detail(exc: ValidationError, *, loc=None) -> list[dict]:
     if not hasattr(exc, "error_dict"):
         return [{"loc": ["body"], "msg": message} for message in exc.messages]
     loc = loc or (lambda key: ["body"] if key == forms.forms.NON_FIELD_ERRORS else ["body", key])
-    return [{"loc": loc(key), "msg": message}
-            for key, errors in exc.error_dict.items() for error in errors for message in error.messages]
+    return [
+        {"loc": loc(key), "msg": message}
+        for key, errors in exc.error_dict.items()
+        for error in errors
+        for message in error.messages
+    ]
 
 
 def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None = None) -> None:

@@ -1,4 +1,5 @@
 """Small helpers every app's views share about the request."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, QueryDict

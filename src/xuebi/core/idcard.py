@@ -2,6 +2,7 @@
 
 The check character is ISO 7064 MOD 11-2 over the first 17 digits.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -103,7 +103,9 @@ class CleanInputMiddleware:
 def _form_fields(request):
     """The posted form's fields and file names; nothing for JSON or other bodies (nor GET)."""
     content_type = request.content_type or ""
-    if request.method != "POST" or not (content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded"):
+    if request.method != "POST" or not (
+        content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded"
+    ):
         return MultiValueDict()
     fields = request.POST.copy()
     for name, uploads in request.FILES.lists():

@@ -1,4 +1,5 @@
 """Pinyin keys for searching names: 巴依斯古楞 → "bayisigulen" and initials "bysgl"."""
+
 from __future__ import annotations
 
 from functools import lru_cache

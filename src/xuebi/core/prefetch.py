@@ -1,6 +1,7 @@
 """Shared-cache keys read with the session, in its one round trip (``accounts.sessions``): an app
 registers the keys a signed-in page will want (``register``), and reads what was found
 (``found``) instead of asking Redis again. Used only with a shared cache (``XUEBI_REDIS_URL``)."""
+
 from __future__ import annotations
 
 import contextvars

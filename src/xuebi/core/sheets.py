@@ -2,6 +2,7 @@
 campaign or unit, a line with the period and the date it was drawn up, a bold header repeated
 on every printed page, A4 and fitted to the page's width. The workbook goes out through
 ``xlsx.save`` like every other (no text becomes a formula)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,9 +34,18 @@ def new_workbook() -> Workbook:
     return wb
 
 
-def table_sheet(wb: Workbook, name: str, *, title: str, subtitle: str, header: Sequence[str],
-                rows: Iterable[Sequence], widths: Sequence[int], landscape: bool = False,
-                merges: Iterable[tuple[int, int, int]] = ()) -> Worksheet:
+def table_sheet(
+    wb: Workbook,
+    name: str,
+    *,
+    title: str,
+    subtitle: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    widths: Sequence[int],
+    landscape: bool = False,
+    merges: Iterable[tuple[int, int, int]] = (),
+) -> Worksheet:
     """One sheet: ``title`` across the table, ``subtitle`` below it, then ``header`` and ``rows``.
     ``merges``: (row index in ``rows``, first column, last column), 0-based, for a cell that spans
     several columns (a quarter on a month grid)."""

@@ -1,5 +1,6 @@
 """Text as people and programs send it: characters no database column should hold, and names
 cleaned of characters nobody can see."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Pages that know no domain."""
+
 from __future__ import annotations
 
 from django.http import JsonResponse

@@ -18,6 +18,7 @@ the whole shared-strings part in memory (about four times its XML) even in read-
 opens it. Those figures are binding: Python's zipfile never inflates a part beyond its declared
 size (and a part that does not match fails its CRC check), so a lying directory is no way round.
 """
+
 from __future__ import annotations
 
 import io
@@ -80,11 +81,15 @@ def check_package(file, *, max_unzipped: int, max_shared_strings: int) -> None:
     total = sum(part.file_size for part in parts)
     strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
     if total > max_unzipped:
-        raise ValidationError(f"文件解压后有 {_mb(total)} MB，超过 {_mb(max_unzipped)} MB 的上限（文件中可能有大量多余内容），"
-                              f"请将数据复制到新的工作簿后再导入，或分批导入。")
+        raise ValidationError(
+            f"文件解压后有 {_mb(total)} MB，超过 {_mb(max_unzipped)} MB 的上限（文件中可能有大量多余内容），"
+            f"请将数据复制到新的工作簿后再导入，或分批导入。"
+        )
     if strings > max_shared_strings:
-        raise ValidationError(f"文件中的文字（共享字符串表）解压后有 {_mb(strings)} MB，超过 {_mb(max_shared_strings)} MB 的上限，"
-                              f"请将数据复制到新的工作簿后再导入，或分批导入。")
+        raise ValidationError(
+            f"文件中的文字（共享字符串表）解压后有 {_mb(strings)} MB，超过 {_mb(max_shared_strings)} MB 的上限，"
+            f"请将数据复制到新的工作簿后再导入，或分批导入。"
+        )
 
 
 def download(content: bytes, filename: str) -> HttpResponse:

@@ -1,4 +1,5 @@
 """Navigation by role: each role sees the entries it can use, nothing more."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -61,8 +62,7 @@ def _entries(roles: frozenset, prefix: str) -> tuple[tuple[str, str, str], ...]:
     """(label, address, menu) of the entries a set of roles sees — the same for every request of
     such a user, so the addresses are reversed once per process (``prefix``: the script prefix
     they start with)."""
-    return tuple((label, reverse(name), group) for label, name, allowed, group in NAV
-                 if allowed is None or roles & allowed)
+    return tuple((label, reverse(name), group) for label, name, allowed, group in NAV if allowed is None or roles & allowed)
 
 
 def navigation(request):
@@ -70,8 +70,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    items = [{"label": label, "url": url, "active": False, "group": group}
-             for label, url, group in _entries(frozenset(roles), get_script_prefix())]
+    items = [
+        {"label": label, "url": url, "active": False, "group": group}
+        for label, url, group in _entries(frozenset(roles), get_script_prefix())
+    ]
     # the entry whose address is the longest prefix of this page is the active one
     # (/ledger/kinds/ is 台账类型, not 我的台账 at /ledger/)
     matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
@@ -91,6 +93,7 @@ def _nav_html(roles: frozenset, prefix: str, active: str | None) -> str:
     """The navigation's entries as HTML — the same for every request of a set of roles on the same
     entry, so rendered once per process, not on every page (it was most of a cached page's
     rendering)."""
-    items = [{"label": label, "url": url, "active": url == active, "group": group}
-             for label, url, group in _entries(roles, prefix)]
+    items = [
+        {"label": label, "url": url, "active": url == active, "group": group} for label, url, group in _entries(roles, prefix)
+    ]
     return render_to_string("home/_nav.html", {"nav_entries": _fold(items)})

@@ -9,7 +9,10 @@ urlpatterns = [
 
 # The audit log's pages, in their own namespace (audit:list, audit:export): the root URLconf mounts
 # them under /audit/.
-audit_urlpatterns = ([
-    path("", audit.entry_list, name="list"),
-    path("export.xlsx", audit.entry_export, name="export"),
-], "audit")
+audit_urlpatterns = (
+    [
+        path("", audit.entry_list, name="list"),
+        path("export.xlsx", audit.entry_export, name="export"),
+    ],
+    "audit",
+)

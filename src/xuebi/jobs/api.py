@@ -1,4 +1,5 @@
 """GET /api/v1/jobs/<pk>: a job's status for the one who started it (202 answers point here)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,7 +44,17 @@ def started(job: Job) -> Status:
 def job_status(request, pk: int):
     job = selectors.job_of_owner(request.auth, pk)
     done, total = services.progress_of(job)
-    return JobOut(id=job.pk, kind=job.kind, label=job.label, status=job.status, done=done, total=total,
-                  summary=job.summary, result=job.result, error=job.error,
-                  download_url=reverse("jobs:download", args=[job.pk]) if job.file and job.status == "done" else None,
-                  created_at=job.created_at, finished_at=job.finished_at)
+    return JobOut(
+        id=job.pk,
+        kind=job.kind,
+        label=job.label,
+        status=job.status,
+        done=done,
+        total=total,
+        summary=job.summary,
+        result=job.result,
+        error=job.error,
+        download_url=reverse("jobs:download", args=[job.pk]) if job.file and job.status == "done" else None,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )

@@ -1,5 +1,6 @@
 """The audit log's large export as a job kind (audit sits below jobs, so the kind is registered here;
 the log's page, in ``home``, starts it with ``start``)."""
+
 from __future__ import annotations
 
 from django.http import QueryDict
@@ -20,8 +21,9 @@ def export_job(job: Job, progress: services.Progress) -> services.Done:
     total = entries.count()
     progress(0, total)
     data = exports.export_entries(entries, query=query, actor=job.owner, progress=lambda done: progress(done, total))
-    return services.Done(summary=f"已导出{total}条操作日志。", file_name=f"audit-{timezone.localdate():%Y%m%d}.xlsx",
-                         content=data)
+    return services.Done(
+        summary=f"已导出{total}条操作日志。", file_name=f"audit-{timezone.localdate():%Y%m%d}.xlsx", content=data
+    )
 
 
 def start(owner, query: str) -> str:

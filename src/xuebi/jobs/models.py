@@ -1,6 +1,7 @@
 """A long piece of work one person started (a large export, import or recomputation), run by
 ``xuebi worker``: its progress, then its summary, its file or its error in Chinese. And the
 periodic tasks' claims: one row per task and period, so several workers start each once."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -24,8 +25,7 @@ def job_storage():
 
 class Job(models.Model):
     kind = models.CharField(_("类型"), max_length=60)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT,
-                              related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING)
     params = models.JSONField(_("参数"), default=dict, blank=True)
     done = models.PositiveIntegerField(_("已完成"), default=0)

@@ -7,6 +7,7 @@ Each task is enqueued once a period however many workers run: the claim is an IN
 moves on. The task then runs on the queue like any other (the database or RQ), so this works
 with both backends. django-tasks has no scheduler; docs/decisions.md says why not rq-scheduler
 or celery beat."""
+
 from __future__ import annotations
 
 import datetime as dt

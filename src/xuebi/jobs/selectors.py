@@ -1,5 +1,6 @@
 """Reads of jobs that know the user: a job is its owner's alone (anyone else gets the 404 of a
 job that does not exist)."""
+
 from __future__ import annotations
 
 from django.http import Http404

@@ -17,6 +17,7 @@ task calls ``run``, which
 
 Starting and finishing are audited (``jobs.start``, ``jobs.finish``), as the owner.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -70,8 +71,9 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, fn: Callable[[Job, Progress], Done], *, label: str, template: str = "",
-             shown: Callable[[Any], Any] | None = None) -> None:
+def register(
+    kind: str, fn: Callable[[Job, Progress], Done], *, label: str, template: str = "", shown: Callable[[Any], Any] | None = None
+) -> None:
     """``fn(job, progress)`` does the work of a job of ``kind`` (reading ``job.params``, acting as
     ``job.owner``) and answers ``Done``; ``progress(done, total)`` reports how far it is. It raises
     ``ValidationError`` or ``PermissionDenied`` with a message in Chinese when it cannot be done."""
@@ -84,8 +86,9 @@ def start(kind: str, *, owner, params: dict | None = None, total: int = 0, inlin
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job.objects.create(kind=kind, owner=owner, params=params or {}, total=total)
-    audit_record(actor=owner, action=Action.JOB_START, target=job,
-                 changes={"kind": [None, KINDS[kind].label], "total": [None, total]})
+    audit_record(
+        actor=owner, action=Action.JOB_START, target=job, changes={"kind": [None, KINDS[kind].label], "total": [None, total]}
+    )
     if inline:
         run(job.pk)
         job.refresh_from_db()
@@ -111,7 +114,8 @@ def progress_key(pk: int) -> str:
 def run(pk: int) -> bool:
     """Run one waiting job (see the module's docstring); False when it was not waiting."""
     claimed = Job.objects.filter(pk=pk, status=JobStatus.WAITING).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), claimed_by=_claimer())
+        status=JobStatus.RUNNING, started_at=timezone.now(), claimed_by=_claimer()
+    )
     if not claimed:
         return False  # another worker has it, or it is done
     job = Job.objects.select_related("owner").get(pk=pk)
@@ -132,10 +136,21 @@ def run(pk: int) -> bool:
             if done.content:
                 job.file.save(f"{pk}/{done.file_name}", ContentFile(done.content), save=False)
             Job.objects.filter(pk=pk).update(
-                status=JobStatus.DONE, summary=done.summary, result=done.result, file=job.file.name or "",
-                file_name=done.file_name, finished_at=timezone.now(), done=seen[0], total=seen[0])
-            audit_record(actor=job.owner, action=Action.JOB_FINISH, target=job,
-                         changes={"kind": [None, kind.label], "summary": [None, done.summary]})
+                status=JobStatus.DONE,
+                summary=done.summary,
+                result=done.result,
+                file=job.file.name or "",
+                file_name=done.file_name,
+                finished_at=timezone.now(),
+                done=seen[0],
+                total=seen[0],
+            )
+            audit_record(
+                actor=job.owner,
+                action=Action.JOB_FINISH,
+                target=job,
+                changes={"kind": [None, kind.label], "summary": [None, done.summary]},
+            )
     except Exception as exc:  # noqa: BLE001 — whatever happened, the job must not stay "running"
         if isinstance(exc, ValidationError | PermissionDenied):
             message = "；".join(getattr(exc, "messages", None) or [str(exc)])
@@ -143,8 +158,13 @@ def run(pk: int) -> bool:
             logger.exception("job %s (%s) failed", pk, job.kind)
             message = "任务运行出错，未完成任何更改。请重试；如仍出错，请联系系统管理员。"
         Job.objects.filter(pk=pk).update(status=JobStatus.FAILED, error=message, finished_at=timezone.now())
-        audit_record(actor=job.owner, action=Action.JOB_FINISH, target=job, outcome=Outcome.FAILURE,
-                     changes={"kind": [None, kind.label if kind else job.kind], "error": [None, message]})
+        audit_record(
+            actor=job.owner,
+            action=Action.JOB_FINISH,
+            target=job,
+            outcome=Outcome.FAILURE,
+            changes={"kind": [None, kind.label if kind else job.kind], "error": [None, message]},
+        )
     finally:
         cache.delete(progress_key(pk))
     return True
@@ -181,11 +201,15 @@ def requeue_stale(*, waiting: bool = False, every: bool = False) -> list[int]:
     ones again too (a queue that was lost): each is claimed once, so a duplicate does nothing.
     With ``every``, every running job, whoever claimed it (a machine gone for good, when no
     worker runs anywhere)."""
-    stale = [pk for pk, claimed_by in Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", "claimed_by")
-             if every or _gone(claimed_by)]
+    stale = [
+        pk
+        for pk, claimed_by in Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", "claimed_by")
+        if every or _gone(claimed_by)
+    ]
     Job.objects.filter(pk__in=stale, status=JobStatus.RUNNING).update(status=JobStatus.WAITING, claimed_by="")
-    again = sorted(set(stale) | (set(Job.objects.filter(status=JobStatus.WAITING).values_list("pk", flat=True))
-                                 if waiting else set()))
+    again = sorted(
+        set(stale) | (set(Job.objects.filter(status=JobStatus.WAITING).values_list("pk", flat=True)) if waiting else set())
+    )
     for pk in again:
         _enqueue(pk)
     return again

@@ -1,5 +1,6 @@
 """The two tasks of Django's tasks API that run every job and every periodic task (the database
 queue or RQ, settings.TASKS): thin, each claiming its work once."""
+
 from __future__ import annotations
 
 from django_tasks import task

@@ -38,9 +38,12 @@ def record_kinds(codes, active_only: bool) -> list:
         rows = rows.filter(is_active=True)
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
-    return [SourceKind(code=k.code, name=k.name, fields=k.fields, attendee_hours=k.attendee_hours,
-                       is_group=k.is_group, is_active=k.is_active)
-            for k in rows.only("code", "name", "fields", "attendee_hours", "participation", "is_active")]
+    return [
+        SourceKind(
+            code=k.code, name=k.name, fields=k.fields, attendee_hours=k.attendee_hours, is_group=k.is_group, is_active=k.is_active
+        )
+        for k in rows.only("code", "name", "fields", "attendee_hours", "participation", "is_active")
+    ]
 
 
 def record_data_labels(ids: list[str]) -> dict[str, dict[str, str]]:
@@ -49,5 +52,7 @@ def record_data_labels(ids: list[str]) -> dict[str, dict[str, str]]:
 
     pks = [int(pk) for pk in ids if pk.isdigit() and len(pk) < 19]
     rows = Record.objects.filter(pk__in=pks).values_list("pk", "schema__fields")
-    return {str(pk): {f["key"]: f.get("label", f["key"]) for f in fields or [] if isinstance(f, dict) and "key" in f}
-            for pk, fields in rows}
+    return {
+        str(pk): {f["key"]: f.get("label", f["key"]) for f in fields or [] if isinstance(f, dict) and "key" in f}
+        for pk, fields in rows
+    }

@@ -4,6 +4,7 @@ A record's state is read as the page shows it — field labels of the schema ver
 written with, choice labels, person and unit names, dates as 2021年7月1日 — so the history line
 names what the author changed, not the JSON that holds it.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -16,6 +16,7 @@ One question goes the other way: what approving a record now would award (the re
 points app when it starts); the ledger asks ``award_preview(record)`` and gets nothing back when
 no one has registered.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

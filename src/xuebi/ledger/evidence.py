@@ -12,6 +12,7 @@ Images are bounded before they are decoded: a PNG of 65 bytes can declare 40000�
 ``LedgerConfig.ready``). Thumbnails are made before anything else touches the pixels, so a JPEG
 is decoded at a fraction of its size (``Image.draft`` inside ``thumbnail``), never in full.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -73,8 +74,7 @@ def max_pixels() -> int:
 
 def _too_large(name: str, size: tuple[int, int] | None = None) -> ValidationError:
     declared = f"（{size[0]}×{size[1]}）" if size else ""
-    return ValidationError(
-        f"图片“{name}”的尺寸{declared}超过上限：最多 {max_pixels() / 10_000:g} 万像素，请缩小后再上传。")
+    return ValidationError(f"图片“{name}”的尺寸{declared}超过上限：最多 {max_pixels() / 10_000:g} 万像素，请缩小后再上传。")
 
 
 def _check_image(content: bytes, name: str) -> None:
@@ -115,8 +115,11 @@ def check_upload(upload) -> CheckedFile:
     if mime.startswith("image/"):
         _check_image(content, name)
     return CheckedFile(
-        content=content, sha256=hashlib.sha256(content).hexdigest(), content_type=mime,
-        extension=ALLOWED_TYPES[mime], original_name=name,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=mime,
+        extension=ALLOWED_TYPES[mime],
+        original_name=name,
     )
 
 

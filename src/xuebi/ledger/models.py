@@ -4,6 +4,7 @@ A kind's fields are a JSON list of field definitions (see ``schema.py``); every 
 is a new ``RecordKindVersion`` and each record points at the version it was written with, so an
 old record always renders with the fields it had (DESIGN.md "Record kinds are data").
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -17,7 +18,13 @@ from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import ScopedQuerySet
 
 from .choices import (
-    CorrectionStatus, Frequency, LectureStatus, ParticipantRole, Participation, RecordEventKind, RecordStatus,
+    CorrectionStatus,
+    Frequency,
+    LectureStatus,
+    ParticipantRole,
+    Participation,
+    RecordEventKind,
+    RecordStatus,
     StudyLevel,
 )
 
@@ -25,6 +32,7 @@ REVIEW_ROLES = frozenset({Role.LEAGUE_ADMIN, Role.UNIT_ADMIN, Role.REVIEWER})
 
 
 # --- kinds ------------------------------------------------------------------------------------
+
 
 class RecordKind(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -76,9 +84,19 @@ class RecordKindVersion(models.Model):
 
 # --- records ----------------------------------------------------------------------------------
 
+
 class RecordQuerySet(ScopedQuerySet):
-    LIST_FIELDS = ("pk", "title", "occurred_on", "status", "author_id", "kind__name", "unit__name", "unit__short_name",
-                   "author__name")
+    LIST_FIELDS = (
+        "pk",
+        "title",
+        "occurred_on",
+        "status",
+        "author_id",
+        "kind__name",
+        "unit__name",
+        "unit__short_name",
+        "author__name",
+    )
 
     def for_list(self, *extra: str):
         """Just what a list row shows: narrow rows sort fast when a person has thousands."""
@@ -265,12 +283,15 @@ class RecordCorrection(models.Model):
         ordering = ["-proposed_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["record"], condition=Q(status="pending"), name="ledger_one_pending_correction",
+                fields=["record"],
+                condition=Q(status="pending"),
+                name="ledger_one_pending_correction",
             ),
         ]
 
 
 # --- 三会一课 and 业务讲堂 --------------------------------------------------------------------------
+
 
 class MeetingRequirement(models.Model):
     """A meeting a 党支部 must hold at a frequency (支部党员大会 quarterly, 支委会 monthly …)."""

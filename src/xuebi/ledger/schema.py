@@ -15,6 +15,7 @@ multichoice as a list of labels, person/unit as {"id": …, "name": …} (the na
 record still reads right if the person is later out of the reader's scope), file as nothing
 (the files are Evidence rows carrying the field's key).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,8 +33,13 @@ from xuebi.org.widgets import PersonChoiceField
 from .choices import FieldType
 
 __all__ = [
-    "validate_definitions", "build_form_fields", "values_from_form", "display_rows", "form_initial",
-    "FIELD_PREFIX", "validate_values",
+    "validate_definitions",
+    "build_form_fields",
+    "values_from_form",
+    "display_rows",
+    "form_initial",
+    "FIELD_PREFIX",
+    "validate_values",
 ]
 
 FIELD_PREFIX = "f_"
@@ -43,6 +49,7 @@ DEFAULT_TEXT_LENGTH = 200
 
 
 # --- definitions ------------------------------------------------------------------------------
+
 
 def _number(value, label: str, what: str) -> Decimal | None:
     if value in (None, ""):
@@ -116,6 +123,7 @@ def validate_definitions(fields: list[dict]) -> list[dict]:
 
 # --- form fields ------------------------------------------------------------------------------
 
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -153,14 +161,21 @@ def build_form_field(definition: dict, *, people=None, units=None, has_files: bo
         low = Decimal(definition["min"]) if "min" in definition else None
         high = Decimal(definition["max"]) if "max" in definition else None
         field = forms.DecimalField(
-            max_digits=12, decimal_places=decimals, min_value=low, max_value=high,
-            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "1" if decimals == 0 else f"0.{'0' * (decimals - 1)}1"}),
+            max_digits=12,
+            decimal_places=decimals,
+            min_value=low,
+            max_value=high,
+            widget=forms.NumberInput(
+                attrs={"inputmode": "decimal", "step": "1" if decimals == 0 else f"0.{'0' * (decimals - 1)}1"}
+            ),
             **common,
         )
-        field.error_messages.update({
-            "invalid": "请输入数字。",
-            "max_decimal_places": f"最多保留 {decimals} 位小数。" if decimals else "请输入整数。",
-        })
+        field.error_messages.update(
+            {
+                "invalid": "请输入数字。",
+                "max_decimal_places": f"最多保留 {decimals} 位小数。" if decimals else "请输入整数。",
+            }
+        )
         return field
     if kind == FieldType.DATE:
         return TypedDateField(allow_partial=False, **common)
@@ -168,7 +183,9 @@ def build_form_field(definition: dict, *, people=None, units=None, has_files: bo
         choices = [("", "请选择")] + [(c, c) for c in definition["choices"]]
         return forms.ChoiceField(choices=choices, **common)
     if kind == FieldType.MULTICHOICE:
-        return forms.MultipleChoiceField(choices=[(c, c) for c in definition["choices"]], widget=forms.CheckboxSelectMultiple, **common)
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in definition["choices"]], widget=forms.CheckboxSelectMultiple, **common
+        )
     if kind == FieldType.PERSON:
         return PersonChoiceField(people, action="pick", empty_label="请选择人员", **common)
     if kind == FieldType.UNIT:
@@ -252,14 +269,17 @@ def validate_values(definitions: list[dict], raw: dict, *, people=None, units=No
     if unknown:
         raise ValidationError({unknown[0]: f"该台账类型没有字段“{unknown[0]}”。"})
     if not form.is_valid():
-        raise ValidationError({
-            name[len(FIELD_PREFIX):]: [f"{form.fields[name].label}：{m}" for m in errors]
-            for name, errors in form.errors.items()
-        })
+        raise ValidationError(
+            {
+                name[len(FIELD_PREFIX) :]: [f"{form.fields[name].label}：{m}" for m in errors]
+                for name, errors in form.errors.items()
+            }
+        )
     return values_from_form(definitions, form.cleaned_data)
 
 
 # --- display ----------------------------------------------------------------------------------
+
 
 def display_value(definition: dict, value) -> str:
     if value in (None, "", []):

@@ -1,6 +1,7 @@
 """The ledger's background work, registered with the jobs module from ``LedgerConfig.ready``: an
 export of more than ``XUEBI_EXPORT_INLINE_ROWS`` records is written by a job, as the person who
 asked and within their scope now, and audited as the page's export is (``services.exports``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,17 @@ from .services import exports
 EXPORT = "ledger.export"
 
 
-def export_params(*, kind: RecordKind | None, unit: Unit | None, date_from: dt.date, date_to: dt.date,
-                  approved_only: bool) -> dict:
+def export_params(
+    *, kind: RecordKind | None, unit: Unit | None, date_from: dt.date, date_to: dt.date, approved_only: bool
+) -> dict:
     """What an export job needs to write the same file the page would (JSON: ids and ISO dates)."""
-    return {"kind": kind.pk if kind else None, "unit": unit.pk if unit else None, "date_from": date_from.isoformat(),
-            "date_to": date_to.isoformat(), "approved_only": approved_only}
+    return {
+        "kind": kind.pk if kind else None,
+        "unit": unit.pk if unit else None,
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "approved_only": approved_only,
+    }
 
 
 def start_export(owner, **filters) -> Job:
@@ -39,9 +46,14 @@ def export_job(job: Job, progress: jobs.Progress) -> jobs.Done:
             raise ValidationError("所选单位已不在您的管理范围内，未导出。")
     kind = RecordKind.objects.filter(pk=params["kind"]).first() if params.get("kind") is not None else None
     progress(0, job.total)
-    result = exports.ledger_export(actor=owner, kind=kind, unit=unit, approved_only=params["approved_only"],
-                                   date_from=dt.date.fromisoformat(params["date_from"]),
-                                   date_to=dt.date.fromisoformat(params["date_to"]))
+    result = exports.ledger_export(
+        actor=owner,
+        kind=kind,
+        unit=unit,
+        approved_only=params["approved_only"],
+        date_from=dt.date.fromisoformat(params["date_from"]),
+        date_to=dt.date.fromisoformat(params["date_to"]),
+    )
     progress(result.rows, result.rows)
     return jobs.Done(summary=f"已导出{result.rows}条台账记录。", file_name=result.filename, content=result.content)
 

@@ -99,10 +99,10 @@ class ErrorOut(Schema):
 
 def _with_parents(units):
     units = list(units)
-    paths = {u.path[:-Unit.steplen] for u in units if u.depth > 1}
+    paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
     parents = dict(Unit.objects.filter(path__in=paths).values_list("path", "pk"))
     for u in units:
-        u._parent_id = parents.get(u.path[:-Unit.steplen])
+        u._parent_id = parents.get(u.path[: -Unit.steplen])
     return units
 
 
@@ -214,5 +214,3 @@ def me(request):
     user = request.auth
     person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
     return {"username": user.username, "full_name": user.full_name, "roles": roles_held(user), "person": person}
-
-

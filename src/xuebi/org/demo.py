@@ -3,6 +3,7 @@
 Idempotent: units are found by their path of names, people by 身份证号, accounts by username;
 whatever exists already is left as it is, so a second run changes nothing.
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -37,11 +38,15 @@ def _load_units() -> dict[tuple[str, ...], Unit]:
     for path, node in demo_data.iter_units():
         fields = {"short_name": node["short_name"], "kind": node["kind"], "code": node["code"]}
         if len(path) == 1:
-            unit = Unit.objects.get_root_nodes().filter(name=node["name"]).first() or Unit.objects.add_root(instance=Unit(name=node["name"], **fields))
+            unit = Unit.objects.get_root_nodes().filter(name=node["name"]).first() or Unit.objects.add_root(
+                instance=Unit(name=node["name"], **fields)
+            )
         else:
             parent = units[path[:-1]]
             parent.refresh_from_db()
-            unit = Unit.objects.get_children(parent).filter(name=node["name"]).first() or Unit.objects.add_child(parent, instance=Unit(name=node["name"], **fields))
+            unit = Unit.objects.get_children(parent).filter(name=node["name"]).first() or Unit.objects.add_child(
+                parent, instance=Unit(name=node["name"], **fields)
+            )
         units[path] = unit
     return units
 
@@ -59,7 +64,10 @@ def _load_people(units, count: int) -> int:
             setattr(person, name, value)
         person.save()
         UnitMembership.objects.create(
-            person=person, unit=person.unit, start_date=start, end_date=None if person.is_active else start,
+            person=person,
+            unit=person.unit,
+            start_date=start,
+            end_date=None if person.is_active else start,
         )
         created += 1
     return created
@@ -74,8 +82,14 @@ def _load_accounts(units) -> list[str]:
         if person_key:
             number = demo_data.DEMO_PEOPLE[person_key]["id_number"]
             person = Person.objects.get(id_number_hash=Person.hash_id_number(number))
-        user = User(username=username, full_name=full_name, person=person, must_change_password=False, is_demo=True,
-                    password_changed_at=timezone.now())
+        user = User(
+            username=username,
+            full_name=full_name,
+            person=person,
+            must_change_password=False,
+            is_demo=True,
+            password_changed_at=timezone.now(),
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         RoleGrant.objects.create(user=user, role=role, unit=units[unit_path] if unit_path else None)
@@ -90,6 +104,9 @@ def load_demo(*, count: int = 400) -> dict:
         people = _load_people(units, count)
         accounts = _load_accounts(units)
         if people or accounts:
-            audit_record(action=Action.ROSTER_IMPORT, actor_name="xuebi demo",
-                         changes={"file": "demo", "created": people, "accounts": accounts})
+            audit_record(
+                action=Action.ROSTER_IMPORT,
+                actor_name="xuebi demo",
+                changes={"file": "demo", "created": people, "accounts": accounts},
+            )
     return {"units": len(units), "people_created": people, "accounts_created": accounts}

@@ -15,6 +15,7 @@ Pure Python on purpose: no Django models, no database. A loader elsewhere turns
 Everything is reproducible: one ``random.Random(seed)`` and the fixed reference
 date ``REFERENCE_DATE``; the current date is never read.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,15 @@ def _id_number(address: str, birth: dt.date, seq: int) -> str:
 ROOT_NAME = "锡林郭勒盟委组织部"
 # (name, roster weight) — weights split the league's share of the roster.
 _LEAGUE_SECTIONS = (
-    ("办公室", 8), ("组织科", 9), ("干部科", 9), ("干部监督科", 6), ("人才科", 6),
-    ("公务员科", 6), ("干部教育科", 5), ("组织员办公室", 6), ("党员教育中心", 5),
+    ("办公室", 8),
+    ("组织科", 9),
+    ("干部科", 9),
+    ("干部监督科", 6),
+    ("人才科", 6),
+    ("公务员科", 6),
+    ("干部教育科", 5),
+    ("组织员办公室", 6),
+    ("党员教育中心", 5),
 )
 # (department, short name, GB/T 2260 code, sections, roster weight)
 _COUNTIES = (
@@ -75,7 +83,10 @@ def _sections_and_branch(names):
 
 
 UNITS = _node(
-    ROOT_NAME, "league_dept", LEAGUE_CODE, "盟委组织部",
+    ROOT_NAME,
+    "league_dept",
+    LEAGUE_CODE,
+    "盟委组织部",
     _sections_and_branch(n for n, _ in _LEAGUE_SECTIONS)
     + [_node(name, "county_dept", code, short, _sections_and_branch(secs)) for name, short, code, secs, _ in _COUNTIES],
 )
@@ -93,19 +104,66 @@ def iter_units(node=None, parent=()):
 # ---------------------------------------------------------------- names
 
 # Mongolian names (no surname) = head + tail, or a one-part name. Gendered.
-_MN_M_HEADS = ("额尔敦", "宝音", "阿拉坦", "哈斯", "特木尔", "孟和", "巴图", "乌力吉", "查干", "敖其尔",
-               "呼和", "巴雅尔", "朝鲁", "毕力格", "那顺", "吉日嘎拉")
-_MN_M_TAILS = ("巴雅尔", "巴特尔", "朝鲁", "毕力格", "德力格尔", "巴根", "仓", "图", "苏和", "孟和",
-               "吉日嘎拉", "达来", "那顺", "宝力道")
+_MN_M_HEADS = (
+    "额尔敦",
+    "宝音",
+    "阿拉坦",
+    "哈斯",
+    "特木尔",
+    "孟和",
+    "巴图",
+    "乌力吉",
+    "查干",
+    "敖其尔",
+    "呼和",
+    "巴雅尔",
+    "朝鲁",
+    "毕力格",
+    "那顺",
+    "吉日嘎拉",
+)
+_MN_M_TAILS = (
+    "巴雅尔",
+    "巴特尔",
+    "朝鲁",
+    "毕力格",
+    "德力格尔",
+    "巴根",
+    "仓",
+    "图",
+    "苏和",
+    "孟和",
+    "吉日嘎拉",
+    "达来",
+    "那顺",
+    "宝力道",
+)
 _MN_M_SINGLE = ("苏和", "图门", "朝鲁门", "格日乐图", "巴特尔", "毕力格图", "额尔德木图", "斯日古楞")
 _MN_F_HEADS = ("斯琴", "萨仁", "乌云", "那仁", "阿拉坦", "乌兰", "额尔敦", "敖登", "格根", "哈斯", "乌仁", "诺敏")
 _MN_F_TAILS = ("高娃", "其其格", "图雅", "格日勒", "塔娜", "其木格")
-_MN_F_SINGLE = ("乌日娜", "其其格", "乌兰", "托娅", "图雅", "塔娜", "乌云", "苏日娜", "萨日娜", "其木格",
-                "阿茹娜", "萨如拉", "诺敏", "娜日苏", "乌日汗")
-_SURNAMES = ("王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 "
-             "彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 "
-             "石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 "
-             "万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 牛 樊 葛 邢 安 齐 乔").split()
+_MN_F_SINGLE = (
+    "乌日娜",
+    "其其格",
+    "乌兰",
+    "托娅",
+    "图雅",
+    "塔娜",
+    "乌云",
+    "苏日娜",
+    "萨日娜",
+    "其木格",
+    "阿茹娜",
+    "萨如拉",
+    "诺敏",
+    "娜日苏",
+    "乌日汗",
+)
+_SURNAMES = (
+    "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 "
+    "彭 曾 肖 田 董 袁 潘 于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 "
+    "石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹 薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 "
+    "万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 牛 樊 葛 邢 安 齐 乔"
+).split()
 # Common surnames are much more common: weight ~ 1/(rank + 8).
 _SURNAME_WEIGHTS = [1 / (i + 8) for i in range(len(_SURNAMES))]
 _HAN_M_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林峰建国志文海东亮成振晓永锋瑞"
@@ -131,13 +189,27 @@ def _make_name(rng: random.Random, sex: str) -> tuple[str, bool]:
 # ---------------------------------------------------------------- positions and ranks
 
 # 职级, lowest first; positions map to a band of this ladder.
-RANKS = ("二级科员", "一级科员", "四级主任科员", "三级主任科员", "二级主任科员", "一级主任科员",
-         "四级调研员", "三级调研员", "二级调研员", "一级调研员")
+RANKS = (
+    "二级科员",
+    "一级科员",
+    "四级主任科员",
+    "三级主任科员",
+    "二级主任科员",
+    "一级主任科员",
+    "四级调研员",
+    "三级调研员",
+    "二级调研员",
+    "一级调研员",
+)
 _LEADERS = {"league": ("部长", "常务副部长", "副部长", "副部长"), "county": ("部长", "常务副部长", "副部长")}
 # position → ((league band), (county band)) as indexes into RANKS
 _RANK_BANDS = {
-    "部长": ((8, 9), (6, 7)), "常务副部长": ((7, 8), (5, 6)), "副部长": ((6, 8), (4, 6)),
-    "head": ((4, 7), (2, 5)), "deputy": ((3, 5), (2, 4)), "staff": ((0, 5), (0, 4)),
+    "部长": ((8, 9), (6, 7)),
+    "常务副部长": ((7, 8), (5, 6)),
+    "副部长": ((6, 8), (4, 6)),
+    "head": ((4, 7), (2, 5)),
+    "deputy": ((3, 5), (2, 4)),
+    "staff": ((0, 5), (0, 4)),
 }
 # position → (youngest, oldest) age at REFERENCE_DATE
 _AGE_BANDS = {"部长": (45, 56), "常务副部长": (42, 55), "副部长": (38, 54), "head": (33, 55), "deputy": (29, 50)}
@@ -189,6 +261,7 @@ def _plan_slots(count: int) -> list[tuple[tuple[str, ...], str, str, str]]:
 
 # ---------------------------------------------------------------- dates
 
+
 def _add_months(d: dt.date, months: int) -> dt.date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
@@ -233,8 +306,10 @@ DEMO_PEOPLE = {
     },
 }
 
-_PHONE_PREFIXES = ("130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
-                   "173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 198 199").split()
+_PHONE_PREFIXES = (
+    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
+    "173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 198 199"
+).split()
 _COUNTY_CODES = {name: code for name, _, code, _, _ in _COUNTIES}
 
 
@@ -311,10 +386,22 @@ def _make_person(rng, path, position, band, level, used_names, used_ids, used_ph
             status = "transferred"
 
     return {
-        "name": name, "sex": sex, "ethnicity": ethnicity, "birth_date": birth, "id_number": id_number,
-        "phone": phone, "unit_path": path, "position": position, "rank": rank, "education": education,
-        "political_status": political, "joined_party_date": joined, "full_member_date": full,
-        "work_start_date": work_start, "is_org_cadre": leader or rng.random() < 0.95, "status": status,
+        "name": name,
+        "sex": sex,
+        "ethnicity": ethnicity,
+        "birth_date": birth,
+        "id_number": id_number,
+        "phone": phone,
+        "unit_path": path,
+        "position": position,
+        "rank": rank,
+        "education": education,
+        "political_status": political,
+        "joined_party_date": joined,
+        "full_member_date": full,
+        "work_start_date": work_start,
+        "is_org_cadre": leader or rng.random() < 0.95,
+        "status": status,
     }
 
 

@@ -6,9 +6,14 @@ from .models import Person, Unit
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音", method="search",
-                                  widget=forms.TextInput(attrs={"placeholder": "姓名、全拼或首字母，如 bysgl", "type": "search"}))
-    unit = django_filters.ModelChoiceFilter(label="单位（含下级）", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位")
+    q = django_filters.CharFilter(
+        label="姓名/拼音",
+        method="search",
+        widget=forms.TextInput(attrs={"placeholder": "姓名、全拼或首字母，如 bysgl", "type": "search"}),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="单位（含下级）", queryset=Unit.objects.none(), method="in_unit", empty_label="全部单位"
+    )
     sex = django_filters.ChoiceFilter(label="性别", choices=Sex.choices, empty_label="性别不限")
     status = django_filters.ChoiceFilter(label="状态", choices=PersonStatus.choices, empty_label="全部状态")
     political_status = django_filters.ChoiceFilter(label="政治面貌", choices=PoliticalStatus.choices, empty_label="全部政治面貌")

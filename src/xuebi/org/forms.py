@@ -15,8 +15,20 @@ from .choices import ETHNIC_CHOICES, PersonStatus, UnitKind
 from .models import Person, Unit
 
 PERSON_FIELDS = [
-    "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "unit", "position", "rank",
-    "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "unit",
+    "position",
+    "rank",
+    "education",
+    "political_status",
+    "joined_party_date",
+    "full_member_date",
+    "work_start_date",
     "is_org_cadre",
 ]
 
@@ -72,6 +84,7 @@ def _fixed_choices(model_field, **kwargs):
 class PersonLookups:
     """What validating many people at once needs, loaded once (the roster import): the units
     the user may change by id, and who holds each 身份证号 (keyed hash → person id)."""
+
     units: dict[int, Unit]
     id_owners: dict[str, int]
 
@@ -91,8 +104,11 @@ def check_life_dates(values: dict, *, today: dt.date | None = None) -> list[tupl
             problems.append((name, str(_("日期不能晚于今天。"))))
     birth = values.get("birth_date")
     joined, full, work = values.get("joined_party_date"), values.get("full_member_date"), values.get("work_start_date")
-    for name, value, label in (("work_start_date", work, "参加工作日期"), ("joined_party_date", joined, "入党日期"),
-                               ("full_member_date", full, "转正日期")):
+    for name, value, label in (
+        ("work_start_date", work, "参加工作日期"),
+        ("joined_party_date", joined, "入党日期"),
+        ("full_member_date", full, "转正日期"),
+    ):
         if birth and value and value < birth.replace(day=1):
             problems.append((name, f"{label}不能早于出生日期（{dates.display(birth)}）。"))
     if joined and full and full < joined:
@@ -122,8 +138,9 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         formfield_callback = _fixed_choices
         error_messages = {"name": {"required": _("请填写姓名。")}}
 
-    ethnicity = FixedChoiceField(label=_("民族"), choices=[("", "—请选择—")] + ETHNIC_CHOICES,
-                                  error_messages={"required": _("请选择民族。")})
+    ethnicity = FixedChoiceField(
+        label=_("民族"), choices=[("", "—请选择—")] + ETHNIC_CHOICES, error_messages={"required": _("请选择民族。")}
+    )
 
     def __init__(self, *args, user, lookups: PersonLookups | None = None, require_ethnicity: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +217,9 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                 clash = clash.exclude(pk=self.instance.pk)
             taken = clash.exists()
         if taken:
-            raise ValidationError(_("该身份证号已登记在花名册中（%(masked)s），请勿重复录入。"), params={"masked": idcard.mask(number)})
+            raise ValidationError(
+                _("该身份证号已登记在花名册中（%(masked)s），请勿重复录入。"), params={"masked": idcard.mask(number)}
+            )
         return number
 
     def clean_phone(self):
@@ -218,7 +237,9 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
             elif not given_birth:
                 data["birth_date"] = dates.PartialDate(birth, dates.DAY)
             if data.get("sex") and data["sex"] != sex:
-                self.add_error("sex", _("性别与身份证号不一致（身份证号第17位表示%(s)s性）。") % {"s": "男" if sex == "M" else "女"})
+                self.add_error(
+                    "sex", _("性别与身份证号不一致（身份证号第17位表示%(s)s性）。") % {"s": "男" if sex == "M" else "女"}
+                )
             elif not data.get("sex"):
                 data["sex"] = sex
         elif not data.get("sex") and "sex" not in self.errors and "id_number" not in self.errors:
@@ -245,9 +266,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
 
 
 class PersonDeactivateForm(StyledFormMixin, forms.Form):
-    status = forms.ChoiceField(
-        label=_("停用原因"), choices=[c for c in PersonStatus.choices if c[0] != PersonStatus.ACTIVE]
-    )
+    status = forms.ChoiceField(label=_("停用原因"), choices=[c for c in PersonStatus.choices if c[0] != PersonStatus.ACTIVE])
 
 
 class UnitForm(StyledFormMixin, forms.ModelForm):
@@ -292,9 +311,13 @@ class PersonFilterForm(forms.Form):
 
 class RosterImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), error_messages={"required": _("请选择要导入的 .xlsx 文件。")})
-    unit = UnitChoiceField(label=_("导入到单位"), queryset=Unit.objects.none(), required=False,
-                           help_text=_("文件中没有“所在单位”列时必选：整个文件的人员都属于这个单位。"),
-                           empty_label="—文件中有所在单位列，不必选—")
+    unit = UnitChoiceField(
+        label=_("导入到单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("文件中没有“所在单位”列时必选：整个文件的人员都属于这个单位。"),
+        empty_label="—文件中有所在单位列，不必选—",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

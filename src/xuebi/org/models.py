@@ -130,8 +130,10 @@ class Person(models.Model):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["unit__path", "name_pinyin", "pk"]
-        indexes = [models.Index(fields=["unit", "status"]),
-                   models.Index(fields=["updated_at"], name="org_person_updated")]  # the roster's version: its latest change
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["updated_at"], name="org_person_updated"),
+        ]  # the roster's version: its latest change
 
     def __str__(self) -> str:
         return self.name
@@ -257,7 +259,9 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants"
+    )
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

@@ -1,4 +1,5 @@
 """View-side access checks. Scoping of data lives in org.scoping; these only gate by role."""
+
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin

@@ -1,5 +1,6 @@
 """The person picker's search (``widgets.PersonPicker``): people the user may name, found by name,
 full pinyin or initials, labelled with county and section. JSON for ``person-picker.js``."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -24,10 +25,17 @@ def person_pick(request):
     q = (request.GET.get("q") or "").strip()[:50]
     if not q:
         return JsonResponse({"results": [], "more": False})
-    people = list(Person.objects.visible_to(request.user, action).filter(status="active").search(q)
-                  .select_related("unit").order_by("name_pinyin", "unit__path", "pk")[:LIMIT + 1])
+    people = list(
+        Person.objects.visible_to(request.user, action)
+        .filter(status="active")
+        .search(q)
+        .select_related("unit")
+        .order_by("name_pinyin", "unit__path", "pk")[: LIMIT + 1]
+    )
     names = UnitNames()
-    return JsonResponse({
-        "results": [{"id": p.pk, "label": person_label(p, names)} for p in people[:LIMIT]],
-        "more": len(people) > LIMIT,
-    })
+    return JsonResponse(
+        {
+            "results": [{"id": p.pk, "label": person_label(p, names)} for p in people[:LIMIT]],
+            "more": len(people) > LIMIT,
+        }
+    )

@@ -1,4 +1,5 @@
 """What org does when its rows change; connected in OrgConfig.ready."""
+
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save

@@ -11,6 +11,7 @@ and API endpoints call ``.visible_to(user, action)`` and never filter by hand.
 
 Outside of scope and non-existent look the same to the caller (404).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -68,7 +69,8 @@ def _grants_query(user):
     if not user.person_id:
         return granted
     derived = _roster_cadre(user).values_list(
-        models.Value(Role.CADRE.value, output_field=models.CharField()), "unit__path", "unit_id")
+        models.Value(Role.CADRE.value, output_field=models.CharField()), "unit__path", "unit_id"
+    )
     return granted.order_by().union(derived)
 
 

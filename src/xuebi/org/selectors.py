@@ -1,4 +1,5 @@
 """Reads of the unit tree shared by other apps."""
+
 from __future__ import annotations
 
 from .choices import Role
@@ -44,11 +45,25 @@ def roles_held(user) -> list[dict]:
     """The roles ``user`` holds, as “您的角色” and ``/api/v1/me`` list them: {role, role_display, unit_id,
     unit_name, source}, source "grant" (a 角色授权 by the 安全管理员) or "roster" (the cadre role a linked
     组工干部 holds on their unit without one, issue 13)."""
-    roles = [{"role": g.role, "role_display": g.get_role_display(), "unit_id": g.unit_id,
-              "unit_name": g.unit.name if g.unit else "", "source": "grant"}
-             for g in user.role_grants.select_related("unit")]
+    roles = [
+        {
+            "role": g.role,
+            "role_display": g.get_role_display(),
+            "unit_id": g.unit_id,
+            "unit_name": g.unit.name if g.unit else "",
+            "source": "grant",
+        }
+        for g in user.role_grants.select_related("unit")
+    ]
     derived = Unit.objects.filter(pk=derived_cadre_unit_id(user)).first() if user.person_id else None
     if derived is not None:
-        roles.append({"role": Role.CADRE.value, "role_display": Role.CADRE.label, "unit_id": derived.pk,
-                      "unit_name": derived.name, "source": "roster"})
+        roles.append(
+            {
+                "role": Role.CADRE.value,
+                "role_display": Role.CADRE.label,
+                "unit_id": derived.pk,
+                "unit_name": derived.name,
+                "source": "roster",
+            }
+        )
     return roles

@@ -11,8 +11,11 @@ _DESKTOP = {"th": {"class": "d-none d-lg-table-cell"}, "td": {"class": "d-none d
 
 
 class PersonTable(tables.Table):
-    name = tables.Column(linkify=("org:person_detail", {"pk": tables.A("pk")}), order_by=("name_pinyin",),
-                         attrs={"th": {"class": "xb-person-name"}, "td": {"class": "xb-person-name", "data-testid": "person-name"}})
+    name = tables.Column(
+        linkify=("org:person_detail", {"pk": tables.A("pk")}),
+        order_by=("name_pinyin",),
+        attrs={"th": {"class": "xb-person-name"}, "td": {"class": "xb-person-name", "data-testid": "person-name"}},
+    )
     sex = tables.Column(attrs=_DESKTOP)
     ethnicity = tables.Column(attrs=_DESKTOP)
     unit = tables.Column(order_by=("unit__path",), attrs={"td": {"class": "xb-person-unit"}})

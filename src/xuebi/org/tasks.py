@@ -2,6 +2,7 @@
 ``OrgConfig.ready``: a roster import of more than ``XUEBI_IMPORT_INLINE_ROWS`` rows and a roster
 export of more than ``XUEBI_EXPORT_INLINE_ROWS`` people. Both run as the person who asked, with
 their scope, and audit as the pages do (``roster.apply_import``, ``roster.export_people``)."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -29,8 +30,13 @@ def import_job(job: Job, progress: jobs.Progress) -> jobs.Done:
     if path is None:
         raise ValidationError("上传的文件已过期（保留一天），未导入任何数据。请重新上传并预览。")
     progress(0, job.total)
-    result, changed = roster.import_kept(path, user=job.owner, unit_pk=params.get("unit"),
-                                         fingerprint=params.get("fingerprint", ""), filename=params.get("filename", ""))
+    result, changed = roster.import_kept(
+        path,
+        user=job.owner,
+        unit_pk=params.get("unit"),
+        fingerprint=params.get("fingerprint", ""),
+        filename=params.get("filename", ""),
+    )
     if changed:
         raise ValidationError(roster.CHANGED_SINCE_PREVIEW)
     if not result.ok:

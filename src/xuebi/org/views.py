@@ -27,8 +27,8 @@ from .scoping import has_role
 from .tables import PersonTable
 
 
-
 # --- units ------------------------------------------------------------------------------------
+
 
 @login_required
 def unit_list(request):
@@ -56,10 +56,17 @@ def unit_detail(request, pk: int):
     children = Unit.objects.visible_to(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1)
     people = Person.objects.visible_to(request.user).filter(unit=unit).select_related("unit")
     can_change = Unit.objects.visible_to(request.user, "change").filter(pk=unit.pk).exists()
-    return render(request, "org/unit_detail.html", {
-        "unit": unit, "children": children, "people": people[:200], "ancestors": Unit.objects.get_ancestors(unit),
-        "can_change": can_change,
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "children": children,
+            "people": people[:200],
+            "ancestors": Unit.objects.get_ancestors(unit),
+            "can_change": can_change,
+        },
+    )
 
 
 @login_required
@@ -71,8 +78,14 @@ def unit_create(request):
     form = UnitForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = units.unit_create(actor=request.user, parent=data["parent"], name=data["name"], kind=data["kind"],
-                                    short_name=data["short_name"], code=data["code"])
+        unit = units.unit_create(
+            actor=request.user,
+            parent=data["parent"],
+            name=data["name"],
+            kind=data["kind"],
+            short_name=data["short_name"],
+            code=data["code"],
+        )
         messages.success(request, f"已新建单位“{unit.name}”。")
         return redirect("org:unit_detail", pk=unit.pk)
     return render(request, "core/form_page.html", {"form": form, "title": "新建单位", "back": reverse("org:unit_list")})
@@ -84,11 +97,16 @@ def unit_edit(request, pk: int):
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        units.unit_update(actor=request.user, unit=Unit.objects.get(pk=pk),
-                             **{k: data[k] for k in ("name", "short_name", "kind", "code")})
+        units.unit_update(
+            actor=request.user, unit=Unit.objects.get(pk=pk), **{k: data[k] for k in ("name", "short_name", "kind", "code")}
+        )
         messages.success(request, "单位信息已保存。")
         return redirect("org:unit_detail", pk=pk)
-    return render(request, "core/form_page.html", {"form": form, "title": f"编辑单位：{unit.name}", "back": reverse("org:unit_detail", args=[pk])})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"编辑单位：{unit.name}", "back": reverse("org:unit_detail", args=[pk])},
+    )
 
 
 @login_required
@@ -121,7 +139,9 @@ def person_list(request):
     table = PersonTable(person_filter.qs, unit_labels=labels)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     context = {
-        "filter": person_filter, "table": table, "can_change": has_role(request.user, *ADMIN_ROLES),
+        "filter": person_filter,
+        "table": table,
+        "can_change": has_role(request.user, *ADMIN_ROLES),
         "query": request.GET.urlencode(),
     }
     if request.htmx and request.htmx.target == "person-table":
@@ -135,17 +155,32 @@ def person_detail(request, pk: int):
     can_change = Person.objects.visible_to(request.user, "change").filter(pk=pk).exists()
     memberships = person.memberships.select_related("unit").order_by("-start_date")
     fields = [
-        ("姓名", person.name), ("性别", person.get_sex_display()), ("民族", person.ethnicity),
-        ("出生日期", person.date_display("birth_date")), ("所在单位", person.unit), ("职务", person.position),
-        ("职级", person.rank), ("学历", person.get_education_display()), ("政治面貌", person.get_political_status_display()),
-        ("入党日期", person.date_display("joined_party_date")), ("转正日期", person.date_display("full_member_date")),
+        ("姓名", person.name),
+        ("性别", person.get_sex_display()),
+        ("民族", person.ethnicity),
+        ("出生日期", person.date_display("birth_date")),
+        ("所在单位", person.unit),
+        ("职务", person.position),
+        ("职级", person.rank),
+        ("学历", person.get_education_display()),
+        ("政治面貌", person.get_political_status_display()),
+        ("入党日期", person.date_display("joined_party_date")),
+        ("转正日期", person.date_display("full_member_date")),
         ("党龄", f"{person.party_standing_years}年" if person.party_standing_years is not None else ""),
-        ("参加工作日期", person.date_display("work_start_date")), ("组工干部", "是" if person.is_org_cadre else "否"),
+        ("参加工作日期", person.date_display("work_start_date")),
+        ("组工干部", "是" if person.is_org_cadre else "否"),
         ("状态", person.get_status_display()),
     ]
-    return render(request, "org/person_detail.html", {
-        "person": person, "fields": fields, "can_change": can_change, "memberships": memberships,
-    })
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "fields": fields,
+            "can_change": can_change,
+            "memberships": memberships,
+        },
+    )
 
 
 @login_required
@@ -175,7 +210,11 @@ def person_edit(request, pk: int):
         services.person_update(actor=request.user, person=person, values=form.person_values())
         messages.success(request, "人员信息已保存。")
         return redirect("org:person_detail", pk=pk)
-    return render(request, "core/form_page.html", {"form": form, "title": f"编辑人员：{person.name}", "back": reverse("org:person_detail", args=[pk])})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": f"编辑人员：{person.name}", "back": reverse("org:person_detail", args=[pk])},
+    )
 
 
 @login_required
@@ -186,10 +225,17 @@ def person_deactivate(request, pk: int):
         services.person_deactivate(actor=request.user, person=person, status=form.cleaned_data["status"])
         messages.success(request, f"人员“{person.name}”已停用。")
         return redirect("org:person_detail", pk=pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": f"停用人员：{person.name}", "back": reverse("org:person_detail", args=[pk]),
-        "submit_label": "确认停用", "danger": True,
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"停用人员：{person.name}",
+            "back": reverse("org:person_detail", args=[pk]),
+            "submit_label": "确认停用",
+            "danger": True,
+        },
+    )
 
 
 @login_required
@@ -217,6 +263,7 @@ def person_mask(request, pk: int, field: str):
 
 # --- roster import / export ----------------------------------------------------------------
 
+
 @login_required
 def roster_import(request):
     """Upload → preview (新增 / 更新 / 未变化 / 跳过, nothing written) → 确认导入.
@@ -238,8 +285,11 @@ def roster_import(request):
             if result.ok:
                 token = roster.upload_keep(upload)
                 request.session["roster_import"] = {
-                    "token": token, "filename": upload.name[:200], "unit": unit.pk if unit else None,
-                    "fingerprint": result.fingerprint(), "rows": len(result.planned),
+                    "token": token,
+                    "filename": upload.name[:200],
+                    "unit": unit.pk if unit else None,
+                    "fingerprint": result.fingerprint(),
+                    "rows": len(result.planned),
                 }
                 return render(request, "org/roster_import.html", {"form": form, "result": result, "token": token})
             if result.needs_unit:
@@ -262,8 +312,13 @@ def _roster_import_confirm(request):
         job = jobs.start(tasks.IMPORT, owner=request.user, params=params, total=pending["rows"])
         request.session.pop("roster_import", None)
         return redirect("jobs:job", job.pk)
-    result, changed = roster.import_kept(path, user=request.user, unit_pk=pending.get("unit"),
-                                         fingerprint=pending.get("fingerprint", ""), filename=pending.get("filename", ""))
+    result, changed = roster.import_kept(
+        path,
+        user=request.user,
+        unit_pk=pending.get("unit"),
+        fingerprint=pending.get("fingerprint", ""),
+        filename=pending.get("filename", ""),
+    )
     roster.upload_discard(token)
     request.session.pop("roster_import", None)
     if changed:

@@ -7,6 +7,7 @@ without JavaScript shows, and what bounds the value a form accepts — its optio
 (name, full pinyin or initials, within the user's scope for the field's action); a short list
 (under ``SEARCH_FROM`` options) stays a select.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -42,7 +43,7 @@ class UnitNames:
         name, kind = units.get(path, ("", ""))
         if depth <= 1 or (depth == 2 and kind == UnitKind.COUNTY_DEPT):
             return name
-        top = units.get(path[:step * (2 if depth > 2 else 1)], ("", ""))[0]
+        top = units.get(path[: step * (2 if depth > 2 else 1)], ("", ""))[0]
         return f"{top} / {name}" if top else name
 
 

@@ -1,5 +1,6 @@
 """/api/v1/points…: my points and journal, leaderboards, adjustments — the same selectors,
 services and scoping as the pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -98,12 +99,17 @@ class AdjustIn(Schema):
 
     person_id: DbInt
     indicator_id: DbInt
-    points: Any = Field(..., description="分值：加分为正，扣分为负，最多两位小数，-100～100（数字或字符串，如 \"1.5\"）；"
-                                          "加分计至指标满分为止，扣分扣至0分为止", **NUMBER)
+    points: Any = Field(
+        ...,
+        description='分值：加分为正，扣分为负，最多两位小数，-100～100（数字或字符串，如 "1.5"）；'
+        "加分计至指标满分为止，扣分扣至0分为止",
+        **NUMBER,
+    )
     reason: str = ""
     occurred_on: str = Field("", description="日期，默认今天")
-    expected_points: Any = Field(None, description="预览（POST /points/adjustments/preview）给出的 credited；"
-                                                   "积分若已变化则不记入，返回 422", **NUMBER)
+    expected_points: Any = Field(
+        None, description="预览（POST /points/adjustments/preview）给出的 credited；积分若已变化则不记入，返回 422", **NUMBER
+    )
 
 
 class CreditOut(Schema):
@@ -139,11 +145,15 @@ def my_points(request):
     campaign = _campaign()
     summary = selectors.person_summary(request.auth.person, campaign)
     return {
-        "campaign": campaign.name, "total": summary["total"],
+        "campaign": campaign.name,
+        "total": summary["total"],
         "dimensions": {str(label): value for label, value in summary["dimensions"]},
-        "indicators": [{"id": r["indicator"].pk, "name": r["indicator"].name, "points": r["points"],
-                        "max_points": r["indicator"].max_points} for r in summary["indicators"]],
-        "rank_league": summary["rank_league"], "rank_county": summary["rank_county"],
+        "indicators": [
+            {"id": r["indicator"].pk, "name": r["indicator"].name, "points": r["points"], "max_points": r["indicator"].max_points}
+            for r in summary["indicators"]
+        ],
+        "rank_league": summary["rank_league"],
+        "rank_county": summary["rank_county"],
     }
 
 
@@ -180,14 +190,20 @@ def _board(request, kind: str, query: BoardQuery):
     return show_board(request.auth, campaign, form.spec(), kind, today=form.today, version=version)
 
 
-@router.get("/points/leaderboard/people", response={200: PeopleBoardOut, 422: dict},
-            summary="个人排行榜：前50名及本人名次，并列同名次，含升降")
+@router.get(
+    "/points/leaderboard/people",
+    response={200: PeopleBoardOut, 422: dict},
+    summary="个人排行榜：前50名及本人名次，并列同名次，含升降",
+)
 def people_board(request, query: Query[BoardQuery]):
     return _board(request, "people", query)
 
 
-@router.get("/points/leaderboard/units", response={200: UnitBoardOut, 422: dict},
-            summary="单位排行榜：各旗县市区（或 unit 下属单位）按总分或人均（per_head），含升降")
+@router.get(
+    "/points/leaderboard/units",
+    response={200: UnitBoardOut, 422: dict},
+    summary="单位排行榜：各旗县市区（或 unit 下属单位）按总分或人均（per_head），含升降",
+)
 def unit_board(request, query: Query[BoardQuery]):
     return _board(request, "units", query)
 
@@ -204,9 +220,14 @@ def _adjustment(request, payload: AdjustIn, call):
     if not has_role(request.auth, *ADMIN_ROLES):
         raise PermissionDenied("只有管理员可以加分或扣分。")
     get_visible_or_404(Person, request.auth, payload.person_id, "change")  # out of scope: 404, not a form error
-    given = {"person": payload.person_id, "indicator": payload.indicator_id, "points": payload.points,
-             "reason": payload.reason, "occurred_on": payload.occurred_on or timezone.localdate().isoformat(),
-             "expected": payload.expected_points}
+    given = {
+        "person": payload.person_id,
+        "indicator": payload.indicator_id,
+        "points": payload.points,
+        "reason": payload.reason,
+        "occurred_on": payload.occurred_on or timezone.localdate().isoformat(),
+        "expected": payload.expected_points,
+    }
     # a JSON number arrives as a float (1e400 as inf) and is read from its text, as the page reads
     # what was typed; null is left out, as an empty field is
     data = {name: str(value) for name, value in given.items() if value is not None}
@@ -219,17 +240,22 @@ def _adjustment(request, payload: AdjustIn, call):
         return Status(422, {"detail": validation_detail(exc, loc=_adjust_loc)})
 
 
-@router.post("/points/adjustments/preview", response={200: CreditOut, 422: dict},
-             summary="加分/扣分预览：将计入多少分（按指标满分核减后），不记入")
+@router.post(
+    "/points/adjustments/preview",
+    response={200: CreditOut, 422: dict},
+    summary="加分/扣分预览：将计入多少分（按指标满分核减后），不记入",
+)
 def adjust_preview(request, payload: AdjustIn):
     return _adjustment(request, payload, lambda form: services.points_adjust_preview(actor=request.auth, **form.adjustment()))
 
 
-@router.post("/points/adjustments", response={201: EntryOut, 422: dict},
-             summary="加分/扣分（管理员，须填写理由）：加分计至指标满分为止，扣分扣至0分为止，核减写入明细说明")
+@router.post(
+    "/points/adjustments",
+    response={201: EntryOut, 422: dict},
+    summary="加分/扣分（管理员，须填写理由）：加分计至指标满分为止，扣分扣至0分为止，核减写入明细说明",
+)
 def adjust(request, payload: AdjustIn):
-    return _adjustment(request, payload,
-                       lambda form: Status(201, services.points_adjust(actor=request.auth, **form.booking())))
+    return _adjustment(request, payload, lambda form: Status(201, services.points_adjust(actor=request.auth, **form.booking())))
 
 
 class ChangeOut(Schema):
@@ -241,8 +267,11 @@ class ChangeOut(Schema):
     change: Decimal
 
 
-@router.post("/points/recompute/preview", response={200: list[ChangeOut], 202: JobStarted, 422: dict},
-             summary="预览重算：谁得分、谁失分（记录多时在后台进行：202，附任务状态地址）")
+@router.post(
+    "/points/recompute/preview",
+    response={200: list[ChangeOut], 202: JobStarted, 422: dict},
+    summary="预览重算：谁得分、谁失分（记录多时在后台进行：202，附任务状态地址）",
+)
 def recompute_preview(request):
     campaign = _campaign()
     if job := recompute.start_if_large(recompute.PREVIEW, actor=request.auth, campaign=campaign):
@@ -250,8 +279,11 @@ def recompute_preview(request):
     return recompute.preview(actor=request.auth, campaign=campaign)
 
 
-@router.post("/points/recompute", response={200: list[ChangeOut], 202: JobStarted, 422: dict},
-             summary="按当前规则重算积分（盟级管理员；记录多时在后台进行：202，附任务状态地址）")
+@router.post(
+    "/points/recompute",
+    response={200: list[ChangeOut], 202: JobStarted, 422: dict},
+    summary="按当前规则重算积分（盟级管理员；记录多时在后台进行：202，附任务状态地址）",
+)
 def recompute_apply(request):
     campaign = _campaign()
     if job := recompute.start_if_large(recompute.APPLY, actor=request.auth, campaign=campaign):

@@ -9,6 +9,7 @@ is summed from the journal (the only slow path; see bench/points.py). Ties share
 more``, from the band counts (``standings.ranks_from_counts``) among the league or one county,
 else a range count on the index.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,20 @@ from . import sql as statements
 from . import standings
 from .models import Period, PersonTotal, PointEntry
 
-__all__ = ["Span", "Board", "span_for", "previous_span", "people_board", "unit_board", "person_rank", "person_standing", "version", "Version", "PERIODS",
-           "may_drill_into"]
+__all__ = [
+    "Span",
+    "Board",
+    "span_for",
+    "previous_span",
+    "people_board",
+    "unit_board",
+    "person_rank",
+    "person_standing",
+    "version",
+    "Version",
+    "PERIODS",
+    "may_drill_into",
+]
 
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
 CACHE_SECONDS = 600  # boards, their pages and the campaign shown: a safety net (the keys carry ``version()``)
@@ -79,8 +92,15 @@ def _whole(campaign: Campaign) -> Span:
     return Span("campaign", campaign.start_date, campaign.end_date, "活动期间", (Period.CAMPAIGN, campaign.start_date))
 
 
-def span_for(campaign: Campaign, kind: str = "campaign", *, on: dt.date | None = None,
-             start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None) -> Span:
+def span_for(
+    campaign: Campaign,
+    kind: str = "campaign",
+    *,
+    on: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Span:
     """The span a board asks for. ``on`` is any day of the month, quarter or year (default: today,
     or the campaign's last day once it is over). Raises ``ValidationError`` naming the field."""
     today = today or timezone.localdate()
@@ -95,7 +115,9 @@ def span_for(campaign: Campaign, kind: str = "campaign", *, on: dt.date | None =
             raise ValidationError({"end": "结束日期不能早于开始日期。"})
         for name, day in (("start", start), ("end", end)):
             if not campaign.start_date <= day <= campaign.end_date:
-                raise ValidationError({name: f"日期应在活动期间内（{date_text(campaign.start_date)}—{date_text(campaign.end_date)}）。"})
+                raise ValidationError(
+                    {name: f"日期应在活动期间内（{date_text(campaign.start_date)}—{date_text(campaign.end_date)}）。"}
+                )
         return Span("custom", start, end, f"{date_text(start)}—{date_text(end)}")
     day = on or min(max(today, campaign.start_date), campaign.end_date)
     if not campaign.start_date <= day <= campaign.end_date:
@@ -132,8 +154,14 @@ def previous_span(campaign: Campaign, span: Span, *, today: dt.date | None = Non
         month = standings.snapshot_month(campaign)
         if month is None:
             return None
-        return Span("upto", span.start, standings.month_end(month), f"截至{month.year}年{month.month}月底",
-                    (Period.SNAPSHOT, month), upto=month)
+        return Span(
+            "upto",
+            span.start,
+            standings.month_end(month),
+            f"截至{month.year}年{month.month}月底",
+            (Period.SNAPSHOT, month),
+            upto=month,
+        )
     return None
 
 
@@ -165,6 +193,7 @@ class Board:
 
 # --- people ------------------------------------------------------------------------------------
 
+
 class Scope:
     """Whose people a board ranks: the subtrees of ``paths`` (``None``: the whole league) — and,
     when that is exactly one county (or one of the 盟委组织部's sections), the county's id, read
@@ -195,8 +224,7 @@ def _scope(rows: QuerySet, scope: Scope, field: str = "person__unit") -> QuerySe
 
 def _kept(board: Board, span: Span) -> QuerySet:
     period, start = span.key
-    return PersonTotal.objects.filter(campaign=board.campaign, period=period, period_start=start,
-                                      indicator=board.indicator)
+    return PersonTotal.objects.filter(campaign=board.campaign, period=period, period_start=start, indicator=board.indicator)
 
 
 def _journal(board: Board, span: Span) -> QuerySet:
@@ -212,11 +240,18 @@ def _ranked_people(board: Board, span: Span, scope: Scope) -> QuerySet:
     """Rows with ``person_id``, ``score`` and ``rank``, best first."""
     if span.key:
         column = F(board.column)
-        return (_scope(_kept(board, span), scope).annotate(score=column, rank=Window(Rank(), order_by=column.desc()))
-                .order_by(column.desc(), "person_id"))
+        return (
+            _scope(_kept(board, span), scope)
+            .annotate(score=column, rank=Window(Rank(), order_by=column.desc()))
+            .order_by(column.desc(), "person_id")
+        )
     score = Sum("points")
-    return (_scope(_journal(board, span), scope).values("person_id")
-            .annotate(score=score, rank=Window(Rank(), order_by=score.desc())).order_by(F("score").desc(), "person_id"))
+    return (
+        _scope(_journal(board, span), scope)
+        .values("person_id")
+        .annotate(score=score, rank=Window(Rank(), order_by=score.desc()))
+        .order_by(F("score").desc(), "person_id")
+    )
 
 
 def _ranks_among(ranked: QuerySet, ids: list[int]) -> dict[int, tuple[int, Decimal]]:
@@ -233,8 +268,9 @@ def _key(board: Board, span: Span) -> dict:
     return {"campaign": board.campaign, "indicator": board.indicator, "period": period, "period_start": start}
 
 
-def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int],
-                scores: dict[int, Decimal] | None = None) -> dict[int, tuple[int, Decimal]]:
+def _kept_ranks(
+    board: Board, span: Span, scope: Scope, ids: list[int], scores: dict[int, Decimal] | None = None
+) -> dict[int, tuple[int, Decimal]]:
     """person id → (rank, score) from kept rows: 1 + how many in scope have more — among everyone
     or within one county from the band counts (``standings.ranks_from_counts``), within any other
     subtree as a range count on the index (one query for all). ``scores``: the people's figures
@@ -246,22 +282,33 @@ def _kept_ranks(board: Board, span: Span, scope: Scope, ids: list[int],
         ranks = standings.ranks_from_counts(key, board.column, list(set(scores.values())), county)
         return {pid: (ranks[score], score) for pid, score in scores.items()}
     rows = _scope(_kept(board, span), scope)
-    above = (rows.filter(**{f"{board.column}__gt": OuterRef(board.column)}).order_by()
-             .values("campaign").annotate(n=Count("pk")).values("n"))
-    found = (_kept(board, span).filter(person_id__in=ids)
-             .annotate(above=Coalesce(Subquery(above), 0)).values_list("person_id", "above", board.column))
+    above = (
+        rows.filter(**{f"{board.column}__gt": OuterRef(board.column)})
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = (
+        _kept(board, span)
+        .filter(person_id__in=ids)
+        .annotate(above=Coalesce(Subquery(above), 0))
+        .values_list("person_id", "above", board.column)
+    )
     return {pid: (above + 1, score) for pid, above, score in found}
 
 
-def _ranks(board: Board, span: Span, scope: Scope, ids: list[int],
-           scores: dict[int, Decimal] | None = None) -> dict[int, tuple[int, Decimal]]:
+def _ranks(
+    board: Board, span: Span, scope: Scope, ids: list[int], scores: dict[int, Decimal] | None = None
+) -> dict[int, tuple[int, Decimal]]:
     if span.key:
         return _kept_ranks(board, span, scope, ids, scores)
     return _ranks_among(_ranked_people(board, span, scope), ids)
 
 
-def people_board(board: Board, paths: list[str] | None, *, viewer_id: int | None = None, limit: int = 50,
-                 today: dt.date | None = None) -> Board:
+def people_board(
+    board: Board, paths: list[str] | None, *, viewer_id: int | None = None, limit: int = 50, today: dt.date | None = None
+) -> Board:
     """The top ``limit`` people in the subtrees of ``paths`` (``None``: the whole league), each
     with rank, score and movement; and — when the viewer (a person id) is not among them — the
     viewer's own row."""
@@ -273,13 +320,13 @@ def people_board(board: Board, paths: list[str] | None, *, viewer_id: int | None
     if me is not None:
         now = {viewer_id: me["score"]} if me["score"] is not None else {}
         rank, score = _ranks(board, board.span, scope, [viewer_id], now if board.span.key else None).get(
-            viewer_id, (None, Decimal(0)))
+            viewer_id, (None, Decimal(0))
+        )
         board.me = {**me, "rank": rank, "score": score}
         shown = [*board.rows, board.me]
     if board.previous:
         kept = {row["person_id"]: row["before"] for row in shown if row["before"] is not None}
-        before = _ranks(board, board.previous, scope, [row["person_id"] for row in shown],
-                        kept if board.previous.key else None)
+        before = _ranks(board, board.previous, scope, [row["person_id"] for row in shown], kept if board.previous.key else None)
     else:
         before = {}
     for row in shown:
@@ -323,9 +370,17 @@ def _shown(board: Board, scope: Scope, limit: int, viewer_id: int | None) -> lis
     def value(v):
         return None if v is None else standings.points_value(v)
 
-    return [{"person_id": pid, "rank": rank, "score": value(score), "name": name,
-             "unit_name": unit_label(unit, depth, county), "before": value(before)}
-            for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, params)]
+    return [
+        {
+            "person_id": pid,
+            "rank": rank,
+            "score": value(score),
+            "name": name,
+            "unit_name": unit_label(unit, depth, county),
+            "before": value(before),
+        }
+        for pid, score, rank, name, unit, depth, county, before in standings.fetch(sql, params)
+    ]
 
 
 def _movement(row: dict, previous_rank: int | None) -> None:
@@ -343,8 +398,7 @@ def person_rank(campaign: Campaign, person: Person, paths: list[str] | None) -> 
     return _kept_ranks(board, board.span, Scope(paths), [person.pk]).get(person.pk, (None, Decimal(0)))
 
 
-def person_standing(campaign: Campaign, person_id: int, paths: list[str] | None, *,
-                    today: dt.date | None = None) -> dict:
+def person_standing(campaign: Campaign, person_id: int, paths: list[str] | None, *, today: dt.date | None = None) -> dict:
     """A person's place on the whole-campaign board of the scope, for their home page: ``rank``,
     ``score`` and the movement since the end of last month (``move``/``up``/``down`` as on the
     board, ``compared_with`` its label) — the own-rank reads of ``person_rank``, twice."""
@@ -363,6 +417,7 @@ def person_standing(campaign: Campaign, person_id: int, paths: list[str] | None,
 
 # --- units -------------------------------------------------------------------------------------
 
+
 def _subtree_sums(board: Board, span: Span, width: int, under: str) -> tuple[str, list]:
     """SQL of (path of the unit ``width`` characters deep above each row's unit, points) for the
     span — the points earned in each subtree below ``under``, as one GROUP BY over the kept unit
@@ -370,17 +425,34 @@ def _subtree_sums(board: Board, span: Span, width: int, under: str) -> tuple[str
     build this than the database to run it."""
     indicator_id = board.indicator.pk if board.indicator else None
     if span.upto:  # the standing at a month end: the months up to it
-        return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
-                                       width=width, under=under, upto=(Period.MONTH, span.upto))
+        return statements.subtree_sums(
+            campaign_id=board.campaign.pk,
+            indicator_id=indicator_id,
+            column_name=board.column,
+            width=width,
+            under=under,
+            upto=(Period.MONTH, span.upto),
+        )
     if span.key:
-        return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
-                                       width=width, under=under, kept=span.key)
-    return statements.subtree_sums(campaign_id=board.campaign.pk, indicator_id=indicator_id, column_name=board.column,
-                                   width=width, under=under, journal=(span.start, span.end))
+        return statements.subtree_sums(
+            campaign_id=board.campaign.pk,
+            indicator_id=indicator_id,
+            column_name=board.column,
+            width=width,
+            under=under,
+            kept=span.key,
+        )
+    return statements.subtree_sums(
+        campaign_id=board.campaign.pk,
+        indicator_id=indicator_id,
+        column_name=board.column,
+        width=width,
+        under=under,
+        journal=(span.start, span.end),
+    )
 
 
-def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: int, under: str,
-                  counties: bool) -> list[tuple]:
+def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: int, under: str, counties: bool) -> list[tuple]:
     """(unit id, path, name, short name, total, previous total, headcount, rank, previous rank),
     best first, for the active units at ``depth`` below ``under`` (``counties``: only the county
     departments): RANK() over the units joined to their subtrees' sums now and before, in one
@@ -391,9 +463,17 @@ def _ranked_units(board: Board, heads: dict[str, int], per_head: bool, depth: in
     now = _subtree_sums(board, board.span, width, under)
     before = _subtree_sums(board, board.previous, width, under) if board.previous else (statements.NO_SUMS, [])
     shown = {path: n for path, n in heads.items() if len(path) == width and path.startswith(under)}
-    return standings.fetch(*statements.ranked_units(now=now, before=before, headcounts=shown, per_head=per_head,
-                                                    depth=depth, under=under,
-                                                    kind=UnitKind.COUNTY_DEPT if counties else None))
+    return standings.fetch(
+        *statements.ranked_units(
+            now=now,
+            before=before,
+            headcounts=shown,
+            per_head=per_head,
+            depth=depth,
+            under=under,
+            kind=UnitKind.COUNTY_DEPT if counties else None,
+        )
+    )
 
 
 def cache_key(prefix: str, *parts) -> str:
@@ -443,12 +523,17 @@ def headcounts(roster: tuple | None = None) -> dict[str, int]:
     found = cached(key) if key else None
     if found is None:
         found = Counter()
-        per_unit = dict(Person.objects.filter(status="active").order_by().values("unit")  # the index alone: counting
-                        .annotate(n=Count("unit")).values_list("unit", "n"))  # a column of it skips the table
+        per_unit = dict(
+            Person.objects.filter(status="active")
+            .order_by()
+            .values("unit")  # the index alone: counting
+            .annotate(n=Count("unit"))
+            .values_list("unit", "n")
+        )  # a column of it skips the table
         for unit_id, path in Unit.objects.filter(pk__in=per_unit).values_list("pk", "path"):
             n = per_unit[unit_id]
             for depth in range(1, len(path) // Unit.steplen + 1):
-                found[path[:depth * Unit.steplen]] += n
+                found[path[: depth * Unit.steplen]] += n
         found = dict(found)
         if key:
             keep(key, found, HEADCOUNT_SECONDS)
@@ -463,8 +548,9 @@ def may_drill_into(unit: Unit, paths: list[str] | None) -> bool:
     return paths is None or any(unit.path.startswith(path) for path in paths)
 
 
-def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = False,
-               today: dt.date | None = None, roster: tuple | None = None) -> Board:
+def unit_board(
+    board: Board, *, parent: Unit | None = None, per_head: bool = False, today: dt.date | None = None, roster: tuple | None = None
+) -> Board:
     """The 13 旗县市区委组织部 (the county departments at depth 2, not the 盟委组织部's own
     sections) — or the units directly under ``parent`` — by the points their people earned while
     in them, in total or per head of their active people, with the movement since the previous
@@ -476,8 +562,16 @@ def unit_board(board: Board, *, parent: Unit | None = None, per_head: bool = Fal
     for pk, path, name, short_name, total, before, people, rank, previous_rank in ranked:
         total, unit = standings.points_value(total), Unit(pk=pk, path=path, name=name, short_name=short_name)
         average = (total / people).quantize(Decimal("0.01")) if people else Decimal(0)
-        row = {"unit": unit, "unit_id": pk, "unit_name": unit.name, "rank": rank, "total": total, "people": people,
-               "average": average, "score": average if per_head else total}
+        row = {
+            "unit": unit,
+            "unit_id": pk,
+            "unit_name": unit.name,
+            "rank": rank,
+            "total": total,
+            "people": people,
+            "average": average,
+            "score": average if per_head else total,
+        }
         _movement(row, previous_rank if board.previous and before else None)
         board.rows.append(row)
     return board
@@ -523,6 +617,7 @@ prefetch.register(ACCESS_KEY, DATA_KEY, VERSION_KEY)
 def data_changed() -> None:
     """A journal row, an indicator, a campaign or a snapshot changed: the kept version is out of
     date — at once, and again at commit (renewed whatever the cache, as ``scoping.access_changed``)."""
+
     def renew():
         cache.set(DATA_KEY, uuid.uuid4().hex, None)
 

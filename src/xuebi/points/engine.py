@@ -13,6 +13,7 @@ Correctness under concurrency:
   approvals at the same moment see each other's points when they check a cap.
 All arithmetic is Decimal.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,23 @@ from xuebi.core.formatting import points_text
 from . import readmodel
 from .models import EntryType, Period, PointEntry
 
-__all__ = ["Participation", "Source", "Credit", "Preview", "award", "preview", "adjust", "adjustment_credit", "reverse", "reverse_entries", "reflow", "journal_append", "fit_caps",
-           "rule_points", "CAP_LABELS"]
+__all__ = [
+    "Participation",
+    "Source",
+    "Credit",
+    "Preview",
+    "award",
+    "preview",
+    "adjust",
+    "adjustment_credit",
+    "reverse",
+    "reverse_entries",
+    "reflow",
+    "journal_append",
+    "fit_caps",
+    "rule_points",
+    "CAP_LABELS",
+]
 
 CENT = Decimal("0.01")
 CAP_LABELS = {"day": "每日", "week": "每周", "month": "每月", "campaign": "活动期间"}
@@ -59,14 +75,14 @@ class Source:
 
 # --- what a rule gives ------------------------------------------------------------------------
 
+
 def _recipients(rule: Rule, source: Source) -> list[Participation]:
     if rule.recipients == Recipients.ALL:
         return list(source.participants)
     if rule.recipients == Recipients.ATTENDEES:
         return [p for p in source.participants if p.role == "attendee"]
     if rule.recipients == Recipients.PRESENTER:
-        return [p for p in source.participants if p.role == "presenter"] or [
-            p for p in source.participants if p.role == "author"]
+        return [p for p in source.participants if p.role == "presenter"] or [p for p in source.participants if p.role == "author"]
     return [p for p in source.participants if p.role == "author"]
 
 
@@ -94,6 +110,7 @@ def rule_points(rule: Rule, source: Source, who: Participation) -> tuple[Decimal
 
 # --- caps -------------------------------------------------------------------------------------
 
+
 def _window(period: str, day: dt.date, campaign: Campaign) -> tuple[dt.date, dt.date]:
     if period == "day":
         return day, day
@@ -118,24 +135,38 @@ def _checks(rule: Rule, person_id: int, day: dt.date, value: str, key: dict) -> 
     journal = PointEntry._meta.db_table
     family = _rule_family(rule)
     in_family = f"rule_id IN ({', '.join(['%s'] * len(family))}) AND person_id = %s"
-    reads = {"duplicate": (
-        f"SELECT id FROM {journal} WHERE entry_type = %s AND rule_id = %s AND source_type = %s AND source_id = %s "
-        f"AND source_version = %s AND person_id = %s AND generation = %s LIMIT 1",
-        [EntryType.AWARD.value, rule.pk, key["source_type"], key["source_id"], key["source_version"], person_id,
-         key["generation"]])}
+    reads = {
+        "duplicate": (
+            f"SELECT id FROM {journal} WHERE entry_type = %s AND rule_id = %s AND source_type = %s AND source_id = %s "
+            f"AND source_version = %s AND person_id = %s AND generation = %s LIMIT 1",
+            [
+                EntryType.AWARD.value,
+                rule.pk,
+                key["source_type"],
+                key["source_id"],
+                key["source_version"],
+                person_id,
+                key["generation"],
+            ],
+        )
+    }
     if rule.once_per_value and value:
         reads["valued"] = (
             f"SELECT e.id FROM {journal} e WHERE {in_family} AND value_key = %s AND entry_type = %s AND points > 0 "
             f"AND NOT EXISTS (SELECT 1 FROM {journal} r WHERE r.reverses_id = e.id) LIMIT 1",
-            [*family, person_id, value, EntryType.AWARD.value])
+            [*family, person_id, value, EntryType.AWARD.value],
+        )
     for period, _cap in rule.caps():
-        reads[period] = (f"SELECT SUM(points) FROM {journal} WHERE {in_family} AND occurred_on BETWEEN %s AND %s",
-                         [*family, person_id, *_window(period, day, rule.campaign)])
+        reads[period] = (
+            f"SELECT SUM(points) FROM {journal} WHERE {in_family} AND occurred_on BETWEEN %s AND %s",
+            [*family, person_id, *_window(period, day, rule.campaign)],
+        )
     return reads
 
 
-def fit_caps(rule: Rule, base: Decimal, *, value: str, valued: bool, held: dict[str, Decimal],
-             indicator_total: Decimal) -> tuple[Decimal, str]:
+def fit_caps(
+    rule: Rule, base: Decimal, *, value: str, valued: bool, held: dict[str, Decimal], indicator_total: Decimal
+) -> tuple[Decimal, str]:
     """The points of ``base`` that fit under every cap of the rule at once, and which cap cut them
     (the journal's note) — the one place the cap arithmetic lives, for ``award`` (the sums read
     under the person's lock) and ``reflow`` (the sums it runs through in order). ``valued``: the
@@ -161,8 +192,7 @@ def _rule_family(rule: Rule) -> list[int]:
     awarded too. A changed rule's chain is read in one query, however often it changed."""
     if not rule.supersedes_id:
         return [rule.pk]
-    earlier = dict(Rule.objects.filter(campaign_id=rule.campaign_id, supersedes__isnull=False)
-                   .values_list("pk", "supersedes_id"))
+    earlier = dict(Rule.objects.filter(campaign_id=rule.campaign_id, supersedes__isnull=False).values_list("pk", "supersedes_id"))
     ids = [rule.pk, rule.supersedes_id]
     while ids[-1] in earlier:
         ids.append(earlier[ids[-1]])
@@ -171,14 +201,16 @@ def _rule_family(rule: Rule) -> list[int]:
 
 # --- writing the journal ----------------------------------------------------------------------
 
+
 def _lock_total(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every award, reversal and
     adjustment to one person in one campaign passes here first, so cap checks are serialised."""
     readmodel.lock_person(campaign_id, person_id)
 
 
-def journal_append(entry: PointEntry, before: dict | None = None, *, locked: bool = False,
-                   concurrent_ok: bool = False) -> PointEntry | None:
+def journal_append(
+    entry: PointEntry, before: dict | None = None, *, locked: bool = False, concurrent_ok: bool = False
+) -> PointEntry | None:
     """The journal's one door: every row of ``points_pointentry`` is written here. Takes the
     person's lock (``locked``: the caller holds it already — ``award`` locks all its recipients
     first, in the documented order), inserts the row and adds it to every total and band count it
@@ -203,29 +235,54 @@ def journal_append(entry: PointEntry, before: dict | None = None, *, locked: boo
 
 
 def _rules_for(source: Source):
-    return (Rule.objects.filter(source_type=source.type, source_kind=source.kind, is_active=True,
-                                campaign__is_closed=False, campaign__start_date__lte=source.occurred_on,
-                                campaign__end_date__gte=source.occurred_on)
-            .select_related("campaign", "campaign__standing_snapshot", "indicator").order_by("pk"))
+    return (
+        Rule.objects.filter(
+            source_type=source.type,
+            source_kind=source.kind,
+            is_active=True,
+            campaign__is_closed=False,
+            campaign__start_date__lte=source.occurred_on,
+            campaign__end_date__gte=source.occurred_on,
+        )
+        .select_related("campaign", "campaign__standing_snapshot", "indicator")
+        .order_by("pk")
+    )
 
 
 def _award_key(rule: Rule, source: Source, who: Participation) -> dict:
     """The fields that make an award unique (the ``points_award_once`` constraint)."""
-    return {"rule": rule, "source_type": source.type, "source_id": source.id, "source_version": source.version,
-            "person_id": who.person_id, "generation": rule.campaign.points_generation}
+    return {
+        "rule": rule,
+        "source_type": source.type,
+        "source_id": source.id,
+        "source_version": source.version,
+        "person_id": who.person_id,
+        "generation": rule.campaign.points_generation,
+    }
 
 
 def _capped(rule: Rule, source: Source, who: Participation, base: Decimal, value: str, key: dict):
     """(the person's rows as they are, points after the caps, why cut) — or None when this award
     exists already. The rows (the indicator's total for its maximum, then the totals' update) and
     the checks are read in one statement."""
-    before, standing = readmodel.person_rows(rule.campaign, who.person_id, rule.indicator_id, source.occurred_on,
-                                             _checks(rule, who.person_id, source.occurred_on, value, key))
+    before, standing = readmodel.person_rows(
+        rule.campaign,
+        who.person_id,
+        rule.indicator_id,
+        source.occurred_on,
+        _checks(rule, who.person_id, source.occurred_on, value, key),
+    )
     if standing["duplicate"] is not None:
         return None
     held = {period: readmodel.points_value(standing[period] or 0) for period, _cap in rule.caps()}
-    points, note = fit_caps(rule, base, value=value, valued=standing.get("valued") is not None, held=held,
-                            indicator_total=_indicator_total(rule.campaign, before, rule.indicator_id))
+    points, note = fit_caps(
+        rule,
+        base,
+        value=value,
+        valued=standing.get("valued") is not None,
+        held=held,
+        indicator_total=_indicator_total(rule.campaign, before, rule.indicator_id),
+    )
     return before, points, note
 
 
@@ -250,9 +307,18 @@ def award(source: Source, *, actor=None) -> list[PointEntry]:
             continue
         before, points, note = capped
         entry = PointEntry(
-            campaign=rule.campaign, indicator=rule.indicator, dimension=rule.indicator.dimension,
-            unit_id=who.unit_id, occurred_on=source.occurred_on, entry_type=EntryType.AWARD, points=points,
-            base_points=base, note=note, source_label=source.label[:200], value_key=value[:100], created_by=actor,
+            campaign=rule.campaign,
+            indicator=rule.indicator,
+            dimension=rule.indicator.dimension,
+            unit_id=who.unit_id,
+            occurred_on=source.occurred_on,
+            entry_type=EntryType.AWARD,
+            points=points,
+            base_points=base,
+            note=note,
+            source_label=source.label[:200],
+            value_key=value[:100],
+            created_by=actor,
             **key,
         )
         # Inserted with the totals' writes, in one round trip. No savepoint is needed: the
@@ -296,8 +362,13 @@ def preview(source: Source, *, max_people: int = 20) -> list[Preview]:
 def reverse(source_type: str, source_id: str, *, reason: str, actor=None, version: int | None = None) -> list[PointEntry]:
     """Reverse every standing award of the source (of one version, if given). A closed
     campaign's points are final and stay as they are."""
-    awards = PointEntry.objects.filter(entry_type=EntryType.AWARD, source_type=source_type, source_id=source_id,
-                                       reversed_by__isnull=True, campaign__is_closed=False)
+    awards = PointEntry.objects.filter(
+        entry_type=EntryType.AWARD,
+        source_type=source_type,
+        source_id=source_id,
+        reversed_by__isnull=True,
+        campaign__is_closed=False,
+    )
     if version is not None:
         awards = awards.filter(source_version=version)
     # the same lock order as ``award``: the people first, then (in ``reverse_entries``) unit by unit
@@ -314,12 +385,24 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
     for original in awards.order_by("campaign_id", "unit_id", "person_id", "pk"):
         _lock_total(original.campaign_id, original.person_id)
         entry = PointEntry(
-            campaign_id=original.campaign_id, indicator_id=original.indicator_id, dimension=original.dimension,
-            rule_id=original.rule_id, person_id=original.person_id, unit_id=original.unit_id,
-            occurred_on=original.occurred_on, entry_type=EntryType.REVERSAL, points=-original.points,
-            note=f"冲销：{reason}"[:200], source_type=original.source_type, source_id=original.source_id,
-            source_version=original.source_version, generation=original.generation, source_label=original.source_label,
-            value_key=original.value_key, reverses=original, created_by=actor,
+            campaign_id=original.campaign_id,
+            indicator_id=original.indicator_id,
+            dimension=original.dimension,
+            rule_id=original.rule_id,
+            person_id=original.person_id,
+            unit_id=original.unit_id,
+            occurred_on=original.occurred_on,
+            entry_type=EntryType.REVERSAL,
+            points=-original.points,
+            note=f"冲销：{reason}"[:200],
+            source_type=original.source_type,
+            source_id=original.source_id,
+            source_version=original.source_version,
+            generation=original.generation,
+            source_label=original.source_label,
+            value_key=original.value_key,
+            reverses=original,
+            created_by=actor,
         )
         if journal_append(entry, locked=True, concurrent_ok=True) is None:  # reversed concurrently
             continue
@@ -328,6 +411,7 @@ def reverse_entries(awards, *, reason: str, actor=None) -> list[PointEntry]:
 
 
 # --- adjustments (加分/扣分) --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Credit:
@@ -367,9 +451,15 @@ def _credit(indicator: Indicator, asked: Decimal, earned: Decimal) -> Credit:
         if asked < floor:
             credited, note = floor, f"指标“{name}”扣至0分为止，核减{points_text(floor - asked)}分"
     if credited == 0:
-        raise ValidationError({"points": (
-            f"指标“{name}”已得{points_text(earned)}分，已达满分，不能再加分。" if asked > 0
-            else f"指标“{name}”已得{points_text(earned)}分，不能再扣分。")})
+        raise ValidationError(
+            {
+                "points": (
+                    f"指标“{name}”已得{points_text(earned)}分，已达满分，不能再加分。"
+                    if asked > 0
+                    else f"指标“{name}”已得{points_text(earned)}分，不能再扣分。"
+                )
+            }
+        )
     return Credit(indicator, asked, earned, credited, note)
 
 
@@ -378,16 +468,27 @@ def _indicator_total(campaign: Campaign, rows: dict, indicator_id: int) -> Decim
     return row["total"] if row else Decimal(0)
 
 
-def adjustment_credit(*, campaign: Campaign, indicator: Indicator, person_id: int, points: Decimal,
-                      occurred_on: dt.date) -> Credit:
+def adjustment_credit(
+    *, campaign: Campaign, indicator: Indicator, person_id: int, points: Decimal, occurred_on: dt.date
+) -> Credit:
     """What ``adjust`` would book now (the preview; it takes no lock, so ``adjust`` checks again)."""
     rows = readmodel.person_rows(campaign, person_id, indicator.pk, occurred_on, {})
     return _credit(indicator, points, _indicator_total(campaign, rows, indicator.pk))
 
 
 @transaction.atomic
-def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id: int, points: Decimal, reason: str,
-           occurred_on: dt.date, actor, expected: Decimal | None = None) -> tuple[PointEntry, Credit]:
+def adjust(
+    *,
+    campaign: Campaign,
+    indicator: Indicator,
+    person_id: int,
+    unit_id: int,
+    points: Decimal,
+    reason: str,
+    occurred_on: dt.date,
+    actor,
+    expected: Decimal | None = None,
+) -> tuple[PointEntry, Credit]:
     """Book an adjustment through the journal's one door: under the person's lock (so two admins
     at once cannot both fill the same room under the maximum), cut to the indicator's range, the
     cut noted after the reason. ``expected``: the credited figure the admin confirmed; when the
@@ -399,10 +500,19 @@ def adjust(*, campaign: Campaign, indicator: Indicator, person_id: int, unit_id:
         raise ValidationError({"points": f"积分已有变化，现在{credit.summary}，请确认后再提交。"})
     suffix = f"（{credit.note}）" if credit.note else ""
     entry = PointEntry(
-        campaign=campaign, indicator=indicator, dimension=indicator.dimension, person_id=person_id, unit_id=unit_id,
-        occurred_on=occurred_on, entry_type=EntryType.ADJUSTMENT, points=credit.credited, base_points=points,
-        note=reason[:200 - len(suffix)] + suffix, source_type="adjustment",
-        source_label="加分" if points > 0 else "扣分", created_by=actor,
+        campaign=campaign,
+        indicator=indicator,
+        dimension=indicator.dimension,
+        person_id=person_id,
+        unit_id=unit_id,
+        occurred_on=occurred_on,
+        entry_type=EntryType.ADJUSTMENT,
+        points=credit.credited,
+        base_points=points,
+        note=reason[: 200 - len(suffix)] + suffix,
+        source_type="adjustment",
+        source_label="加分" if points > 0 else "扣分",
+        created_by=actor,
     )
     journal_append(entry, rows, locked=True)
     return entry, credit
@@ -423,10 +533,15 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
     whose capped award lost its competitor would keep less than a recomputation gives.
     """
     _lock_total(campaign_id, person_id)
-    standing = list(PointEntry.objects.filter(
-        campaign_id=campaign_id, person_id=person_id, entry_type=EntryType.AWARD, rule__isnull=False,
-        reversed_by__isnull=True,
-    ).select_related("rule", "rule__campaign", "rule__indicator"))
+    standing = list(
+        PointEntry.objects.filter(
+            campaign_id=campaign_id,
+            person_id=person_id,
+            entry_type=EntryType.AWARD,
+            rule__isnull=False,
+            reversed_by__isnull=True,
+        ).select_related("rule", "rule__campaign", "rule__indicator")
+    )
     adjustments = PointEntry.objects.filter(campaign_id=campaign_id, person_id=person_id, entry_type=EntryType.ADJUSTMENT)
     by_indicator: dict[int, Decimal] = {
         row["indicator"]: row["s"] for row in adjustments.values("indicator").annotate(s=Sum("points")).order_by()
@@ -443,10 +558,13 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
         family = roots[rule.pk]
         keys = {period: (family, period, _window(period, entry.occurred_on, rule.campaign)[0]) for period, _cap in rule.caps()}
         points, note = fit_caps(
-            rule, entry.base_points or Decimal(0), value=entry.value_key,
+            rule,
+            entry.base_points or Decimal(0),
+            value=entry.value_key,
             valued=bool(rule.once_per_value and entry.value_key and (family, entry.value_key) in valued),
             held={period: windows.get(key, Decimal(0)) for period, key in keys.items()},
-            indicator_total=by_indicator.get(rule.indicator_id, Decimal(0)))
+            indicator_total=by_indicator.get(rule.indicator_id, Decimal(0)),
+        )
         for key in keys.values():
             windows[key] = windows.get(key, Decimal(0)) + points
         by_indicator[rule.indicator_id] = by_indicator.get(rule.indicator_id, Decimal(0)) + points
@@ -456,12 +574,25 @@ def reflow(campaign_id: int, person_id: int, *, actor=None) -> list[PointEntry]:
             continue
         reverse_entries(PointEntry.objects.filter(pk=entry.pk), reason="其他记录撤销后按上限重新计算", actor=actor)
         fresh = PointEntry(
-            campaign_id=entry.campaign_id, indicator_id=entry.indicator_id, dimension=entry.dimension, rule=rule,
-            person_id=person_id, unit_id=entry.unit_id, occurred_on=entry.occurred_on, entry_type=EntryType.AWARD,
-            points=points, base_points=entry.base_points, note=note or "其他记录撤销后按上限重新计算",
-            source_type=entry.source_type, source_id=entry.source_id, source_version=entry.source_version,
-            generation=entry.generation, revision=entry.revision + 1, source_label=entry.source_label,
-            value_key=entry.value_key, created_by=actor,
+            campaign_id=entry.campaign_id,
+            indicator_id=entry.indicator_id,
+            dimension=entry.dimension,
+            rule=rule,
+            person_id=person_id,
+            unit_id=entry.unit_id,
+            occurred_on=entry.occurred_on,
+            entry_type=EntryType.AWARD,
+            points=points,
+            base_points=entry.base_points,
+            note=note or "其他记录撤销后按上限重新计算",
+            source_type=entry.source_type,
+            source_id=entry.source_id,
+            source_version=entry.source_version,
+            generation=entry.generation,
+            revision=entry.revision + 1,
+            source_label=entry.source_label,
+            value_key=entry.value_key,
+            created_by=actor,
         )
         journal_append(fresh, locked=True)
         made.append(fresh)

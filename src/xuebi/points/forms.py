@@ -22,10 +22,13 @@ class AdjustForm(StyledFormMixin, forms.Form):
 
     person = PersonChoiceField(Person.objects.none(), action="change", label="人员")
     indicator = forms.ModelChoiceField(label="考核指标", queryset=Indicator.objects.none())
-    points = forms.DecimalField(label="分值", validators=[services.validate_points],
-                                error_messages={"invalid": services.NOT_A_NUMBER},
-                                help_text=f"加分填正数，扣分填负数，最多两位小数，-{services.ADJUST_LIMIT}～{services.ADJUST_LIMIT}；"
-                                          "加分计至指标满分为止，扣分扣至0分为止")
+    points = forms.DecimalField(
+        label="分值",
+        validators=[services.validate_points],
+        error_messages={"invalid": services.NOT_A_NUMBER},
+        help_text=f"加分填正数，扣分填负数，最多两位小数，-{services.ADJUST_LIMIT}～{services.ADJUST_LIMIT}；"
+        "加分计至指标满分为止，扣分扣至0分为止",
+    )
     occurred_on = TypedDateField(label="日期", allow_partial=False)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
     # the credited figure the admin saw before confirming: nothing is booked if it has changed since
@@ -40,8 +43,12 @@ class AdjustForm(StyledFormMixin, forms.Form):
     def adjustment(self) -> dict:
         """The valid input as ``points_adjust_preview``'s keyword arguments."""
         data = self.cleaned_data
-        return {"person": data["person"], "indicator": data["indicator"], "points": data["points"],
-                "occurred_on": data["occurred_on"].date}
+        return {
+            "person": data["person"],
+            "indicator": data["indicator"],
+            "points": data["points"],
+            "occurred_on": data["occurred_on"].date,
+        }
 
     def booking(self) -> dict:
         """The valid input as ``points_adjust``'s keyword arguments."""
@@ -112,11 +119,15 @@ class BoardForm(StyledFormMixin, forms.Form):
                 start = standings.quarter_start(day)
                 quarters.append((f"quarter:{start:%Y-%m-%d}", f"{start.year}年第{(start.month - 1) // 3 + 1}季度"))
             day = standings.month_end(day) + dt.timedelta(days=1)
-        return [("campaign", "活动期间（全年）"), *reversed(quarters), *reversed(months), ("custom", "自定义（填写开始、结束日期）")]
+        return [
+            ("campaign", "活动期间（全年）"),
+            *reversed(quarters),
+            *reversed(months),
+            ("custom", "自定义（填写开始、结束日期）"),
+        ]
 
     def category_choices(self) -> list[tuple[str, str]]:
-        return [("total", "总分"), *boards.DIMENSIONS,
-                *((f"indicator:{i.pk}", f"指标：{i.name}") for i in self.indicators)]
+        return [("total", "总分"), *boards.DIMENSIONS, *((f"indicator:{i.pk}", f"指标：{i.name}") for i in self.indicators)]
 
     def clean(self):
         data = super().clean()
@@ -148,5 +159,13 @@ class BoardForm(StyledFormMixin, forms.Form):
 
     def spec(self) -> BoardSpec:
         data = self.cleaned_data
-        return BoardSpec(data["span"], data["dimension"], data["indicator"], bool(data["per_head"]), data.get("parent"),
-                         data.get("period") or "campaign", data.get("category") or "total", data.get("campaign"))
+        return BoardSpec(
+            data["span"],
+            data["dimension"],
+            data["indicator"],
+            bool(data["per_head"]),
+            data.get("parent"),
+            data.get("period") or "campaign",
+            data.get("category") or "total",
+            data.get("campaign"),
+        )

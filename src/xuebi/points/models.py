@@ -5,6 +5,7 @@ negative of an award, pointing at it) plus, where due, a new award. ``PersonTota
 person's running totals per campaign for rankings; it is derived from the journal and can be
 rebuilt from it at any time.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -46,12 +47,14 @@ class PointEntry(models.Model):
     source_id = models.CharField(_("来源编号"), max_length=40, blank=True)
     source_version = models.PositiveIntegerField(_("来源版本"), default=0)
     generation = models.PositiveIntegerField(_("计算轮次"), default=0, help_text=_("重算积分后的新一轮得分"))
-    revision = models.PositiveSmallIntegerField(_("调整次数"), default=0,
-                                                help_text=_("撤销别的记录腾出上限后，本项得分按上限重新计算的次数"))
+    revision = models.PositiveSmallIntegerField(
+        _("调整次数"), default=0, help_text=_("撤销别的记录腾出上限后，本项得分按上限重新计算的次数")
+    )
     source_label = models.CharField(_("来源"), max_length=200, blank=True)
     value_key = models.CharField(_("计分项"), max_length=100, blank=True)
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
-                                    verbose_name=_("冲销的明细"))
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", verbose_name=_("冲销的明细")
+    )
     created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -68,7 +71,8 @@ class PointEntry(models.Model):
             # same rule — also when two requests race (a database constraint, not a Python check).
             models.UniqueConstraint(
                 fields=["rule", "source_type", "source_id", "source_version", "person", "generation", "revision"],
-                condition=Q(entry_type="award"), name="points_award_once",
+                condition=Q(entry_type="award"),
+                name="points_award_once",
             ),
         ]
         indexes = [
@@ -108,8 +112,9 @@ class Totals(models.Model):
     rebuildable from the journal at any time."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                  help_text=_("空：全部指标"))
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text=_("空：全部指标")
+    )
     period = models.CharField(_("期间"), max_length=10, choices=Period.choices, default=Period.CAMPAIGN)
     period_start = models.DateField(_("期间开始"))
     total = models.DecimalField(_("总分"), default=Decimal(0), **POINTS)
@@ -128,8 +133,10 @@ class Totals(models.Model):
     def keys(cls) -> tuple[list[str], list[str]]:
         """The unique keys of the all-indicator rows and of the per-indicator rows (the upsert's
         conflict targets)."""
-        return (["campaign_id", cls.owner_field, "period", "period_start"],
-                ["campaign_id", cls.owner_field, "indicator_id", "period", "period_start"])
+        return (
+            ["campaign_id", cls.owner_field, "period", "period_start"],
+            ["campaign_id", cls.owner_field, "indicator_id", "period", "period_start"],
+        )
 
 
 ALL_INDICATORS, ONE_INDICATOR = Q(indicator__isnull=True), Q(indicator__isnull=False)
@@ -140,25 +147,52 @@ def _totals_meta(owner: str, verbose: str):
     class Meta:
         verbose_name = verbose
         constraints = [
-            models.UniqueConstraint(fields=["campaign", owner, "period", "period_start"],
-                                    condition=Q(indicator__isnull=True), name=f"points_{owner}_total_unique"),
-            models.UniqueConstraint(fields=["campaign", owner, "indicator", "period", "period_start"],
-                                    condition=Q(indicator__isnull=False), name=f"points_{owner}_indicator_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", owner, "period", "period_start"],
+                condition=Q(indicator__isnull=True),
+                name=f"points_{owner}_total_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", owner, "indicator", "period", "period_start"],
+                condition=Q(indicator__isnull=False),
+                name=f"points_{owner}_indicator_unique",
+            ),
         ]
         # A board reads its rows in the order of one of these. "indicator IS NULL" cannot serve as
         # an equality for the order, so the all-indicator rows have partial indexes of their own.
-        indexes = [models.Index(fields=["campaign", "period", "period_start", "-total"], condition=ALL_INDICATORS,
-                                name=f"points_{owner}_rank"),
-                   models.Index(fields=["campaign", "period", "period_start", "indicator", "-total"], condition=ONE_INDICATOR,
-                                name=f"points_{owner}_indicator_rank")]
+        indexes = [
+            models.Index(
+                fields=["campaign", "period", "period_start", "-total"], condition=ALL_INDICATORS, name=f"points_{owner}_rank"
+            ),
+            models.Index(
+                fields=["campaign", "period", "period_start", "indicator", "-total"],
+                condition=ONE_INDICATOR,
+                name=f"points_{owner}_indicator_rank",
+            ),
+        ]
         if owner == "person":  # a county's board and ranks read their own range
-            indexes += [models.Index(fields=["campaign", "period", "period_start", "county", "-total"], condition=ALL_INDICATORS,
-                                     name="points_person_county_rank"),
-                        models.Index(fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
-                                     condition=ONE_INDICATOR, name="points_person_county_ind_rank")]
+            indexes += [
+                models.Index(
+                    fields=["campaign", "period", "period_start", "county", "-total"],
+                    condition=ALL_INDICATORS,
+                    name="points_person_county_rank",
+                ),
+                models.Index(
+                    fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
+                    condition=ONE_INDICATOR,
+                    name="points_person_county_ind_rank",
+                ),
+            ]
             # the 类别 boards (学理论 …) of the whole league, and the ranks in them
-            indexes += [models.Index(fields=["campaign", "period", "period_start", f"-{dimension}"], condition=ALL_INDICATORS,
-                                     name=f"points_person_{dimension.split('_')[0]}_rank") for dimension in DIMENSION_COLUMNS]
+            indexes += [
+                models.Index(
+                    fields=["campaign", "period", "period_start", f"-{dimension}"],
+                    condition=ALL_INDICATORS,
+                    name=f"points_person_{dimension.split('_')[0]}_rank",
+                )
+                for dimension in DIMENSION_COLUMNS
+            ]
+
     return Meta
 
 
@@ -167,8 +201,14 @@ class PersonTotal(Totals):
     awards to one person (the engine locks it before checking caps)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="point_totals")
-    county = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               help_text=_("人员现在所在的旗县市区（或盟直科室）：排行榜按人员现在的单位排"))
+    county = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("人员现在所在的旗县市区（或盟直科室）：排行榜按人员现在的单位排"),
+    )
     owner_field = "person_id"
 
     Meta = _totals_meta("person", _("个人积分合计"))
@@ -218,5 +258,9 @@ class RankCount(models.Model):
 
     class Meta:
         verbose_name = _("积分分段人数")
-        indexes = [models.Index(fields=["campaign", "period", "period_start", "indicator", "column", "county", "bucket"],
-                                name="points_rankcount_key")]
+        indexes = [
+            models.Index(
+                fields=["campaign", "period", "period_start", "indicator", "column", "county", "bucket"],
+                name="points_rankcount_key",
+            )
+        ]

@@ -34,6 +34,7 @@ maintaining (tasks and commands, never a page)
     ``rebuild(campaign)``  every kept row summed again from the journal
     ``check(campaign)``  (kept rows, rows the journal gives): equal when all is well
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -57,6 +58,7 @@ keep = boards.keep
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def lock_person(campaign_id: int, person_id: int) -> None:
     """Lock the person's whole-campaign total row (created if missing): every write to one
@@ -91,14 +93,22 @@ points_value = standings.points_value
 
 # --- reading ------------------------------------------------------------------------------------
 
-def board(question: boards.Board, paths: list[str] | None, *, viewer_id: int | None = None, limit: int = 50,
-          today: dt.date | None = None) -> boards.Board:
+
+def board(
+    question: boards.Board,
+    paths: list[str] | None,
+    *,
+    viewer_id: int | None = None,
+    limit: int = 50,
+    today: dt.date | None = None,
+) -> boards.Board:
     """A people board: the top ``limit`` of the scope (``paths``; None: everyone) and the viewer's row."""
     return boards.people_board(question, paths, viewer_id=viewer_id, limit=limit, today=today)
 
 
-def units(question: boards.Board, *, parent=None, per_head: bool = False, today: dt.date | None = None,
-          roster: tuple | None = None) -> boards.Board:
+def units(
+    question: boards.Board, *, parent=None, per_head: bool = False, today: dt.date | None = None, roster: tuple | None = None
+) -> boards.Board:
     """A unit board: the counties, or the units directly under ``parent``."""
     return boards.unit_board(question, parent=parent, per_head=per_head, today=today, roster=roster)
 
@@ -120,6 +130,7 @@ def ranked_count(campaign: Campaign) -> int:
 
 # --- maintaining --------------------------------------------------------------------------------
 
+
 def build_due_snapshots(today: dt.date | None = None) -> list[tuple[Campaign, dt.date]]:
     """Build the month-end snapshots that are due (idempotent): the scheduled task's call."""
     return standings.build_due_snapshots(today)
@@ -138,6 +149,26 @@ def check(campaign: Campaign) -> tuple[set, set]:
     return standings.stored_rows(campaign), standings.expected_rows(campaign)
 
 
-__all__ = ["CACHE_SECONDS", "Version", "version", "data_changed", "cache_key", "cached", "keep", "lock_person", "person_rows", "apply", "move_person",
-           "points_value", "board", "units", "rank", "standing", "ranked_count", "build_due_snapshots",
-           "ensure_snapshot", "rebuild", "check"]
+__all__ = [
+    "CACHE_SECONDS",
+    "Version",
+    "version",
+    "data_changed",
+    "cache_key",
+    "cached",
+    "keep",
+    "lock_person",
+    "person_rows",
+    "apply",
+    "move_person",
+    "points_value",
+    "board",
+    "units",
+    "rank",
+    "standing",
+    "ranked_count",
+    "build_due_snapshots",
+    "ensure_snapshot",
+    "rebuild",
+    "check",
+]

@@ -1,6 +1,7 @@
 """The ledger as the engine's first client: approved records award points, withdrawn approvals
 reverse them. This module adapts a ``Record`` to the engine's ``Source``; the engine itself
 never imports the ledger."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,8 +28,13 @@ def source_from_record(record: Record) -> engine.Source:
         for p in sorted(record.participants.all(), key=lambda p: p.pk)
     )
     return engine.Source(
-        type=SOURCE_TYPE, id=str(record.pk), version=record.version, kind=record.kind.code,
-        occurred_on=record.occurred_on, label=f"{record.kind.name}：{record.title}", data=record.data,
+        type=SOURCE_TYPE,
+        id=str(record.pk),
+        version=record.version,
+        kind=record.kind.code,
+        occurred_on=record.occurred_on,
+        label=f"{record.kind.name}：{record.title}",
+        data=record.data,
         participants=participants,
     )
 
@@ -57,8 +63,11 @@ def _withdrawn(sender, record, version, actor, reason, **kwargs):
 
 def approved_records(campaign) -> list[engine.Source]:
     """The ledger's sources for a recomputation: its approved records dated within the campaign."""
-    records = (Record.objects.filter(status="approved", occurred_on__range=(campaign.start_date, campaign.end_date))
-               .select_related("kind").prefetch_related("participants"))
+    records = (
+        Record.objects.filter(status="approved", occurred_on__range=(campaign.start_date, campaign.end_date))
+        .select_related("kind")
+        .prefetch_related("participants")
+    )
     return [source_from_record(record) for record in records.iterator(chunk_size=2000)]
 
 

@@ -8,6 +8,7 @@ are untouched. The preview runs the very same code inside a transaction that is 
 Sources come from providers registered by their clients (the ledger registers its approved
 records in ``receivers.py``); the engine itself still knows only ``Source``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -31,8 +32,22 @@ from xuebi.org.selectors import unit_labels
 from . import engine
 from .models import EntryType, PersonTotal, PointEntry
 
-__all__ = ["register_source", "preview", "apply", "source_count", "is_large", "start_if_large", "preview_start", "apply_start", "preview_job",
-           "apply_job", "run_preview", "latest_preview", "progress_of", "shown"]
+__all__ = [
+    "register_source",
+    "preview",
+    "apply",
+    "source_count",
+    "is_large",
+    "start_if_large",
+    "preview_start",
+    "apply_start",
+    "preview_job",
+    "apply_job",
+    "run_preview",
+    "latest_preview",
+    "progress_of",
+    "shown",
+]
 
 PROGRESS_EVERY = 10  # sources between two progress reports of a background job (a cache write each)
 
@@ -86,8 +101,16 @@ def _changes(before: dict[int, Decimal], after: dict[int, Decimal]) -> list[dict
     people = list(Person.objects.filter(pk__in=ids).values_list("pk", "name", "unit__path", "unit__name", "unit__depth"))
     labels = unit_labels((path, unit, depth) for _pk, _name, path, unit, depth in people)
     found = {pk: (name, labels[path]) for pk, name, path, _unit, _depth in people}
-    rows = [{"person_id": pid, "name": found.get(pid, ("", ""))[0], "unit": found.get(pid, ("", ""))[1],
-             "before": before.get(pid, Decimal(0)), "after": after.get(pid, Decimal(0))} for pid in ids]
+    rows = [
+        {
+            "person_id": pid,
+            "name": found.get(pid, ("", ""))[0],
+            "unit": found.get(pid, ("", ""))[1],
+            "before": before.get(pid, Decimal(0)),
+            "after": after.get(pid, Decimal(0)),
+        }
+        for pid in ids
+    ]
     for row in rows:
         row["change"] = row["after"] - row["before"]
     return sorted(rows, key=lambda r: (-abs(r["change"]), r["change"], r["name"], r["person_id"]))
@@ -115,11 +138,16 @@ def apply(*, actor, campaign: Campaign, progress: Callable[[int, int], None] | N
     before = _totals(campaign)
     _recompute(campaign, actor, progress)
     changes = _changes(before, _totals(campaign))
-    audit_record(actor=actor, action=Action.POINTS_RECOMPUTE, target=campaign, changes={
-        "people_changed": [None, len(changes)],
-        "gained": [None, sum(1 for r in changes if r["change"] > 0)],
-        "lost": [None, sum(1 for r in changes if r["change"] < 0)],
-    })
+    audit_record(
+        actor=actor,
+        action=Action.POINTS_RECOMPUTE,
+        target=campaign,
+        changes={
+            "people_changed": [None, len(changes)],
+            "gained": [None, sum(1 for r in changes if r["change"] > 0)],
+            "lost": [None, sum(1 for r in changes if r["change"] < 0)],
+        },
+    )
     return changes
 
 
@@ -158,8 +186,13 @@ def _start(kind: str, *, actor, campaign: Campaign, inline: bool | None = None) 
     if campaign.is_closed:
         raise ValidationError(f"活动“{campaign.name}”已结束，积分已定，不能重算。")
     total = source_count(campaign)
-    return jobs.start(kind, owner=actor, params={"campaign": campaign.pk, "generation": campaign.points_generation},
-                      total=total, inline=total <= settings.XUEBI_RECOMPUTE_INLINE if inline is None else inline)
+    return jobs.start(
+        kind,
+        owner=actor,
+        params={"campaign": campaign.pk, "generation": campaign.points_generation},
+        total=total,
+        inline=total <= settings.XUEBI_RECOMPUTE_INLINE if inline is None else inline,
+    )
 
 
 def preview_start(*, actor, campaign: Campaign) -> Job:
@@ -194,8 +227,9 @@ def preview_job(job: Job, progress: jobs.Progress) -> jobs.Done:
     """A preview job's work (registered in tasks.py). Its progress goes to the cache: the
     recomputation runs in a transaction that is rolled back."""
     rows = preview(actor=job.owner, campaign=_job_campaign(job), progress=progress)
-    return jobs.Done(summary=f"共{len(rows)}人积分变化。" if rows else "按当前规则重算，没有人的积分会变化。",
-                     result=_stored(rows))
+    return jobs.Done(
+        summary=f"共{len(rows)}人积分变化。" if rows else "按当前规则重算，没有人的积分会变化。", result=_stored(rows)
+    )
 
 
 def apply_job(job: Job, progress: jobs.Progress) -> jobs.Done:

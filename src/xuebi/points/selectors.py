@@ -1,5 +1,6 @@
 """Reads of points: the current campaign, a person's summary and ranks (the leaderboards are in
 ``boards.py``)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -64,8 +65,8 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
     total = row.total if row else Decimal(0)
     county = county_of(person.unit)
     by_indicator = {
-        r["indicator"]: r["points"] for r in
-        person.point_entries.filter(campaign=campaign).values("indicator").annotate(points=Sum("points")).order_by()
+        r["indicator"]: r["points"]
+        for r in person.point_entries.filter(campaign=campaign).values("indicator").annotate(points=Sum("points")).order_by()
     }
     indicators = [
         {"indicator": i, "points": by_indicator.get(i.pk, Decimal(0))}
@@ -77,7 +78,8 @@ def person_summary(person: Person, campaign: Campaign) -> dict:
         maxima[item["indicator"].dimension] += item["indicator"].max_points or Decimal(0)
     top = max([points for _, points in dimensions] + [Decimal(1)])
     radar = {  # for the radar chart (points/mine.html → static/xuebi/charts.js)
-        "name": person.name, "labels": [str(label) for label, _ in dimensions],
+        "name": person.name,
+        "labels": [str(label) for label, _ in dimensions],
         "values": [float(points) for _, points in dimensions],
         "max": [float(maxima[value] or top) for value, _ in DIMENSIONS],
     }
@@ -97,14 +99,25 @@ def journal_net(person_id: int, campaign: Campaign):
     """积分明细 as a person reads it: one row per source — a record's 得分, its 冲销 after a rule
     change and its new 得分 netted into one figure — and one per 加分/扣分 (those have no source
     id, so each stands alone). Newest first, one grouped query a page."""
-    group = Case(When(source_type="adjustment", then=Cast("pk", CharField())), default=F("source_id"),
-                 output_field=CharField())
-    return (PointEntry.objects.filter(person_id=person_id, campaign=campaign).annotate(group=group)
-            .values("source_type", "group")
-            .annotate(points=Sum("points"), occurred_on=Max("occurred_on"), source_label=Max("source_label"),
-                      source_id=Max("source_id"), indicator_name=Max("indicator__name"), indicators=Count("indicator_id", distinct=True),
-                      entries=Count("pk"), note=Max("note"), base_points=Min("base_points"), last=Max("pk"))
-            .order_by("-occurred_on", "-last"))
+    group = Case(When(source_type="adjustment", then=Cast("pk", CharField())), default=F("source_id"), output_field=CharField())
+    return (
+        PointEntry.objects.filter(person_id=person_id, campaign=campaign)
+        .annotate(group=group)
+        .values("source_type", "group")
+        .annotate(
+            points=Sum("points"),
+            occurred_on=Max("occurred_on"),
+            source_label=Max("source_label"),
+            source_id=Max("source_id"),
+            indicator_name=Max("indicator__name"),
+            indicators=Count("indicator_id", distinct=True),
+            entries=Count("pk"),
+            note=Max("note"),
+            base_points=Min("base_points"),
+            last=Max("pk"),
+        )
+        .order_by("-occurred_on", "-last")
+    )
 
 
 def board_paths(user) -> list[str] | None:
@@ -117,8 +130,6 @@ def board_paths(user) -> list[str] | None:
     if any(len(path) == Unit.steplen for path in paths):  # a grant at the top: everyone
         return None
     return paths
-
-
 
 
 def scope_name(paths: list[str] | None) -> str:
@@ -140,7 +151,20 @@ def people_in(paths: list[str] | None) -> int:
     return people.count()
 
 
-__all__ = ["BOARD_ROLES", "show_board", "drill_down_or_404", "board_paths", "scope_name", "people_in", "person_summary", "journal_net", "current_campaign", "shown_campaign", "board_campaign", "county_of"]
+__all__ = [
+    "BOARD_ROLES",
+    "show_board",
+    "drill_down_or_404",
+    "board_paths",
+    "scope_name",
+    "people_in",
+    "person_summary",
+    "journal_net",
+    "current_campaign",
+    "shown_campaign",
+    "board_campaign",
+    "county_of",
+]
 
 
 UNSET = object()
@@ -153,7 +177,9 @@ def drill_down_or_404(spec: BoardSpec, paths: list[str] | None) -> None:
         raise Http404(UNIT_NOT_FOUND)
 
 
-def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: readmodel.Version | None = None) -> boards.Board:
+def show_board(
+    user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET, version: readmodel.Version | None = None
+) -> boards.Board:
     """The board ``spec`` asks for, as this user may see it (pages and API alike) — from the
     cache while nothing it depends on has changed (``readmodel.version``). ``paths`` and ``version``:
     when the caller has them already. A unit out of the viewer's reach is a 404 (``drill_down_or_404``)."""
@@ -161,9 +187,19 @@ def show_board(user, campaign, spec: BoardSpec, kind: str, *, today, paths=UNSET
     drill_down_or_404(spec, paths)
     version = version or readmodel.version()
     key = readmodel.cache_key(
-        "points-board", kind, campaign.pk, spec.span, spec.dimension, spec.indicator and spec.indicator.pk, spec.per_head,
-        spec.parent and spec.parent.pk, paths if kind == "people" else "", user.person_id if kind == "people" else "",
-        today, version)
+        "points-board",
+        kind,
+        campaign.pk,
+        spec.span,
+        spec.dimension,
+        spec.indicator and spec.indicator.pk,
+        spec.per_head,
+        spec.parent and spec.parent.pk,
+        paths if kind == "people" else "",
+        user.person_id if kind == "people" else "",
+        today,
+        version,
+    )
     board = readmodel.cached(key)
     if board is None:
         board = spec.board(campaign)

@@ -1,5 +1,6 @@
 """Manual adjustments (加分/扣分): a permitted role, a reason, the audit log — and the same
 journal, totals and indicator maximum as every rule's award (``engine.adjust``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ def validate_points(value: Decimal) -> None:
         raise ValidationError("不能为 0：加分填正数，扣分填负数。", code="zero")
 
 
-def _checked(*, actor, person: Person, indicator: Indicator, points: Decimal, occurred_on: dt.date,
-             reason: str | None = None) -> Campaign:
+def _checked(
+    *, actor, person: Person, indicator: Indicator, points: Decimal, occurred_on: dt.date, reason: str | None = None
+) -> Campaign:
     """What the preview and the booking both refuse; the campaign of the indicator."""
     if not Person.objects.visible_to(actor, "change").filter(pk=person.pk).exists():
         raise PermissionDenied("只有本单位的管理员可以为该人员加分或扣分。")
@@ -61,25 +63,41 @@ def _checked(*, actor, person: Person, indicator: Indicator, points: Decimal, oc
     return campaign
 
 
-def points_adjust_preview(*, actor, person: Person, indicator: Indicator, points: Decimal,
-                          occurred_on: dt.date) -> engine.Credit:
+def points_adjust_preview(*, actor, person: Person, indicator: Indicator, points: Decimal, occurred_on: dt.date) -> engine.Credit:
     """What ``points_adjust`` would credit now (“将计入 1.5 分（满分 30，已得 28.5）”), writing nothing."""
     campaign = _checked(actor=actor, person=person, indicator=indicator, points=points, occurred_on=occurred_on)
-    return engine.adjustment_credit(campaign=campaign, indicator=indicator, person_id=person.pk, points=points,
-                                    occurred_on=occurred_on)
+    return engine.adjustment_credit(
+        campaign=campaign, indicator=indicator, person_id=person.pk, points=points, occurred_on=occurred_on
+    )
 
 
 @transaction.atomic
-def points_adjust(*, actor, person: Person, indicator: Indicator, points: Decimal, reason: str,
-                  occurred_on: dt.date, expected: Decimal | None = None) -> PointEntry:
+def points_adjust(
+    *,
+    actor,
+    person: Person,
+    indicator: Indicator,
+    points: Decimal,
+    reason: str,
+    occurred_on: dt.date,
+    expected: Decimal | None = None,
+) -> PointEntry:
     """Add (positive) or deduct (negative) points for a person in the adjuster's scope: 加分 up to
     the indicator's 满分, 扣分 down to 0, the cut noted in the journal. ``expected``: the credited
     figure the admin saw in the preview; if it changed meanwhile, nothing is booked."""
     reason = (reason or "").strip()
-    campaign = _checked(actor=actor, person=person, indicator=indicator, points=points, occurred_on=occurred_on,
-                        reason=reason)
-    entry, credit = engine.adjust(campaign=campaign, indicator=indicator, person_id=person.pk, unit_id=person.unit_id,
-                                  points=points, reason=reason, occurred_on=occurred_on, actor=actor, expected=expected)
+    campaign = _checked(actor=actor, person=person, indicator=indicator, points=points, occurred_on=occurred_on, reason=reason)
+    entry, credit = engine.adjust(
+        campaign=campaign,
+        indicator=indicator,
+        person_id=person.pk,
+        unit_id=person.unit_id,
+        points=points,
+        reason=reason,
+        occurred_on=occurred_on,
+        actor=actor,
+        expected=expected,
+    )
     changes = {"points": [None, str(entry.points)], "indicator": [None, indicator.name], "reason": [None, reason]}
     if credit.note:
         changes["asked"] = [None, str(points)]

@@ -1,5 +1,6 @@
 """The leaderboards as a department publishes them: an .xlsx of the board asked for (people or
 units), titled with the campaign, the scope, the period and the date (``core.sheets``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,13 +39,36 @@ def board_workbook(board: Board, kind: str, *, scope: str, today: dt.date) -> by
     wb = sheets.new_workbook()
     if kind == "people":
         rows = [[r["rank"] or "—", movement_text(r), r["name"], r["unit_name"], _figure(r["score"])] for r in board.rows]
-        sheets.table_sheet(wb, "个人排行榜", title=title, subtitle=subtitle, header=["名次", "升降", "姓名", "单位", "积分"],
-                           rows=rows, widths=[8, 8, 14, 36, 10])
+        sheets.table_sheet(
+            wb,
+            "个人排行榜",
+            title=title,
+            subtitle=subtitle,
+            header=["名次", "升降", "姓名", "单位", "积分"],
+            rows=rows,
+            widths=[8, 8, 14, 36, 10],
+        )
     else:
-        rows = [[r["rank"] or "—", movement_text(r), r["unit"].short_name or r["unit"].name, _figure(r["total"]),
-                 int(r["people"]), _figure(r["average"])] for r in board.rows]
-        sheets.table_sheet(wb, "单位排行榜", title=title, subtitle=subtitle,
-                           header=["名次", "升降", "单位", "积分", "人数", "人均"], rows=rows, widths=[8, 8, 30, 10, 8, 10])
+        rows = [
+            [
+                r["rank"] or "—",
+                movement_text(r),
+                r["unit"].short_name or r["unit"].name,
+                _figure(r["total"]),
+                int(r["people"]),
+                _figure(r["average"]),
+            ]
+            for r in board.rows
+        ]
+        sheets.table_sheet(
+            wb,
+            "单位排行榜",
+            title=title,
+            subtitle=subtitle,
+            header=["名次", "升降", "单位", "积分", "人数", "人均"],
+            rows=rows,
+            widths=[8, 8, 30, 10, 8, 10],
+        )
     return sheets.workbook_bytes(wb)
 
 

@@ -21,6 +21,7 @@ The tables:
 * ``org_person``, ``org_unit`` (a materialized-path tree: ``path``, 4 characters a level), and
   ``campaign_indicator``, ``campaign_campaign``, ``points_standingsnapshot`` for ``VERSION``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -67,15 +68,19 @@ def marks(n: int) -> str:
 
 # The newest journal row and the latest change of the roster, the units, the indicators, the
 # campaigns and the month-end snapshot: six index reads (MAX of an indexed column) in one statement.
-VERSION = ("SELECT (SELECT MAX(id) FROM points_pointentry), (SELECT MAX(updated_at) FROM org_person), "
-           "(SELECT MAX(updated_at) FROM org_unit), (SELECT MAX(updated_at) FROM campaign_indicator), "
-           "(SELECT MAX(updated_at) FROM campaign_campaign), (SELECT MAX(taken_at) FROM points_standingsnapshot)")
+VERSION = (
+    "SELECT (SELECT MAX(id) FROM points_pointentry), (SELECT MAX(updated_at) FROM org_person), "
+    "(SELECT MAX(updated_at) FROM org_unit), (SELECT MAX(updated_at) FROM campaign_indicator), "
+    "(SELECT MAX(updated_at) FROM campaign_campaign), (SELECT MAX(taken_at) FROM points_standingsnapshot)"
+)
 
 
 # --- one set of kept rows -----------------------------------------------------------------------
 
-def key_where(campaign_id: int, indicator_id: int | None, period: str, period_start, county_id: int | None, *,
-              rows: bool = False) -> tuple[str, list]:
+
+def key_where(
+    campaign_id: int, indicator_id: int | None, period: str, period_start, county_id: int | None, *, rows: bool = False
+) -> tuple[str, list]:
     """The WHERE of one set of rows (campaign, indicator or all, period, start): of the band counts
     of one county or (``county_id`` None) the league's own; with ``rows``, of the ``PersonTotal``
     rows themselves (every county unless one is given)."""
@@ -99,16 +104,18 @@ def key_where(campaign_id: int, indicator_id: int | None, period: str, period_st
 # The person's whole-campaign row, the one every writer for the person locks first. On SQLite a
 # write transaction is IMMEDIATE (settings): the database lock serialises writers, and SQLite has
 # no FOR UPDATE.
-LOCK_PERSON = ("SELECT id FROM points_persontotal WHERE campaign_id = %s AND person_id = %s "
-               "AND indicator_id IS NULL AND period = %s")
+LOCK_PERSON = (
+    "SELECT id FROM points_persontotal WHERE campaign_id = %s AND person_id = %s AND indicator_id IS NULL AND period = %s"
+)
 
 
 def lock_person(for_update: bool) -> str:
     return LOCK_PERSON + (" FOR UPDATE" if for_update else "")
 
 
-def upsert_totals(table: str, owner: str, rows: Sequence[Sequence], *, all_indicators: bool, counted: bool,
-                  create_only: bool = False) -> tuple[str, list]:
+def upsert_totals(
+    table: str, owner: str, rows: Sequence[Sequence], *, all_indicators: bool, counted: bool, create_only: bool = False
+) -> tuple[str, list]:
     """INSERT … ON CONFLICT of kept rows: add each row's figures to the row of its key, creating it
     where missing (``create_only``: create missing rows and leave existing ones alone — the row
     count says whether one was created). ``rows``: (campaign, owner, indicator, period, start,
@@ -125,8 +132,10 @@ def upsert_totals(table: str, owner: str, rows: Sequence[Sequence], *, all_indic
     else:
         conflict, where = f"campaign_id, {owner}, indicator_id, period, period_start", "indicator_id IS NOT NULL"
     action = "NOTHING" if create_only else "UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COLUMNS)
-    sql = (f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(rows))} "
-           f"ON CONFLICT ({conflict}) WHERE {where} DO {action}")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * len(rows))} "
+        f"ON CONFLICT ({conflict}) WHERE {where} DO {action}"
+    )
     return sql, [v for r in rows for v in r]
 
 
@@ -138,8 +147,10 @@ def insert_counts(rows: Sequence[Sequence]) -> tuple[str, list]:
     """The INSERT of band-count delta rows, each (campaign, indicator, period, start, column,
     county, band, people): one statement among the award's others."""
     row = "(" + marks(8) + ")"
-    return (f"INSERT INTO points_rankcount ({RANK_COUNT_COLUMNS}) VALUES {', '.join([row] * len(rows))}",
-            [v for r in rows for v in r])
+    return (
+        f"INSERT INTO points_rankcount ({RANK_COUNT_COLUMNS}) VALUES {', '.join([row] * len(rows))}",
+        [v for r in rows for v in r],
+    )
 
 
 def insert_counts_from(select_sql: str, params: Sequence) -> tuple[str, list]:
@@ -147,8 +158,14 @@ def insert_counts_from(select_sql: str, params: Sequence) -> tuple[str, list]:
     return f"INSERT INTO points_rankcount ({RANK_COUNT_COLUMNS}) {select_sql}", list(params)
 
 
-def person_rows(campaign_id: int, person_id: int, indicator_ids: Sequence[int], periods: Sequence, starts: Sequence,
-                also: Iterable[tuple[str, Sequence]] = ()) -> tuple[str, list]:
+def person_rows(
+    campaign_id: int,
+    person_id: int,
+    indicator_ids: Sequence[int],
+    periods: Sequence,
+    starts: Sequence,
+    also: Iterable[tuple[str, Sequence]] = (),
+) -> tuple[str, list]:
     """A person's kept rows of some periods and starts (all indicators, and the given ones), and —
     on every row, as scalar subqueries without outer references, which run once — the engine's
     other one-value reads (``also``: (sql, params) each), so that the writer's reads are one round
@@ -158,9 +175,11 @@ def person_rows(campaign_id: int, person_id: int, indicator_ids: Sequence[int], 
         extra.append(f", ({sql})")
         params += read_params
     indicators = f" OR indicator_id IN ({marks(len(indicator_ids))})" if indicator_ids else ""
-    sql = (f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
-           f"FROM points_persontotal WHERE campaign_id = %s AND person_id = %s AND (indicator_id IS NULL{indicators}) "
-           f"AND period IN ({marks(len(periods))}) AND period_start IN ({marks(len(starts))})")
+    sql = (
+        f"SELECT indicator_id, period, period_start, county_id, {', '.join(COLUMNS)}{''.join(extra)} "
+        f"FROM points_persontotal WHERE campaign_id = %s AND person_id = %s AND (indicator_id IS NULL{indicators}) "
+        f"AND period IN ({marks(len(periods))}) AND period_start IN ({marks(len(starts))})"
+    )
     return sql, [*params, campaign_id, person_id, *indicator_ids, *periods, *starts]
 
 
@@ -175,14 +194,17 @@ def one_row(reads: Iterable[tuple[str, Sequence]]) -> tuple[str, list]:
 
 # --- rebuilding (tasks and commands) ----------------------------------------------------------
 
+
 def insert_totals_from(table: str, names: Sequence[str], select_sql: str, params: Sequence) -> tuple[str, list]:
     """INSERT INTO a totals table the rows an ORM ``GROUP BY`` over the journal gives (the database
     does the summing); person rows are filed under the county of their unit now, joined here
     rather than looked up per row."""
     if table == "points_persontotal":
-        select_sql = ("SELECT g.*, m.county FROM (" + select_sql + ") g LEFT JOIN ("
-                      "SELECT p.id AS pid, c.id AS county FROM org_person p JOIN org_unit u ON u.id = p.unit_id "
-                      "JOIN org_unit c ON c.path = substr(u.path, 1, %s)) m ON m.pid = g.person_id")
+        select_sql = (
+            "SELECT g.*, m.county FROM (" + select_sql + ") g LEFT JOIN ("
+            "SELECT p.id AS pid, c.id AS county FROM org_person p JOIN org_unit u ON u.id = p.unit_id "
+            "JOIN org_unit c ON c.path = substr(u.path, 1, %s)) m ON m.pid = g.person_id"
+        )
         params, names = [*params, COUNTY_WIDTH], [*names, "county_id"]
     elif table != "points_unittotal":
         raise ValueError(table)
@@ -196,11 +218,15 @@ ANALYZE_SNAPSHOT = "ANALYZE points_persontotal, points_rankcount"
 
 # --- ranks from the band counts ---------------------------------------------------------------
 
+
 def bands(where: str, params: Sequence, column_name: str, lowest: int) -> tuple[str, list]:
     """Per band at or above ``lowest``: (band, people, delta rows) of one key's band counts
     (``where``: ``key_where``). The row count tells the caller when to compact (``COUNTIES``)."""
-    return (f'SELECT bucket, SUM(people), COUNT(*) FROM points_rankcount WHERE {where} AND "column" = %s '
-            f"AND bucket >= %s GROUP BY bucket", [*params, column(column_name), lowest])
+    return (
+        f'SELECT bucket, SUM(people), COUNT(*) FROM points_rankcount WHERE {where} AND "column" = %s '
+        f"AND bucket >= %s GROUP BY bucket",
+        [*params, column(column_name), lowest],
+    )
 
 
 def counts_inside(where: str, params: Sequence, column_name: str, ranges: Sequence[tuple]) -> tuple[str, list]:
@@ -217,18 +243,24 @@ def counts_inside(where: str, params: Sequence, column_name: str, ranges: Sequen
 def scores_of(where: str, params: Sequence, column_name: str, person_ids: Sequence[int]) -> tuple[str, list]:
     """(person, figure) of some people in one set of kept rows (``where``: ``key_where(rows=True)``)."""
     c = column(column_name)
-    return (f"SELECT person_id, {c} FROM points_persontotal WHERE {where} AND person_id IN ({marks(len(person_ids))})",
-            [*params, *person_ids])
+    return (
+        f"SELECT person_id, {c} FROM points_persontotal WHERE {where} AND person_id IN ({marks(len(person_ids))})",
+        [*params, *person_ids],
+    )
 
 
 # --- people boards ----------------------------------------------------------------------------
+
 
 def top_people(where: str, params: Sequence, column_name: str, limit: int) -> tuple[str, list]:
     """The top ``limit`` (person_id, score, rank) of one set of kept rows, best first: read in the
     order of the rank index (figure, person), so the rest are never sorted. Ties share a rank."""
     c = column(column_name)
-    return (f"SELECT person_id, {c} AS score, RANK() OVER (ORDER BY {c} DESC) AS rank "
-            f"FROM points_persontotal WHERE {where} ORDER BY {c} DESC, person_id LIMIT %s", [*params, int(limit)])
+    return (
+        f"SELECT person_id, {c} AS score, RANK() OVER (ORDER BY {c} DESC) AS rank "
+        f"FROM points_persontotal WHERE {where} ORDER BY {c} DESC, person_id LIMIT %s",
+        [*params, int(limit)],
+    )
 
 
 def kept_figure(where: str, params: Sequence, column_name: str, person: str) -> tuple[str, list]:
@@ -240,8 +272,9 @@ def kept_figure(where: str, params: Sequence, column_name: str, person: str) -> 
     return f"(SELECT {column(column_name)} FROM points_persontotal WHERE {where} AND person_id = {person})", list(params)
 
 
-def people_shown(top_sql: str, top_params: Sequence, viewer: tuple[str, list] | None,
-                 before: tuple[str, list] | None) -> tuple[str, list]:
+def people_shown(
+    top_sql: str, top_params: Sequence, viewer: tuple[str, list] | None, before: tuple[str, list] | None
+) -> tuple[str, list]:
     """The rows a people board shows, in one statement: the top (``top_sql``), then the viewer
     when not among them (rank NULL; ``viewer``: their id and ``kept_figure`` of their score), each
     with name, unit name and depth, county name, and the figure in the previous span (``before``:
@@ -253,25 +286,39 @@ def people_shown(top_sql: str, top_params: Sequence, viewer: tuple[str, list] | 
         shown += f" UNION ALL SELECT %s, {figure}, NULL WHERE %s NOT IN (SELECT person_id FROM top)"
         params += [viewer_id, *figure_params, viewer_id]
     before_sql, before_params = before if before is not None else ("NULL", [])
-    sql = (f"WITH top AS ({top_sql}), shown AS ({shown}) "
-           f"SELECT s.person_id, s.score, s.rank, p.name, u.name, u.depth, COALESCE(NULLIF(c.short_name, ''), c.name), "
-           f"{before_sql} FROM shown s JOIN org_person p ON p.id = s.person_id JOIN org_unit u ON u.id = p.unit_id "
-           f"LEFT JOIN org_unit c ON c.path = substr(u.path, 1, %s) "
-           f"ORDER BY s.rank IS NULL, s.score DESC, s.person_id")
+    sql = (
+        f"WITH top AS ({top_sql}), shown AS ({shown}) "
+        f"SELECT s.person_id, s.score, s.rank, p.name, u.name, u.depth, COALESCE(NULLIF(c.short_name, ''), c.name), "
+        f"{before_sql} FROM shown s JOIN org_person p ON p.id = s.person_id JOIN org_unit u ON u.id = p.unit_id "
+        f"LEFT JOIN org_unit c ON c.path = substr(u.path, 1, %s) "
+        f"ORDER BY s.rank IS NULL, s.score DESC, s.person_id"
+    )
     return sql, [*params, *before_params, COUNTY_WIDTH]
 
 
 def ranks_among(ranked_sql: str, ranked_params: Sequence, person_ids: Sequence[int]) -> tuple[str, list]:
     """(person, rank, score) of a few people within a ranking the ORM built (a custom range summed
     from the journal): filtered from outside, since a filter inside would change who is ranked."""
-    return (f"SELECT person_id, rank, score FROM ({ranked_sql}) ranked WHERE person_id IN ({marks(len(person_ids))})",
-            [*ranked_params, *person_ids])
+    return (
+        f"SELECT person_id, rank, score FROM ({ranked_sql}) ranked WHERE person_id IN ({marks(len(person_ids))})",
+        [*ranked_params, *person_ids],
+    )
 
 
 # --- unit boards ------------------------------------------------------------------------------
 
-def subtree_sums(*, campaign_id: int, indicator_id: int | None, column_name: str, width: int, under: str,
-                 kept: tuple | None = None, upto: tuple | None = None, journal: tuple | None = None) -> tuple[str, list]:
+
+def subtree_sums(
+    *,
+    campaign_id: int,
+    indicator_id: int | None,
+    column_name: str,
+    width: int,
+    under: str,
+    kept: tuple | None = None,
+    upto: tuple | None = None,
+    journal: tuple | None = None,
+) -> tuple[str, list]:
     """(p: the path of the unit ``width`` characters deep above each row's unit, s: points) — the
     points earned in each subtree below ``under`` for one span, as one GROUP BY: over the kept unit
     rows of a period (``kept``: (period, start)), of the months up to a month end (``upto``: (the
@@ -306,17 +353,27 @@ def subtree_sums(*, campaign_id: int, indicator_id: int | None, column_name: str
         elif column(column_name) != "total":
             where.append("t.dimension = %s")
             params.append(column_name)
-    return (f"SELECT substr(u.path, 1, %s) AS p, SUM(t.{figure}) AS s FROM {table} t "
-            f"JOIN org_unit u ON u.id = t.unit_id WHERE {' AND '.join(where)} AND u.path LIKE %s GROUP BY 1",
-            [width, *params, f"{under}%"])
+    return (
+        f"SELECT substr(u.path, 1, %s) AS p, SUM(t.{figure}) AS s FROM {table} t "
+        f"JOIN org_unit u ON u.id = t.unit_id WHERE {' AND '.join(where)} AND u.path LIKE %s GROUP BY 1",
+        [width, *params, f"{under}%"],
+    )
 
 
 # A span without a previous one: nothing to join.
 NO_SUMS = "SELECT NULL AS p, 0 AS s"
 
 
-def ranked_units(*, now: tuple[str, list], before: tuple[str, list], headcounts: dict[str, int], per_head: bool,
-                 depth: int, under: str, kind: str | None) -> tuple[str, list]:
+def ranked_units(
+    *,
+    now: tuple[str, list],
+    before: tuple[str, list],
+    headcounts: dict[str, int],
+    per_head: bool,
+    depth: int,
+    under: str,
+    kind: str | None,
+) -> tuple[str, list]:
     """(id, path, name, short name, total, previous total, headcount, rank, previous rank), best
     first, of the active units at ``depth`` below ``under`` (``kind``: only units of that kind):
     RANK() over the units joined to their subtrees' sums now and before (``subtree_sums``). The
@@ -328,15 +385,20 @@ def ranked_units(*, now: tuple[str, list], before: tuple[str, list], headcounts:
         raise ValueError(under)
     headcount = ("CASE u.path " + " ".join("WHEN %s THEN %s" for _ in headcounts) + " ELSE 0 END") if headcounts else "0"
     head_params = [v for item in headcounts.items() for v in item]
-    figures = (f"SELECT u.id, u.path, u.name, u.short_name, COALESCE(n.s, 0) AS score_total, "
-               f"COALESCE(b.s, 0) AS before_total, {headcount} AS headcount FROM org_unit u "
-               f"LEFT JOIN ({now[0]}) n ON n.p = u.path LEFT JOIN ({before[0]}) b ON b.p = u.path "
-               f"WHERE u.is_active = %s AND u.depth = %s AND u.path LIKE %s" + (" AND u.kind = %s" if kind else ""))
+    figures = (
+        f"SELECT u.id, u.path, u.name, u.short_name, COALESCE(n.s, 0) AS score_total, "
+        f"COALESCE(b.s, 0) AS before_total, {headcount} AS headcount FROM org_unit u "
+        f"LEFT JOIN ({now[0]}) n ON n.p = u.path LEFT JOIN ({before[0]}) b ON b.p = u.path "
+        f"WHERE u.is_active = %s AND u.depth = %s AND u.path LIKE %s" + (" AND u.kind = %s" if kind else "")
+    )
     params = [*head_params, *now[1], *before[1], True, depth, f"{under}%", *([kind] if kind else [])]
     if per_head:
         score, previous = "score_total * 1.0 / NULLIF(headcount, 0)", "before_total * 1.0 / NULLIF(headcount, 0)"
     else:
         score, previous = "score_total", "before_total"
-    return (f"SELECT id, path, name, short_name, score_total, before_total, headcount, "
-            f"RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), RANK() OVER (ORDER BY COALESCE({previous}, 0) DESC) "
-            f"FROM ({figures}) figures ORDER BY COALESCE({score}, 0) DESC, path", params)
+    return (
+        f"SELECT id, path, name, short_name, score_total, before_total, headcount, "
+        f"RANK() OVER (ORDER BY COALESCE({score}, 0) DESC), RANK() OVER (ORDER BY COALESCE({previous}, 0) DESC) "
+        f"FROM ({figures}) figures ORDER BY COALESCE({score}, 0) DESC, path",
+        params,
+    )

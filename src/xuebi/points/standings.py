@@ -10,6 +10,7 @@ The campaign board's "previous" ranking is the standing at the end of last month
 ``Period.SNAPSHOT`` rows, built from the month rows once a month (``ensure_snapshot``) and kept up
 to date here when a late approval is dated before that month end.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,9 +34,23 @@ from xuebi.org.selectors import county_of
 from . import sql as statements
 from .models import Period, PersonTotal, PointEntry, RankCount, StandingSnapshot, Totals, UnitTotal
 
-__all__ = ["add_entry", "lock_person", "ensure_person_row", "ensure_snapshot", "build_due_snapshots", "person_rows", "snapshot_month", "ranks_from_counts",
-           "scores_of", "points_value", "month_start", "quarter_start", "rebuild",
-           "expected_rows", "stored_rows"]
+__all__ = [
+    "add_entry",
+    "lock_person",
+    "ensure_person_row",
+    "ensure_snapshot",
+    "build_due_snapshots",
+    "person_rows",
+    "snapshot_month",
+    "ranks_from_counts",
+    "scores_of",
+    "points_value",
+    "month_start",
+    "quarter_start",
+    "rebuild",
+    "expected_rows",
+    "stored_rows",
+]
 
 DIMENSIONS = [d.value for d in Dimension]
 COLUMNS = statements.COLUMNS
@@ -59,25 +74,50 @@ def month_end(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
-def _upsert_sql(model: type[Totals], owner_id: int, campaign_id: int, indicator_id: int | None,
-                keys: list[tuple[str, dt.date]], amounts: dict[str, Decimal], county_id: int | None = None, *,
-                create_only: bool = False) -> tuple[str, list]:
+def _upsert_sql(
+    model: type[Totals],
+    owner_id: int,
+    campaign_id: int,
+    indicator_id: int | None,
+    keys: list[tuple[str, dt.date]],
+    amounts: dict[str, Decimal],
+    county_id: int | None = None,
+    *,
+    create_only: bool = False,
+) -> tuple[str, list]:
     """The statement adding ``amounts`` to the rows of ``keys``, creating them where missing (a
     person's new rows filed under their county, ``county_id``); ``create_only``: creating them, and
     leaving rows that exist alone (its row count says whether it created any)."""
     counted = model is PersonTotal
-    rows = [(campaign_id, owner_id, indicator_id, period, start, *(amounts.get(c, Decimal(0)) for c in COLUMNS),
-             *([county_id] if counted else [])) for period, start in keys]
-    return statements.upsert_totals(model._meta.db_table, model.owner_field, rows, all_indicators=indicator_id is None,
-                                    counted=counted, create_only=create_only)
+    rows = [
+        (
+            campaign_id,
+            owner_id,
+            indicator_id,
+            period,
+            start,
+            *(amounts.get(c, Decimal(0)) for c in COLUMNS),
+            *([county_id] if counted else []),
+        )
+        for period, start in keys
+    ]
+    return statements.upsert_totals(
+        model._meta.db_table,
+        model.owner_field,
+        rows,
+        all_indicators=indicator_id is None,
+        counted=counted,
+        create_only=create_only,
+    )
 
 
 def _counts_sql(rows: list[RankCount]) -> tuple[str, list] | None:
     """The INSERT of rank-count delta rows (``bulk_create`` as one statement among others)."""
     if not rows:
         return None
-    return statements.insert_counts([(r.campaign_id, r.indicator_id, r.period, r.period_start, r.column, r.county_id,
-                                      r.bucket, r.people) for r in rows])
+    return statements.insert_counts(
+        [(r.campaign_id, r.indicator_id, r.period, r.period_start, r.column, r.county_id, r.bucket, r.people) for r in rows]
+    )
 
 
 def _run(statements: list[tuple[str, list] | None]) -> list[tuple]:
@@ -112,8 +152,9 @@ def _insert_sql(entry: PointEntry) -> tuple[str, list]:
 def lock_person(campaign_id: int, person_id: int) -> bool:
     """Lock the person's whole-campaign row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE
     transactions serialise writers anyway); False when the row does not exist yet."""
-    return bool(fetch(statements.lock_person(connection.features.has_select_for_update),
-                      [campaign_id, person_id, Period.CAMPAIGN]))
+    return bool(
+        fetch(statements.lock_person(connection.features.has_select_for_update), [campaign_id, person_id, Period.CAMPAIGN])
+    )
 
 
 def county_of_person(person_id: int) -> int | None:
@@ -174,8 +215,9 @@ def add_entry(entry: PointEntry, before: dict | None = None) -> None:
     county_id = overall["county_id"] if overall else county_of_person(entry.person_id)
     statements, deltas = [], []
     for indicator_id in (None, entry.indicator_id):
-        statements.append(_upsert_sql(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts,
-                                      county_id))
+        statements.append(
+            _upsert_sql(PersonTotal, entry.person_id, entry.campaign_id, indicator_id, person_keys, amounts, county_id)
+        )
         statements.append(_upsert_sql(UnitTotal, entry.unit_id, entry.campaign_id, indicator_id, keys, amounts))
         deltas += _deltas(entry.campaign_id, indicator_id, person_keys, before[indicator_id], amounts, county_id)
     if entry.pk is None and not connection.features.can_return_columns_from_insert:
@@ -188,6 +230,7 @@ def add_entry(entry: PointEntry, before: dict | None = None) -> None:
 
 
 # --- the rank counts (RankCount) ---------------------------------------------------------------
+
 
 def counted_columns(indicator_id) -> list[str]:
     """The columns a set of rows is ranked on: an indicator's rows only by their total."""
@@ -206,12 +249,14 @@ def _rows_before(person_id: int, campaign_id: int, indicators: list, keys, also:
     periods, starts = sorted({p for p, _ in keys}), sorted({s for _, s in keys})
     ids = [i for i in indicators if i is not None]
     rows = fetch(*statements.person_rows(campaign_id, person_id, ids, periods, starts, also.values()))
-    values = dict(zip(also, rows[0][4 + len(COLUMNS):])) if rows else {}
+    values = dict(zip(also, rows[0][4 + len(COLUMNS) :])) if rows else {}
     for indicator_id, period, start, county_id, *figures in rows:
         start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
         if (period, start) in keys and indicator_id in found:
-            found[indicator_id][(period, start)] = {"county_id": county_id, **{
-                column: points_value(value) for column, value in zip(COLUMNS, figures)}}
+            found[indicator_id][(period, start)] = {
+                "county_id": county_id,
+                **{column: points_value(value) for column, value in zip(COLUMNS, figures)},
+            }
     if not also:
         return found
     if not rows:  # no row yet to carry the other reads
@@ -225,8 +270,9 @@ def _one_statement(reads: dict) -> dict:
     return dict(zip(reads, fetch(*statements.one_row(reads.values()))[0]))
 
 
-def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict,
-            county_id: int | None) -> list[RankCount]:
+def _deltas(
+    campaign_id: int, indicator_id: int | None, keys, before: dict, amounts: dict, county_id: int | None
+) -> list[RankCount]:
     """Which whole-point band each changed row left and entered, as delta rows."""
     deltas: Counter = Counter()
     for period, start in keys:
@@ -244,9 +290,20 @@ def _deltas(campaign_id: int, indicator_id: int | None, keys, before: dict, amou
 
 
 def _count_rows_of(campaign_id: int, indicator_id: int | None, deltas: Counter) -> list[RankCount]:
-    return [RankCount(campaign_id=campaign_id, indicator_id=indicator_id, period=period, period_start=start,
-                      column=column, county_id=county, bucket=bucket, people=people)
-            for (period, start, column, county, bucket), people in deltas.items() if people]
+    return [
+        RankCount(
+            campaign_id=campaign_id,
+            indicator_id=indicator_id,
+            period=period,
+            period_start=start,
+            column=column,
+            county_id=county,
+            bucket=bucket,
+            people=people,
+        )
+        for (period, start, column, county, bucket), people in deltas.items()
+        if people
+    ]
 
 
 def move_person(person_id: int) -> None:
@@ -260,8 +317,13 @@ def move_person(person_id: int) -> None:
             band = math.floor(row[column])
             counter[(row["period"], row["period_start"], column, row["county_id"], band)] -= 1
             counter[(row["period"], row["period_start"], column, county_id, band)] += 1
-    RankCount.objects.bulk_create([row for (campaign_id, indicator_id), counter in deltas.items()
-                                   for row in _count_rows_of(campaign_id, indicator_id, counter)])
+    RankCount.objects.bulk_create(
+        [
+            row
+            for (campaign_id, indicator_id), counter in deltas.items()
+            for row in _count_rows_of(campaign_id, indicator_id, counter)
+        ]
+    )
     rows.update(county_id=county_id)
 
 
@@ -271,9 +333,12 @@ def _count_rows(rows) -> None:
         chosen = rows.filter(indicator__isnull=not by_indicator)
         for column in counted_columns(1 if by_indicator else None):
             for county in ("county_id", "league"):  # each county's rows, and the league's (county empty)
-                grouped = (chosen.annotate(c=Value(column), league=Value(None, output_field=IntegerField()), b=Floor(column))
-                           .order_by().values("campaign_id", "indicator_id", "period", "period_start", "c", county, "b")
-                           .annotate(n=Count("pk")))
+                grouped = (
+                    chosen.annotate(c=Value(column), league=Value(None, output_field=IntegerField()), b=Floor(column))
+                    .order_by()
+                    .values("campaign_id", "indicator_id", "period", "period_start", "c", county, "b")
+                    .annotate(n=Count("pk"))
+                )
                 with connection.cursor() as cursor:
                     cursor.execute(*statements.insert_counts_from(*grouped.query.sql_with_params()))
 
@@ -282,14 +347,20 @@ def compact_counts(key: dict) -> None:
     """Fold a key's delta rows into one row per band and column (deleting exactly the rows summed,
     so deltas written meanwhile by other transactions stay and still count)."""
     with transaction.atomic():
-        rows = list(RankCount.objects.select_for_update().filter(**key)
-                    .values_list("pk", "column", "county_id", "bucket", "people"))
+        rows = list(
+            RankCount.objects.select_for_update().filter(**key).values_list("pk", "column", "county_id", "bucket", "people")
+        )
         sums: Counter = Counter()
         for _pk, column, county, bucket, people in rows:
             sums[(column, county, bucket)] += people
         RankCount.objects.filter(pk__in=[r[0] for r in rows]).delete()
-        RankCount.objects.bulk_create([RankCount(**key, column=column, county_id=county, bucket=bucket, people=people)
-                                       for (column, county, bucket), people in sums.items() if people])
+        RankCount.objects.bulk_create(
+            [
+                RankCount(**key, column=column, county_id=county, bucket=bucket, people=people)
+                for (column, county, bucket), people in sums.items()
+                if people
+            ]
+        )
 
 
 def ranks_from_counts(key: dict, column: str, values: list[Decimal], county_id: int | None = None) -> dict[Decimal, int]:
@@ -339,8 +410,14 @@ def key_sql(key: dict, county_id: int | None, *, rows: bool = False) -> tuple[st
     counts — of one county, or (``county_id`` None) the league's own — or, with ``rows``, for the
     ``PersonTotal`` rows themselves (any county unless one is given)."""
     campaign, indicator = key["campaign"], key["indicator"]
-    return statements.key_where(getattr(campaign, "pk", campaign), getattr(indicator, "pk", indicator), key["period"],
-                                key["period_start"], county_id, rows=rows)
+    return statements.key_where(
+        getattr(campaign, "pk", campaign),
+        getattr(indicator, "pk", indicator),
+        key["period"],
+        key["period_start"],
+        county_id,
+        rows=rows,
+    )
 
 
 def fetch(sql: str, params: list) -> list[tuple]:
@@ -378,33 +455,43 @@ def _counts_inside(key: dict, column: str, values: list[Decimal], county_id: int
 
 def people_ranked(campaign: Campaign) -> int:
     """How many people the whole-campaign board ranks: the band counts' sum, not a count."""
-    return RankCount.objects.filter(campaign=campaign, indicator__isnull=True, period=Period.CAMPAIGN, county__isnull=True,
-                                    period_start=campaign.start_date, column="total").aggregate(n=Sum("people"))["n"] or 0
+    return (
+        RankCount.objects.filter(
+            campaign=campaign,
+            indicator__isnull=True,
+            period=Period.CAMPAIGN,
+            county__isnull=True,
+            period_start=campaign.start_date,
+            column="total",
+        ).aggregate(n=Sum("people"))["n"]
+        or 0
+    )
 
 
 # --- from the journal -------------------------------------------------------------------------
+
 
 def _grouped(entries, owner: str, period: str, start_expr, by_indicator: bool):
     """The journal summed the way one set of total rows is: a queryset of rows in the column order
     of ``_insert_select``."""
     group = ["campaign_id", owner] + (["indicator_id"] if by_indicator else [])
     sums = {c: Coalesce(Sum("points", filter=Q(dimension=c)), ZERO) for c in DIMENSIONS}
-    return (entries.annotate(p=Value(period), ps=start_expr).values(*group, "p", "ps")
-            .annotate(t=Sum("points"), **sums).order_by())
+    return entries.annotate(p=Value(period), ps=start_expr).values(*group, "p", "ps").annotate(t=Sum("points"), **sums).order_by()
 
 
 def _sets(campaign: Campaign, snapshot: dt.date | None):
     """(model, owner, period, period start expression, entries) for every set of rows."""
     journal = PointEntry.objects.filter(campaign=campaign)
-    periods = [(Period.CAMPAIGN, Value(campaign.start_date), journal),
-               (Period.QUARTER, TruncQuarter("occurred_on"), journal),
-               (Period.MONTH, TruncMonth("occurred_on"), journal)]
+    periods = [
+        (Period.CAMPAIGN, Value(campaign.start_date), journal),
+        (Period.QUARTER, TruncQuarter("occurred_on"), journal),
+        (Period.MONTH, TruncMonth("occurred_on"), journal),
+    ]
     for model, owner in ((PersonTotal, "person_id"), (UnitTotal, "unit_id")):
         for period, start, entries in periods:
             yield model, owner, period, start, entries
     if snapshot is not None:
-        yield (PersonTotal, "person_id", Period.SNAPSHOT, Value(snapshot),
-               journal.filter(occurred_on__lte=month_end(snapshot)))
+        yield (PersonTotal, "person_id", Period.SNAPSHOT, Value(snapshot), journal.filter(occurred_on__lte=month_end(snapshot)))
 
 
 def _insert_select(model: type[Totals], grouped, by_indicator: bool) -> None:
@@ -463,8 +550,7 @@ def ensure_snapshot(campaign: Campaign, today: dt.date | None = None) -> dt.date
             model.objects.filter(campaign=campaign, period=Period.SNAPSHOT).delete()
         journal = PointEntry.objects.filter(campaign=campaign, occurred_on__lte=month_end(month))
         for by_indicator in (False, True):
-            _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator),
-                           by_indicator)
+            _insert_select(PersonTotal, _grouped(journal, "person_id", Period.SNAPSHOT, Value(month), by_indicator), by_indicator)
         _count_rows(PersonTotal.objects.filter(campaign=campaign, period=Period.SNAPSHOT))
         _analyze(statements.ANALYZE_SNAPSHOT)
         campaign.standing_snapshot, _ = StandingSnapshot.objects.update_or_create(campaign=campaign, defaults={"month": month})
@@ -487,9 +573,13 @@ def build_due_snapshots(today: dt.date | None = None) -> list[tuple[Campaign, dt
 
 # --- checking ---------------------------------------------------------------------------------
 
+
 def _normal(rows) -> set[tuple]:
-    return {tuple(Decimal(v).quantize(Decimal("0.01")) if isinstance(v, (Decimal, float)) else v for v in row)
-            for row in rows if any(row[-5:])}
+    return {
+        tuple(Decimal(v).quantize(Decimal("0.01")) if isinstance(v, (Decimal, float)) else v for v in row)
+        for row in rows
+        if any(row[-5:])
+    }
 
 
 def expected_rows(campaign: Campaign) -> set[tuple]:
@@ -499,8 +589,18 @@ def expected_rows(campaign: Campaign) -> set[tuple]:
     for model, owner, period, start, entries in _sets(campaign, snapshot):
         for by_indicator in (False, True):
             for row in _grouped(entries, owner, period, start, by_indicator):
-                rows.append((model.__name__, row["campaign_id"], row[owner], row.get("indicator_id"), row["p"],
-                             _date(row["ps"]), row["t"], *(row[c] for c in DIMENSIONS)))
+                rows.append(
+                    (
+                        model.__name__,
+                        row["campaign_id"],
+                        row[owner],
+                        row.get("indicator_id"),
+                        row["p"],
+                        _date(row["ps"]),
+                        row["t"],
+                        *(row[c] for c in DIMENSIONS),
+                    )
+                )
     return _normal(rows) | _band_counts(PersonTotal.objects.filter(campaign=campaign))
 
 
@@ -508,11 +608,15 @@ def stored_rows(campaign: Campaign) -> set[tuple]:
     rows = []
     for model in (PersonTotal, UnitTotal):
         for row in model.objects.filter(campaign=campaign).values_list(
-                "campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS):
+            "campaign_id", model.owner_field, "indicator_id", "period", "period_start", *COLUMNS
+        ):
             rows.append((model.__name__, *row[:4], _date(row[4]), *row[5:]))
-    counts = (RankCount.objects.filter(campaign=campaign).order_by()
-              .values_list("indicator_id", "period", "period_start", "column", "county_id", "bucket")
-              .annotate(n=Sum("people")))
+    counts = (
+        RankCount.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("indicator_id", "period", "period_start", "column", "county_id", "bucket")
+        .annotate(n=Sum("people"))
+    )
     return _normal(rows) | {("RankCount", *key[:2], _date(key[2]), *key[3:], n) for *key, n in counts if n}
 
 
@@ -526,8 +630,9 @@ def _band_counts(rows) -> set[tuple]:
             counties[row["person_id"]] = county_of_person(row["person_id"])
         for column in counted_columns(row["indicator_id"]):
             for county in (counties[row["person_id"]], None):  # the county's count and the league's
-                counts[(row["indicator_id"], row["period"], _date(row["period_start"]), column, county,
-                        math.floor(row[column]))] += 1
+                counts[
+                    (row["indicator_id"], row["period"], _date(row["period_start"]), column, county, math.floor(row[column]))
+                ] += 1
     return {("RankCount", *key, n) for key, n in counts.items()}
 
 

@@ -2,6 +2,7 @@
 ``PointsConfig.ready`` (jobs sits below points and imports none of it): the 重算积分 preview and
 apply and a large board's export as job kinds, and the month-end snapshots as a monthly periodic task. Each is idempotent:
 a job is claimed once, and a snapshot already built is not built again."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,9 +46,15 @@ def board_export_job(job: Job, progress: jobs.Progress) -> jobs.Done:
 
 
 def register() -> None:
-    jobs.register(recompute.PREVIEW, recompute.preview_job, label="重算积分预览", template="points/_recompute_changes.html",
-                  shown=recompute.shown)
-    jobs.register(recompute.APPLY, recompute.apply_job, label="重算积分", template="points/_recompute_changes.html",
-                  shown=recompute.shown)
+    jobs.register(
+        recompute.PREVIEW,
+        recompute.preview_job,
+        label="重算积分预览",
+        template="points/_recompute_changes.html",
+        shown=recompute.shown,
+    )
+    jobs.register(
+        recompute.APPLY, recompute.apply_job, label="重算积分", template="points/_recompute_changes.html", shown=recompute.shown
+    )
     jobs.register(BOARD_EXPORT, board_export_job, label="导出排行榜")
     schedule.register("month_end_snapshots", "monthly", build_snapshots)

@@ -1,4 +1,5 @@
 """我的积分 and the leaderboards (排行榜); manual adjustments for admins."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -27,20 +28,36 @@ from .selectors import BOARD_ROLES, board_paths, drill_down_or_404, show_board
 from .forms import AdjustForm, BoardForm, BoardSpec
 from .models import PointEntry
 
+
 def board_question(request, campaign, kind: str, today, version: readmodel.Version) -> tuple[str, BoardSpec | None]:
     """The board page's question: its tabs and form, rendered, and what they ask for (``None``
     when the form has errors, which the HTML shows). Kept in the cache while the query string,
     the campaign's dates, today, the units and the indicators are the same: new points do not
     change it, so a board recomputed after an approval does not build and render its form again."""
-    key = readmodel.cache_key("points-form", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
-                           campaign.end_date, today, version.setup)
+    key = readmodel.cache_key(
+        "points-form",
+        kind,
+        sorted(request.GET.lists()),
+        campaign.pk,
+        campaign.start_date,
+        campaign.end_date,
+        today,
+        version.setup,
+    )
     found = readmodel.cached(key)
     if found is None:
         form = BoardForm(request.GET, campaign=campaign, today=today)
         spec = form.spec() if form.is_valid() else None
-        html = render_to_string("points/_board_form.html", {
-            "form": form, "board_kind": kind, "parent": spec and spec.parent, "campaign": campaign,
-            "campaigns": Campaign.objects.order_by("-start_date").values("pk", "name", "is_closed")})
+        html = render_to_string(
+            "points/_board_form.html",
+            {
+                "form": form,
+                "board_kind": kind,
+                "parent": spec and spec.parent,
+                "campaign": campaign,
+                "campaigns": Campaign.objects.order_by("-start_date").values("pk", "name", "is_closed"),
+            },
+        )
         found = (html, spec)
         readmodel.keep(key, found)
     return found
@@ -58,13 +75,24 @@ def board_content(request, campaign, kind: str, version: readmodel.Version) -> s
     if spec is None:
         return question
     drill_down_or_404(spec, paths)  # before the cache: a table kept for one viewer is not another's
-    key = readmodel.cache_key("points-page", kind, sorted(request.GET.lists()), campaign.pk, campaign.start_date,
-                           campaign.end_date, paths, user.person_id if kind == "people" else "", today, version)
+    key = readmodel.cache_key(
+        "points-page",
+        kind,
+        sorted(request.GET.lists()),
+        campaign.pk,
+        campaign.start_date,
+        campaign.end_date,
+        paths,
+        user.person_id if kind == "people" else "",
+        today,
+        version,
+    )
     table = readmodel.cached(key)
     if table is None:
         board = show_board(user, campaign, spec, kind, today=today, paths=paths, version=version)
-        table = render_to_string("points/_board_table.html", {
-            "board": board, "board_kind": kind, "spec": spec, "parent": spec.parent, "paths": paths})
+        table = render_to_string(
+            "points/_board_table.html", {"board": board, "board_kind": kind, "spec": spec, "parent": spec.parent, "paths": paths}
+        )
         readmodel.keep(key, table)
     return question + table
 
@@ -83,15 +111,26 @@ def mine(request):
         return render(request, "points/mine.html", {"campaign": campaign, "person": person})
     detail = request.GET.get("view") == "detail"  # every entry; by default one net row per source
     if detail:
-        entries = (PointEntry.objects.filter(person=person, campaign=campaign)
-                   .select_related("indicator", "reverses").order_by("-occurred_on", "-pk"))
+        entries = (
+            PointEntry.objects.filter(person=person, campaign=campaign)
+            .select_related("indicator", "reverses")
+            .order_by("-occurred_on", "-pk")
+        )
     else:
         entries = selectors.journal_net(person.pk, campaign)
     page = Paginator(entries, 30).get_page(request.GET.get("page"))
-    return render(request, "points/mine.html", {
-        "campaign": campaign, "person": person, "summary": selectors.person_summary(person, campaign), "page": page,
-        "detail": detail, "query": "view=detail" if detail else "",
-    })
+    return render(
+        request,
+        "points/mine.html",
+        {
+            "campaign": campaign,
+            "person": person,
+            "summary": selectors.person_summary(person, campaign),
+            "page": page,
+            "detail": detail,
+            "query": "view=detail" if detail else "",
+        },
+    )
 
 
 @login_required
@@ -103,13 +142,15 @@ def board(request):
     version = readmodel.version()
     campaign = selectors.board_campaign(timezone.localdate(), version, request.GET.get("campaign"))
     kind = "units" if request.GET.get("board") == "units" else "people"
-    context = {"campaign": campaign, "today": timezone.localdate(), "can_adjust": has_role(request.user, *ADMIN_ROLES),
-               "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN)}
+    context = {
+        "campaign": campaign,
+        "today": timezone.localdate(),
+        "can_adjust": has_role(request.user, *ADMIN_ROLES),
+        "can_recompute": has_role(request.user, Role.LEAGUE_ADMIN),
+    }
     if campaign is not None:
         context["content"] = board_content(request, campaign, kind, version)
     return render(request, "points/board.html", context)
-
-
 
 
 @login_required
@@ -143,8 +184,7 @@ def adjust(request):
     已得 28.5）”) to confirm; the confirmation books only that figure (``expected``)."""
     require_role(request, *ADMIN_ROLES)
     campaign = _campaign(request)
-    form = AdjustForm(request.POST or None, user=request.user, campaign=campaign,
-                      initial={"occurred_on": timezone.localdate()})
+    form = AdjustForm(request.POST or None, user=request.user, campaign=campaign, initial={"occurred_on": timezone.localdate()})
     credit = None
     if request.method == "POST" and "edit" not in request.POST and form.is_valid():
         if "confirm" in request.POST:
@@ -152,8 +192,11 @@ def adjust(request):
             if entry is not None:
                 done = "加" if entry.points > 0 else "扣"
                 cut = abs(entry.base_points - entry.points)
-                messages.success(request, f"已为{entry.person.name}{done}{points_text(abs(entry.points))}分"
-                                 + (f"（按指标分值范围核减{points_text(cut)}分）。" if cut else "。"))
+                messages.success(
+                    request,
+                    f"已为{entry.person.name}{done}{points_text(abs(entry.points))}分"
+                    + (f"（按指标分值范围核减{points_text(cut)}分）。" if cut else "。"),
+                )
                 return redirect("points:adjust")
         else:
             credit = run_service(form, lambda: services.points_adjust_preview(actor=request.user, **form.adjustment()))

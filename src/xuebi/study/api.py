@@ -1,4 +1,5 @@
 """/api/v1/study/…: the same forms, services, scoping and selectors as the study pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,7 @@ def _hours(value) -> float:
 
 
 # --- schemas ----------------------------------------------------------------------------------
+
 
 class ItemOut(Schema):
     id: int
@@ -201,6 +203,7 @@ class ErrorOut(Schema):
 
 # --- errors -----------------------------------------------------------------------------------
 
+
 def _form_errors(*forms, rename: dict | None = None) -> dict:
     """422 body: one {"loc", "msg"} per message, the message naming the field as the page would."""
     return {"detail": [d for form in forms for d in error_detail(form, rename=rename)]}
@@ -208,10 +211,14 @@ def _form_errors(*forms, rename: dict | None = None) -> dict:
 
 # --- lists ------------------------------------------------------------------------------------
 
+
 def _lists(request):
     return (
-        StudyList.objects.visible_to(request.auth).select_related("unit").annotate(item_count=Count("items"))
-        .prefetch_related(Prefetch("target_units", queryset=Unit.objects.only("pk", "path"))).order_by("-pk")
+        StudyList.objects.visible_to(request.auth)
+        .select_related("unit")
+        .annotate(item_count=Count("items"))
+        .prefetch_related(Prefetch("target_units", queryset=Unit.objects.only("pk", "path")))
+        .order_by("-pk")
     )
 
 
@@ -246,21 +253,35 @@ def log_progress(request, payload: ProgressIn):
         raise PermissionDenied("您的账号没有关联花名册人员，不能登记学习。")
     item = get_object_or_404(StudyItem.objects.visible_to(user).reaching(user.person_id), pk=payload.item_id)
     data = payload.dict()
-    form = StudyProgressForm({"hours": str(data["hours"]), "studied_on": data["studied_on"] or timezone.localdate().isoformat(),
-                              "note": data["note"]})
+    form = StudyProgressForm(
+        {"hours": str(data["hours"]), "studied_on": data["studied_on"] or timezone.localdate().isoformat(), "note": data["note"]}
+    )
     if form.is_valid():
         try:
-            progress = services.study_progress_log(actor=user, item=item, hours=form.cleaned_data["hours"],
-                                                   studied_on=form.cleaned_data["studied_on"], note=form.cleaned_data["note"])
+            progress = services.study_progress_log(
+                actor=user,
+                item=item,
+                hours=form.cleaned_data["hours"],
+                studied_on=form.cleaned_data["studied_on"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="hours")
         else:
             mine = selectors.items_with_progress(StudyItem.objects.filter(pk=item.pk), user.person_id).get()
-            return Status(201, {
-                "id": progress.pk, "item_id": item.pk, "person_id": progress.person_id, "hours": _hours(progress.hours),
-                "studied_on": progress.studied_on, "note": progress.note,
-                "item_hours_done": _hours(mine.hours_done), "item_complete": mine.is_complete,
-            })
+            return Status(
+                201,
+                {
+                    "id": progress.pk,
+                    "item_id": item.pk,
+                    "person_id": progress.person_id,
+                    "hours": _hours(progress.hours),
+                    "studied_on": progress.studied_on,
+                    "note": progress.note,
+                    "item_hours_done": _hours(mine.hours_done),
+                    "item_complete": mine.is_complete,
+                },
+            )
     return Status(422, _form_errors(form))
 
 
@@ -269,30 +290,67 @@ def list_completion(request, list_id: DbInt, unit_id: DbInt | None = None, state
     _require(request, *READ_ROLES)
     study_list = get_visible_or_404(StudyList, request.auth, list_id)
     unit = get_visible_or_404(Unit, request.auth, unit_id) if unit_id is not None else None
-    report = selectors.completion(study_list, request.auth, unit=unit,
-                                  state=state if state in selectors.PERSON_STATES else "")
+    report = selectors.completion(study_list, request.auth, unit=unit, state=state if state in selectors.PERSON_STATES else "")
     return {
-        "list_id": study_list.pk, "reached": report.reached, "complete": report.complete, "percent": report.percent,
-        "overdue": report.overdue, "item_count": report.item_count, "required_hours": _hours(report.required_hours),
-        "items": [{"id": i.pk, "title": i.title, "required_hours": _hours(i.required_hours), "due_date": i.due_date,
-                   "completed": i.completed, "percent": i.percent, "overdue": i.overdue} for i in report.items],
-        "by_unit": [{"unit_id": r.unit.pk if r.unit else None, "unit_name": r.unit.name if r.unit else "",
-                     "is_root": r.is_root, "reached": r.reached, "complete": r.complete, "percent": r.percent,
-                     "overdue": r.overdue} for r in report.by_unit],
-        "by_person": [{"person_id": p.pk, "name": p.name, "unit_id": p.unit_id, "unit_name": p.unit.name,
-                       "hours_done": _hours(p.hours_done), "items_done": p.items_done, "items_overdue": p.items_overdue,
-                       "complete": p.items_done >= report.item_count} for p in report.people],
+        "list_id": study_list.pk,
+        "reached": report.reached,
+        "complete": report.complete,
+        "percent": report.percent,
+        "overdue": report.overdue,
+        "item_count": report.item_count,
+        "required_hours": _hours(report.required_hours),
+        "items": [
+            {
+                "id": i.pk,
+                "title": i.title,
+                "required_hours": _hours(i.required_hours),
+                "due_date": i.due_date,
+                "completed": i.completed,
+                "percent": i.percent,
+                "overdue": i.overdue,
+            }
+            for i in report.items
+        ],
+        "by_unit": [
+            {
+                "unit_id": r.unit.pk if r.unit else None,
+                "unit_name": r.unit.name if r.unit else "",
+                "is_root": r.is_root,
+                "reached": r.reached,
+                "complete": r.complete,
+                "percent": r.percent,
+                "overdue": r.overdue,
+            }
+            for r in report.by_unit
+        ],
+        "by_person": [
+            {
+                "person_id": p.pk,
+                "name": p.name,
+                "unit_id": p.unit_id,
+                "unit_name": p.unit.name,
+                "hours_done": _hours(p.hours_done),
+                "items_done": p.items_done,
+                "items_overdue": p.items_overdue,
+                "complete": p.items_done >= report.item_count,
+            }
+            for p in report.people
+        ],
     }
 
 
 # --- plans ------------------------------------------------------------------------------------
 
+
 @router.get("/study/plans", response=list[PlanOut], summary="学习计划（本人的，及管理范围内人员的，只读）")
 @paginate(LimitOffsetPagination)
 def list_plans(request, year: DbInt | None = None, person_id: DbInt | None = None):
     _require(request, *BUSINESS_ROLES)
-    plans = StudyPlan.objects.visible_to(request.auth).select_related("person").prefetch_related(
-        Prefetch("items", queryset=StudyPlanItem.objects.order_by("order", "pk")))
+    plans = (
+        StudyPlan.objects.visible_to(request.auth)
+        .select_related("person")
+        .prefetch_related(Prefetch("items", queryset=StudyPlanItem.objects.order_by("order", "pk")))
+    )
     if year is not None:
         plans = plans.filter(year=year)
     if person_id is not None:
@@ -306,8 +364,9 @@ def create_plan(request, payload: PlanIn):
     if not request.auth.person_id:
         raise PermissionDenied("您的账号没有关联花名册人员，不能填写学习计划。")
     data = payload.dict()
-    form = StudyPlanForm({"year": data["year"], "title": data["title"], "goals": data["goals"],
-                          "target_hours": str(data["target_hours"])})
+    form = StudyPlanForm(
+        {"year": data["year"], "title": data["title"], "goals": data["goals"], "target_hours": str(data["target_hours"])}
+    )
     steps = {"steps-TOTAL_FORMS": str(len(data["items"])), "steps-INITIAL_FORMS": "0"}
     for n, step in enumerate(data["items"]):
         steps |= {f"steps-{n}-text": step["text"], f"steps-{n}-due_date": step["due_date"]}
@@ -320,12 +379,19 @@ def create_plan(request, payload: PlanIn):
         detail += [{"loc": ["body", "items"], "msg": str(e)} for e in formset.non_form_errors()]
         return Status(422, {"detail": detail})
     cleaned = form.cleaned_data
-    plan = services.study_plan_save(actor=request.auth, year=cleaned["year"], title=cleaned["title"], goals=cleaned["goals"],
-                                    target_hours=cleaned["target_hours"], items=formset.steps())
+    plan = services.study_plan_save(
+        actor=request.auth,
+        year=cleaned["year"],
+        title=cleaned["title"],
+        goals=cleaned["goals"],
+        target_hours=cleaned["target_hours"],
+        items=formset.steps(),
+    )
     return Status(201, StudyPlan.objects.select_related("person").get(pk=plan.pk))
 
 
 # --- notes ------------------------------------------------------------------------------------
+
 
 @router.get("/study/notes", response=list[NoteOut], summary="学习笔记与心得体会（本人的，及管理范围内人员的，只读）")
 @paginate(LimitOffsetPagination)
@@ -346,13 +412,16 @@ def create_note(request, payload: NoteIn):
     if not user.person_id:
         raise PermissionDenied("您的账号没有关联花名册人员，不能写学习笔记。")
     data = payload.dict()
-    form = StudyNoteForm({"kind": data["kind"], "title": data["title"], "body": data["body"],
-                          "item": data["item_id"] or ""}, person_id=user.person_id)
+    form = StudyNoteForm(
+        {"kind": data["kind"], "title": data["title"], "body": data["body"], "item": data["item_id"] or ""},
+        person_id=user.person_id,
+    )
     if form.is_valid():
         cleaned = form.cleaned_data
         try:
-            note = services.study_note_save(actor=user, kind=cleaned["kind"], title=cleaned["title"], body=cleaned["body"],
-                                            item=cleaned["item"])
+            note = services.study_note_save(
+                actor=user, kind=cleaned["kind"], title=cleaned["title"], body=cleaned["body"], item=cleaned["item"]
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:

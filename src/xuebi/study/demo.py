@@ -6,6 +6,7 @@ Idempotent: a list is found by its publisher and title; if it exists, nothing of
 Dates are counted in days from today, so on any day some items are past due and some ahead; no
 progress is dated after today.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +76,9 @@ def _share(n: int, k: int, count: int) -> int:
     return 1 if k == 0 else 0
 
 
-def _progress_for(person: Person, shares: list[int], items: list[StudyItem], published: dt.date,
-                  today: dt.date) -> list[StudyProgress]:
+def _progress_for(
+    person: Person, shares: list[int], items: list[StudyItem], published: dt.date, today: dt.date
+) -> list[StudyProgress]:
     rows = []
     for k, (item, share) in enumerate(zip(items, shares)):
         if share == 0:
@@ -103,20 +105,31 @@ def _cadre_plan_and_note(person: Person, items: list[StudyItem], today: dt.date)
     year = today.year
     title = f"{year}年度个人学习计划"
     if not StudyPlan.objects.filter(person=person, title=title).exists():
-        plan = StudyPlan.objects.create(person=person, year=year, title=title, target_hours=Decimal("60"),
-                                        goals="读原著、学原文、悟原理，全年自学不少于60学时；结合组织工作实际撰写心得体会2篇。")
+        plan = StudyPlan.objects.create(
+            person=person,
+            year=year,
+            title=title,
+            target_hours=Decimal("60"),
+            goals="读原著、学原文、悟原理，全年自学不少于60学时；结合组织工作实际撰写心得体会2篇。",
+        )
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        StudyPlanItem.objects.bulk_create([
-            StudyPlanItem(plan=plan, text=text, due_date=min(max(today + dt.timedelta(days=days), first), last), done=done,
-                          order=n)
-            for n, (text, days, done) in enumerate(DEMO_PLAN, start=1)
-        ])
+        StudyPlanItem.objects.bulk_create(
+            [
+                StudyPlanItem(
+                    plan=plan, text=text, due_date=min(max(today + dt.timedelta(days=days), first), last), done=done, order=n
+                )
+                for n, (text, days, done) in enumerate(DEMO_PLAN, start=1)
+            ]
+        )
         created += 1
     if items and not StudyNote.objects.filter(person=person).exists():
         StudyNote.objects.create(
-            person=person, kind=NoteKind.REFLECTION, item=items[0], title="学习《学习纲要》第一至五章的体会",
+            person=person,
+            kind=NoteKind.REFLECTION,
+            item=items[0],
+            title="学习《学习纲要》第一至五章的体会",
             body="通过逐章学习，进一步理解了新时代坚持和发展中国特色社会主义的历史方位。\n\n"
-                 "作为组工干部，要把学习成果转化为做好牧区基层党建工作的实际举措，在抓党建促乡村振兴中担当作为。",
+            "作为组工干部，要把学习成果转化为做好牧区基层党建工作的实际举措，在抓党建促乡村振兴中担当作为。",
         )
         created += 1
     return created
@@ -143,12 +156,25 @@ def load_study_demo() -> int:
                 continue
             published = today - dt.timedelta(days=days_ago)
             published_at = timezone.make_aware(dt.datetime.combine(published, dt.time(9)))
-            study_list = StudyList.objects.create(unit=root, title=title, description=description, created_by=creator,
-                                                  status=ListStatus.PUBLISHED, published_at=published_at)
+            study_list = StudyList.objects.create(
+                unit=root,
+                title=title,
+                description=description,
+                created_by=creator,
+                status=ListStatus.PUBLISHED,
+                published_at=published_at,
+            )
             study_list.target_units.set(counties)
             items = [
-                StudyItem.objects.create(study_list=study_list, title=t, material_type=m, source=s,
-                                         required_hours=Decimal(h), due_date=today + dt.timedelta(days=due), order=n * 10)
+                StudyItem.objects.create(
+                    study_list=study_list,
+                    title=t,
+                    material_type=m,
+                    source=s,
+                    required_hours=Decimal(h),
+                    due_date=today + dt.timedelta(days=due),
+                    order=n * 10,
+                )
                 for n, (t, m, s, h, due) in enumerate(specs, start=1)
             ]
             first_items = first_items or items
@@ -158,10 +184,16 @@ def load_study_demo() -> int:
                 progress += _progress_for(person, shares, items, published, today)
             StudyProgress.objects.bulk_create(progress)
             created += 1 + len(items) + len(progress)
-            audit_record(action=Action.STUDY_LIST_PUBLISH, target=study_list, actor_name="xuebi demo",
-                         changes={"target_units": "、".join(c.name for c in counties), "items": len(items),
-                                  "progress": len(progress)})
+            audit_record(
+                action=Action.STUDY_LIST_PUBLISH,
+                target=study_list,
+                actor_name="xuebi demo",
+                changes={"target_units": "、".join(c.name for c in counties), "items": len(items), "progress": len(progress)},
+            )
         if cadre is not None:
-            created += _cadre_plan_and_note(cadre, first_items or list(
-                StudyItem.objects.filter(study_list__unit=root, study_list__title=DEMO_LISTS[0][0])), today)
+            created += _cadre_plan_and_note(
+                cadre,
+                first_items or list(StudyItem.objects.filter(study_list__unit=root, study_list__title=DEMO_LISTS[0][0])),
+                today,
+            )
     return created

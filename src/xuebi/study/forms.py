@@ -1,5 +1,6 @@
 """Forms of the study pages. The API validates through the same forms, so each rule exists once:
 forms check the shape of what was typed; services check what needs the database."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,7 +18,12 @@ from .choices import NoteKind
 from .models import StudyItem, StudyNote, StudyPlan
 
 __all__ = [
-    "StudyListForm", "StudyItemForm", "StudyProgressForm", "StudyPlanForm", "StudyPlanItemFormSet", "StudyNoteForm",
+    "StudyListForm",
+    "StudyItemForm",
+    "StudyProgressForm",
+    "StudyPlanForm",
+    "StudyPlanItemFormSet",
+    "StudyNoteForm",
     "plan_item_initial",
 ]
 
@@ -33,9 +39,15 @@ def _hours_field(label: str, *, minimum: Decimal, maximum: Decimal | None = None
         "max_value": f"{label}不能超过{maximum}。",
         "required": f"请填写{label}。",
     }
-    return forms.DecimalField(label=label, min_value=minimum, max_value=maximum, decimal_places=1,
-                              error_messages=messages, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-                              **kwargs)
+    return forms.DecimalField(
+        label=label,
+        min_value=minimum,
+        max_value=maximum,
+        decimal_places=1,
+        error_messages=messages,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        **kwargs,
+    )
 
 
 def _day(value):
@@ -55,20 +67,30 @@ class TargetUnitsField(forms.ModelMultipleChoiceField):
 class StudyListForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="清单名称", max_length=200, error_messages={"required": "请填写清单名称。"})
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    unit = UnitChoiceField(label="发布单位", queryset=Unit.objects.none(),
-                           error_messages={"required": "请选择发布单位。", "invalid_choice": "您不能以所选单位的名义发布。"})
+    unit = UnitChoiceField(
+        label="发布单位",
+        queryset=Unit.objects.none(),
+        error_messages={"required": "请选择发布单位。", "invalid_choice": "您不能以所选单位的名义发布。"},
+    )
     target_units = TargetUnitsField(
-        label="下发单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="下发单位",
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         help_text="清单下发到所选单位及其下级单位的全体在职人员。",
         error_messages={"required": "请选择至少一个下发单位。", "invalid_choice": "所选下发单位不在您的管理范围内。"},
     )
 
     def __init__(self, *args, user, instance=None, **kwargs):
         if instance is not None:
-            kwargs.setdefault("initial", {
-                "title": instance.title, "description": instance.description, "unit": instance.unit_id,
-                "target_units": list(instance.target_units.values_list("pk", flat=True)),
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": instance.title,
+                    "description": instance.description,
+                    "unit": instance.unit_id,
+                    "target_units": list(instance.target_units.values_list("pk", flat=True)),
+                },
+            )
         super().__init__(*args, **kwargs)
         managed = Unit.objects.visible_to(user, "change").filter(is_active=True)
         self.fields["unit"].queryset = managed
@@ -87,8 +109,9 @@ class StudyListForm(StyledFormMixin, forms.Form):
 
 class StudyItemForm(StyledFormMixin, forms.ModelForm):
     due_date = TypedDateField(label="完成时限", allow_partial=False, error_messages={"required": "请填写完成时限。"})
-    required_hours = _hours_field("要求学时", minimum=Decimal("0"), maximum=Decimal("9999"),
-                                  help_text="0 表示不限学时，登记过学习即算完成。")
+    required_hours = _hours_field(
+        "要求学时", minimum=Decimal("0"), maximum=Decimal("9999"), help_text="0 表示不限学时，登记过学习即算完成。"
+    )
 
     class Meta:
         model = StudyItem
@@ -112,8 +135,7 @@ class StudyItemForm(StyledFormMixin, forms.ModelForm):
 class StudyProgressForm(StyledFormMixin, forms.Form):
     hours = _hours_field("学时", minimum=Decimal("0.1"), maximum=Decimal("24"), max_digits=None)
     studied_on = TypedDateField(label="学习日期", allow_partial=False)
-    note = forms.CharField(label="备注", max_length=500, required=False,
-                           error_messages={"max_length": "备注不能超过500字。"})
+    note = forms.CharField(label="备注", max_length=500, required=False, error_messages={"max_length": "备注不能超过500字。"})
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"studied_on": timezone.localdate()})
@@ -129,9 +151,17 @@ class StudyProgressForm(StyledFormMixin, forms.Form):
 
 
 class StudyPlanForm(StyledFormMixin, forms.ModelForm):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100,
-                              error_messages={"invalid": "年度应为四位数字，如 2026。", "min_value": "年度不正确。",
-                                              "max_value": "年度不正确。", "required": "请填写年度。"})
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "年度应为四位数字，如 2026。",
+            "min_value": "年度不正确。",
+            "max_value": "年度不正确。",
+            "required": "请填写年度。",
+        },
+    )
     target_hours = _hours_field("计划学时", minimum=Decimal("0"), maximum=Decimal("99999"), required=False)
 
     class Meta:
@@ -185,7 +215,12 @@ class BaseStudyPlanItemFormSet(forms.BaseFormSet):
 
 
 StudyPlanItemFormSet = forms.formset_factory(
-    StudyPlanItemForm, formset=BaseStudyPlanItemFormSet, extra=3, can_delete=True, max_num=50, validate_max=True,
+    StudyPlanItemForm,
+    formset=BaseStudyPlanItemFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
 )
 
 
@@ -199,9 +234,13 @@ class StudyItemChoiceField(forms.ModelChoiceField):
 
 
 class StudyNoteForm(StyledFormMixin, forms.ModelForm):
-    item = StudyItemChoiceField(label="对应学习内容", queryset=StudyItem.objects.none(), required=False,
-                                empty_label="（不对应具体学习内容）",
-                                error_messages={"invalid_choice": "所选学习内容没有下发给您。"})
+    item = StudyItemChoiceField(
+        label="对应学习内容",
+        queryset=StudyItem.objects.none(),
+        required=False,
+        empty_label="（不对应具体学习内容）",
+        error_messages={"invalid_choice": "所选学习内容没有下发给您。"},
+    )
 
     class Meta:
         model = StudyNote

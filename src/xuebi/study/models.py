@@ -5,6 +5,7 @@ the subtrees of those units. Who has finished what is never stored: it follows f
 logged (``StudyProgress``) and is computed by aggregate queries in ``selectors.py``, so a late
 entry, a new item or a person moving in is reflected without any recomputation.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -22,8 +23,14 @@ from xuebi.org.scoping import ScopedQuerySet, unit_paths
 from .choices import ListStatus, MaterialType, NoteKind
 
 __all__ = [
-    "StudyList", "StudyItem", "StudyProgress", "StudyPlan", "StudyPlanItem", "StudyNote",
-    "READ_ROLES", "reaches_person_q",
+    "StudyList",
+    "StudyItem",
+    "StudyProgress",
+    "StudyPlan",
+    "StudyPlanItem",
+    "StudyNote",
+    "READ_ROLES",
+    "reaches_person_q",
 ]
 
 # Who reads study data of a unit subtree: admins and reviewers. Only admins write lists.
@@ -40,7 +47,9 @@ def reaches_person_q(person_id: int) -> Q:
     person's own unit or an ancestor of it (the person is in its subtree). The person must be
     active (在职). Written as a subquery so that scoping needs no extra query for the unit."""
     in_subtree = Person.objects.filter(
-        pk=person_id, status=PersonStatus.ACTIVE, unit__path__startswith=OuterRef("unit__path"),
+        pk=person_id,
+        status=PersonStatus.ACTIVE,
+        unit__path__startswith=OuterRef("unit__path"),
     )
     targets = StudyList.target_units.through.objects.filter(studylist_id=OuterRef("pk")).filter(Exists(in_subtree))
     return Q(status=ListStatus.PUBLISHED) & Q(Exists(targets))
@@ -57,6 +66,7 @@ def _reaches_subtrees_q(paths: list[str]) -> Q:
 
 
 # --- study lists ------------------------------------------------------------------------------
+
 
 class StudyListQuerySet(ScopedQuerySet):
     def reaching(self, person_id: int):
@@ -127,7 +137,11 @@ class StudyItem(models.Model):
     material_type = models.CharField(_("类型"), max_length=10, choices=MaterialType.choices, default=MaterialType.ARTICLE)
     source = models.CharField(_("出处或链接"), max_length=300, blank=True)
     required_hours = models.DecimalField(
-        _("要求学时"), max_digits=5, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0)],
+        _("要求学时"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
         help_text=_("0 表示不限学时，登记过学习即算完成"),
     )
     due_date = models.DateField(_("完成时限"))
@@ -147,6 +161,7 @@ class StudyItem(models.Model):
 
 
 # --- progress ---------------------------------------------------------------------------------
+
 
 class StudyProgress(models.Model):
     """One entry of hours studied on an item. Several per person are normal (a book over weeks)."""
@@ -187,6 +202,7 @@ class StudyProgress(models.Model):
 
 
 # --- plans and notes --------------------------------------------------------------------------
+
 
 def _own_q(user, action):
     """A person reads and edits their own plans and notes; admins and reviewers only read them."""
@@ -254,7 +270,12 @@ class StudyNote(PersonsOwn):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"))
     item = models.ForeignKey(
-        StudyItem, verbose_name=_("对应学习内容"), null=True, blank=True, on_delete=models.SET_NULL, related_name="notes",
+        StudyItem,
+        verbose_name=_("对应学习内容"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notes",
     )
 
     class Meta:

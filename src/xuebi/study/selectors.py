@@ -7,6 +7,7 @@ not complete) are conditions on it. A page therefore costs the same few queries 
 10,000. Sums are rounded to the one decimal hours are entered with, because SQLite adds them as
 binary floats (0.7 + 0.2 < 0.9 there).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    BooleanField, Count, DecimalField, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, Subquery, Value,
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce, Least, Round, Substr
 from django.utils import timezone
@@ -27,8 +38,16 @@ from xuebi.org.selectors import label_units
 from .models import READ_ROLES, StudyItem, StudyList, StudyProgress
 
 __all__ = [
-    "items_with_progress", "reached_people", "completion", "Completion", "UnitRow", "default_report_root",
-    "label_units", "tenths", "hours_text", "PERSON_STATES",
+    "items_with_progress",
+    "reached_people",
+    "completion",
+    "Completion",
+    "UnitRow",
+    "default_report_root",
+    "label_units",
+    "tenths",
+    "hours_text",
+    "PERSON_STATES",
 ]
 
 HOURS = DecimalField(max_digits=8, decimal_places=1)
@@ -48,8 +67,10 @@ def hours_text(value) -> str:
 def _hours(item, person):
     """Hours ``person`` logged on ``item`` (each a value or an OuterRef), rounded; 0 when none."""
     total = (
-        StudyProgress.objects.filter(item=item, person=person).order_by()
-        .annotate(total=Func(F("hours"), function="SUM", output_field=HOURS)).values("total")
+        StudyProgress.objects.filter(item=item, person=person)
+        .order_by()
+        .annotate(total=Func(F("hours"), function="SUM", output_field=HOURS))
+        .values("total")
     )
     return Round(Coalesce(Subquery(total, output_field=HOURS), ZERO), 1, output_field=HOURS)
 
@@ -139,15 +160,16 @@ def default_report_root(viewer) -> Unit | None:
     common = tops[0]
     for path in tops[1:]:
         while not path.startswith(common):
-            common = common[:-Unit.steplen]
+            common = common[: -Unit.steplen]
     return Unit.objects.filter(path=common).first() if common else None
 
 
 PERSON_STATES = {"complete", "overdue", "incomplete"}
 
 
-def completion(study_list: StudyList, viewer, *, unit: Unit | None = None, state: str = "",
-               today: dt.date | None = None) -> Completion:
+def completion(
+    study_list: StudyList, viewer, *, unit: Unit | None = None, state: str = "", today: dt.date | None = None
+) -> Completion:
     """The completion report of a list as the viewer may see it: per item, per unit, per person.
 
     ``unit`` narrows everything to that subtree and is where the by-unit rows start (its children
@@ -158,16 +180,23 @@ def completion(study_list: StudyList, viewer, *, unit: Unit | None = None, state
     people = reached_people(study_list, viewer, target_paths=target_paths, unit=unit)
     root = unit or default_report_root(viewer)
 
-    items = list(StudyItem.objects.filter(study_list=study_list).annotate(completed=_count(
-        people.annotate(hours_done=_hours(OuterRef(OuterRef("pk")), OuterRef("pk")))
-        .filter(hours_done__gt=0, hours_done__gte=OuterRef("required_hours"))
-    )))
+    items = list(
+        StudyItem.objects.filter(study_list=study_list).annotate(
+            completed=_count(
+                people.annotate(hours_done=_hours(OuterRef(OuterRef("pk")), OuterRef("pk"))).filter(
+                    hours_done__gt=0, hours_done__gte=OuterRef("required_hours")
+                )
+            )
+        )
+    )
     item_count = len(items)
     stats = _with_stats(people, study_list, today)
 
     level = (root.depth + 1) if root is not None else 1
     grouped = (
-        stats.annotate(branch=Substr("unit__path", 1, Unit.steplen * level)).order_by().values("branch")
+        stats.annotate(branch=Substr("unit__path", 1, Unit.steplen * level))
+        .order_by()
+        .values("branch")
         .annotate(
             reached=Count("pk"),
             complete=Count("pk", filter=Q(items_done__gte=item_count)),
@@ -177,8 +206,16 @@ def completion(study_list: StudyList, viewer, *, unit: Unit | None = None, state
     grouped = list(grouped)
     units = {u.path: u for u in Unit.objects.filter(path__in=[g["branch"] for g in grouped])}
     by_unit = sorted(
-        (UnitRow(unit=units.get(g["branch"]), is_root=root is not None and g["branch"] == root.path,
-                 reached=g["reached"], complete=g["complete"], overdue=g["overdue"]) for g in grouped),
+        (
+            UnitRow(
+                unit=units.get(g["branch"]),
+                is_root=root is not None and g["branch"] == root.path,
+                reached=g["reached"],
+                complete=g["complete"],
+                overdue=g["overdue"],
+            )
+            for g in grouped
+        ),
         key=lambda row: (not row.is_root, row.unit.path if row.unit else ""),
     )
     reached_total = sum(r.reached for r in by_unit)
@@ -193,10 +230,14 @@ def completion(study_list: StudyList, viewer, *, unit: Unit | None = None, state
     elif state == "incomplete":
         stats = stats.filter(items_done__lt=item_count)
     return Completion(
-        study_list=study_list, root=root, items=items, item_count=item_count,
+        study_list=study_list,
+        root=root,
+        items=items,
+        item_count=item_count,
         required_hours=sum((i.required_hours for i in items), Decimal("0")),
         by_unit=by_unit,
         people=stats.select_related("unit").order_by("unit__path", "name_pinyin", "pk"),
-        reached=sum(r.reached for r in by_unit), complete=sum(r.complete for r in by_unit),
+        reached=sum(r.reached for r in by_unit),
+        complete=sum(r.complete for r in by_unit),
         overdue=sum(r.overdue for r in by_unit),
     )

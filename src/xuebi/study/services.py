@@ -5,6 +5,7 @@ already checked the shape of the input), writes in one transaction, checks the r
 in the actor's scope, and writes the audit entry. Bad input raises ValidationError naming the
 field, and nothing is saved.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,16 @@ from .models import StudyItem, StudyList, StudyNote, StudyPlan, StudyPlanItem, S
 from .selectors import hours_text, tenths
 
 __all__ = [
-    "study_list_create", "study_list_update", "study_list_publish",
-    "study_item_create", "study_item_update", "study_item_delete",
-    "study_progress_log", "study_plan_save", "study_plan_item_toggle", "study_note_save",
+    "study_list_create",
+    "study_list_update",
+    "study_list_publish",
+    "study_item_create",
+    "study_item_update",
+    "study_item_delete",
+    "study_progress_log",
+    "study_plan_save",
+    "study_plan_item_toggle",
+    "study_note_save",
     "MAX_HOURS_PER_DAY",
 ]
 
@@ -56,6 +64,7 @@ def _own_person_id(actor, what: str) -> int:
 
 
 # --- lists and items --------------------------------------------------------------------------
+
 
 def _targets_snapshot(study_list: StudyList) -> str:
     return "、".join(u.name for u in study_list.target_units.order_by("path"))
@@ -94,8 +103,7 @@ def study_list_create(*, actor, unit: Unit, title: str, target_units, descriptio
 
 
 @transaction.atomic
-def study_list_update(*, actor, study_list: StudyList, unit: Unit, title: str, target_units,
-                      description: str = "") -> StudyList:
+def study_list_update(*, actor, study_list: StudyList, unit: Unit, title: str, target_units, description: str = "") -> StudyList:
     study_list = StudyList.objects.select_for_update().get(pk=study_list.pk)
     _require(StudyList.objects.visible_to(actor, "change"), study_list)
     _check_publisher(actor, unit)
@@ -125,9 +133,15 @@ def study_list_publish(*, actor, study_list: StudyList) -> StudyList:
     study_list.status = ListStatus.PUBLISHED
     study_list.published_at = timezone.now()
     study_list.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(action=Action.STUDY_LIST_PUBLISH, target=study_list, actor=actor,
-                 changes={"status": [str(ListStatus.DRAFT.label), str(ListStatus.PUBLISHED.label)],
-                          "target_units": _targets_snapshot(study_list)})
+    audit_record(
+        action=Action.STUDY_LIST_PUBLISH,
+        target=study_list,
+        actor=actor,
+        changes={
+            "status": [str(ListStatus.DRAFT.label), str(ListStatus.PUBLISHED.label)],
+            "target_units": _targets_snapshot(study_list),
+        },
+    )
     return study_list
 
 
@@ -138,23 +152,50 @@ def _locked_list_for_change(actor, study_list_id: int) -> StudyList:
 
 
 @transaction.atomic
-def study_item_create(*, actor, study_list: StudyList, title: str, due_date: dt.date, required_hours: Decimal,
-                      material_type: str, source: str = "", order: int | None = None) -> StudyItem:
+def study_item_create(
+    *,
+    actor,
+    study_list: StudyList,
+    title: str,
+    due_date: dt.date,
+    required_hours: Decimal,
+    material_type: str,
+    source: str = "",
+    order: int | None = None,
+) -> StudyItem:
     study_list = _locked_list_for_change(actor, study_list.pk)
     if order is None:
         order = (study_list.items.count() + 1) * 10
     item = StudyItem.objects.create(
-        study_list=study_list, title=title, due_date=due_date, required_hours=tenths(required_hours),
-        material_type=material_type, source=source, order=order,
+        study_list=study_list,
+        title=title,
+        due_date=due_date,
+        required_hours=tenths(required_hours),
+        material_type=material_type,
+        source=source,
+        order=order,
     )
-    audit_record(action=Action.STUDY_LIST_UPDATE, target=item, actor=actor,
-                 changes=diff({}, snapshot(item, ITEM_AUDIT_FIELDS)) | {"study_list": study_list.title})
+    audit_record(
+        action=Action.STUDY_LIST_UPDATE,
+        target=item,
+        actor=actor,
+        changes=diff({}, snapshot(item, ITEM_AUDIT_FIELDS)) | {"study_list": study_list.title},
+    )
     return item
 
 
 @transaction.atomic
-def study_item_update(*, actor, item: StudyItem, title: str, due_date: dt.date, required_hours: Decimal,
-                      material_type: str, source: str = "", order: int | None = None) -> StudyItem:
+def study_item_update(
+    *,
+    actor,
+    item: StudyItem,
+    title: str,
+    due_date: dt.date,
+    required_hours: Decimal,
+    material_type: str,
+    source: str = "",
+    order: int | None = None,
+) -> StudyItem:
     """Items stay editable after publishing (a deadline extended, a link fixed); every change is audited."""
     _locked_list_for_change(actor, item.study_list_id)
     item = StudyItem.objects.get(pk=item.pk)
@@ -178,12 +219,12 @@ def study_item_delete(*, actor, item: StudyItem) -> None:
         raise ValidationError(f"已有人登记了“{item.title}”的学习进度，不能删除；可修改其内容或完成时限。")
     if study_list.is_published and study_list.items.count() <= 1:
         raise ValidationError("已发布的学习清单至少要保留一项学习内容。")
-    audit_record(action=Action.STUDY_LIST_UPDATE, target=study_list, actor=actor,
-                 changes={"删除学习内容": [item.title, None]})
+    audit_record(action=Action.STUDY_LIST_UPDATE, target=study_list, actor=actor, changes={"删除学习内容": [item.title, None]})
     item.delete()
 
 
 # --- progress ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def study_progress_log(*, actor, item: StudyItem, hours: Decimal, studied_on: dt.date, note: str = "") -> StudyProgress:
@@ -199,20 +240,33 @@ def study_progress_log(*, actor, item: StudyItem, hours: Decimal, studied_on: dt
     if studied_on > timezone.localdate():
         raise ValidationError({"studied_on": "学习日期不能晚于今天。"})
     Person.objects.select_for_update().get(pk=person_id)
-    logged = StudyProgress.objects.filter(person_id=person_id, studied_on=studied_on).aggregate(s=Sum("hours"))["s"] or Decimal("0")
+    logged = StudyProgress.objects.filter(person_id=person_id, studied_on=studied_on).aggregate(s=Sum("hours"))["s"] or Decimal(
+        "0"
+    )
     if logged + hours > MAX_HOURS_PER_DAY:
-        raise ValidationError({"hours": f"{studied_on.year}年{studied_on.month}月{studied_on.day}日已登记{hours_text(logged)}学时，"
-                                        f"再加{hours_text(hours)}学时将超过每天24小时。"})
+        raise ValidationError(
+            {
+                "hours": f"{studied_on.year}年{studied_on.month}月{studied_on.day}日已登记{hours_text(logged)}学时，"
+                f"再加{hours_text(hours)}学时将超过每天24小时。"
+            }
+        )
     progress = StudyProgress.objects.create(
-        item=item, person_id=person_id, hours=hours, studied_on=studied_on, note=note, created_by=actor,
+        item=item,
+        person_id=person_id,
+        hours=hours,
+        studied_on=studied_on,
+        note=note,
+        created_by=actor,
     )
     _require(StudyProgress.objects.visible_to(actor), progress)
-    audit_record(action=Action.STUDY_PROGRESS, target=progress, actor=actor,
-                 changes=diff({}, snapshot(progress, PROGRESS_AUDIT_FIELDS)))
+    audit_record(
+        action=Action.STUDY_PROGRESS, target=progress, actor=actor, changes=diff({}, snapshot(progress, PROGRESS_AUDIT_FIELDS))
+    )
     return progress
 
 
 # --- plans ------------------------------------------------------------------------------------
+
 
 def _step_text(step: StudyPlanItem) -> str:
     return f"{'☑' if step.done else '☐'} {step.text}" + (f"（{step.due_date.isoformat()}）" if step.due_date else "")
@@ -223,8 +277,16 @@ def _plan_snapshot(plan: StudyPlan) -> dict:
 
 
 @transaction.atomic
-def study_plan_save(*, actor, plan: StudyPlan | None = None, year: int, title: str, goals: str = "",
-                    target_hours: Decimal = Decimal("0"), items: list[dict]) -> StudyPlan:
+def study_plan_save(
+    *,
+    actor,
+    plan: StudyPlan | None = None,
+    year: int,
+    title: str,
+    goals: str = "",
+    target_hours: Decimal = Decimal("0"),
+    items: list[dict],
+) -> StudyPlan:
     """Create the actor's plan, or save their changes to it. ``items`` ({text, due_date, done})
     replace the plan's steps as a whole, as the edit form shows them all at once."""
     if plan is None:
@@ -237,10 +299,12 @@ def study_plan_save(*, actor, plan: StudyPlan | None = None, year: int, title: s
     plan.year, plan.title, plan.goals, plan.target_hours = year, title, goals, tenths(target_hours)
     plan.save()
     plan.items.all().delete()
-    StudyPlanItem.objects.bulk_create([
-        StudyPlanItem(plan=plan, text=i["text"], due_date=i.get("due_date"), done=bool(i.get("done")), order=n)
-        for n, i in enumerate(items, start=1)
-    ])
+    StudyPlanItem.objects.bulk_create(
+        [
+            StudyPlanItem(plan=plan, text=i["text"], due_date=i.get("due_date"), done=bool(i.get("done")), order=n)
+            for n, i in enumerate(items, start=1)
+        ]
+    )
     _require(StudyPlan.objects.visible_to(actor, "edit"), plan)
     changes = diff(before, _plan_snapshot(plan))
     if changes:
@@ -263,9 +327,11 @@ def study_plan_item_toggle(*, actor, item: StudyPlanItem, done: bool) -> StudyPl
 
 # --- notes ------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def study_note_save(*, actor, note: StudyNote | None = None, kind: str, title: str, body: str,
-                    item: StudyItem | None = None) -> StudyNote:
+def study_note_save(
+    *, actor, note: StudyNote | None = None, kind: str, title: str, body: str, item: StudyItem | None = None
+) -> StudyNote:
     """A note or reflection of the actor's own, optionally on an item of a list that reaches them."""
     if note is None:
         note = StudyNote(person_id=_own_person_id(actor, "写学习笔记"))

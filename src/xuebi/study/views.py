@@ -2,6 +2,7 @@
 
 Views stay thin: reads through ``visible_to`` and ``selectors``, writes through ``services``.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,7 +26,12 @@ from xuebi.org.scoping import has_role
 from . import selectors, services
 from .choices import ListStatus, NoteKind
 from .forms import (
-    StudyItemForm, StudyListForm, StudyNoteForm, StudyPlanForm, StudyPlanItemFormSet, StudyProgressForm,
+    StudyItemForm,
+    StudyListForm,
+    StudyNoteForm,
+    StudyPlanForm,
+    StudyPlanItemFormSet,
+    StudyProgressForm,
     plan_item_initial,
 )
 from .models import READ_ROLES, StudyItem, StudyList, StudyNote, StudyPlan, StudyPlanItem, StudyProgress
@@ -48,7 +54,8 @@ def _progress_form(item, data=None) -> StudyProgressForm:
 def _my_items(user, study_lists) -> dict[int, list]:
     """Items of these lists with the user's own progress, grouped by list, with a quick form each."""
     items = selectors.items_with_progress(
-        StudyItem.objects.visible_to(user).filter(study_list__in=[sl.pk for sl in study_lists]), user.person_id,
+        StudyItem.objects.visible_to(user).filter(study_list__in=[sl.pk for sl in study_lists]),
+        user.person_id,
     )
     grouped = defaultdict(list)
     for item in items:
@@ -58,6 +65,7 @@ def _my_items(user, study_lists) -> dict[int, list]:
 
 
 # --- 我的学习 ---------------------------------------------------------------------------------
+
 
 @login_required
 def index(request):
@@ -74,11 +82,14 @@ def index(request):
             sl.my_items = grouped[sl.pk]
         totals = _totals([i for sl in lists for i in sl.my_items])
         mine = Q(person_id=user.person_id)
-        context.update({
-            "lists": lists, "totals": totals,
-            "plans": _plans_with_steps(StudyPlan.objects.visible_to(user).filter(mine))[:5],
-            "notes": StudyNote.objects.visible_to(user).filter(mine).select_related("item")[:5],
-        })
+        context.update(
+            {
+                "lists": lists,
+                "totals": totals,
+                "plans": _plans_with_steps(StudyPlan.objects.visible_to(user).filter(mine))[:5],
+                "notes": StudyNote.objects.visible_to(user).filter(mine).select_related("item")[:5],
+            }
+        )
     return render(request, "study/index.html", context)
 
 
@@ -91,8 +102,9 @@ def progress_log(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            progress = services.study_progress_log(actor=request.user, item=item, hours=data["hours"],
-                                                   studied_on=data["studied_on"], note=data["note"])
+            progress = services.study_progress_log(
+                actor=request.user, item=item, hours=data["hours"], studied_on=data["studied_on"], note=data["note"]
+            )
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="hours")
         else:
@@ -103,16 +115,26 @@ def progress_log(request, pk: int):
             return redirect(reverse("study:index") + f"#item-{item.pk}")
     if request.htmx:
         return _item_card(request, item.pk, form=form)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": f"登记学习：{item.title}", "back": reverse("study:index"), "submit_label": "登记",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"登记学习：{item.title}",
+            "back": reverse("study:index"),
+            "submit_label": "登记",
+        },
+    )
 
 
 def _totals(items) -> dict:
     """The three tiles on top of 我的学习, from items already annotated by the database."""
     items = list(items)
-    return {"items": len(items), "complete": sum(1 for i in items if i.is_complete),
-            "overdue": sum(1 for i in items if i.is_overdue)}
+    return {
+        "items": len(items),
+        "complete": sum(1 for i in items if i.is_complete),
+        "overdue": sum(1 for i in items if i.is_overdue),
+    }
 
 
 def _item_card(request, item_pk: int, *, form=None, saved: str = ""):
@@ -123,20 +145,27 @@ def _item_card(request, item_pk: int, *, form=None, saved: str = ""):
     totals = None
     on_index = (request.htmx.current_url_abs_path or "").split("?")[0].split("#")[0] == reverse("study:index")
     if saved and on_index:  # the list page has no tiles to update
-        totals = _totals(selectors.items_with_progress(
-            StudyItem.objects.visible_to(user).reaching(user.person_id), user.person_id).only("pk", "due_date", "required_hours"))
+        totals = _totals(
+            selectors.items_with_progress(StudyItem.objects.visible_to(user).reaching(user.person_id), user.person_id).only(
+                "pk", "due_date", "required_hours"
+            )
+        )
     return render(request, "study/_item.html", {"item": item, "saved": saved, "open": form is not None, "oob_totals": totals})
 
 
 # --- 学习清单管理 -----------------------------------------------------------------------------
+
 
 @login_required
 def manage(request):
     """Lists published by units in the user's scope, and those sent down to it from above."""
     require_role(request, *READ_ROLES)
     lists = (
-        StudyList.objects.visible_to(request.user).select_related("unit").annotate(item_count=Count("items"))
-        .prefetch_related("target_units").order_by("-pk")  # aggregate queries ignore Meta.ordering
+        StudyList.objects.visible_to(request.user)
+        .select_related("unit")
+        .annotate(item_count=Count("items"))
+        .prefetch_related("target_units")
+        .order_by("-pk")  # aggregate queries ignore Meta.ordering
     )
     status = request.GET.get("status", "")
     if status in ListStatus.values:
@@ -147,10 +176,17 @@ def manage(request):
     )
     for sl in page:
         sl.can_change = sl.pk in changeable
-    return render(request, "study/manage.html", {
-        "page_obj": page, "status": status, "statuses": ListStatus.choices,
-        "can_create": has_role(request.user, *ADMIN_ROLES), "query": f"status={status}" if status else "",
-    })
+    return render(
+        request,
+        "study/manage.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": ListStatus.choices,
+            "can_create": has_role(request.user, *ADMIN_ROLES),
+            "query": f"status={status}" if status else "",
+        },
+    )
 
 
 @login_required
@@ -160,8 +196,13 @@ def list_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            study_list = services.study_list_create(actor=request.user, unit=data["unit"], title=data["title"],
-                                                    description=data["description"], target_units=data["target_units"])
+            study_list = services.study_list_create(
+                actor=request.user,
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                target_units=data["target_units"],
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
@@ -177,16 +218,28 @@ def list_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.study_list_update(actor=request.user, study_list=study_list, unit=data["unit"], title=data["title"],
-                                       description=data["description"], target_units=data["target_units"])
+            services.study_list_update(
+                actor=request.user,
+                study_list=study_list,
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                target_units=data["target_units"],
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
             messages.success(request, "学习清单已保存。")
             return redirect("study:list_detail", pk=pk)
-    return render(request, "study/list_form.html", {
-        "form": form, "title": f"编辑学习清单：{study_list.title}", "back": reverse("study:list_detail", args=[pk]),
-    })
+    return render(
+        request,
+        "study/list_form.html",
+        {
+            "form": form,
+            "title": f"编辑学习清单：{study_list.title}",
+            "back": reverse("study:list_detail", args=[pk]),
+        },
+    )
 
 
 @login_required
@@ -199,11 +252,18 @@ def list_detail(request, pk: int):
         items = _my_items(user, [study_list])[study_list.pk]
     else:
         items = list(study_list.items.all())
-    return render(request, "study/list_detail.html", {
-        "study_list": study_list, "items": items, "can_change": can_change, "reaches_me": reaches_me,
-        "targets": study_list.target_units.all(),
-        "can_report": study_list.is_published and has_role(user, *READ_ROLES),
-    })
+    return render(
+        request,
+        "study/list_detail.html",
+        {
+            "study_list": study_list,
+            "items": items,
+            "can_change": can_change,
+            "reaches_me": reaches_me,
+            "targets": study_list.target_units.all(),
+            "can_report": study_list.is_published and has_role(user, *READ_ROLES),
+        },
+    )
 
 
 @login_required
@@ -229,10 +289,16 @@ def item_create(request, pk: int):
         if "again" in request.POST:
             return redirect("study:item_create", pk=pk)
         return redirect("study:list_detail", pk=pk)
-    return render(request, "study/item_form.html", {
-        "form": form, "title": f"添加学习内容：{study_list.title}", "back": reverse("study:list_detail", args=[pk]),
-        "again": True,
-    })
+    return render(
+        request,
+        "study/item_form.html",
+        {
+            "form": form,
+            "title": f"添加学习内容：{study_list.title}",
+            "back": reverse("study:list_detail", args=[pk]),
+            "again": True,
+        },
+    )
 
 
 @login_required
@@ -243,9 +309,15 @@ def item_edit(request, pk: int):
         services.study_item_update(actor=request.user, item=item, **form.service_values())
         messages.success(request, "学习内容已保存。")
         return redirect("study:list_detail", pk=item.study_list_id)
-    return render(request, "study/item_form.html", {
-        "form": form, "title": f"编辑学习内容：{item.title}", "back": reverse("study:list_detail", args=[item.study_list_id]),
-    })
+    return render(
+        request,
+        "study/item_form.html",
+        {
+            "form": form,
+            "title": f"编辑学习内容：{item.title}",
+            "back": reverse("study:list_detail", args=[item.study_list_id]),
+        },
+    )
 
 
 @login_required
@@ -262,6 +334,7 @@ def item_delete(request, pk: int):
 
 
 # --- completion -------------------------------------------------------------------------------
+
 
 def _report_list(request, pk: int) -> StudyList:
     require_role(request, *READ_ROLES)
@@ -282,17 +355,25 @@ def list_completion(request, pk: int):
         return redirect("study:list_detail", pk=pk)
     unit = _filter_unit(request)
     state = request.GET.get("state", "")
-    report = selectors.completion(study_list, request.user, unit=unit,
-                                  state=state if state in selectors.PERSON_STATES else "")
+    report = selectors.completion(study_list, request.user, unit=unit, state=state if state in selectors.PERSON_STATES else "")
     page = Paginator(report.people, 50).get_page(request.GET.get("page"))
     selectors.label_units(page)
     query = "&".join(f"{k}={v}" for k, v in (("unit", unit.pk if unit else ""), ("state", state)) if v)
-    return render(request, "study/completion.html", {
-        "study_list": study_list, "report": report, "page_obj": page, "unit": unit, "state": state, "query": query,
-        "units": Unit.objects.visible_to(request.user).filter(is_active=True).only("pk", "name", "depth"),
-        "states": [("", "全部人员"), ("overdue", "有逾期"), ("incomplete", "未完成"), ("complete", "已完成")],
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "study/completion.html",
+        {
+            "study_list": study_list,
+            "report": report,
+            "page_obj": page,
+            "unit": unit,
+            "state": state,
+            "query": query,
+            "units": Unit.objects.visible_to(request.user).filter(is_active=True).only("pk", "name", "depth"),
+            "states": [("", "全部人员"), ("overdue", "有逾期"), ("incomplete", "未完成"), ("complete", "已完成")],
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -300,20 +381,28 @@ def person_progress(request, pk: int, person_pk: int):
     """One person's progress on one list, entry by entry — what an admin opens from the report."""
     study_list = _report_list(request, pk)
     person = get_object_or_404(
-        selectors.reached_people(study_list, request.user).select_related("unit"), pk=person_pk,
+        selectors.reached_people(study_list, request.user).select_related("unit"),
+        pk=person_pk,
     )
     selectors.label_units([person])
     items = selectors.items_with_progress(study_list.items.all(), person.pk)
     entries = (
-        StudyProgress.objects.visible_to(request.user).filter(person=person, item__study_list=study_list)
-        .select_related("item")
+        StudyProgress.objects.visible_to(request.user).filter(person=person, item__study_list=study_list).select_related("item")
     )
-    return render(request, "study/person_progress.html", {
-        "study_list": study_list, "person": person, "items": items, "entries": entries,
-    })
+    return render(
+        request,
+        "study/person_progress.html",
+        {
+            "study_list": study_list,
+            "person": person,
+            "items": items,
+            "entries": entries,
+        },
+    )
 
 
 # --- plans ------------------------------------------------------------------------------------
+
 
 def _plans_with_steps(plans):
     return plans.annotate(steps=Count("items"), steps_done=Count("items", filter=Q(items__done=True))).order_by("-year", "-pk")
@@ -341,11 +430,19 @@ def plan_list(request):
     plans = plans.order_by("-year", "person__unit__path", "person__name_pinyin", "-pk")
     page = Paginator(plans, 25).get_page(request.GET.get("page"))
     selectors.label_units(plan.person for plan in page)
-    return render(request, "study/plan_list.html", {
-        "page_obj": page, "unit": unit, "q": q, "year": year, "is_reader": has_role(request.user, *READ_ROLES),
-        "units": _filter_units(request),
-        "query": "&".join(f"{k}={v}" for k, v in (("unit", unit.pk if unit else ""), ("q", q), ("year", year)) if v),
-    })
+    return render(
+        request,
+        "study/plan_list.html",
+        {
+            "page_obj": page,
+            "unit": unit,
+            "q": q,
+            "year": year,
+            "is_reader": has_role(request.user, *READ_ROLES),
+            "units": _filter_units(request),
+            "query": "&".join(f"{k}={v}" for k, v in (("unit", unit.pk if unit else ""), ("q", q), ("year", year)) if v),
+        },
+    )
 
 
 def _filter_units(request):
@@ -357,22 +454,35 @@ def _filter_units(request):
 def _plan_form_page(request, *, plan: StudyPlan | None):
     _need_person(request, "填写学习计划")
     form = StudyPlanForm(request.POST or None, instance=plan)
-    formset = StudyPlanItemFormSet(request.POST or None, prefix="steps",
-                                   initial=plan_item_initial(plan) if plan else None)
+    formset = StudyPlanItemFormSet(request.POST or None, prefix="steps", initial=plan_item_initial(plan) if plan else None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.study_plan_save(actor=request.user, plan=plan, year=data["year"], title=data["title"],
-                                             goals=data["goals"], target_hours=data["target_hours"], items=formset.steps())
+            saved = services.study_plan_save(
+                actor=request.user,
+                plan=plan,
+                year=data["year"],
+                title=data["title"],
+                goals=data["goals"],
+                target_hours=data["target_hours"],
+                items=formset.steps(),
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
             messages.success(request, "学习计划已保存。")
             return redirect("study:plan_detail", pk=saved.pk)
     back = reverse("study:plan_detail", args=[plan.pk]) if plan else reverse("study:index")
-    return render(request, "study/plan_form.html", {
-        "form": form, "formset": formset, "title": f"编辑学习计划：{plan.title}" if plan else "新建学习计划", "back": back,
-    })
+    return render(
+        request,
+        "study/plan_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "title": f"编辑学习计划：{plan.title}" if plan else "新建学习计划",
+            "back": back,
+        },
+    )
 
 
 @login_required
@@ -390,10 +500,16 @@ def plan_edit(request, pk: int):
 def plan_detail(request, pk: int):
     plan = get_object_or_404(StudyPlan.objects.visible_to(request.user).select_related("person__unit"), pk=pk)
     selectors.label_units([plan.person])
-    return render(request, "study/plan_detail.html", {
-        "plan": plan, "steps": plan.items.all(), "can_edit": plan.person_id == request.user.person_id,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "study/plan_detail.html",
+        {
+            "plan": plan,
+            "steps": plan.items.all(),
+            "can_edit": plan.person_id == request.user.person_id,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -406,6 +522,7 @@ def plan_item_toggle(request, pk: int):
 
 # --- notes ------------------------------------------------------------------------------------
 
+
 @login_required
 def note_list(request):
     require_role(request, *BUSINESS_ROLES)
@@ -416,11 +533,20 @@ def note_list(request):
         notes = notes.filter(kind=kind)
     page = Paginator(notes, 25).get_page(request.GET.get("page"))
     selectors.label_units(note.person for note in page)
-    return render(request, "study/note_list.html", {
-        "page_obj": page, "unit": unit, "q": q, "kind": kind, "kinds": NoteKind.choices,
-        "is_reader": has_role(request.user, *READ_ROLES), "units": _filter_units(request),
-        "query": "&".join(f"{k}={v}" for k, v in (("unit", unit.pk if unit else ""), ("q", q), ("kind", kind)) if v),
-    })
+    return render(
+        request,
+        "study/note_list.html",
+        {
+            "page_obj": page,
+            "unit": unit,
+            "q": q,
+            "kind": kind,
+            "kinds": NoteKind.choices,
+            "is_reader": has_role(request.user, *READ_ROLES),
+            "units": _filter_units(request),
+            "query": "&".join(f"{k}={v}" for k, v in (("unit", unit.pk if unit else ""), ("q", q), ("kind", kind)) if v),
+        },
+    )
 
 
 def _note_form_page(request, *, note: StudyNote | None):
@@ -432,8 +558,9 @@ def _note_form_page(request, *, note: StudyNote | None):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.study_note_save(actor=request.user, note=note, kind=data["kind"], title=data["title"],
-                                             body=data["body"], item=data["item"])
+            saved = services.study_note_save(
+                actor=request.user, note=note, kind=data["kind"], title=data["title"], body=data["body"], item=data["item"]
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
@@ -458,7 +585,8 @@ def note_edit(request, pk: int):
 @login_required
 def note_detail(request, pk: int):
     note = get_object_or_404(
-        StudyNote.objects.visible_to(request.user).select_related("person__unit", "item__study_list"), pk=pk,
+        StudyNote.objects.visible_to(request.user).select_related("person__unit", "item__study_list"),
+        pk=pk,
     )
     selectors.label_units([note.person])
     return render(request, "study/note_detail.html", {"note": note, "can_edit": note.person_id == request.user.person_id})

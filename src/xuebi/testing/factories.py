@@ -11,6 +11,7 @@ record (``RecordFactory(approved_by=reviewer)``) or award through the engine (``
     rule = RuleFactory(source_kind="self_study")        # its campaign and indicator come along
     record = RecordFactory(actor=users.cadre, kind=kinds.self_study, approved_by=users.abag_reviewer)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -180,8 +181,9 @@ class RecordFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, actor, kind, occurred_on, data, submit, approved_by, **extra):
-        record = record_create(actor=actor, kind=kind, submit=submit,
-                               values=RecordInput(occurred_on=occurred_on, data=data, **extra))
+        record = record_create(
+            actor=actor, kind=kind, submit=submit, values=RecordInput(occurred_on=occurred_on, data=data, **extra)
+        )
         if approved_by is not None:
             record = record_approve(actor=approved_by, record=record) or record
         return record

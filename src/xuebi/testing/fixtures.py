@@ -16,6 +16,7 @@ Ledger: ``campaign`` (2026年双学双比) and ``kinds`` (self_study, group_stud
 Points: ``theory`` (an indicator with a 自学 rule, 1 point each, at most 2 a day).
 Study: ``study`` (see ``study`` below).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,8 +98,12 @@ def org(db):
     xilin = Unit.objects.add_child(league, instance=Unit(name="锡林浩特市委组织部", kind="county_dept", code="152502"))
     xilin_section = Unit.objects.add_child(xilin, instance=Unit(name="组织股", kind="section"))
     ns = SimpleNamespace(
-        league=league, league_section=league_section, abag=abag, abag_section=abag_section,
-        xilin=xilin, xilin_section=xilin_section,
+        league=league,
+        league_section=league_section,
+        abag=abag,
+        abag_section=abag_section,
+        xilin=xilin,
+        xilin_section=xilin_section,
     )
     ns.bayi = add_person(abag_section, "巴依斯古楞", 11, ethnicity="蒙古族", phone="13847900011")
     ns.abag_other = add_person(abag_section, "王芳", 22, phone="13900000022")
@@ -136,6 +141,7 @@ def client_for(client):
 
 # --- the API as a user with a token ------------------------------------------------------------
 
+
 @pytest.fixture
 def api(client):
     return Api(client)
@@ -156,10 +162,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-        ])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -186,11 +200,19 @@ def page(browser, live_server, request):
 
 @pytest.fixture
 def phone(browser, live_server, request):
-    yield from _browser_page(browser, request, base_url=live_server.url, viewport={"width": 375, "height": 740},
-                             device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield from _browser_page(
+        browser,
+        request,
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 # --- ledger ----------------------------------------------------------------------------------------
+
 
 # Ledger fixtures: a 2026 campaign and three kinds that cover single, group and choice records.
 #
@@ -208,25 +230,51 @@ def kinds(users, campaign, tmp_path, settings):
     actor = users.league_admin
     ns = type("Kinds", (), {})()
     ns.self_study = kind_create(
-        actor=actor, code="self_study", name="个人自学", dimension="theory", participation="single",
+        actor=actor,
+        code="self_study",
+        name="个人自学",
+        dimension="theory",
+        participation="single",
         fields=[
-            {"key": "platform", "label": "学习平台", "type": "choice", "required": True, "choices": ["学习强国", "北疆先锋", "其他"]},
+            {
+                "key": "platform",
+                "label": "学习平台",
+                "type": "choice",
+                "required": True,
+                "choices": ["学习强国", "北疆先锋", "其他"],
+            },
             {"key": "content", "label": "学习内容", "type": "text", "required": True},
         ],
     )
     ns.group_study = kind_create(
-        actor=actor, code="group_study", name="集中学习", dimension="theory", participation="group",
-        attendee_hours=True, has_study_level=True,
+        actor=actor,
+        code="group_study",
+        name="集中学习",
+        dimension="theory",
+        participation="group",
+        attendee_hours=True,
+        has_study_level=True,
         fields=[
             {"key": "topic", "label": "学习主题", "type": "text", "required": True},
             {"key": "host", "label": "主持人", "type": "person"},
         ],
     )
     ns.org_info = kind_create(
-        actor=actor, code="org_info", name="组工信息", dimension="work", participation="single", evidence_required=True,
+        actor=actor,
+        code="org_info",
+        name="组工信息",
+        dimension="work",
+        participation="single",
+        evidence_required=True,
         fields=[
             {"key": "title", "label": "标题", "type": "text", "required": True},
-            {"key": "level", "label": "采用级别", "type": "choice", "required": True, "choices": ["中央", "自治区", "盟", "未采用"]},
+            {
+                "key": "level",
+                "label": "采用级别",
+                "type": "choice",
+                "required": True,
+                "choices": ["中央", "自治区", "盟", "未采用"],
+            },
             {"key": "words", "label": "字数", "type": "number", "min": 100, "max": 20000, "decimals": 0, "unit": "字"},
         ],
     )
@@ -235,15 +283,23 @@ def kinds(users, campaign, tmp_path, settings):
 
 # --- points ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def theory(campaign):
     indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
-    Rule.objects.create(campaign=campaign, indicator=indicator, name="自学每篇1分，每日至多2分", source_kind="self_study",
-                        points=Decimal(1), cap_day=Decimal(2))
+    Rule.objects.create(
+        campaign=campaign,
+        indicator=indicator,
+        name="自学每篇1分，每日至多2分",
+        source_kind="self_study",
+        points=Decimal(1),
+        cap_day=Decimal(2),
+    )
     return indicator
 
 
 # --- study -----------------------------------------------------------------------------------------
+
 
 # Study lists for the tests, made through the services as an admin would.
 #
@@ -258,16 +314,20 @@ def study(org, users):
     ns = SimpleNamespace()
     league, abag = users.league_admin, users.abag_admin
     ns.league_list = services.study_list_create(
-        actor=league, unit=org.league, title="《习近平新时代中国特色社会主义思想学习纲要》",
-        target_units=[org.abag, org.xilin], description="各旗县市区委组织部组织学习",
+        actor=league,
+        unit=org.league,
+        title="《习近平新时代中国特色社会主义思想学习纲要》",
+        target_units=[org.abag, org.xilin],
+        description="各旗县市区委组织部组织学习",
     )
     ns.reading = add_item(league, ns.league_list, "第一章 新时代坚持和发展中国特色社会主义", "2", days(-10))
     ns.video = add_item(league, ns.league_list, "党史学习教育专题片", "0", days(30), "video")
     ns.book = add_item(league, ns.league_list, "《中国共产党简史》", "5", days(60), "book")
     services.study_list_publish(actor=league, study_list=ns.league_list)
 
-    ns.abag_list = services.study_list_create(actor=abag, unit=org.abag, title="阿巴嘎旗组工干部业务学习",
-                                              target_units=[org.abag_section])
+    ns.abag_list = services.study_list_create(
+        actor=abag, unit=org.abag, title="阿巴嘎旗组工干部业务学习", target_units=[org.abag_section]
+    )
     ns.abag_item = add_item(abag, ns.abag_list, "《中国共产党组织工作条例》", "1", days(-1))
     services.study_list_publish(actor=abag, study_list=ns.abag_list)
 

@@ -3,6 +3,7 @@
 Moved from src/xuebi/conftest.py, ledger/tests/conftest.py, study/tests/conftest.py and points/tests/test_views.py
 so that no test imports another app's test modules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,9 @@ def make_id(address: str, birth: dt.date, seq: int) -> str:
 
 
 def add_person(unit: Unit, name: str, seq: int, *, address: str = "152522", birth=dt.date(1985, 3, 1), **extra) -> Person:
-    person = Person(unit=unit, name=name, sex="M" if seq % 2 else "F", birth_date=birth, ethnicity=extra.pop("ethnicity", "汉族"), **extra)
+    person = Person(
+        unit=unit, name=name, sex="M" if seq % 2 else "F", birth_date=birth, ethnicity=extra.pop("ethnicity", "汉族"), **extra
+    )
     person.set_id_number(make_id(address, birth, seq))
     person.save()
     UnitMembership.objects.create(person=person, unit=unit, start_date=dt.date(2020, 1, 1))
@@ -48,8 +51,12 @@ def add_person(unit: Unit, name: str, seq: int, *, address: str = "152522", birt
 
 def make_user(username: str, role: str | None, unit: Unit | None, password_hash: str, person: Person | None = None) -> User:
     user = User.objects.create(
-        username=username, full_name=username, password=password_hash, person=person,
-        must_change_password=False, password_changed_at=timezone.now(),
+        username=username,
+        full_name=username,
+        password=password_hash,
+        person=person,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
     )
     if role:
         RoleGrant.objects.create(user=user, role=role, unit=unit)
@@ -95,6 +102,7 @@ def sign_in(page, username):
 
 # --- ledger -------------------------------------------------------------------------------------
 
+
 def photo(name: str = "photo.jpg", size=(64, 48)) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, "JPEG")
@@ -108,19 +116,36 @@ def self_study(actor, kinds, *, day=DAY, submit=True, content="学习《习近�
 
 # --- points -------------------------------------------------------------------------------------
 
+
 def give(org, person, points: int, number: int, day=DAY):
     """Award points straight through the engine (a source of another type)."""
     indicator = Indicator.objects.order_by("pk").first()
-    Rule.objects.get_or_create(campaign_id=indicator.campaign_id, indicator=indicator,
-                               name="测试", source_type="test", source_kind="t", defaults={"points": Decimal(1)})
+    Rule.objects.get_or_create(
+        campaign_id=indicator.campaign_id,
+        indicator=indicator,
+        name="测试",
+        source_type="test",
+        source_kind="t",
+        defaults={"points": Decimal(1)},
+    )
     rule = Rule.objects.get(source_type="test")
     rule.points = Decimal(points)
     rule.save()
-    engine.award(engine.Source(type="test", id=str(number), version=1, kind="t", occurred_on=day, label="测试",
-                               participants=(engine.Participation(person_id=person.pk, unit_id=person.unit_id, role="author"),)))
+    engine.award(
+        engine.Source(
+            type="test",
+            id=str(number),
+            version=1,
+            kind="t",
+            occurred_on=day,
+            label="测试",
+            participants=(engine.Participation(person_id=person.pk, unit_id=person.unit_id, role="author"),),
+        )
+    )
 
 
 # --- study --------------------------------------------------------------------------------------
+
 
 def days(n: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=n)
@@ -128,10 +153,13 @@ def days(n: int) -> dt.date:
 
 def add_item(actor, study_list, title, hours, due, material_type="article"):
     from xuebi.study import services
-    return services.study_item_create(actor=actor, study_list=study_list, title=title, due_date=due,
-                                      required_hours=Decimal(hours), material_type=material_type)
+
+    return services.study_item_create(
+        actor=actor, study_list=study_list, title=title, due_date=due, required_hours=Decimal(hours), material_type=material_type
+    )
 
 
 def log(user, item, hours, on=None, note=""):
     from xuebi.study import services
+
     return services.study_progress_log(actor=user, item=item, hours=Decimal(hours), studied_on=on or days(0), note=note)

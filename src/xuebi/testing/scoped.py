@@ -36,6 +36,7 @@ string (``"unit={pk}"`` for a board drilled into a unit). ``xfail`` marks a case
 One test per case: the data (``org``, ``users`` and what ``setup`` adds) is built once and all roles are asked in
 a loop, mismatches collected, so a failing case names every role it got wrong at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,18 @@ from django.urls import NoReverseMatch, reverse
 
 __all__ = ["ROLES", "NO_BUSINESS_ROLE", "Case", "league_wide", "scoped_suite"]
 
-ROLES = ("league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge",
-         "sysadmin", "secadmin", "auditor", "nobody")
+ROLES = (
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+)
 # 三员 and a user without a grant hold no business role: an app may refuse them its pages altogether.
 NO_BUSINESS_ROLE = frozenset({"sysadmin", "secadmin", "auditor", "nobody"})
 WRITES = ("post", "patch", "delete")
@@ -213,15 +224,19 @@ def check(case: Case, ns, client, api) -> list[str]:
             wrong.append(f"{case.done_by}: 用例有误：该角色不可{case.action}此对象")
         answer = ask(case, client, api, user, path, data)
         if answer.status_code != case.done_status():
-            wrong.append(f"{case.done_by}: {case.method} {path} → {answer.status_code}, 应为 {case.done_status()}: "
-                         f"{answer.content.decode()[:300]}")
+            wrong.append(
+                f"{case.done_by}: {case.method} {path} → {answer.status_code}, 应为 {case.done_status()}: "
+                f"{answer.content.decode()[:300]}"
+            )
     return wrong
 
 
 def scoped_suite(cases: list[Case], setup: Callable[[Any], None] | None = None):
     """The test function for an app's table: ``test_scoped = scoped_suite(CASES, setup)``."""
-    params = [pytest.param(case, id=str(case), marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else [])
-              for case in cases]
+    params = [
+        pytest.param(case, id=str(case), marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else [])
+        for case in cases
+    ]
 
     @pytest.mark.django_db
     @pytest.mark.parametrize("case", params)

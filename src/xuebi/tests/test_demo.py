@@ -2,6 +2,7 @@
 or on the suite's day, a cadre can record today's study, last year's campaign is closed with final
 rankings and this year's is open, the boards show movement, the study lists are due around today —
 and loading again creates nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,10 @@ def demo(request, time_machine, settings):
 def test_the_demo_lives_in_the_present(demo, client_for, api):
     today = demo
     this_year, last_year = (Campaign.objects.get(name=f"{y}年双学双比") for y in (today.year, today.year - 1))
-    assert not this_year.is_closed and (this_year.start_date, this_year.end_date) == (dt.date(today.year, 1, 1),
-                                                                                        dt.date(today.year, 12, 31))
+    assert not this_year.is_closed and (this_year.start_date, this_year.end_date) == (
+        dt.date(today.year, 1, 1),
+        dt.date(today.year, 12, 31),
+    )
     # last year's is closed with final rankings: points earned by many, and nothing left to review
     assert last_year.is_closed
     assert PointEntry.objects.filter(campaign=last_year).values("person").distinct().count() >= 10
@@ -50,9 +53,16 @@ def test_the_demo_lives_in_the_present(demo, client_for, api):
 
     # the cadre records today's self-study on the page, as the README tells a visitor to
     cadre = User.objects.get(username="cadre")
-    response = client_for(cadre).post("/ledger/new/self_study/", {
-        "occurred_on": f"{today.year}年{today.month}月{today.day}日", "f_platform": "学习强国", "f_topic": "党章",
-        "f_hours": "1", "submit": ""})
+    response = client_for(cadre).post(
+        "/ledger/new/self_study/",
+        {
+            "occurred_on": f"{today.year}年{today.month}月{today.day}日",
+            "f_platform": "学习强国",
+            "f_topic": "党章",
+            "f_hours": "1",
+            "submit": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     assert Record.objects.filter(author=cadre.person, occurred_on=today, status="submitted").exists()
 
@@ -67,8 +77,14 @@ def test_the_demo_lives_in_the_present(demo, client_for, api):
     # loading again creates nothing
     counts = [m.objects.count() for m in (Campaign, Record, PointEntry, StudyItem, StudyProgress, User)]
     again = load_all(people=120)
-    assert (again["people_created"], again["accounts_created"], again["kinds_created"], again["records_created"],
-            again["campaigns_created"], again["study_created"]) == (0, [], 0, 0, 0, 0)
+    assert (
+        again["people_created"],
+        again["accounts_created"],
+        again["kinds_created"],
+        again["records_created"],
+        again["campaigns_created"],
+        again["study_created"],
+    ) == (0, [], 0, 0, 0, 0)
     assert [m.objects.count() for m in (Campaign, Record, PointEntry, StudyItem, StudyProgress, User)] == counts
 
     # the boards move: this year's from February on, last year's final board always

@@ -1,5 +1,6 @@
 """The factories make what the services make: a unit in the tree, a person with a valid 身份证号 who can be found,
 a user who signs in with the shared password, and a record whose approval writes the points journal."""
+
 import pytest
 
 from xuebi.org.choices import Role

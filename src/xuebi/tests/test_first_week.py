@@ -2,6 +2,7 @@
 (issue 13's "done means"): the county admin imports the department's own roster file into a
 section, opens accounts for everyone in it and hands over the 开通通知单; a new cadre signs in
 with the initial password, must change it, records a study session, and sees it approved."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,14 @@ NEW_PASSWORD = "Caoyuan#2026"
 
 
 def phone_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 375, "height": 740},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.problems = []
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
@@ -38,13 +45,18 @@ def phone_page(browser, live_server):
 def study_kind(users):
     Campaign.objects.create(name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
     return kind_create(
-        actor=users.league_admin, code="self_study", name="个人自学", dimension="theory", participation="single",
+        actor=users.league_admin,
+        code="self_study",
+        name="个人自学",
+        dimension="theory",
+        participation="single",
         fields=[{"key": "content", "label": "学习内容", "type": "text", "required": True}],
     )
 
 
 def test_a_county_imports_its_roster_opens_accounts_and_a_new_cadre_gets_a_record_approved(
-        phone, browser, live_server, org, users, study_kind, tmp_path):
+    phone, browser, live_server, org, users, study_kind, tmp_path
+):
     admin = phone
     admin.on("dialog", lambda dialog: dialog.accept())
     roster_file = tmp_path / "阿巴嘎旗组织部花名册.xlsx"

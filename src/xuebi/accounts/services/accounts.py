@@ -1,4 +1,5 @@
 """Accounts, roles, tokens and second factors: every write here is audited."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,24 @@ from xuebi.org.scoping import forget_grants, has_role
 from ..models import ApiToken
 
 __all__ = [
-    "user_create", "user_update", "user_deactivate", "user_activate", "user_unlock", "user_password_reset",
-    "password_change", "role_grant", "role_revoke", "token_create", "token_revoke", "otp_confirm", "otp_remove",
-    "requires_second_factor", "password_reset_notice", "user_link_person", "user_unlink_person", "user_edit",
+    "user_create",
+    "user_update",
+    "user_deactivate",
+    "user_activate",
+    "user_unlock",
+    "user_password_reset",
+    "password_change",
+    "role_grant",
+    "role_revoke",
+    "token_create",
+    "token_revoke",
+    "otp_confirm",
+    "otp_remove",
+    "requires_second_factor",
+    "password_reset_notice",
+    "user_link_person",
+    "user_unlink_person",
+    "user_edit",
     "user_disable_for_leaving",
 ]
 
@@ -36,8 +52,16 @@ def _require(actor, *roles: str) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, password: str, person: Person | None = None,
-                must_change_password: bool = True, is_demo: bool = False) -> User:
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str,
+    person: Person | None = None,
+    must_change_password: bool = True,
+    is_demo: bool = False,
+) -> User:
     """Create an account (系统管理员's work; actor None = a command run by the operator)."""
     _require(actor, Role.SYSADMIN)
     if User.objects.filter(username__iexact=username).exists():
@@ -47,8 +71,12 @@ def user_create(*, actor, username: str, full_name: str, password: str, person: 
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
-    audit_record(action=Action.USER_CREATE, target=user, actor=actor,
-                 changes={"username": [None, username], "full_name": [None, full_name]})
+    audit_record(
+        action=Action.USER_CREATE,
+        target=user,
+        actor=actor,
+        changes={"username": [None, username], "full_name": [None, full_name]},
+    )
     return user
 
 
@@ -81,8 +109,12 @@ def user_activate(*, actor, user: User) -> User:
     person = Person.objects.filter(pk=user.person_id).first() if user.person_id else None
     if person is not None and not person.is_active:
         # Disabled because the person left (user_disable_for_leaving): a leaver's account stays off.
-        raise ValidationError({"is_active": f"{person.name}已{person.get_status_display()}，其账号不能启用。"
-                                            "如确需使用，请先解除与该人员的关联，或在花名册中恢复其在职状态。"})
+        raise ValidationError(
+            {
+                "is_active": f"{person.name}已{person.get_status_display()}，其账号不能启用。"
+                "如确需使用，请先解除与该人员的关联，或在花名册中恢复其在职状态。"
+            }
+        )
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(action=Action.USER_UPDATE, target=user, actor=actor, changes={"is_active": [False, True]})
@@ -123,8 +155,9 @@ def user_link_person(*, actor, user: User, person: Person) -> User:
     user.person = person
     user.save(update_fields=["person"])
     forget_grants(user)
-    audit_record(action=Action.USER_LINK, target=user, actor=actor,
-                 changes={"person": [_person_label(before), _person_label(person)]})
+    audit_record(
+        action=Action.USER_LINK, target=user, actor=actor, changes={"person": [_person_label(before), _person_label(person)]}
+    )
     return user
 
 
@@ -146,8 +179,7 @@ _UNCHANGED = object()
 
 
 @transaction.atomic
-def user_edit(*, actor, user: User, full_name: str | None = None, is_active: bool | None = None,
-              person=_UNCHANGED) -> User:
+def user_edit(*, actor, user: User, full_name: str | None = None, is_active: bool | None = None, person=_UNCHANGED) -> User:
     """The account page's one save: name, active, linked person (None unlinks). Each change is
     its own service, so each is checked and audited as when done alone; all or nothing."""
     _require(actor, Role.SYSADMIN)
@@ -183,9 +215,17 @@ def user_disable_for_leaving(*, actor, person: Person) -> User | None:
     user.save(update_fields=["is_active"])
     forget_grants(user)
     tokens, sessions = _revoke_tokens(user), _end_sessions(user)
-    audit_record(action=Action.USER_DEACTIVATE, target=user, actor=actor,
-                 changes={"is_active": [True, False], "reason": str(PersonStatus(person.status).label),
-                          "revoked_tokens": tokens, "ended_sessions": sessions})
+    audit_record(
+        action=Action.USER_DEACTIVATE,
+        target=user,
+        actor=actor,
+        changes={
+            "is_active": [True, False],
+            "reason": str(PersonStatus(person.status).label),
+            "revoked_tokens": tokens,
+            "ended_sessions": sessions,
+        },
+    )
     return user
 
 
@@ -200,8 +240,11 @@ def _end_sessions(user: User) -> int:
         return 0
     # The user's id is inside the encoded session data, so the live sessions are read one by one:
     # a few thousand rows at most, on a rare action of the 系统管理员.
-    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-             if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
+    ended = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if s.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for key in ended:
         store(session_key=key).delete()  # through the engine's store, so a cached copy goes too
@@ -223,8 +266,9 @@ def user_password_reset(*, actor, user: User, password: str) -> User:
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     tokens, sessions = _revoke_tokens(user), _end_sessions(user)
-    audit_record(action=Action.PASSWORD_RESET, target=user, actor=actor,
-                 changes={"revoked_tokens": tokens, "ended_sessions": sessions})
+    audit_record(
+        action=Action.PASSWORD_RESET, target=user, actor=actor, changes={"revoked_tokens": tokens, "ended_sessions": sessions}
+    )
     return user
 
 
@@ -281,8 +325,12 @@ def role_grant(*, actor, user: User, role: str, unit: Unit | None = None) -> Rol
         raise ValidationError({"role": "该账号已在此单位拥有此角色。"})
     grant = RoleGrant.objects.create(user=user, role=role, unit=unit, granted_by=actor)
     forget_grants(user)
-    audit_record(action=Action.ROLE_GRANT, target=user, actor=actor,
-                 changes={"role": [None, grant.get_role_display()], "unit": [None, str(unit) if unit else ""]})
+    audit_record(
+        action=Action.ROLE_GRANT,
+        target=user,
+        actor=actor,
+        changes={"role": [None, grant.get_role_display()], "unit": [None, str(unit) if unit else ""]},
+    )
     return grant
 
 
@@ -291,8 +339,12 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
     _require(actor, Role.SECADMIN)
     if actor is not None and grant.user_id == actor.pk:
         raise ValidationError("不能撤销自己的角色。")
-    audit_record(action=Action.ROLE_REVOKE, target=grant.user, actor=actor,
-                 changes={"role": [grant.get_role_display(), None], "unit": [str(grant.unit) if grant.unit else "", None]})
+    audit_record(
+        action=Action.ROLE_REVOKE,
+        target=grant.user,
+        actor=actor,
+        changes={"role": [grant.get_role_display(), None], "unit": [str(grant.unit) if grant.unit else "", None]},
+    )
     grant.delete()
     forget_grants(grant.user)
 
@@ -323,10 +375,15 @@ def token_create(*, user: User, name: str, days: int | None = None) -> tuple[Api
     if errors:
         raise ValidationError(errors)
     key = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=key[:10], key_hash=ApiToken.hash(key),
-                                    expires_at=expires_at)
-    audit_record(action=Action.TOKEN_CREATE, target=user, actor=user,
-                 changes={"token": [None, str(token)], "expires_at": [None, expires_at or "不过期"]})
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=key[:10], key_hash=ApiToken.hash(key), expires_at=expires_at
+    )
+    audit_record(
+        action=Action.TOKEN_CREATE,
+        target=user,
+        actor=user,
+        changes={"token": [None, str(token)], "expires_at": [None, expires_at or "不过期"]},
+    )
     return token, key
 
 

@@ -7,6 +7,7 @@ time is up, or the session ends — the passwords are gone. Only the batch's sum
 second visit can say "已交接，只能重置密码". Why the session: it is the one place tied to the person
 who opened the accounts, it needs no table, and it ends with their sign-out.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,9 +66,16 @@ def take(session, batch: str, form: str, *, actor) -> list[list[str]] | None:
     if set(entry["taken"]) >= set(FORMS):
         del entry["data"]
     session[SESSION_KEY] = store
-    audit_record(action=Action.ACCOUNTS_HANDOVER, actor=actor, target_repr=f"开通批次 {batch}",
-                 changes={"form": {"xlsx": "Excel 表", "slips": "开通通知单"}[form], "count": len(rows),
-                          "usernames": [r[2] for r in rows]})
+    audit_record(
+        action=Action.ACCOUNTS_HANDOVER,
+        actor=actor,
+        target_repr=f"开通批次 {batch}",
+        changes={
+            "form": {"xlsx": "Excel 表", "slips": "开通通知单"}[form],
+            "count": len(rows),
+            "usernames": [r[2] for r in rows],
+        },
+    )
     return rows
 
 

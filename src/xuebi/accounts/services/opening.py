@@ -14,6 +14,7 @@ no one earlier in the same batch took. The batch is ordered by unit and pinyin, 
 and the confirmation compute the same names; the confirmation recomputes them under lock and
 refuses if anything changed in between.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -36,8 +37,17 @@ from xuebi.org.scoping import has_role
 
 from .accounts import _require
 
-__all__ = ["OpeningPlan", "OpenedAccount", "accounts_open_preview", "accounts_open", "initial_password",
-           "username_base", "MAX_BATCH", "OPENERS", "opening_units"]
+__all__ = [
+    "OpeningPlan",
+    "OpenedAccount",
+    "accounts_open_preview",
+    "accounts_open",
+    "initial_password",
+    "username_base",
+    "MAX_BATCH",
+    "OPENERS",
+    "opening_units",
+]
 
 MAX_BATCH = 500
 """The most accounts one confirmation opens: hashing is ~26 ms each (InitialPasswordHasher), so
@@ -148,7 +158,7 @@ def _taken_usernames(bases: set[str]) -> set[str]:
     ordered = sorted(bases)
     for i in range(0, len(ordered), 300):
         q = Q()
-        for base in ordered[i:i + 300]:
+        for base in ordered[i : i + 300]:
             q |= Q(username__istartswith=base)
         taken.update(u.lower() for u in User.objects.filter(q).values_list("username", flat=True))
     return taken
@@ -177,9 +187,11 @@ def _select(*, actor, unit: Unit | None, person_ids: list[int] | None):
         people = people.filter(unit__path__startswith=unit.path)
     if person_ids:
         people = people.filter(pk__in=person_ids)
-    return (people.annotate(account_username=F("account__username"), unit_path=F("unit__path"))
-            .order_by("unit__path", "name_pinyin", "pk")
-            .values("pk", "name", "status", "is_org_cadre", "unit_path", "account_username"))
+    return (
+        people.annotate(account_username=F("account__username"), unit_path=F("unit__path"))
+        .order_by("unit__path", "name_pinyin", "pk")
+        .values("pk", "name", "status", "is_org_cadre", "unit_path", "account_username")
+    )
 
 
 def opening_units(actor):
@@ -217,8 +229,9 @@ def _plan(rows: list[dict], *, cadres_only: bool = False) -> OpeningPlan:
     return plan
 
 
-def accounts_open_preview(*, actor, unit: Unit | None = None, person_ids: list[int] | None = None,
-                          without_account_only: bool = False) -> OpeningPlan:
+def accounts_open_preview(
+    *, actor, unit: Unit | None = None, person_ids: list[int] | None = None, without_account_only: bool = False
+) -> OpeningPlan:
     """Who would get which username (and who is skipped, and why); writes nothing."""
     _require(actor, *OPENERS)
     plan = _plan(list(_select(actor=actor, unit=unit, person_ids=person_ids)), cadres_only=_cadres_only(actor))
@@ -261,22 +274,47 @@ def _write(actor, plan: OpeningPlan, person_ids: list[int], hashes: dict[int, st
         if again.accounts != plan.accounts:
             raise ValidationError("开通期间账号情况发生了变化，请重新预览后再确认。")
         now = timezone.now()
-        users = User.objects.bulk_create([
-            User(username=a.username, full_name=a.name, person_id=a.person_id, password=hashes[a.person_id],
-                 must_change_password=True, is_demo=False, password_changed_at=now)
-            for a in plan.accounts
-        ], batch_size=200)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=a.username,
+                    full_name=a.name,
+                    person_id=a.person_id,
+                    password=hashes[a.person_id],
+                    must_change_password=True,
+                    is_demo=False,
+                    password_changed_at=now,
+                )
+                for a in plan.accounts
+            ],
+            batch_size=200,
+        )
         if any(u.pk is None for u in users):  # a backend that cannot return the new ids
             ids = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
             for u in users:
                 u.pk = ids[u.username]
-        audit_record_many(action=Action.USER_CREATE, actor=actor, targets=[
-            (u, {"username": [None, u.username], "full_name": [None, u.full_name],
-                 "person": [None, f"{a.name}（{a.unit}）"], "source": "花名册批量开通"})
-            for u, a in zip(users, plan.accounts)
-        ])
-        audit_record(action=Action.ACCOUNTS_OPEN, actor=actor, target_repr=f"批量开通账号 {len(users)} 个",
-                     changes={"count": len(users), "usernames": [u.username for u in users]})
+        audit_record_many(
+            action=Action.USER_CREATE,
+            actor=actor,
+            targets=[
+                (
+                    u,
+                    {
+                        "username": [None, u.username],
+                        "full_name": [None, u.full_name],
+                        "person": [None, f"{a.name}（{a.unit}）"],
+                        "source": "花名册批量开通",
+                    },
+                )
+                for u, a in zip(users, plan.accounts)
+            ],
+        )
+        audit_record(
+            action=Action.ACCOUNTS_OPEN,
+            actor=actor,
+            target_repr=f"批量开通账号 {len(users)} 个",
+            changes={"count": len(users), "usernames": [u.username for u in users]},
+        )
     return users
 
 

@@ -1,4 +1,5 @@
 """/api/v1/accounts: the 系统管理员's accounts through the API, under the pages' rules."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,7 +55,10 @@ def test_edit_link_unlink(api, users, org):
     assert response.status_code == 200, response.content
     assert response.json()["person_name"] == "王芳" and response.json()["full_name"] == "王芳"
     assert api.post(users.sysadmin, f"/accounts/{account.pk}/unlink").json()["person_id"] is None
-    assert api.post(users.sysadmin, f"/accounts/{account.pk}/link", {"person_id": org.abag_other.pk}).json()["person_id"] == org.abag_other.pk
+    assert (
+        api.post(users.sysadmin, f"/accounts/{account.pk}/link", {"person_id": org.abag_other.pk}).json()["person_id"]
+        == org.abag_other.pk
+    )
     refused = api.post(users.sysadmin, f"/accounts/{account.pk}/link", {"person_id": org.bayi.pk})
     assert refused.status_code == 422 and "已有账号 cadre" in str(refused.json())
     refused = api.post(users.sysadmin, f"/accounts/{users.auditor.pk}/link", {"person_id": org.league_person.pk})
@@ -88,5 +92,8 @@ def test_open_bad_input_is_422(api, users, org):
     assert api.post(users.sysadmin, "/account-openings", {"person_ids": []}).status_code == 422
     assert api.post(users.sysadmin, "/account-openings", {"person_ids": [2**63 - 1]}).status_code == 422
     assert api.post(users.sysadmin, "/account-openings", {"person_ids": list(range(1, 600))}).status_code == 422
-    assert api.post(users.sysadmin, "/account-openings", {"person_ids": [org.abag_other.pk], "expected": {"x": "y"}}).status_code == 422
+    assert (
+        api.post(users.sysadmin, "/account-openings", {"person_ids": [org.abag_other.pk], "expected": {"x": "y"}}).status_code
+        == 422
+    )
     assert not User.objects.filter(person=org.abag_other).exists()

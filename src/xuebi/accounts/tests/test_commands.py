@@ -1,4 +1,5 @@
 """The operator's commands: bootstrapping administrators."""
+
 from __future__ import annotations
 
 import pytest

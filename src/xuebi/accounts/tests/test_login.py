@@ -1,4 +1,5 @@
 """Signing in and staying signed in: lockout, idle timeout, forced and expired passwords."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,7 +111,9 @@ def test_first_login_forces_a_password_change(users, client):
     login(client, "abag")
     response = client.get("/org/people/")
     assert response["Location"] == "/accounts/password/"
-    response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Grass&Sky2026", "new_password2": "Grass&Sky2026"})
+    response = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "Grass&Sky2026", "new_password2": "Grass&Sky2026"}
+    )
     assert response.status_code == 302
     assert client.get("/org/people/").status_code == 200
     assert AuditEntry.objects.filter(action=Action.PASSWORD_CHANGE, actor=users.abag_admin).exists()
@@ -123,12 +126,15 @@ def test_a_password_older_than_ninety_days_must_be_changed(users, client):
     assert client.get("/").headers["Location"] == "/accounts/password/"
 
 
-@pytest.mark.parametrize("new, message", [
-    ("Ab1!", "至少"),
-    ("abcdefgh1", "至少3类"),
-    ("Abag@2021x", "不能包含用户名"),
-    (PASSWORD, "不能与当前密码相同"),
-])
+@pytest.mark.parametrize(
+    "new, message",
+    [
+        ("Ab1!", "至少"),
+        ("abcdefgh1", "至少3类"),
+        ("Abag@2021x", "不能包含用户名"),
+        (PASSWORD, "不能与当前密码相同"),
+    ],
+)
 def test_weak_passwords_are_refused_in_chinese(users, client, new, message):
     client.force_login(users.abag_admin)
     response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})

@@ -1,5 +1,6 @@
 """A 系统管理员 resets a password: whoever held the account is put out (API tokens revoked, sessions
 ended), the reset is audited, and the user is told at the next login and must change it first."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,8 +70,9 @@ def test_the_next_login_tells_the_user_once_and_forces_a_change(users, client_fo
     response = client.post("/accounts/login/", {"username": "cadre", "password": TEMPORARY}, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/password/"  # still held at the change…
     assert "由系统管理员于" not in response.content.decode()  # …but told only once
-    response = client.post("/accounts/password/", {"old_password": TEMPORARY, "new_password1": "Grass#Land2027",
-                                                    "new_password2": "Grass#Land2027"})
+    response = client.post(
+        "/accounts/password/", {"old_password": TEMPORARY, "new_password1": "Grass#Land2027", "new_password2": "Grass#Land2027"}
+    )
     assert response["Location"] == "/" and client.get("/").status_code == 200
 
 

@@ -1,4 +1,5 @@
 """三员分立 and role grants; account management by the system administrator."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,11 +27,14 @@ def test_secadmin_grants_a_role_and_it_takes_effect(org, users, client):
     assert client.get("/org/people/").status_code == 200
 
 
-@pytest.mark.parametrize("holder, role, field, message", [
-    ("sysadmin", Role.CADRE, "role", "三员"),
-    ("cadre", Role.AUDITOR, "role", "三员"),
-    ("auditor", Role.SECADMIN, "role", "三员"),
-])
+@pytest.mark.parametrize(
+    "holder, role, field, message",
+    [
+        ("sysadmin", Role.CADRE, "role", "三员"),
+        ("cadre", Role.AUDITOR, "role", "三员"),
+        ("auditor", Role.SECADMIN, "role", "三员"),
+    ],
+)
 def test_separation_of_duties_is_refused(holder, role, field, message, org, users):
     with pytest.raises(ValidationError) as err:
         services.role_grant(actor=users.secadmin, user=getattr(users, holder), role=role, unit=org.abag)

@@ -1,4 +1,5 @@
 """The 系统管理员's pages for accounts of the roster: list and filters, edit, bulk opening, handover."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,7 +74,9 @@ def test_account_page_shows_person_and_unit_and_edits(users, org, client_for):
     page = client.get(f"/accounts/users/{users.cadre.pk}/").content.decode()
     assert "巴依斯古楞" in page and "组织股" in page and "由花名册自动获得" in page
     account = make_user("wf", None, None, "x")
-    response = client.post(f"/accounts/users/{account.pk}/", {"full_name": "王芳", "is_active": "on", "person": org.abag_other.pk})
+    response = client.post(
+        f"/accounts/users/{account.pk}/", {"full_name": "王芳", "is_active": "on", "person": org.abag_other.pk}
+    )
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.full_name == "王芳" and account.person == org.abag_other

@@ -1,4 +1,5 @@
 """Accounts for the roster (issue 13): linking, the derived cadre role, leavers, bulk opening."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,15 +31,19 @@ def _fresh(user):
 
 # --- link / unlink ------------------------------------------------------------------------
 
+
 def test_link_and_unlink_are_audited(users, org):
     account = make_user("wangfang", None, None, "x")
     services.user_link_person(actor=users.sysadmin, user=account, person=org.abag_other)
     assert User.objects.get(pk=account.pk).person == org.abag_other
     services.user_unlink_person(actor=users.sysadmin, user=account)
     assert User.objects.get(pk=account.pk).person is None
-    entries = AuditEntry.objects.filter(target_id=str(account.pk), action__in=[Action.USER_LINK, Action.USER_UNLINK]).order_by("pk")
+    entries = AuditEntry.objects.filter(target_id=str(account.pk), action__in=[Action.USER_LINK, Action.USER_UNLINK]).order_by(
+        "pk"
+    )
     assert [(e.action, e.changes["person"]) for e in entries] == [
-        (Action.USER_LINK, ["", "王芳（组织股）"]), (Action.USER_UNLINK, ["王芳（组织股）", ""]),
+        (Action.USER_LINK, ["", "王芳（组织股）"]),
+        (Action.USER_UNLINK, ["王芳（组织股）", ""]),
     ]
     assert entries[0].actor == users.sysadmin
 
@@ -85,6 +90,7 @@ def test_edit_is_all_or_nothing(users, org):
 
 # --- the derived cadre role ---------------------------------------------------------------
 
+
 def test_linked_org_cadre_is_a_cadre_of_their_unit_in_one_query(org, django_assert_num_queries):
     account = make_user("wangfang", None, None, "x", person=org.abag_other)
     account = _fresh(account)
@@ -109,9 +115,12 @@ def test_derived_role_follows_a_move_and_ends_with_leaving(users, org):
 def test_explicit_and_derived_cadre_grants_coexist(users, org):
     # the fixture's cadre has a grant on the county and is linked to a person of its section
     cadre = _fresh(users.cadre)
-    assert sorted(grants_of(cadre)) == sorted([
-        (Role.CADRE, org.abag.path, org.abag.pk), (Role.CADRE, org.abag_section.path, org.abag_section.pk),
-    ])
+    assert sorted(grants_of(cadre)) == sorted(
+        [
+            (Role.CADRE, org.abag.path, org.abag.pk),
+            (Role.CADRE, org.abag_section.path, org.abag_section.pk),
+        ]
+    )
     assert has_role(cadre, Role.CADRE)
 
 
@@ -123,7 +132,10 @@ def test_grant_list_shows_derived_roles_as_not_revocable(users, org, client_for)
 
 # --- leavers ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status,reason", [(PersonStatus.TRANSFERRED, "调离"), (PersonStatus.RETIRED, "退休"), (PersonStatus.DECEASED, "去世")])
+
+@pytest.mark.parametrize(
+    "status,reason", [(PersonStatus.TRANSFERRED, "调离"), (PersonStatus.RETIRED, "退休"), (PersonStatus.DECEASED, "去世")]
+)
 def test_a_leaver_is_disabled_with_the_reason(users, org, status, reason, client):
     cadre = users.cadre
     services.token_create(user=cadre, name="手机")
@@ -144,8 +156,9 @@ def test_a_leavers_account_is_not_enabled_again_while_linked(users, org, client_
     org_services.person_deactivate(actor=users.abag_admin, person=org.bayi, status=PersonStatus.RETIRED)
     with pytest.raises(ValidationError, match="已退休，其账号不能启用"):
         services.user_edit(actor=users.sysadmin, user=_fresh(users.cadre), is_active=True)
-    page = client_for(users.sysadmin).post(f"/accounts/users/{users.cadre.pk}/", {
-        "full_name": users.cadre.full_name, "is_active": "on", "person": org.bayi.pk})
+    page = client_for(users.sysadmin).post(
+        f"/accounts/users/{users.cadre.pk}/", {"full_name": users.cadre.full_name, "is_active": "on", "person": org.bayi.pk}
+    )
     assert page.status_code == 200 and "其账号不能启用" in page.content.decode()
     response = api.patch(users.sysadmin, f"/accounts/{users.cadre.pk}", {"is_active": True})
     assert response.status_code == 422 and "其账号不能启用" in response.json()["detail"][0]["msg"]
@@ -162,6 +175,7 @@ def test_a_leaver_without_account_is_fine(users, org):
 
 
 # --- opening accounts in bulk ---------------------------------------------------------------
+
 
 @pytest.fixture
 def section(org):
@@ -253,8 +267,9 @@ def test_a_county_admin_opens_accounts_for_the_cadres_of_their_own_roster(users,
     plan = opening.accounts_open_preview(actor=users.abag_admin, unit=section.abag, without_account_only=True)
     assert [a.name for a in plan.accounts] == ["王芳", "王芳"]
     assert ("王芳", "不是组工干部，需由系统管理员开通") in {(s.name, s.reason) for s in plan.skipped}
-    opened = opening.accounts_open(actor=users.abag_admin, person_ids=[a.person_id for a in plan.accounts],
-                                   expected=plan.usernames)
+    opened = opening.accounts_open(
+        actor=users.abag_admin, person_ids=[a.person_id for a in plan.accounts], expected=plan.usernames
+    )
     assert len(opened) == 2
     account = User.objects.get(username=opened[0].username)
     # no grant is handed out: the only role is the cadre role the roster entry gives, in the person's unit
@@ -289,8 +304,9 @@ def test_open_two_hundred_in_bounded_queries(users, org, django_assert_max_num_q
     assert len(plan.accounts) == 201  # and 巴图 of the fixture
     assert {a.username for a in plan.accounts} >= {"zhangwei", "zhangwei2", "zhangwei50", "liuyang50"}
     with django_assert_max_num_queries(25):
-        opened = opening.accounts_open(actor=users.sysadmin, person_ids=[a.person_id for a in plan.accounts],
-                                       expected=plan.usernames)
+        opened = opening.accounts_open(
+            actor=users.sysadmin, person_ids=[a.person_id for a in plan.accounts], expected=plan.usernames
+        )
     assert len(opened) == 201 == User.objects.filter(person__unit=org.xilin_section).count()
 
 

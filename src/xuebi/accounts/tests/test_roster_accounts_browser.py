@@ -1,5 +1,6 @@
 """In headless Chromium: the 系统管理员 opens accounts for a section, hands over the passwords,
 and a new cadre signs in with the initial password and must change it."""
+
 from __future__ import annotations
 
 import io

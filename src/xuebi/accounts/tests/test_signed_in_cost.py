@@ -1,6 +1,7 @@
 """What every signed-in request pays: with a shared cache (Redis, XUEBI_SHARED_CACHE) the session
 and the user are read from it, not from the database — and the account policy holds as before:
 a disabled account, a reset password, an idle session (test_login) are put out on the very next request."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,7 +51,6 @@ def test_a_reset_password_puts_the_holder_out(users, shared):
     services.user_password_reset(actor=users.sysadmin, user=users.abag_admin, password="Reset@2026x")
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
-
 
 
 def test_a_signed_in_page_reads_the_grants_once_not_on_every_request(users, shared):

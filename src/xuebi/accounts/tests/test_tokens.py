@@ -1,5 +1,6 @@
 """Personal access tokens expire (XUEBI_TOKEN_MAX_AGE_DAYS, or sooner when asked) and stop opening
 the API when the account is disabled or its password has expired — with a 401 that says why."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,8 @@ def test_a_token_made_on_the_page_lives_180_days_and_says_so(users, client_for, 
     response = get_me(client, key)
     assert response.status_code == 401
     assert response.json()["detail"] == (
-        f"访问令牌已于{expires.year}年{expires.month}月{expires.day}日 {expires:%H:%M}过期，请在“访问令牌”页面重新生成。")
+        f"访问令牌已于{expires.year}年{expires.month}月{expires.day}日 {expires:%H:%M}过期，请在“访问令牌”页面重新生成。"
+    )
     client.force_login(users.abag_admin)  # the session itself ended long ago
     assert "已过期" in client.get("/accounts/tokens/").content.decode()
 

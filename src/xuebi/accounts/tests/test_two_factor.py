@@ -1,4 +1,5 @@
 """Two-factor sign-in with TOTP: available to everyone, required for the admin roles outside demo mode."""
+
 from __future__ import annotations
 
 import pytest
@@ -87,6 +88,7 @@ def test_the_setup_page_shows_a_qr_code_served_inline(users, client):
 
 
 # --- which roles must: XUEBI_REQUIRE_2FA_ROLES -----------------------------------------------------
+
 
 def test_the_setting_can_require_it_of_cadres_too(users, client, settings):
     settings.XUEBI_REQUIRE_2FA_ROLES = ("league_admin", "sysadmin", "secadmin", "auditor", "cadre")

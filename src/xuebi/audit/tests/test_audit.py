@@ -1,4 +1,5 @@
 """The audit log: written for every write that matters, append-only, read only by the auditor."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,14 @@ from xuebi.audit.services import audit_record
 def test_a_person_edit_records_who_what_before_and_after_and_where(org, users, client):
     client.force_login(users.abag_admin)
     data = {
-        "name": "巴依斯古楞", "sex": "M", "ethnicity": "蒙古族", "id_number": org.bayi.id_number, "unit": org.abag_section.pk,
-        "position": "副股长", "political_status": "member", "is_org_cadre": "on",
+        "name": "巴依斯古楞",
+        "sex": "M",
+        "ethnicity": "蒙古族",
+        "id_number": org.bayi.id_number,
+        "unit": org.abag_section.pk,
+        "position": "副股长",
+        "political_status": "member",
+        "is_org_cadre": "on",
     }
     response = client.post(f"/org/people/{org.bayi.pk}/edit/", data, REMOTE_ADDR="10.5.5.5")
     assert response.status_code == 302
@@ -42,10 +49,13 @@ def test_the_application_refuses_to_change_or_delete_a_row(db):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
-@pytest.mark.parametrize("sql", [
-    "UPDATE audit_auditentry SET action = 'auth.logout'",
-    "DELETE FROM audit_auditentry",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditentry SET action = 'auth.logout'",
+        "DELETE FROM audit_auditentry",
+    ],
+)
 def test_postgresql_refuses_updates_and_deletes_even_in_raw_sql(db, sql):
     audit_record(action=Action.LOGIN)
     with pytest.raises(DatabaseError, match="只能追加"):
@@ -68,12 +78,15 @@ def _seed(users):
     audit_record(action=Action.LOGIN, actor=users.league_admin)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("user=abag", 2),
-    ("action=auth.login", 3),  # the auditor's own sign-in is there too
-    ("target=王芳", 1),
-    ("user=league&action=auth.login", 1),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("user=abag", 2),
+        ("action=auth.login", 3),  # the auditor's own sign-in is there too
+        ("target=王芳", 1),
+        ("user=league&action=auth.login", 1),
+    ],
+)
 def test_the_auditor_filters_by_user_object_action(query, expected, users, client):
     _seed(users)
     client.force_login(users.auditor)
@@ -108,6 +121,7 @@ def test_nobody_but_the_auditor_reads_it(role, users, client):
 
 # --- 身份证号 and phone numbers are masked, in the log, on its page and in its export --------------
 
+
 def _audit_text(client) -> str:
     """What the auditor reads: the log page and every cell of its export."""
     page = client.get("/audit/?action=org.person.update").content.decode()
@@ -136,8 +150,11 @@ def test_the_auditor_sees_id_numbers_and_phones_masked_on_the_page_and_in_the_ex
 
 def test_entries_written_before_masking_are_masked_when_shown(users, client):
     # Written the way the log used to keep a phone: in clear (the table is append-only, they stay).
-    AuditEntry.objects.create(action=Action.PERSON_UPDATE, target_repr="王芳 13900000022",
-                              changes={"phone": ["13900000022", "13700000000"], "note": "身份证 152522198503010221"})
+    AuditEntry.objects.create(
+        action=Action.PERSON_UPDATE,
+        target_repr="王芳 13900000022",
+        changes={"phone": ["13900000022", "13700000000"], "note": "身份证 152522198503010221"},
+    )
     client.force_login(users.auditor)
     text = _audit_text(client)
     assert "13900000022" not in text and "13700000000" not in text and "152522198503010221" not in text

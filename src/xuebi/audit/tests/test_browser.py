@@ -1,4 +1,5 @@
 """The audit log reads on a desktop (columns keep their width) and on a phone (cards)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _entries(org):
     long = "；".join(f"第{n}条说明文字" for n in range(30))
-    AuditEntry.objects.create(actor_name="abag", action=Action.PERSON_UPDATE, target_type="org.person",
-                              target_id=str(org.bayi.pk), target_repr="巴依斯古楞",
-                              changes={"position": ["", "副股长"], "note": long, "ethnicity": ["汉族", "蒙古族"]},
-                              ip="10.5.5.5")
+    AuditEntry.objects.create(
+        actor_name="abag",
+        action=Action.PERSON_UPDATE,
+        target_type="org.person",
+        target_id=str(org.bayi.pk),
+        target_repr="巴依斯古楞",
+        changes={"position": ["", "副股长"], "note": long, "ethnicity": ["汉族", "蒙古族"]},
+        ip="10.5.5.5",
+    )
 
 
 def test_the_log_keeps_its_columns_on_a_desktop_and_is_cards_on_a_phone(page, phone, users, org):

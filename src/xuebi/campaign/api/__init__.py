@@ -1,4 +1,5 @@
 """The campaign app's API: one router for ``xuebi.api``, made of one router per sub-domain."""
+
 from ninja import Router
 
 from . import campaigns, rules

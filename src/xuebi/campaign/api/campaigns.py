@@ -1,4 +1,5 @@
 """/api/v1/campaigns: the same form, services and role rule as the pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -83,8 +84,12 @@ def create_campaign(request, payload: CampaignIn):
 def update_campaign(request, campaign_id: DbInt, payload: CampaignPatch):
     _require_league_admin(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
-    current = {"name": campaign.name, "start_date": campaign.start_date.isoformat(),
-               "end_date": campaign.end_date.isoformat(), "is_closed": campaign.is_closed}
+    current = {
+        "name": campaign.name,
+        "start_date": campaign.start_date.isoformat(),
+        "end_date": campaign.end_date.isoformat(),
+        "is_closed": campaign.is_closed,
+    }
     form = CampaignForm(data=_form_data({**current, **payload.dict(exclude_unset=True)}), instance=campaign)
     if not form.is_valid():
         return Status(422, _errors(form))

@@ -4,6 +4,7 @@ Any business role reads a campaign's score sheet; only a league admin changes it
 /rules/{id}`` that changes a rule's figures answers with the NEW rule (its ``supersedes`` is the
 old one's id), because the old one is kept, deactivated, for the journal entries computed with it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -112,6 +113,7 @@ class ErrorOut(Schema):
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 def _require_reader(user) -> None:
     if not has_role(user, *BUSINESS_ROLES):
         raise PermissionDenied("您的角色无权查看考核指标和积分规则。")
@@ -176,6 +178,7 @@ def _rule_current(rule: Rule) -> dict:
 
 # --- indicators -------------------------------------------------------------------------------
 
+
 @router.get("/campaigns/{campaign_id}/indicators", response=list[IndicatorOut], summary="活动的考核指标")
 def list_indicators(request, campaign_id: DbInt):
     _require_reader(request.auth)
@@ -183,8 +186,9 @@ def list_indicators(request, campaign_id: DbInt):
     return list(campaign.indicators.all())
 
 
-@router.post("/campaigns/{campaign_id}/indicators", response={201: IndicatorOut, 422: ErrorOut},
-             summary="添加考核指标（盟级管理员）")
+@router.post(
+    "/campaigns/{campaign_id}/indicators", response={201: IndicatorOut, 422: ErrorOut}, summary="添加考核指标（盟级管理员）"
+)
 def create_indicator(request, campaign_id: DbInt, payload: IndicatorIn):
     _require_league_admin(request.auth)
     campaign = get_object_or_404(Campaign, pk=campaign_id)
@@ -202,8 +206,12 @@ def create_indicator(request, campaign_id: DbInt, payload: IndicatorIn):
 def update_indicator(request, indicator_id: DbInt, payload: IndicatorPatch):
     _require_league_admin(request.auth)
     indicator = get_object_or_404(Indicator.objects.select_related("campaign"), pk=indicator_id)
-    current = {"dimension": indicator.dimension, "name": indicator.name, "max_points": indicator.max_points,
-               "sort_order": indicator.sort_order}
+    current = {
+        "dimension": indicator.dimension,
+        "name": indicator.name,
+        "max_points": indicator.max_points,
+        "sort_order": indicator.sort_order,
+    }
     form = IndicatorForm(data=_indicator_data({**current, **payload.dict(exclude_unset=True)}))
     if not form.is_valid():
         return _invalid(form)
@@ -214,6 +222,7 @@ def update_indicator(request, indicator_id: DbInt, payload: IndicatorPatch):
 
 
 # --- rules ------------------------------------------------------------------------------------
+
 
 @router.get("/campaigns/{campaign_id}/rules", response=list[RuleOut], summary="活动的积分规则")
 def list_rules(request, campaign_id: DbInt, include_inactive: bool = False):
@@ -240,8 +249,9 @@ def create_rule(request, campaign_id: DbInt, payload: RuleIn):
     return Status(201, _fresh(rule))
 
 
-@router.patch("/rules/{rule_id}", response={200: RuleOut, 422: ErrorOut},
-              summary="修改积分规则（盟级管理员；改分值等另立新版，返回新规则）")
+@router.patch(
+    "/rules/{rule_id}", response={200: RuleOut, 422: ErrorOut}, summary="修改积分规则（盟级管理员；改分值等另立新版，返回新规则）"
+)
 def update_rule(request, rule_id: DbInt, payload: RulePatch):
     _require_league_admin(request.auth)
     rule = get_object_or_404(Rule.objects.select_related("campaign"), pk=rule_id)

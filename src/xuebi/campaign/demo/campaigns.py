@@ -2,6 +2,7 @@
 records are in, so its rankings are final). Idempotent: a campaign is found by name, created only
 when missing; one that exists is left as it is.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,7 @@ __all__ = ["demo_campaigns", "load_demo_campaigns", "close_past_campaigns"]
 def demo_campaigns(today: dt.date | None = None) -> list[dict]:
     """Last year's and this year's campaign, as ``campaign_create`` takes them (oldest first)."""
     year = (today or timezone.localdate()).year
-    return [{"name": f"{y}年双学双比", "start_date": dt.date(y, 1, 1), "end_date": dt.date(y, 12, 31)}
-            for y in (year - 1, year)]
+    return [{"name": f"{y}年双学双比", "start_date": dt.date(y, 1, 1), "end_date": dt.date(y, 12, 31)} for y in (year - 1, year)]
 
 
 def load_demo_campaigns(actor=None, today: dt.date | None = None) -> list[Campaign]:

@@ -5,6 +5,7 @@ Idempotent and respectful of an admin's changes: an indicator is created only wh
 of its name exists; a rule only when no rule of its name, and none for the same record kind and
 recipients, exists in any version (changed, renamed or stopped rules are not created again).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,39 +33,90 @@ DEMO_INDICATORS = [
 def _rule(indicator: str, name: str, kind: str, method=RuleMethod.FIXED, points="1", **extra) -> dict:
     caps = {k: D(v) for k, v in extra.items() if k.startswith("cap_")}
     rest = {k: v for k, v in extra.items() if not k.startswith("cap_")}
-    return {"indicator": indicator, "name": name, "source_kind": kind, "method": method,
-            "points": D(points) if points is not None else None, **caps, **rest}
+    return {
+        "indicator": indicator,
+        "name": name,
+        "source_kind": kind,
+        "method": method,
+        "points": D(points) if points is not None else None,
+        **caps,
+        **rest,
+    }
 
 
 DEMO_RULES = [
     # 学理论
     _rule("理论学习", "自学每项1分，每日最多2分", "self_study", points="1", cap_day="2"),
     _rule("理论学习", "讲党课每次5分（讲课人）", "give_lecture", points="5", recipients=Recipients.PRESENTER),
-    _rule("理论学习", "集中学习每学时0.5分", "group_study", RuleMethod.PER_UNIT, "0.5", field_key="hours",
-          recipients=Recipients.ALL),
-    _rule("理论学习", "党史夜校每学时0.5分", "party_history_night", RuleMethod.PER_UNIT, "0.5", field_key="hours",
-          recipients=Recipients.ALL),
-    _rule("理论学习", "每晚学一小时每学时0.5分，每日最多0.5分", "nightly_hour", RuleMethod.PER_UNIT, "0.5",
-          field_key="hours", cap_day="0.5"),
+    _rule(
+        "理论学习", "集中学习每学时0.5分", "group_study", RuleMethod.PER_UNIT, "0.5", field_key="hours", recipients=Recipients.ALL
+    ),
+    _rule(
+        "理论学习",
+        "党史夜校每学时0.5分",
+        "party_history_night",
+        RuleMethod.PER_UNIT,
+        "0.5",
+        field_key="hours",
+        recipients=Recipients.ALL,
+    ),
+    _rule(
+        "理论学习",
+        "每晚学一小时每学时0.5分，每日最多0.5分",
+        "nightly_hour",
+        RuleMethod.PER_UNIT,
+        "0.5",
+        field_key="hours",
+        cap_day="0.5",
+    ),
     # 学业务
     _rule("业务学习", "业务讲堂主讲每次3分", "business_lecture", points="3", recipients=Recipients.PRESENTER),
     _rule("业务学习", "业务讲堂听讲每次1分", "business_lecture", points="1", recipients=Recipients.ATTENDEES),
-    _rule("业务学习", "培训班每学时0.5分，活动期间最多10分", "training", RuleMethod.PER_UNIT, "0.5", field_key="hours",
-          recipients=Recipients.ALL, cap_campaign="10"),
+    _rule(
+        "业务学习",
+        "培训班每学时0.5分，活动期间最多10分",
+        "training",
+        RuleMethod.PER_UNIT,
+        "0.5",
+        field_key="hours",
+        recipients=Recipients.ALL,
+        cap_campaign="10",
+    ),
     _rule("业务学习", "学习考察每次2分", "study_trip", points="2", recipients=Recipients.ALL),
     # 比党性
     _rule("党性锻炼", "主题党日每次1分，每月最多1分", "theme_day", points="1", recipients=Recipients.ALL, cap_month="1"),
-    _rule("党性锻炼", "廉政“六个一”每项1分，每项只计一次", "integrity_six", points="1", field_key="item",
-          once_per_value=True),
+    _rule("党性锻炼", "廉政“六个一”每项1分，每项只计一次", "integrity_six", points="1", field_key="item", once_per_value=True),
     _rule("党性锻炼", "办实事每件2分，每月最多4分", "practical_service", points="2", cap_month="4"),
     _rule("党性锻炼", "走访慰问每次1分，每月最多2分", "condolence", points="1", cap_month="2"),
     # 比工作
-    _rule("工作实绩", "组工信息按采用级别计分", "org_info", RuleMethod.LOOKUP, None, field_key="level",
-          lookup={"中央": "10", "自治区": "5", "盟": "2", "未采用": "0.5"}),
-    _rule("工作实绩", "媒体发表按媒体级别计分", "media_publication", RuleMethod.LOOKUP, None, field_key="level",
-          lookup={"中央": "8", "自治区": "4", "盟": "2", "旗县": "1"}),
-    _rule("工作实绩", "宣传稿件原创1分、转发0.2分，每月最多5分", "publicity", RuleMethod.LOOKUP, None, field_key="origin",
-          lookup={"原创": "1", "转发": "0.2"}, cap_month="5"),
+    _rule(
+        "工作实绩",
+        "组工信息按采用级别计分",
+        "org_info",
+        RuleMethod.LOOKUP,
+        None,
+        field_key="level",
+        lookup={"中央": "10", "自治区": "5", "盟": "2", "未采用": "0.5"},
+    ),
+    _rule(
+        "工作实绩",
+        "媒体发表按媒体级别计分",
+        "media_publication",
+        RuleMethod.LOOKUP,
+        None,
+        field_key="level",
+        lookup={"中央": "8", "自治区": "4", "盟": "2", "旗县": "1"},
+    ),
+    _rule(
+        "工作实绩",
+        "宣传稿件原创1分、转发0.2分，每月最多5分",
+        "publicity",
+        RuleMethod.LOOKUP,
+        None,
+        field_key="origin",
+        lookup={"原创": "1", "转发": "0.2"},
+        cap_month="5",
+    ),
 ]
 
 

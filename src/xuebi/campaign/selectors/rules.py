@@ -1,4 +1,5 @@
 """Reads of a campaign's rules: the score sheet (计分细则) as the campaign page shows it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,14 +29,21 @@ def score_sheet(campaign: Campaign, *, include_inactive: bool = False) -> list[d
         kind = kinds.get(rule.source_kind)
         labels = {f["key"]: f["label"] for f in kind.fields} if kind else {}
         state = "active" if rule.is_active else ("superseded" if rule.pk in superseded else "inactive")
-        by_indicator.setdefault(rule.indicator_id, []).append({
-            "rule": rule, "kind": kind.name if kind else rule.source_kind, "text": describe_rule(rule, field_labels=labels),
-            "state": state,
-        })
+        by_indicator.setdefault(rule.indicator_id, []).append(
+            {
+                "rule": rule,
+                "kind": kind.name if kind else rule.source_kind,
+                "text": describe_rule(rule, field_labels=labels),
+                "state": state,
+            }
+        )
     groups = []
     for value, label in Dimension.choices:
-        lines = [{"indicator": i, "max": points_text(i.max_points), "rules": by_indicator.get(i.pk, [])}
-                 for i in indicators if i.dimension == value]
+        lines = [
+            {"indicator": i, "max": points_text(i.max_points), "rules": by_indicator.get(i.pk, [])}
+            for i in indicators
+            if i.dimension == value
+        ]
         maxima = [i.max_points for i in indicators if i.dimension == value]
         total = points_text(sum((m for m in maxima if m is not None), Decimal(0))) if maxima and None not in maxima else ""
         groups.append({"dimension": value, "label": label, "indicators": lines, "max_total": total})

@@ -1,4 +1,5 @@
 """Every write to campaigns. Campaigns are league-wide, so the check is the role, not a unit scope."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,9 @@ def campaign_create(*, actor, name: str, start_date: dt.date, end_date: dt.date,
     campaign = Campaign(name=name.strip(), start_date=start_date, end_date=end_date, is_closed=is_closed)
     campaign.full_clean()
     campaign.save()
-    audit_record(action=Action.CAMPAIGN_CREATE, actor=actor, target=campaign,
-                 changes=diff({}, snapshot(campaign, CAMPAIGN_ATTRS)))
+    audit_record(
+        action=Action.CAMPAIGN_CREATE, actor=actor, target=campaign, changes=diff({}, snapshot(campaign, CAMPAIGN_ATTRS))
+    )
     return campaign
 
 

@@ -8,6 +8,7 @@ the name, which no entry was computed with, is edited in place.
 Campaigns are league-wide, so the check is the role (league admin), not a unit scope.
 ``actor=None`` is the system itself (the demo loader), never a request.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,38 @@ from ..choices import Dimension, Recipients, RuleMethod
 from ..models import Campaign, Indicator, Rule
 
 __all__ = [
-    "INDICATOR_ATTRS", "RULE_FIGURES", "RULE_ATTRS", "HOURS_KEY",
-    "indicator_save", "rule_create", "rule_change", "rule_deactivate",
-    "check_rule", "parse_lookup", "lookup_as_text", "kind_field_options", "describe_rule",
+    "INDICATOR_ATTRS",
+    "RULE_FIGURES",
+    "RULE_ATTRS",
+    "HOURS_KEY",
+    "indicator_save",
+    "rule_create",
+    "rule_change",
+    "rule_deactivate",
+    "check_rule",
+    "parse_lookup",
+    "lookup_as_text",
+    "kind_field_options",
+    "describe_rule",
 ]
 
 INDICATOR_ATTRS = ["dimension", "name", "max_points", "sort_order"]
 # What an award is computed with: changing any of these makes a new rule row.
-RULE_FIGURES = ["indicator", "source_type", "source_kind", "method", "points", "field_key", "lookup", "recipients",
-                "cap_day", "cap_week", "cap_month", "cap_campaign", "once_per_value"]
+RULE_FIGURES = [
+    "indicator",
+    "source_type",
+    "source_kind",
+    "method",
+    "points",
+    "field_key",
+    "lookup",
+    "recipients",
+    "cap_day",
+    "cap_week",
+    "cap_month",
+    "cap_campaign",
+    "once_per_value",
+]
 RULE_ATTRS = ["name", *RULE_FIGURES]
 AUDITED_RULE_ATTRS = [*RULE_ATTRS, "is_active"]
 HOURS_KEY = "hours"
@@ -45,6 +69,7 @@ MAX_POINTS = Decimal("99999999.99")
 
 
 # --- guards -----------------------------------------------------------------------------------
+
 
 def _require_league_admin(actor) -> None:
     if actor is not None and not has_role(actor, Role.LEAGUE_ADMIN):
@@ -70,6 +95,7 @@ def _snapshot(obj, fields: list[str]) -> dict:
 
 # --- indicators -------------------------------------------------------------------------------
 
+
 def _check_indicator(indicator: Indicator) -> None:
     errors: dict[str, list[str]] = {}
     if not indicator.name:
@@ -85,8 +111,16 @@ def _check_indicator(indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def indicator_save(*, actor, campaign: Campaign | None = None, indicator: Indicator | None = None,
-                   dimension: str, name: str, max_points: Decimal | None = None, sort_order: int = 100) -> Indicator:
+def indicator_save(
+    *,
+    actor,
+    campaign: Campaign | None = None,
+    indicator: Indicator | None = None,
+    dimension: str,
+    name: str,
+    max_points: Decimal | None = None,
+    sort_order: int = 100,
+) -> Indicator:
     """Create an indicator in ``campaign``, or change ``indicator``.
 
     The 类别 of an indicator that rules already count towards stays as it is: the journal's
@@ -180,6 +214,7 @@ def parse_lookup(value) -> dict[str, str]:
 def ordered_lookup(lookup: dict) -> list[tuple[str, str]]:
     """Options by their points, highest first (中央 10, 自治区 5 …): PostgreSQL's jsonb does not
     keep the order the options were typed in."""
+
     def points(value) -> Decimal:
         try:
             return Decimal(str(value))
@@ -194,6 +229,7 @@ def lookup_as_text(lookup: dict) -> str:
 
 
 # --- what a rule may count on -----------------------------------------------------------------
+
 
 def _kind(code: str):
     return sources.kind(code)
@@ -325,8 +361,11 @@ def check_rule(values: dict, *, campaign: Campaign) -> dict:
         elif key and kind is not None:
             wanted = {"choice"} if v["once_per_value"] else FITTING_TYPES[RuleMethod.FIXED]
             if fields[key]["type"] not in wanted:
-                fail("field_key", f"“{fields[key]['label']}”不能作为计分字段" +
-                     ("：“每个选项只计一次”须选择单选字段。" if v["once_per_value"] else "。"))
+                fail(
+                    "field_key",
+                    f"“{fields[key]['label']}”不能作为计分字段"
+                    + ("：“每个选项只计一次”须选择单选字段。" if v["once_per_value"] else "。"),
+                )
     if method != RuleMethod.LOOKUP and v["lookup"]:
         fail("lookup", "只有按选项计分的规则才填写选项分值。")
     if kind is not None and not kind.is_group and recipients == Recipients.ATTENDEES:
@@ -338,6 +377,7 @@ def check_rule(values: dict, *, campaign: Campaign) -> dict:
 
 # --- rules ------------------------------------------------------------------------------------
 
+
 def _rule_snapshot(rule: Rule) -> dict:
     data = _snapshot(rule, AUDITED_RULE_ATTRS)
     data["lookup"] = dict(rule.lookup or {})
@@ -345,21 +385,47 @@ def _rule_snapshot(rule: Rule) -> dict:
 
 
 @transaction.atomic
-def rule_create(*, actor, campaign: Campaign, name: str, indicator: Indicator, source_kind: str,
-                method: str = RuleMethod.FIXED, points: Decimal | None = Decimal("1"), field_key: str = "",
-                lookup=None, recipients: str = Recipients.AUTHOR, cap_day: Decimal | None = None,
-                cap_week: Decimal | None = None, cap_month: Decimal | None = None,
-                cap_campaign: Decimal | None = None, once_per_value: bool = False,
-                source_type: str = "ledger") -> Rule:
+def rule_create(
+    *,
+    actor,
+    campaign: Campaign,
+    name: str,
+    indicator: Indicator,
+    source_kind: str,
+    method: str = RuleMethod.FIXED,
+    points: Decimal | None = Decimal("1"),
+    field_key: str = "",
+    lookup=None,
+    recipients: str = Recipients.AUTHOR,
+    cap_day: Decimal | None = None,
+    cap_week: Decimal | None = None,
+    cap_month: Decimal | None = None,
+    cap_campaign: Decimal | None = None,
+    once_per_value: bool = False,
+    source_type: str = "ledger",
+) -> Rule:
     _require_league_admin(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _require_open(campaign)
-    values = check_rule({
-        "name": name, "indicator": indicator, "source_type": source_type, "source_kind": source_kind,
-        "method": method, "points": points, "field_key": field_key, "lookup": lookup, "recipients": recipients,
-        "cap_day": cap_day, "cap_week": cap_week, "cap_month": cap_month, "cap_campaign": cap_campaign,
-        "once_per_value": once_per_value,
-    }, campaign=campaign)
+    values = check_rule(
+        {
+            "name": name,
+            "indicator": indicator,
+            "source_type": source_type,
+            "source_kind": source_kind,
+            "method": method,
+            "points": points,
+            "field_key": field_key,
+            "lookup": lookup,
+            "recipients": recipients,
+            "cap_day": cap_day,
+            "cap_week": cap_week,
+            "cap_month": cap_month,
+            "cap_campaign": cap_campaign,
+            "once_per_value": once_per_value,
+        },
+        campaign=campaign,
+    )
     rule = Rule(campaign=campaign, **{k: values[k] for k in RULE_ATTRS})
     rule.full_clean()
     rule.save()
@@ -401,8 +467,9 @@ def rule_change(*, actor, rule: Rule, **attrs) -> Rule:
     changes.pop("is_active", None)
     changes["supersedes"] = [None, old.pk]
     audit_record(action=Action.RULE_SAVE, actor=actor, target=new, changes=changes)
-    audit_record(action=Action.RULE_SAVE, actor=actor, target=old,
-                 changes={"is_active": [True, False], "superseded_by": [None, new.pk]})
+    audit_record(
+        action=Action.RULE_SAVE, actor=actor, target=old, changes={"is_active": [True, False], "superseded_by": [None, new.pk]}
+    )
     return new
 
 
@@ -430,6 +497,7 @@ def rule_deactivate(*, actor, rule: Rule) -> Rule:
 
 # --- reading a rule as a sentence -------------------------------------------------------------
 
+
 def describe_rule(rule: Rule, kind_names: dict[str, str] | None = None, field_labels: dict[str, str] | None = None) -> str:
     """“每条记录1分，记录人得分；每日最多2分” — what the score sheet shows under a rule's name."""
     field_labels = field_labels or {}
@@ -447,8 +515,11 @@ def describe_rule(rule: Rule, kind_names: dict[str, str] | None = None, field_la
         if rule.once_per_value:
             text += "，每个选项只计一次"
     text += f"；{rule.get_recipients_display()}得分"
-    caps = [f"{CAP_FIELDS[name][:-2]}最多{points_text(getattr(rule, name))}分"
-            for name in CAP_FIELDS if getattr(rule, name) is not None]
+    caps = [
+        f"{CAP_FIELDS[name][:-2]}最多{points_text(getattr(rule, name))}分"
+        for name in CAP_FIELDS
+        if getattr(rule, name) is not None
+    ]
     if caps:
         text += "；" + "，".join(caps)
     return text

@@ -1,4 +1,5 @@
 """Campaigns (活动): every business role reads them, only a league admin sets them up; dates as people type them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,14 +13,26 @@ from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campai
 from xuebi.campaign.models import Campaign
 from xuebi.campaign.services.campaigns import campaign_create, campaign_update
 
-ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
+ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
 
 
 @pytest.fixture
 def campaign(users):
-    return campaign_create(actor=users.league_admin, name="2026年双学双比", start_date=dt.date(2026, 1, 1),
-                           end_date=dt.date(2026, 12, 31))
+    return campaign_create(
+        actor=users.league_admin, name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31)
+    )
 
 
 def form(**overrides) -> dict:
@@ -27,6 +40,7 @@ def form(**overrides) -> dict:
 
 
 # --- pages --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_campaign_page_for_every_role(role, campaign, users, client):
@@ -77,7 +91,9 @@ def test_the_list_costs_the_same_queries_for_one_or_many_campaigns(campaign, use
     with django_assert_max_num_queries(5):
         client.get("/campaigns/")
     for year in range(2020, 2026):
-        campaign_create(actor=users.league_admin, name=f"{year}年双学双比", start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31))
+        campaign_create(
+            actor=users.league_admin, name=f"{year}年双学双比", start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31)
+        )
     with django_assert_max_num_queries(5):
         assert "2020年双学双比" in client.get("/campaigns/").content.decode()
 
@@ -94,14 +110,17 @@ def test_creating_a_campaign_with_typed_dates_is_audited(users, client):
     assert "已新建活动“2027年双学双比”" in client.get("/campaigns/").content.decode()
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"end_date": "2026年12月31日"}, "end_date", "结束日期不能早于开始日期。"),
-    ({"start_date": ""}, "start_date", "必填"),
-    ({"start_date": "2027年2月30日"}, "start_date", "日期不存在"),
-    ({"end_date": "2027年"}, "end_date", "请填写到具体日期"),
-    ({"name": "  "}, "name", "必填"),
-    ({"name": "2026年双学双比"}, "name", "已存在"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"end_date": "2026年12月31日"}, "end_date", "结束日期不能早于开始日期。"),
+        ({"start_date": ""}, "start_date", "必填"),
+        ({"start_date": "2027年2月30日"}, "start_date", "日期不存在"),
+        ({"end_date": "2027年"}, "end_date", "请填写到具体日期"),
+        ({"name": "  "}, "name", "必填"),
+        ({"name": "2026年双学双比"}, "name", "已存在"),
+    ],
+)
 def test_bad_input_is_refused_in_chinese_and_nothing_saved(overrides, field, message, campaign, users, client):
     client.force_login(users.league_admin)
     response = client.post("/campaigns/new/", form(**overrides))
@@ -116,8 +135,10 @@ def test_editing_a_campaign_closes_it_and_audits_the_change(campaign, users, cli
     client.force_login(users.league_admin)
     page = client.get(f"/campaigns/{campaign.pk}/edit/").content.decode()
     assert "2026年1月1日" in page and "编辑活动：2026年双学双比" in page
-    response = client.post(f"/campaigns/{campaign.pk}/edit/", {"name": "2026年双学双比", "start_date": "2026-01-01",
-                                                                 "end_date": "2026-12-31", "is_closed": "on"})
+    response = client.post(
+        f"/campaigns/{campaign.pk}/edit/",
+        {"name": "2026年双学双比", "start_date": "2026-01-01", "end_date": "2026-12-31", "is_closed": "on"},
+    )
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.is_closed
@@ -136,11 +157,14 @@ def test_an_edit_with_the_end_before_the_start_changes_nothing(campaign, users, 
 
 def test_saving_an_unchanged_campaign_writes_no_audit_row(campaign, users, client):
     client.force_login(users.league_admin)
-    client.post(f"/campaigns/{campaign.pk}/edit/", {"name": campaign.name, "start_date": "2026年1月1日", "end_date": "2026年12月31日"})
+    client.post(
+        f"/campaigns/{campaign.pk}/edit/", {"name": campaign.name, "start_date": "2026年1月1日", "end_date": "2026年12月31日"}
+    )
     assert not AuditEntry.objects.filter(action=Action.CAMPAIGN_UPDATE).exists()
 
 
 # --- services and demo --------------------------------------------------------------------------
+
 
 def test_the_services_refuse_other_roles_and_bad_dates(campaign, users):
     with pytest.raises(PermissionDenied):
@@ -157,7 +181,8 @@ def test_the_demo_campaigns_are_this_years_and_last_years_and_load_once(db, toda
     created = load_demo_campaigns()
     assert load_demo_campaigns() == []
     assert [(c.name, c.start_date, c.end_date) for c in Campaign.objects.order_by("start_date")] == [
-        (f"{y}年双学双比", dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in (today.year - 1, today.year)]
+        (f"{y}年双学双比", dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in (today.year - 1, today.year)
+    ]
     assert AuditEntry.objects.filter(action=Action.CAMPAIGN_CREATE).count() == 2
     # once its records are in, last year's is closed — and only one this load created
     assert close_past_campaigns(created) == 1
@@ -166,6 +191,7 @@ def test_the_demo_campaigns_are_this_years_and_last_years_and_load_once(db, toda
 
 
 # --- API (the api fixture is in xuebi/conftest.py) --------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_for_every_role(role, campaign, users, api):
@@ -183,7 +209,9 @@ def test_the_api_for_every_role(role, campaign, users, api):
 
 
 def test_the_api_refuses_bad_dates_in_chinese(campaign, users, api):
-    response = api.post(users.league_admin, "/campaigns", {"name": "2027年", "start_date": "2027年12月1日", "end_date": "2027年1月1日"})
+    response = api.post(
+        users.league_admin, "/campaigns", {"name": "2027年", "start_date": "2027年12月1日", "end_date": "2027年1月1日"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == [{"loc": ["body", "end_date"], "msg": "结束日期：结束日期不能早于开始日期。"}]
     response = api.patch(users.league_admin, f"/campaigns/{campaign.pk}", {"end_date": "2025-01-01"})

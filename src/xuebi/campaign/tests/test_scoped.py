@@ -2,6 +2,7 @@
 rules are league-wide — the same published rules for everyone, which is what makes the 比 fair — so the rule is by
 role, not by unit: every business role reads them (the 三员 and a user without a role are refused), only a league
 admin changes them (everyone else is refused, 403 also for a campaign that does not exist)."""
+
 import pytest
 
 from xuebi.campaign.models import Campaign, Indicator, Rule
@@ -44,23 +45,64 @@ CASES = [
 ]
 
 WRITES = [
-    campaign("campaign:edit", action="change", method="post", refused=CHANGE,
-             data=lambda ns, pk: {"name": "2026年双学双比", "start_date": "2026-01-01", "end_date": "2026-12-31"},
-             done_by="league_admin"),
+    campaign(
+        "campaign:edit",
+        action="change",
+        method="post",
+        refused=CHANGE,
+        data=lambda ns, pk: {"name": "2026年双学双比", "start_date": "2026-01-01", "end_date": "2026-12-31"},
+        done_by="league_admin",
+    ),
     rule("campaign:rule_deactivate", action="change", method="post", refused=CHANGE, done_by="league_admin"),
-    campaign("/api/v1/campaigns", api=True, action="change", method="post", refused=CHANGE, id="api:campaigns[post]",
-             data={"name": "2027年双学双比", "start_date": "2027-01-01", "end_date": "2027-12-31"},
-             done_by="league_admin", done=201),
-    campaign("/api/v1/campaigns/{pk}", api=True, action="change", method="patch", refused=CHANGE,
-             data={"is_closed": False}, done_by="league_admin"),
-    campaign("/api/v1/campaigns/{pk}/indicators", api=True, action="change", method="post", refused=CHANGE,
-             data={"dimension": "work", "name": "工作实绩"}, done_by="league_admin", done=201),
-    indicator("/api/v1/indicators/{pk}", api=True, action="change", method="patch", refused=CHANGE,
-              data={"sort_order": 3}, done_by="league_admin"),
-    rule("/api/v1/rules/{pk}", api=True, action="change", method="patch", refused=CHANGE,
-         data={"name": "自学每篇1分"}, done_by="league_admin"),
-    rule("/api/v1/rules/{pk}/deactivate", api=True, action="change", method="post", refused=CHANGE,
-         done_by="league_admin"),
+    campaign(
+        "/api/v1/campaigns",
+        api=True,
+        action="change",
+        method="post",
+        refused=CHANGE,
+        id="api:campaigns[post]",
+        data={"name": "2027年双学双比", "start_date": "2027-01-01", "end_date": "2027-12-31"},
+        done_by="league_admin",
+        done=201,
+    ),
+    campaign(
+        "/api/v1/campaigns/{pk}",
+        api=True,
+        action="change",
+        method="patch",
+        refused=CHANGE,
+        data={"is_closed": False},
+        done_by="league_admin",
+    ),
+    campaign(
+        "/api/v1/campaigns/{pk}/indicators",
+        api=True,
+        action="change",
+        method="post",
+        refused=CHANGE,
+        data={"dimension": "work", "name": "工作实绩"},
+        done_by="league_admin",
+        done=201,
+    ),
+    indicator(
+        "/api/v1/indicators/{pk}",
+        api=True,
+        action="change",
+        method="patch",
+        refused=CHANGE,
+        data={"sort_order": 3},
+        done_by="league_admin",
+    ),
+    rule(
+        "/api/v1/rules/{pk}",
+        api=True,
+        action="change",
+        method="patch",
+        refused=CHANGE,
+        data={"name": "自学每篇1分"},
+        done_by="league_admin",
+    ),
+    rule("/api/v1/rules/{pk}/deactivate", api=True, action="change", method="post", refused=CHANGE, done_by="league_admin"),
 ]
 
 test_scoped = pytest.mark.usefixtures("theory")(scoped_suite(CASES, setup))

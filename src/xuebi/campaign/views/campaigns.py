@@ -1,5 +1,6 @@
 """Campaign (活动) pages. Campaigns are league-wide: every business role reads them, a league
 admin sets them up."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -22,10 +23,15 @@ from ..models import Campaign
 @login_required
 def campaign_list(request):
     require_role(request, *BUSINESS_ROLES)
-    return render(request, "campaign/list.html", {
-        "campaigns": Campaign.objects.all(), "today": timezone.localdate(),
-        "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
-    })
+    return render(
+        request,
+        "campaign/list.html",
+        {
+            "campaigns": Campaign.objects.all(),
+            "today": timezone.localdate(),
+            "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
+        },
+    )
 
 
 def _form_page(request, form, title):

@@ -3,6 +3,7 @@
 Every business role reads it — published rules, the same for everyone, are what makes the 比 fair —
 and a league admin sets it up. The lead appends ``urlpatterns`` below to ``campaign/urls.py``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -29,9 +30,6 @@ from ..selectors.rules import score_sheet
 from ..services.rules import kind_field_options
 
 
-
-
-
 @login_required
 def campaign_detail(request, pk: int):
     require_role(request, *BUSINESS_ROLES)
@@ -40,17 +38,32 @@ def campaign_detail(request, pk: int):
     include_inactive = is_admin and request.GET.get("all") == "1"
     groups = score_sheet(campaign, include_inactive=include_inactive)
     maxima = [line["indicator"].max_points for g in groups for line in g["indicators"]]
-    return render(request, "campaign/detail.html", {
-        "campaign": campaign, "groups": groups, "is_admin": is_admin, "include_inactive": include_inactive,
-        "can_change": is_admin and not campaign.is_closed,
-        "max_total": points_text(sum(maxima, Decimal(0))) if maxima and None not in maxima else "",
-    })
+    return render(
+        request,
+        "campaign/detail.html",
+        {
+            "campaign": campaign,
+            "groups": groups,
+            "is_admin": is_admin,
+            "include_inactive": include_inactive,
+            "can_change": is_admin and not campaign.is_closed,
+            "max_total": points_text(sum(maxima, Decimal(0))) if maxima and None not in maxima else "",
+        },
+    )
 
 
 def _form_page(request, form, title, campaign, **extra):
-    return render(request, "campaign/rule_form.html", {
-        "form": form, "title": title, "campaign": campaign, "back": reverse("campaign:detail", args=[campaign.pk]), **extra,
-    })
+    return render(
+        request,
+        "campaign/rule_form.html",
+        {
+            "form": form,
+            "title": title,
+            "campaign": campaign,
+            "back": reverse("campaign:detail", args=[campaign.pk]),
+            **extra,
+        },
+    )
 
 
 @login_required
@@ -83,10 +96,14 @@ def indicator_edit(request, pk: int):
 def _rule_form(request, campaign, **kwargs) -> RuleForm:
     form = RuleForm(request.POST or None, campaign=campaign, kinds=active_kinds(), **kwargs)
     # Choosing a kind refreshes the fields a rule may count on (htmx; without it the page still works).
-    form.fields["source_kind"].widget.attrs.update({
-        "hx-get": reverse("campaign:rule_field_options"), "hx-trigger": "change", "hx-target": "#id_field_key",
-        "hx-swap": "innerHTML",
-    })
+    form.fields["source_kind"].widget.attrs.update(
+        {
+            "hx-get": reverse("campaign:rule_field_options"),
+            "hx-trigger": "change",
+            "hx-target": "#id_field_key",
+            "hx-swap": "innerHTML",
+        }
+    )
     return form
 
 
@@ -122,8 +139,13 @@ def rule_edit(request, pk: int):
             else:
                 messages.success(request, "积分规则已保存。")
             return redirect("campaign:detail", rule.campaign_id)
-    return _form_page(request, form, f"修改积分规则：{rule.name}", rule.campaign,
-                      note="修改分值、计分方式、得分人或上限会另立一版新规则，原规则停用；已得的积分保持不变。只改名称则直接保存。")
+    return _form_page(
+        request,
+        form,
+        f"修改积分规则：{rule.name}",
+        rule.campaign,
+        note="修改分值、计分方式、得分人或上限会另立一版新规则，原规则停用；已得的积分保持不变。只改名称则直接保存。",
+    )
 
 
 @login_required
@@ -139,8 +161,15 @@ def rule_deactivate(request, pk: int):
         if saved is not None:
             messages.success(request, f"已停用积分规则“{rule.name}”；此后审核通过的记录不再按它计分，已得的积分不变。")
             return redirect("campaign:detail", rule.campaign_id)
-    return _form_page(request, form, f"停用积分规则：{rule.name}", rule.campaign, danger=True, submit_label="确认停用",
-                      note="停用后，审核通过的记录不再按此规则计分；已得的积分保持不变。")
+    return _form_page(
+        request,
+        form,
+        f"停用积分规则：{rule.name}",
+        rule.campaign,
+        danger=True,
+        submit_label="确认停用",
+        note="停用后，审核通过的记录不再按此规则计分；已得的积分保持不变。",
+    )
 
 
 @login_required
@@ -149,4 +178,3 @@ def rule_field_options(request):
     require_role(request, Role.LEAGUE_ADMIN)
     kind = sources.kind(request.GET.get("source_kind", ""))
     return render(request, "campaign/_field_options.html", {"options": kind_field_options(kind)})
-

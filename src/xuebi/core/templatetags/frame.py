@@ -2,6 +2,7 @@
 the asset tags of the head and the addresses of the account menu. ``{% static %}`` and ``{% url %}``
 are cheap one by one, but the frame has 21 of them, and they were half of rendering a page whose
 content came from the cache (the board: bench/points.py's load table)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,11 +15,25 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-STYLESHEETS = ["vendor/bootstrap/bootstrap.min.css", "xuebi/xuebi.css", "xuebi/accounts.css", "xuebi/person-picker.css",
-               "xuebi/roster.css", "xuebi/boards.css"]
+STYLESHEETS = [
+    "vendor/bootstrap/bootstrap.min.css",
+    "xuebi/xuebi.css",
+    "xuebi/accounts.css",
+    "xuebi/person-picker.css",
+    "xuebi/roster.css",
+    "xuebi/boards.css",
+]
 PRINT_STYLESHEETS = ["xuebi/print.css"]
-SCRIPTS = ["vendor/htmx/htmx.min.js", "vendor/bootstrap/bootstrap.bundle.min.js", "xuebi/xuebi.js", "xuebi/accounts.js",
-           "xuebi/person-picker.js", "xuebi/attendee-hours.js", "xuebi/datepicker.js", "xuebi/boards.js"]
+SCRIPTS = [
+    "vendor/htmx/htmx.min.js",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "xuebi/xuebi.js",
+    "xuebi/accounts.js",
+    "xuebi/person-picker.js",
+    "xuebi/attendee-hours.js",
+    "xuebi/datepicker.js",
+    "xuebi/boards.js",
+]
 
 
 @lru_cache(maxsize=8)

@@ -6,6 +6,7 @@ Names go in with the ORM (the point is what the pages and files do with whatever
 some payloads are longer than a form would let through); kinds and records go through their
 services so the schema and the record are what the product would have written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,7 +36,11 @@ def build(org, users, payloads: list[str]) -> SimpleNamespace:
     Indicator.objects.create(campaign=campaign, dimension="theory", name=text(100), max_points=Decimal("30"))
     choices = list(dict.fromkeys(payloads))
     kind = kind_create(
-        actor=users.league_admin, code="hostile", name=text(50), dimension="theory", participation="group",
+        actor=users.league_admin,
+        code="hostile",
+        name=text(50),
+        dimension="theory",
+        participation="group",
         fields=[
             {"key": "topic", "label": text(), "help": "\n".join(payloads), "type": "text", "required": True, "max_length": 500},
             {"key": "level", "label": text(), "help": text(), "type": "choice", "choices": choices},
@@ -49,15 +54,28 @@ def build(org, users, payloads: list[str]) -> SimpleNamespace:
     )
     org.abag_section.refresh_from_db()
     org.abag_other.refresh_from_db()
-    data = {"topic": text(500), "level": choices[0], "tags": choices, "notes": "\n".join(payloads),
-            "words": "1200", "host": {"id": org.abag_other.pk, "name": org.abag_other.name},
-            "venue": {"id": org.abag_section.pk, "name": org.abag_section.name}}
+    data = {
+        "topic": text(500),
+        "level": choices[0],
+        "tags": choices,
+        "notes": "\n".join(payloads),
+        "words": "1200",
+        "host": {"id": org.abag_other.pk, "name": org.abag_other.name},
+        "venue": {"id": org.abag_section.pk, "name": org.abag_section.name},
+    }
     values = dict(occurred_on=today, unit=org.abag_section, data=data, attendees=[(org.abag_other, Decimal("2"))])
     draft = record_create(actor=users.cadre, kind=kind, values=RecordInput(**values))
     submitted = record_create(actor=users.cadre, kind=kind, values=RecordInput(**values), submit=True)
-    study_list = study_services.study_list_create(actor=users.league_admin, unit=org.league, title=text(200),
-                                                  target_units=[org.abag], description="\n".join(payloads))
-    study_services.study_item_create(actor=users.league_admin, study_list=study_list, title=text(200),
-                                     due_date=today + dt.timedelta(days=30), required_hours=Decimal("1"), material_type="article")
+    study_list = study_services.study_list_create(
+        actor=users.league_admin, unit=org.league, title=text(200), target_units=[org.abag], description="\n".join(payloads)
+    )
+    study_services.study_item_create(
+        actor=users.league_admin,
+        study_list=study_list,
+        title=text(200),
+        due_date=today + dt.timedelta(days=30),
+        required_hours=Decimal("1"),
+        material_type="article",
+    )
     study_services.study_list_publish(actor=users.league_admin, study_list=study_list)
     return SimpleNamespace(campaign=campaign, kind=kind, draft=draft, submitted=submitted, study_list=study_list)

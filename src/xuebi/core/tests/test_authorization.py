@@ -4,11 +4,23 @@ unit), answers allowed or refused, and lists hold exactly the visible objects.
 Outside of scope and non-existent look the same (404); a page the role has no business on is 403.
 The API has its own matrix in org/tests/test_api.py.
 """
+
 from __future__ import annotations
 
 import pytest
 
-ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
+ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 BUSINESS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
 ADMINS = {"league_admin", "abag_admin", "xilin_admin"}
 ROSTER_READERS = {"league_admin", "abag_admin", "abag_reviewer", "xilin_admin"}
@@ -47,8 +59,12 @@ PAGES = [
 
 def _url(template, org, users):
     return template.format(
-        abag=org.abag.pk, xilin=org.xilin.pk, bayi=org.bayi.pk, abag_other=org.abag_other.pk,
-        xilin_person=org.xilin_person.pk, cadre_user=users.cadre.pk,
+        abag=org.abag.pk,
+        xilin=org.xilin.pk,
+        bayi=org.bayi.pk,
+        abag_other=org.abag_other.pk,
+        xilin_person=org.xilin_person.pk,
+        cadre_user=users.cadre.pk,
     )
 
 
@@ -71,12 +87,15 @@ def test_signed_out_visitors_are_sent_to_the_login_page(org, users, client):
         assert response["Location"].startswith("/accounts/login/"), template
 
 
-@pytest.mark.parametrize("role, visible, hidden", [
-    ("league_admin", ["巴依斯古楞", "王芳", "巴图", "李强"], []),
-    ("abag_admin", ["巴依斯古楞", "王芳"], ["巴图", "李强"]),
-    ("abag_reviewer", ["巴依斯古楞", "王芳"], ["巴图", "李强"]),
-    ("xilin_admin", ["巴图"], ["巴依斯古楞", "王芳", "李强"]),
-])
+@pytest.mark.parametrize(
+    "role, visible, hidden",
+    [
+        ("league_admin", ["巴依斯古楞", "王芳", "巴图", "李强"], []),
+        ("abag_admin", ["巴依斯古楞", "王芳"], ["巴图", "李强"]),
+        ("abag_reviewer", ["巴依斯古楞", "王芳"], ["巴图", "李强"]),
+        ("xilin_admin", ["巴图"], ["巴依斯古楞", "王芳", "李强"]),
+    ],
+)
 def test_the_roster_lists_exactly_the_people_in_scope(role, visible, hidden, org, users, client):
     client.force_login(getattr(users, role))
     page = client.get("/org/people/").content.decode()
@@ -86,12 +105,15 @@ def test_the_roster_lists_exactly_the_people_in_scope(role, visible, hidden, org
         assert name not in page
 
 
-@pytest.mark.parametrize("role, visible, hidden", [
-    ("league_admin", ["锡林郭勒盟委组织部", "阿巴嘎旗委组织部", "锡林浩特市委组织部"], []),
-    ("abag_admin", ["阿巴嘎旗委组织部", "组织股"], ["锡林郭勒盟委组织部", "锡林浩特市委组织部", "组织科"]),
-    ("cadre", ["阿巴嘎旗委组织部"], ["锡林浩特市委组织部", "组织科"]),
-    ("xilin_admin", ["锡林浩特市委组织部"], ["阿巴嘎旗委组织部", "组织科"]),
-])
+@pytest.mark.parametrize(
+    "role, visible, hidden",
+    [
+        ("league_admin", ["锡林郭勒盟委组织部", "阿巴嘎旗委组织部", "锡林浩特市委组织部"], []),
+        ("abag_admin", ["阿巴嘎旗委组织部", "组织股"], ["锡林郭勒盟委组织部", "锡林浩特市委组织部", "组织科"]),
+        ("cadre", ["阿巴嘎旗委组织部"], ["锡林浩特市委组织部", "组织科"]),
+        ("xilin_admin", ["锡林浩特市委组织部"], ["阿巴嘎旗委组织部", "组织科"]),
+    ],
+)
 def test_the_unit_tree_shows_exactly_the_units_in_scope(role, visible, hidden, org, users, client):
     client.force_login(getattr(users, role))
     page = client.get("/org/units/").content.decode()
@@ -102,9 +124,17 @@ def test_the_unit_tree_shows_exactly_the_units_in_scope(role, visible, hidden, o
 
 
 # Not revealable by the user (seen or not) is 404, as for every action looked up by scope (xuebi.testing.scoped).
-@pytest.mark.parametrize("role, status", [
-    ("league_admin", 200), ("abag_admin", 200), ("abag_reviewer", 404), ("cadre", 404), ("xilin_admin", 404), ("auditor", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("league_admin", 200),
+        ("abag_admin", 200),
+        ("abag_reviewer", 404),
+        ("cadre", 404),
+        ("xilin_admin", 404),
+        ("auditor", 404),
+    ],
+)
 def test_revealing_an_id_number_needs_an_admin_role_in_scope(role, status, org, users, client):
     client.force_login(getattr(users, role))
     response = client.post(f"/org/people/{org.bayi.pk}/reveal/id_number/")
@@ -125,7 +155,9 @@ def test_writes_outside_the_role_or_scope_change_nothing(role, org, users, clien
 
 def test_separated_roles_see_navigation_without_business_entries(users, client):
     for role, expected, absent in [
-        ("sysadmin", "账号管理", "人员花名册"), ("secadmin", "角色授权", "组织机构"), ("auditor", "操作日志", "人员花名册"),
+        ("sysadmin", "账号管理", "人员花名册"),
+        ("secadmin", "角色授权", "组织机构"),
+        ("auditor", "操作日志", "人员花名册"),
     ]:
         client.force_login(getattr(users, role))
         page = client.get("/").content.decode()
@@ -136,7 +168,10 @@ def test_a_league_admins_navigation_folds_into_menus_and_a_cadres_stays_flat(use
     client.force_login(users.league_admin)
     entries = client.get("/ledger/kinds/").context["nav_entries"]
     menus = {e["label"]: [c["label"] for c in e["children"]] for e in entries if "children" in e}
-    assert menus == {"学习": ["我的学习", "学习清单", "业务讲堂"], "管理": ["组织机构", "人员花名册", "开通账号", "台账类型", "活动"]}
+    assert menus == {
+        "学习": ["我的学习", "学习清单", "业务讲堂"],
+        "管理": ["组织机构", "人员花名册", "开通账号", "台账类型", "活动"],
+    }
     assert len(entries) <= 8 and [e for e in entries if e["active"]] == [e for e in entries if e["label"] == "管理"]
     client.force_login(users.cadre)
     entries = client.get("/").context["nav_entries"]
@@ -144,6 +179,7 @@ def test_a_league_admins_navigation_folds_into_menus_and_a_cadres_stays_flat(use
 
 
 # --- a net under every page, present and future ---------------------------------------------------
+
 
 def _all_pages():
     """Every page URL of the project, with 1 for integer arguments and "x" for others."""

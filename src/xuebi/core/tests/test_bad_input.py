@@ -1,6 +1,7 @@
 """Bad input never gets a 500: integers past 64 bits, NUL characters and lone surrogates, bodies
 over the limit, unknown addresses and methods under /api/ — a Chinese 4xx naming the field,
 nothing changed. Runs on SQLite and on PostgreSQL (which refuses NUL in text)."""
+
 from __future__ import annotations
 
 import json
@@ -36,13 +37,16 @@ def _unchanged():
     return Person.objects.count(), AuditEntry.objects.count()
 
 
-@pytest.mark.parametrize("path, field", [
-    (f"/api/v1/people?offset={HUGE}", "offset"),
-    (f"/api/v1/people?unit_id={HUGE}", "unit_id"),
-    (f"/api/v1/people/{HUGE}", "person_id"),
-    (f"/api/v1/points/journal?person_id={HUGE}", "person_id"),
-    (f"/api/v1/study/plans?year=-{HUGE}", "year"),
-])
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        (f"/api/v1/people?offset={HUGE}", "offset"),
+        (f"/api/v1/people?unit_id={HUGE}", "unit_id"),
+        (f"/api/v1/people/{HUGE}", "person_id"),
+        (f"/api/v1/points/journal?person_id={HUGE}", "person_id"),
+        (f"/api/v1/study/plans?year=-{HUGE}", "year"),
+    ],
+)
 def test_huge_integers_in_the_query_or_path_get_a_422_naming_the_parameter(raw, token, path, field):
     response = raw.get(path, **token)
     assert response.status_code == 422
@@ -50,11 +54,14 @@ def test_huge_integers_in_the_query_or_path_get_a_422_naming_the_parameter(raw, 
     assert "不能大于" in _messages(response) or "不能小于" in _messages(response)
 
 
-@pytest.mark.parametrize("path, body, field", [
-    ("/api/v1/review/approve", {"ids": [1, HUGE]}, "ids"),
-    ("/api/v1/records", {"kind": "self_study", "occurred_on": "2026-11-20", "attendees": [{"person_id": HUGE}]}, "person_id"),
-    ("/api/v1/people", {"name": "苏和", "unit_id": HUGE}, "unit_id"),
-])
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/api/v1/review/approve", {"ids": [1, HUGE]}, "ids"),
+        ("/api/v1/records", {"kind": "self_study", "occurred_on": "2026-11-20", "attendees": [{"person_id": HUGE}]}, "person_id"),
+        ("/api/v1/people", {"name": "苏和", "unit_id": HUGE}, "unit_id"),
+    ],
+)
 def test_huge_integers_in_a_body_get_a_422_naming_the_field_and_change_nothing(raw, token, path, body, field):
     before = _unchanged()
     response = raw.post(path, json.dumps(body), content_type="application/json", **token)
@@ -103,8 +110,16 @@ def test_nul_in_a_page_form_changes_nothing(raw, users, org):
     assert _unchanged() == before
 
 
-@pytest.mark.parametrize("path", ["/ledger/?kind={n}", "/ledger/review/?unit={n}&kind={n}", "/ledger/pick/add/?person={n}",
-                                  "/ledger/pick/add/?unit=%C2%B2", "/study/plans/?year={n}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ledger/?kind={n}",
+        "/ledger/review/?unit={n}&kind={n}",
+        "/ledger/pick/add/?person={n}",
+        "/ledger/pick/add/?unit=%C2%B2",
+        "/study/plans/?year={n}",
+    ],
+)
 def test_pages_ignore_an_id_the_database_cannot_hold(raw, users, path):
     raw.force_login(users.league_admin)
     assert raw.get(path.format(n=HUGE)).status_code == 200
@@ -112,7 +127,9 @@ def test_pages_ignore_an_id_the_database_cannot_hold(raw, users, path):
 
 def test_a_body_over_the_limit_gets_a_chinese_json_413(raw, token, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    response = raw.post("/api/v1/people", json.dumps({"name": "苏" * 2000, "unit_id": 1}), content_type="application/json", **token)
+    response = raw.post(
+        "/api/v1/people", json.dumps({"name": "苏" * 2000, "unit_id": 1}), content_type="application/json", **token
+    )
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"].startswith("请求内容过大")
@@ -125,11 +142,14 @@ def test_a_form_post_over_the_limit_on_the_api_is_json_too(raw, token, settings)
     assert response.json()["detail"].startswith("请求内容过大")
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/api/v1/no-such-thing", 404),
-    ("delete", "/api/v1/people", 405),
-    ("get", "/api/v1/people/abc", 422),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/api/v1/no-such-thing", 404),
+        ("delete", "/api/v1/people", 405),
+        ("get", "/api/v1/people/abc", 422),
+    ],
+)
 def test_every_api_error_is_json_in_chinese(raw, token, method, path, status):
     response = getattr(raw, method)(path, **token)
     assert response.status_code == status
@@ -159,6 +179,8 @@ def test_the_openapi_document_lists_the_error_answers_and_the_right_lecture_sche
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for code in ("400", "403", "404", "422"):
-                assert operation["responses"][code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+                assert operation["responses"][code]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorOut"
+                }, (method, path, code)
     offset = next(p for p in schema["paths"]["/api/v1/people"]["get"]["parameters"] if p["name"] == "offset")
     assert offset["schema"]["maximum"] < 2**63

@@ -3,6 +3,7 @@
 These run against a live server on a transactional test database. Screenshots of each test's
 last page land in test-artifacts/ for a person to look at.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,6 +15,7 @@ from xuebi.org.models import Person
 from xuebi.testing.helpers import make_id, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 
 def test_sign_in_navigate_and_find_a_person_by_pinyin_initials(page, org, users):
     sign_in(page, "abag")
@@ -84,10 +86,14 @@ def test_an_import_with_one_bad_row_lists_it_and_imports_nothing(page, org, user
     if bad == make_id("152522", __import__("datetime").date(1988, 1, 3), 41):
         bad = bad[:-1] + "1"
     path = tmp_path / "花名册.xlsx"
-    path.write_bytes(_roster_file([
-        ["乌日娜", "女", "蒙古族", good, "组织股", "科员", "2010.7.1"],
-        ["张伟", "男", "汉族", bad, "组织股", "科员", "2011年7月1日"],
-    ]))
+    path.write_bytes(
+        _roster_file(
+            [
+                ["乌日娜", "女", "蒙古族", good, "组织股", "科员", "2010.7.1"],
+                ["张伟", "男", "汉族", bad, "组织股", "科员", "2011年7月1日"],
+            ]
+        )
+    )
     sign_in(page, "abag")
     page.goto("/org/people/import/")
     page.set_input_files("input[type=file]", str(path))

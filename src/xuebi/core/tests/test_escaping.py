@@ -9,6 +9,7 @@ kind among them) and every page is parsed: no element may carry an ``on*`` attri
 ``hx-*``-attributed element, ``<meta http-equiv>`` or ``<script>`` may come from the data.
 The payloads must still be readable as text.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -112,12 +113,35 @@ def test_no_page_turns_written_text_into_markup(world, users, client, who):
     client.force_login(getattr(users, who))
     k, draft, submitted = world.kind, world.draft, world.submitted
     seeds = [
-        "/", "/ledger/", "/ledger/new/", f"/ledger/new/{k.code}/", f"/ledger/{draft.pk}/", f"/ledger/{draft.pk}/edit/",
-        f"/ledger/{submitted.pk}/", f"/ledger/{submitted.pk}/correct/", "/ledger/review/", "/ledger/kinds/",
-        f"/ledger/kinds/{k.pk}/", f"/ledger/kinds/{k.pk}/edit/", "/ledger/reports/", "/ledger/reports/export/",
-        "/org/units/", "/org/people/", f"/org/people/{draft.author.pk}/", "/org/me/", f"/campaigns/{world.campaign.pk}/",
-        "/campaigns/", "/points/", "/points/board/", "/points/adjust/", "/study/", f"/study/lists/{world.study_list.pk}/",
-        "/accounts/users/", "/accounts/grants/", "/audit/", f"/audit/?user={MARK}",
+        "/",
+        "/ledger/",
+        "/ledger/new/",
+        f"/ledger/new/{k.code}/",
+        f"/ledger/{draft.pk}/",
+        f"/ledger/{draft.pk}/edit/",
+        f"/ledger/{submitted.pk}/",
+        f"/ledger/{submitted.pk}/correct/",
+        "/ledger/review/",
+        "/ledger/kinds/",
+        f"/ledger/kinds/{k.pk}/",
+        f"/ledger/kinds/{k.pk}/edit/",
+        "/ledger/reports/",
+        "/ledger/reports/export/",
+        "/org/units/",
+        "/org/people/",
+        f"/org/people/{draft.author.pk}/",
+        "/org/me/",
+        f"/campaigns/{world.campaign.pk}/",
+        "/campaigns/",
+        "/points/",
+        "/points/board/",
+        "/points/adjust/",
+        "/study/",
+        f"/study/lists/{world.study_list.pk}/",
+        "/accounts/users/",
+        "/accounts/grants/",
+        "/audit/",
+        f"/audit/?user={MARK}",
     ]
 
     problems, rendered, text = _crawl(client, seeds)

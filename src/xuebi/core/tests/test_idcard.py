@@ -23,12 +23,15 @@ def test_old_15_digit_number_is_widened_with_19_and_a_check_character():
     assert birth == dt.date(1949, 12, 31)
 
 
-@pytest.mark.parametrize("value, fragment", [
-    ("110105194912310021", "校验码"),
-    ("11010519491331002X", "出生日期"),
-    ("1101051949123100", "18位"),
-    ("11010519491231002Y", "18位"),
-])
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("110105194912310021", "校验码"),
+        ("11010519491331002X", "出生日期"),
+        ("1101051949123100", "18位"),
+        ("11010519491231002Y", "18位"),
+    ],
+)
 def test_bad_numbers_get_a_chinese_reason(value, fragment):
     with pytest.raises(ValidationError) as err:
         idcard.parse(value)

@@ -1,5 +1,6 @@
 """The person picker in headless Chromium, on a phone: an admin types pinyin initials, tells two
 王磊 apart by their section, picks the right one, and the 加分 goes to that person."""
+
 from __future__ import annotations
 
 import datetime as dt

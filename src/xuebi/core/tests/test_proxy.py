@@ -3,6 +3,7 @@
 The proxy (10.0.0.1 here) appends the address of whoever connected to it to X-Forwarded-For, so the
 right-most entry is trustworthy and anything to its left is the client's own text.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,7 @@ def proxied(settings):
 def through_proxy(client, username, *, seen: str, spoofed: str = "", password=PASSWORD):
     """A login as the proxy forwards it: the client wrote `spoofed`, the proxy saw `seen`."""
     forwarded = f"{spoofed}, {seen}" if spoofed else seen
-    return client.post(LOGIN, {"username": username, "password": password},
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 def _request(forwarded: str | None, peer: str = PROXY):
@@ -37,15 +37,18 @@ def _request(forwarded: str | None, peer: str = PROXY):
     return RequestFactory().get("/", **meta)
 
 
-@pytest.mark.parametrize(("forwarded", "proxies", "expected"), [
-    ("203.0.113.5", 1, "203.0.113.5"),                    # what our proxy saw
-    ("8.8.8.8, 203.0.113.5", 1, "203.0.113.5"),           # the client's own entry is ignored
-    ("8.8.8.8, 203.0.113.5, 10.0.0.2", 2, "203.0.113.5"),  # two proxies of ours
-    ("203.0.113.5", 2, PROXY),                           # shorter than the chain: not through our proxies
-    ("not-an-address", 1, PROXY),                        # garbage is never recorded as an address
-    (None, 1, PROXY),                                    # no header: the peer
-    ("2001:db8::1", 1, "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("203.0.113.5", 1, "203.0.113.5"),  # what our proxy saw
+        ("8.8.8.8, 203.0.113.5", 1, "203.0.113.5"),  # the client's own entry is ignored
+        ("8.8.8.8, 203.0.113.5, 10.0.0.2", 2, "203.0.113.5"),  # two proxies of ours
+        ("203.0.113.5", 2, PROXY),  # shorter than the chain: not through our proxies
+        ("not-an-address", 1, PROXY),  # garbage is never recorded as an address
+        (None, 1, PROXY),  # no header: the peer
+        ("2001:db8::1", 1, "2001:db8::1"),
+    ],
+)
 def test_the_client_address_is_read_from_the_right(proxied, forwarded, proxies, expected):
     proxied.XUEBI_TRUSTED_PROXIES = proxies
     assert client_ip(_request(forwarded)) == expected

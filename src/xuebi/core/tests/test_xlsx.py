@@ -4,6 +4,7 @@ Unit, person, kind and field names, record values and a failed sign-in's user na
 ``=``, ``+``, ``-``, ``@`` or a tab; every export endpoint (pages and API) is fetched and every
 cell of every sheet read back: none is a formula, and the text is there as it was written.
 """
+
 from __future__ import annotations
 
 import io

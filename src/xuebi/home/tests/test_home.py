@@ -1,5 +1,6 @@
 """The home page per role: a cadre sees their points, rank and what waits for them; a judge reads
 what they will do; every link a role's home shows answers that role."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,13 +18,15 @@ OCTOBER, NOVEMBER = dt.date(2026, 10, 10), dt.date(2026, 11, 20)
 
 
 def test_a_cadre_home_shows_points_rank_movement_and_what_waits(
-        users, org, kinds, theory, study, client_for, django_assert_max_num_queries):
+    users, org, kinds, theory, study, client_for, django_assert_max_num_queries
+):
     # end of October: 王芳 3, 巴依斯古楞 1 (second); in November 巴依斯古楞 passes her
     give(org, org.abag_other, 3, 1, day=OCTOBER)
     give(org, org.bayi, 1, 2, day=OCTOBER)
     give(org, org.bayi, 4, 3, day=NOVEMBER)
-    returned = ledger.record_return(actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content="退回的"),
-                                    comment="请补充学习内容")
+    returned = ledger.record_return(
+        actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content="退回的"), comment="请补充学习内容"
+    )
     draft = self_study(users.cadre, kinds, submit=False, content="没写完的")
     client = client_for(users.cadre)
     readmodel.build_due_snapshots()  # the month-end task has run: the standing at the end of October
@@ -37,7 +40,7 @@ def test_a_cadre_home_shows_points_rank_movement_and_what_waits(
     assert f'href="/ledger/{returned.pk}/edit/"' in page and "退回意见：请补充学习内容" in page
     assert f'href="/ledger/{draft.pk}/edit/"' in page
     # due: the overdue reading and the 阿巴嘎 item due yesterday; not the video due in 30 days
-    todo = page[page.index('data-testid="home-due"'):]
+    todo = page[page.index('data-testid="home-due"') :]
     assert study.reading.title in todo and study.abag_item.title in todo and "已逾期" in todo
     assert study.video.title not in todo
 
@@ -77,8 +80,9 @@ def test_every_link_on_each_demo_role_home_answers_that_role(client, settings):
         client.force_login(User.objects.get(username=username))
         home = client.get("/")
         assert home.status_code == 200
-        links = sorted({href for href in re.findall(r'href="(/[^"#]*)', home.content.decode())
-                        if not href.startswith("/static/")})
+        links = sorted(
+            {href for href in re.findall(r'href="(/[^"#]*)', home.content.decode()) if not href.startswith("/static/")}
+        )
         assert links, username
         for href in links:
             assert client.get(href).status_code == 200, f"{username}: {href}"

@@ -1,4 +1,5 @@
 """The cadre's home on a 375 px phone: points, rank and what waits, one tap from each."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_cadre_sees_points_rank_and_a_returned_record_on_the_phone_home(phone, users, org, kinds, theory):
     give(org, org.abag_other, 3, 1, day=dt.date(2026, 10, 10))
     give(org, org.bayi, 5, 2, day=dt.date(2026, 11, 20))
-    record = ledger.record_return(actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content="退回的"),
-                                  comment="请补充学习篇目")
+    record = ledger.record_return(
+        actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content="退回的"), comment="请补充学习篇目"
+    )
     sign_in(phone, "cadre")
     phone.goto("/")
     assert phone.get_by_test_id("home-points-total").inner_text() == "5"

@@ -1,5 +1,6 @@
 """The audit log's pages (审计管理员 only): the log, filtered, and its .xlsx export. They sit with the pages
 that read from every app because they check the auditor's role in org, which audit itself sits below."""
+
 from __future__ import annotations
 
 from django.conf import settings

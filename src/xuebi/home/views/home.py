@@ -1,5 +1,6 @@
 """The home page: per role, what this user looks after and where to start. It reads from every app,
 so it sits at the top of the layers (docs/architecture.md)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,14 +70,22 @@ def _waiting_for_me(user, person: Person) -> dict:
     if campaign is not None:
         # ranked within their 旗县市区, as on the board a cadre sees (points.selectors.board_paths)
         county = Unit.objects.only("name", "short_name", "path").get(path=person.unit.path[:COUNTY_WIDTH])
-        found["standing"] = {"campaign": campaign, "county": county.short_name or county.name,
-                             **readmodel.standing(campaign, person.pk, [county.path], today=today)}
-    editable = (Record.objects.visible_to(user, "edit")
-                .only("pk", "title", "status", "occurred_on", "review_comment").order_by("-occurred_on", "-pk"))
+        found["standing"] = {
+            "campaign": campaign,
+            "county": county.short_name or county.name,
+            **readmodel.standing(campaign, person.pk, [county.path], today=today),
+        }
+    editable = (
+        Record.objects.visible_to(user, "edit")
+        .only("pk", "title", "status", "occurred_on", "review_comment")
+        .order_by("-occurred_on", "-pk")
+    )
     found["returned"] = list(editable.filter(status=RecordStatus.RETURNED)[:HOME_ITEMS])
     found["drafts"] = list(editable.filter(status=RecordStatus.DRAFT)[:HOME_ITEMS])
-    items = (study.items_with_progress(StudyItem.objects.visible_to(user).reaching(person.pk), person.pk, today=today)
-             .filter(is_complete=False, due_date__lte=today + dt.timedelta(days=DUE_DAYS))
-             .order_by("due_date", "pk"))
+    items = (
+        study.items_with_progress(StudyItem.objects.visible_to(user).reaching(person.pk), person.pk, today=today)
+        .filter(is_complete=False, due_date__lte=today + dt.timedelta(days=DUE_DAYS))
+        .order_by("due_date", "pk")
+    )
     found["due_items"] = list(items[:HOME_ITEMS])
     return found

@@ -1,5 +1,6 @@
 """Running the queue in a test, on whichever backend the suite runs (settings.TASKS): what
 `xuebi worker` does, here in this process and until the queue is empty."""
+
 from __future__ import annotations
 
 from django.conf import settings

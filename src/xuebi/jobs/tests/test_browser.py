@@ -1,6 +1,7 @@
 """A large roster import in a real browser: confirmed, it becomes a job; the person lands on its
 page, where the bar (polled with HTMX, no inline script) fills while the worker runs it and the
 summary says what was imported."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Background jobs: the owner follows one to its result, nobody else sees it, a job runs once
 however often it is run, a failure is said in Chinese, and large imports, exports and
 recomputations go through them (the pages and the API). The queue itself: test_worker.py."""
+
 from __future__ import annotations
 
 import io
@@ -116,8 +117,10 @@ def test_a_large_roster_export_is_a_download_on_the_job_page(users, org, client_
     assert 'data-testid="job-download"' in page and "已导出2人。" in page  # 阿巴嘎's two people
     download = client.get(f"/jobs/{job.pk}/download")
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
-    names = [row[0] for row in load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(
-        min_row=2, values_only=True)]
+    names = [
+        row[0]
+        for row in load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(min_row=2, values_only=True)
+    ]
     assert sorted(names) == ["巴依斯古楞", "王芳"]
     entry = AuditEntry.objects.get(action=Action.ROSTER_EXPORT)
     assert entry.actor == users.abag_admin and entry.changes["rows"] == 2
@@ -139,8 +142,11 @@ def test_a_large_audit_log_export_is_a_download_on_the_job_page(users, client_fo
     jobs.run(job.pk)
     job.refresh_from_db()
     assert job.status == "done" and job.summary.startswith("已导出") and job.file_name.startswith("audit-")
-    rows = list(load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download").streaming_content)))
-                .active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download").streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[0][0] == "时间" and {"league", "abag"} <= {row[1] for row in rows[1:]}
     assert AuditEntry.objects.filter(action=Action.AUDIT_EXPORT, actor=users.auditor).exists()
 

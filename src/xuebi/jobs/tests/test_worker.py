@@ -2,6 +2,7 @@
 XUEBI_REDIS_URL is set, as the CI's second run does): a job enqueued at commit and run by the
 worker, a job a stopped worker left "running" run again when a worker starts, and the periodic
 tasks enqueued once a period however many workers claim them."""
+
 from __future__ import annotations
 
 import datetime as dt

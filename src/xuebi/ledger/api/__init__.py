@@ -1,4 +1,5 @@
 """The ledger's API: one router for ``xuebi.api``, made of one router per sub-domain."""
+
 from ninja import Router
 
 from . import exports, kinds, lectures, records, reports

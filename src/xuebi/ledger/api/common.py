@@ -1,4 +1,5 @@
 """What the ledger's API modules share: the error body, the role check, errors in ninja's shape."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ def errors(exc: ValidationError) -> Status:
 def form_errors(form) -> Status:
     def loc(name: str) -> list[str]:
         if name.startswith(schema.FIELD_PREFIX):
-            return ["body", "data", name[len(schema.FIELD_PREFIX):]]
+            return ["body", "data", name[len(schema.FIELD_PREFIX) :]]
         return ["body"] if name == "__all__" else ["body", name]
 
     return Status(422, {"detail": error_detail(form, loc=loc)})

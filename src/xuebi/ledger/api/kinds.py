@@ -3,6 +3,7 @@
 Any business role reads kinds (a cadre's app needs their fields to render a record form); only a
 league admin creates or changes them.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """/api/v1/ledger/lectures…: 业务讲堂 series and sessions, through the same forms, selectors, services
 and scoping as the pages (``views.lectures``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,6 +26,7 @@ router = Router(tags=["台账统计与业务讲堂"])
 
 
 # --- 业务讲堂 -------------------------------------------------------------------------------------
+
 
 class SeriesOut(Schema):
     id: int
@@ -111,11 +113,25 @@ def _series_detail(series: LectureSeries) -> dict:
     planned = selectors.presented_counts([s for s in sessions if s.status == LectureStatus.PLANNED])
     proposed = selectors.proposed_presenter(members, sessions)
     return {
-        "id": series.pk, "title": series.title, "unit_id": series.unit_id, "unit_name": series.unit.name, "is_active": series.is_active,
-        "held": sum(held.values()), "member_count": len(members),
-        "next_presenter_id": proposed.pk if proposed else None, "next_presenter_name": proposed.name if proposed else None,
-        "members": [{"position": m.position, "person_id": m.person_id, "name": m.person.name,
-                     "held": held.get(m.person_id, 0), "planned": planned.get(m.person_id, 0)} for m in members],
+        "id": series.pk,
+        "title": series.title,
+        "unit_id": series.unit_id,
+        "unit_name": series.unit.name,
+        "is_active": series.is_active,
+        "held": sum(held.values()),
+        "member_count": len(members),
+        "next_presenter_id": proposed.pk if proposed else None,
+        "next_presenter_name": proposed.name if proposed else None,
+        "members": [
+            {
+                "position": m.position,
+                "person_id": m.person_id,
+                "name": m.person.name,
+                "held": held.get(m.person_id, 0),
+                "planned": planned.get(m.person_id, 0),
+            }
+            for m in members
+        ],
         "sessions": sessions,
     }
 
@@ -134,8 +150,12 @@ def _series(request, series_id: int, action: str = "view") -> LectureSeries:
 
 
 def _session(request, session_id: int) -> LectureSession:
-    return get_object_or_404(selectors.sessions_visible_to(request.auth, "change")
-                             .select_related("series", "series__unit", "series__kind", "presenter"), pk=session_id)
+    return get_object_or_404(
+        selectors.sessions_visible_to(request.auth, "change").select_related(
+            "series", "series__unit", "series__kind", "presenter"
+        ),
+        pk=session_id,
+    )
 
 
 def _session_out(session: LectureSession) -> LectureSession:
@@ -168,36 +188,49 @@ def create_series(request, payload: SeriesIn):
     return Status(201, _series_detail(_series(request, series.pk)))
 
 
-@router.put("/ledger/lectures/{series_id}/members", response={200: SeriesDetailOut, 422: ErrorOut},
-            summary="设置成员与轮换顺序")
+@router.put("/ledger/lectures/{series_id}/members", response={200: SeriesDetailOut, 422: ErrorOut}, summary="设置成员与轮换顺序")
 def set_members(request, series_id: DbInt, payload: MembersIn):
     series = _series(request, series_id, "change")
     try:
-        services.series_set_members(actor=request.auth, series=series, members=_people(request.auth, payload.person_ids, "person_ids"))
+        services.series_set_members(
+            actor=request.auth, series=series, members=_people(request.auth, payload.person_ids, "person_ids")
+        )
     except ValidationError as exc:
         return errors(exc)
     return _series_detail(series)
 
 
-@router.post("/ledger/lectures/{series_id}/sessions", response={201: SessionOut, 422: ErrorOut},
-             summary="安排下一场（不指定主讲人时按轮换规则）")
+@router.post(
+    "/ledger/lectures/{series_id}/sessions",
+    response={201: SessionOut, 422: ErrorOut},
+    summary="安排下一场（不指定主讲人时按轮换规则）",
+)
 def plan_session(request, series_id: DbInt, payload: SessionPlanIn):
     series = _series(request, series_id, "change")
     members = list(series.members.select_related("person"))
-    form = SessionPlanForm(data={"planned_on": payload.planned_on, "topic": payload.topic,
-                                 "presenter": payload.presenter_id or ""}, members=members)
+    form = SessionPlanForm(
+        data={"planned_on": payload.planned_on, "topic": payload.topic, "presenter": payload.presenter_id or ""}, members=members
+    )
     if not form.is_valid():
         return form_errors(form)
     try:
-        session = services.session_plan(actor=request.auth, series=series, planned_on=form.cleaned_data["planned_on"].date,
-                                        topic=form.cleaned_data["topic"], presenter=form.cleaned_data["presenter"])
+        session = services.session_plan(
+            actor=request.auth,
+            series=series,
+            planned_on=form.cleaned_data["planned_on"].date,
+            topic=form.cleaned_data["topic"],
+            presenter=form.cleaned_data["presenter"],
+        )
     except ValidationError as exc:
         return errors(exc)
     return Status(201, _session_out(session))
 
 
-@router.post("/ledger/lectures/sessions/{session_id}/absentees", response={200: SessionOut, 422: ErrorOut},
-             summary="登记缺席（主讲人缺席则改由下一位主讲）")
+@router.post(
+    "/ledger/lectures/sessions/{session_id}/absentees",
+    response={200: SessionOut, 422: ErrorOut},
+    summary="登记缺席（主讲人缺席则改由下一位主讲）",
+)
 def set_absentees(request, session_id: DbInt, payload: AbsenteesIn):
     session = _session(request, session_id)
     try:
@@ -228,10 +261,13 @@ def _held_form_data(payload: HeldIn, session: LectureSession) -> QueryDict:
     return q
 
 
-@router.post("/ledger/lectures/sessions/{session_id}/held", response={200: HeldOut, 422: ErrorOut},
-             summary="登记举办：生成业务讲堂台账记录（主讲人、到场成员）并提交审核",
-             description="类型须上传佐证材料时，记录先保存为草稿（record_status=draft）：用 POST /records/{id}/evidence "
-                         "上传照片，再 POST /records/{id}/submit 提交审核。")
+@router.post(
+    "/ledger/lectures/sessions/{session_id}/held",
+    response={200: HeldOut, 422: ErrorOut},
+    summary="登记举办：生成业务讲堂台账记录（主讲人、到场成员）并提交审核",
+    description="类型须上传佐证材料时，记录先保存为草稿（record_status=draft）：用 POST /records/{id}/evidence "
+    "上传照片，再 POST /records/{id}/submit 提交审核。",
+)
 def hold_session(request, session_id: DbInt, payload: HeldIn):
     session = _session(request, session_id)
     form = SessionHeldForm(data=_held_form_data(payload, session), session=session, user=request.auth)
@@ -242,8 +278,9 @@ def hold_session(request, session_id: DbInt, payload: HeldIn):
     if not form.is_valid():
         return form_errors(form)
     try:
-        record = services.session_hold(actor=request.auth, session=session, **form.hold_values(),
-                                       submit=not session.series.kind.evidence_required)
+        record = services.session_hold(
+            actor=request.auth, session=session, **form.hold_values(), submit=not session.series.kind.evidence_required
+        )
     except ValidationError as exc:
         return errors(exc)
     return {"session": _session_out(session), "record_id": record.pk, "record_status": record.status}

@@ -3,6 +3,7 @@
 A JSON body is turned into the record form's own input (``_form_input``) so that a value the
 page refuses is refused here with the same Chinese message.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -173,12 +174,11 @@ def _form_input(payload: dict) -> QueryDict:
 def _patched(record: Record, payload: dict) -> dict:
     """A PATCH body completed with the record's current values."""
     full = {
-        "occurred_on": record.occurred_on.isoformat(), "unit_id": record.unit_id, "study_level": record.study_level,
+        "occurred_on": record.occurred_on.isoformat(),
+        "unit_id": record.unit_id,
+        "study_level": record.study_level,
         "data": dict(record.data),
-        "attendees": [
-            {"person_id": p.person_id, "hours": p.hours}
-            for p in record.participants.all() if p.role != "author"
-        ],
+        "attendees": [{"person_id": p.person_id, "hours": p.hours} for p in record.participants.all() if p.role != "author"],
         "author_hours": next((p.hours for p in record.participants.all() if p.role == "author"), None),
     }
     for key, value in payload.items():
@@ -191,7 +191,7 @@ def _patched(record: Record, payload: dict) -> dict:
 def _loc(name: str) -> list[str]:
     """Where a record form's field sits in the API's body: the kind's own fields under ``data``."""
     if name.startswith(schema.FIELD_PREFIX):
-        return ["body", "data", name[len(schema.FIELD_PREFIX):]]
+        return ["body", "data", name[len(schema.FIELD_PREFIX) :]]
     if name in ("__all__", "attendees"):
         return ["body", "attendees"]
     return ["body", {"unit": "unit_id", "author": "author_id"}.get(name, name)]
@@ -201,7 +201,18 @@ def _form_errors(form) -> dict:
     return {"detail": error_detail(form, loc=_loc)}
 
 
-COMMON_KEYS = {"occurred_on", "unit", "author", "study_level", "attendees", "evidence", "comment", "reason", "author_hours", "kind"}
+COMMON_KEYS = {
+    "occurred_on",
+    "unit",
+    "author",
+    "study_level",
+    "attendees",
+    "evidence",
+    "comment",
+    "reason",
+    "author_hours",
+    "kind",
+}
 
 
 def _service_errors(exc: ValidationError) -> dict:
@@ -230,11 +241,14 @@ def _validated(kind, payload, request, record=None):
 
 @router.get("/records", response=list[RecordOut], summary="台账记录：默认为本人的记录；scope=all 为可见范围内全部")
 @paginate(LimitOffsetPagination)
-def list_records(request, scope: str = "mine", kind: str = "", status: str = "", search: str = "",
-                 date_from: str = "", date_to: str = ""):
+def list_records(
+    request, scope: str = "mine", kind: str = "", status: str = "", search: str = "", date_from: str = "", date_to: str = ""
+):
     """``date_from`` / ``date_to`` as people type them (2026-01-01, 2026年1月1日)."""
     try:
-        date_from, date_to = (dates.parse(d.strip(), allow_partial=False).date if d.strip() else None for d in (date_from, date_to))
+        date_from, date_to = (
+            dates.parse(d.strip(), allow_partial=False).date if d.strip() else None for d in (date_from, date_to)
+        )
     except ValidationError as exc:
         raise HttpError(422, f"日期格式不正确：{exc.messages[0]}") from None
     records = mine(request.auth) if scope == "mine" else Record.objects.visible_to(request.auth).order_by("-occurred_on", "-pk")
@@ -273,7 +287,9 @@ def create_record(request, payload: RecordIn):
     form = _validated(kind, payload.dict(), request)
     if not form.is_valid():
         return Status(422, _form_errors(form))
-    result = _run(lambda: services.record_create(actor=request.auth, kind=kind, values=form.record_input(), submit=payload.submit))
+    result = _run(
+        lambda: services.record_create(actor=request.auth, kind=kind, values=form.record_input(), submit=payload.submit)
+    )
     return result if isinstance(result, Status) else Status(201, _detail(result))
 
 
@@ -283,7 +299,9 @@ def update_record(request, record_id: DbInt, payload: RecordPatch):
     form = _validated(record.kind, _patched(record, payload.dict(exclude={"submit"})), request, record)
     if not form.is_valid():
         return Status(422, _form_errors(form))
-    result = _run(lambda: services.record_update(actor=request.auth, record=record, values=form.record_input(), submit=payload.submit))
+    result = _run(
+        lambda: services.record_update(actor=request.auth, record=record, values=form.record_input(), submit=payload.submit)
+    )
     return result if isinstance(result, Status) else _detail(result)
 
 
@@ -294,7 +312,11 @@ def delete_record(request, record_id: DbInt):
     return result if isinstance(result, Status) else Status(204, None)
 
 
-@router.post("/records/{record_id}/evidence", response={201: EvidenceOut, 422: ErrorOut}, summary="上传佐证材料（multipart 表单，字段 file）")
+@router.post(
+    "/records/{record_id}/evidence",
+    response={201: EvidenceOut, 422: ErrorOut},
+    summary="上传佐证材料（multipart 表单，字段 file）",
+)
 def add_evidence(request, record_id: DbInt, file: File[UploadedFile], field_key: Form[str] = ""):
     record = get_visible_or_404(Record, request.auth, record_id, "edit")
     result = _run(lambda: services.evidence_add(actor=request.auth, record=record, upload=file, field_key=field_key))
@@ -309,19 +331,33 @@ class PointsPreviewOut(Schema):
     note: str = Field(..., description="为何少于规则分值（上限），空表示全额")
 
 
-@router.get("/records/{record_id}/points-preview", response=list[PointsPreviewOut],
-            summary="预计积分：该记录现在审核通过将计入的积分（只读，以通过时的计算为准）")
+@router.get(
+    "/records/{record_id}/points-preview",
+    response=list[PointsPreviewOut],
+    summary="预计积分：该记录现在审核通过将计入的积分（只读，以通过时的计算为准）",
+)
 def points_preview(request, record_id: DbInt):
     record = get_visible_or_404(Record, request.auth, record_id)
     if record.status == "approved":
         return []
     names = dict(record.participants.values_list("person_id", "person__name"))
-    return [{"person_id": item.person_id, "person_name": names.get(item.person_id, ""), "indicator": item.rule.indicator.name,
-             "points": points_text(item.points), "note": item.note} for item in events.award_preview(record)]
+    return [
+        {
+            "person_id": item.person_id,
+            "person_name": names.get(item.person_id, ""),
+            "indicator": item.rule.indicator.name,
+            "points": points_text(item.points),
+            "note": item.note,
+        }
+        for item in events.award_preview(record)
+    ]
 
 
-@router.delete("/records/{record_id}/evidence/{evidence_id}", response={204: None, 422: ErrorOut},
-               summary="删除佐证材料（草稿或被退回的记录）")
+@router.delete(
+    "/records/{record_id}/evidence/{evidence_id}",
+    response={204: None, 422: ErrorOut},
+    summary="删除佐证材料（草稿或被退回的记录）",
+)
 def remove_evidence(request, record_id: DbInt, evidence_id: DbInt):
     record = get_visible_or_404(Record, request.auth, record_id, "edit")
     item = get_object_or_404(Evidence, pk=evidence_id, record=record)
@@ -342,19 +378,25 @@ def submit_record(request, record_id: DbInt):
 
 @router.post("/records/{record_id}/approve", response={200: RecordDetailOut, 422: ErrorOut}, summary="审核通过")
 def approve_record(request, record_id: DbInt, payload: CommentIn):
-    return _transition(request, record_id, lambda r: services.record_approve(actor=request.auth, record=r, comment=payload.comment),
-                       "review")
+    return _transition(
+        request, record_id, lambda r: services.record_approve(actor=request.auth, record=r, comment=payload.comment), "review"
+    )
 
 
 @router.post("/records/{record_id}/return", response={200: RecordDetailOut, 422: ErrorOut}, summary="退回修改（须填写意见）")
 def return_record(request, record_id: DbInt, payload: CommentIn):
-    return _transition(request, record_id, lambda r: services.record_return(actor=request.auth, record=r, comment=payload.comment),
-                       "review")
+    return _transition(
+        request, record_id, lambda r: services.record_return(actor=request.auth, record=r, comment=payload.comment), "review"
+    )
 
 
-@router.post("/records/{record_id}/reopen", response={200: RecordDetailOut, 422: ErrorOut}, summary="撤销通过（管理员，须填写理由）")
+@router.post(
+    "/records/{record_id}/reopen", response={200: RecordDetailOut, 422: ErrorOut}, summary="撤销通过（管理员，须填写理由）"
+)
 def reopen_record(request, record_id: DbInt, payload: CommentIn):
-    return _transition(request, record_id, lambda r: services.record_reopen(actor=request.auth, record=r, comment=payload.comment))
+    return _transition(
+        request, record_id, lambda r: services.record_reopen(actor=request.auth, record=r, comment=payload.comment)
+    )
 
 
 class BulkOut(Schema):
@@ -390,7 +432,9 @@ def propose_correction(request, record_id: DbInt, payload: CorrectionIn):
     form.fields.pop("unit", None)
     if not form.is_valid():
         return Status(422, _form_errors(form))
-    result = _run(lambda: services.correction_propose(actor=request.auth, record=record, values=form.record_input(), reason=payload.reason))
+    result = _run(
+        lambda: services.correction_propose(actor=request.auth, record=record, values=form.record_input(), reason=payload.reason)
+    )
     return result if isinstance(result, Status) else Status(201, result)
 
 
@@ -407,4 +451,3 @@ def reject_correction(request, correction_id: DbInt, payload: CommentIn):
     correction = get_object_or_404(RecordCorrection, pk=correction_id)
     get_visible_or_404(Record, request.auth, correction.record_id)
     return _run(lambda: services.correction_reject(actor=request.auth, correction=correction, comment=payload.comment))
-

@@ -1,4 +1,5 @@
 """Demo 业务讲堂: a series in the demo cadre's section, written through the real services."""
+
 from __future__ import annotations
 
 import datetime as dt

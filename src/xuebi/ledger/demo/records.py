@@ -13,6 +13,7 @@ is left waiting for review in last year's campaign, which closes.
 
 Idempotent: does nothing once any record exists.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,9 +33,16 @@ from ..services import records as services
 from ..services.records import RecordInput
 
 TOPICS = [
-    "习近平总书记在庆祝中国共产党成立100周年大会上的重要讲话", "《中国共产党组织工作条例》", "党的二十届四中全会精神",
-    "《习近平新时代中国特色社会主义思想学习纲要》", "铸牢中华民族共同体意识", "《干部选拔任用工作条例》",
-    "组织工作“四个融合”", "基层党组织标准化规范化建设", "《中国共产党支部工作条例（试行）》", "党史学习教育专题",
+    "习近平总书记在庆祝中国共产党成立100周年大会上的重要讲话",
+    "《中国共产党组织工作条例》",
+    "党的二十届四中全会精神",
+    "《习近平新时代中国特色社会主义思想学习纲要》",
+    "铸牢中华民族共同体意识",
+    "《干部选拔任用工作条例》",
+    "组织工作“四个融合”",
+    "基层党组织标准化规范化建设",
+    "《中国共产党支部工作条例（试行）》",
+    "党史学习教育专题",
 ]
 
 
@@ -55,7 +63,11 @@ def _data(kind: RecordKind, index: int, author: Person, day: dt.date) -> dict:
     for d in kind.fields:
         key, kind_type = d["key"], d["type"]
         if kind_type in (FieldType.TEXT, FieldType.TEXTAREA):
-            data[key] = TOPICS[index % len(TOPICS)] if key in ("topic", "title") or kind_type == FieldType.TEXT else "认真学习，结合岗位抓好落实。"
+            data[key] = (
+                TOPICS[index % len(TOPICS)]
+                if key in ("topic", "title") or kind_type == FieldType.TEXT
+                else "认真学习，结合岗位抓好落实。"
+            )
         elif kind_type == FieldType.NUMBER:
             low, high = Decimal(d.get("min", "1")), Decimal(d.get("max", "100"))
             value = min(max(low, Decimal(2)), high)
@@ -71,15 +83,28 @@ def _data(kind: RecordKind, index: int, author: Person, day: dt.date) -> dict:
     return data
 
 
-def _record(actor, code: str, author: Person, day: dt.date, index: int, *, unit: Unit | None = None,
-            attendees: list[Person] = (), submit: bool = True, level: str = "branch") -> Record | None:
+def _record(
+    actor,
+    code: str,
+    author: Person,
+    day: dt.date,
+    index: int,
+    *,
+    unit: Unit | None = None,
+    attendees: list[Person] = (),
+    submit: bool = True,
+    level: str = "branch",
+) -> Record | None:
     kind = RecordKind.objects.filter(code=code, is_active=True).first()
     if kind is None:
         return None
     hours = Decimal("2") if kind.attendee_hours else None
     values = RecordInput(
-        occurred_on=day, unit=unit, author=author if actor.person_id != author.pk else None,
-        data=_data(kind, index, author, day), study_level=level if kind.has_study_level else "",
+        occurred_on=day,
+        unit=unit,
+        author=author if actor.person_id != author.pk else None,
+        data=_data(kind, index, author, day),
+        study_level=level if kind.has_study_level else "",
         attendees=[(p, hours) for p in attendees] if kind.is_group else [],
         files=[("", demo_photo(index))] if kind.evidence_required else [],
     )
@@ -130,8 +155,13 @@ def load_ledger_demo() -> int:
         # colleagues' records recorded on their behalf (代录) in the last fortnight, waiting in the
         # reviewer's queue — this year's, however early in January
         for i, person in enumerate(colleagues):
-            _record(admin, ("self_study", "give_lecture", "practical_service", "condolence", "publicity", "training")[i % 6],
-                    person, max(today - dt.timedelta(days=15 - 2 * i), new_year), i)
+            _record(
+                admin,
+                ("self_study", "give_lecture", "practical_service", "condolence", "publicity", "training")[i % 6],
+                person,
+                max(today - dt.timedelta(days=15 - 2 * i), new_year),
+                i,
+            )
         if branch is not None:
             _branch_meetings(admin, reviewer, branch, [me, *colleagues], today)
     league, checker = (User.objects.filter(username=u).first() for u in ("league", "league_reviewer"))
@@ -168,8 +198,10 @@ def _across_the_league(league, checker, *, exclude: Unit, today: dt.date) -> Non
                 approved(codes[n % len(codes)], person, start + dt.timedelta(days=(7 * c + 11 * i + 5 * j) % span), n)
         if c % 4 == 3 and people:
             climber = people[-1]
-            for before, after in ((dt.date(last_year, 11, 30), dt.date(last_year, 12, 20)),
-                                  (_month(today, 0) - dt.timedelta(days=1), today)):
+            for before, after in (
+                (dt.date(last_year, 11, 30), dt.date(last_year, 12, 20)),
+                (_month(today, 0) - dt.timedelta(days=1), today),
+            ):
                 if before >= new_year or after < new_year:  # in January there is no earlier month this year
                     approved("self_study", climber, before, c)
                 approved("org_info", climber, after, 0)  # the first choice: adopted by 中央

@@ -1,4 +1,5 @@
 """Demo meeting requirements: the 支部工作条例 defaults for the meeting kinds the demo has."""
+
 from __future__ import annotations
 
 from ..choices import Frequency
@@ -8,11 +9,11 @@ __all__ = ["DEMO_REQUIREMENTS", "load_demo_requirements"]
 
 # 支部工作条例 practice (DOMAIN.md "组织生活 frequencies"): kind code → frequency.
 DEMO_REQUIREMENTS = [
-    ("branch_congress", Frequency.QUARTER),      # 支部党员大会
-    ("branch_committee", Frequency.MONTH),       # 支委会
-    ("party_group_meeting", Frequency.MONTH),    # 党小组会
-    ("party_lecture", Frequency.QUARTER),        # 党课
-    ("theme_day", Frequency.MONTH),              # 主题党日
+    ("branch_congress", Frequency.QUARTER),  # 支部党员大会
+    ("branch_committee", Frequency.MONTH),  # 支委会
+    ("party_group_meeting", Frequency.MONTH),  # 党小组会
+    ("party_lecture", Frequency.QUARTER),  # 党课
+    ("theme_day", Frequency.MONTH),  # 主题党日
 ]
 
 

@@ -1,4 +1,5 @@
 """The ledger export form: a kind, a unit within the user's scope, a period typed as people type dates."""
+
 from __future__ import annotations
 
 import calendar
@@ -15,7 +16,6 @@ from xuebi.org.models import Unit
 from ..models import RecordKind
 
 
-
 def period_end(value: dates.PartialDate) -> dt.date:
     """The last day a typed date stands for: 2026年 → 12月31日, 2026年2月 → 2月28日."""
     day = value.date
@@ -27,7 +27,9 @@ def period_end(value: dates.PartialDate) -> dt.date:
 
 
 class ExportForm(StyledFormMixin, forms.Form):
-    kind = forms.ModelChoiceField(label="台账类型", queryset=RecordKind.objects.none(), required=False, empty_label="全部类型（每类一页）")
+    kind = forms.ModelChoiceField(
+        label="台账类型", queryset=RecordKind.objects.none(), required=False, empty_label="全部类型（每类一页）"
+    )
     unit = UnitChoiceField(label="单位（含下级）", queryset=Unit.objects.none(), required=False, empty_label="全部（本人范围）")
     date_from = TypedDateField(label="起始日期", required=False, help_text="可写 2026年、2026年3月 或具体日期；不填为今年1月1日")
     date_to = TypedDateField(label="截止日期", required=False, help_text="不填为今年12月31日")

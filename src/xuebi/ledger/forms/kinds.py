@@ -5,6 +5,7 @@ definitions; ``schema.validate_definitions`` stays the one judge of what a valid
 so the pages and the API (which shares ``fill_missing_keys`` and ``locate_definition_error``)
 accept and refuse exactly the same kinds.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,15 @@ from ..schema import RESERVED_KEYS, validate_definitions
 from ..services.kinds import KIND_ATTRS
 
 __all__ = [
-    "KindForm", "FieldRowForm", "FieldFormSet", "field_formset", "definitions_initial",
-    "fill_missing_keys", "suggest_key", "locate_definition_error", "EXTRA_ROWS",
+    "KindForm",
+    "FieldRowForm",
+    "FieldFormSet",
+    "field_formset",
+    "definitions_initial",
+    "fill_missing_keys",
+    "suggest_key",
+    "locate_definition_error",
+    "EXTRA_ROWS",
 ]
 
 EXTRA_ROWS = 3
@@ -31,6 +39,7 @@ KEY_LENGTH = 40
 
 
 # --- the kind's attributes --------------------------------------------------------------------
+
 
 class KindForm(StyledFormMixin, forms.ModelForm):
     """A kind's attributes. The code is fixed once created: reports (三会一课 compliance) and
@@ -72,6 +81,7 @@ class KindForm(StyledFormMixin, forms.ModelForm):
 
 # --- field definitions --------------------------------------------------------------------------
 
+
 def suggest_key(label: str, taken: set[str]) -> str:
     """A key from the label's pinyin (学习内容 → xuexineirong), unique among ``taken``.
 
@@ -81,7 +91,7 @@ def suggest_key(label: str, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]", "", pinyin.full(label)) or re.sub(r"[^a-z0-9]", "", label.lower())
     if not base or not base[0].isalpha():
         base = "f" + base if base else "field"
-    base = base[:KEY_LENGTH - 3]
+    base = base[: KEY_LENGTH - 3]
     key, n = base, 2
     while key in taken or key in RESERVED_KEYS:
         key, n = f"{base}{n}", n + 1
@@ -119,8 +129,12 @@ def locate_definition_error(definitions: list[dict]) -> tuple[int, ValidationErr
 DECIMAL_CHOICES = [("0", "整数"), ("1", "1位小数"), ("2", "2位小数")]
 # which option inputs matter for which types (kinds.js hides the others; the server ignores them)
 OPTION_TYPES = {
-    "unit": "number", "min": "number", "max": "number", "decimals": "number",
-    "choices": "choice multichoice", "max_length": "text",
+    "unit": "number",
+    "min": "number",
+    "max": "number",
+    "decimals": "number",
+    "choices": "choice multichoice",
+    "max_length": "text",
 }
 
 
@@ -130,7 +144,9 @@ class FieldRowForm(StyledFormMixin, forms.Form):
 
     label = forms.CharField(label="字段名称", max_length=50, widget=forms.TextInput(attrs={"placeholder": "如 学习内容"}))
     key = forms.CharField(
-        label="键", max_length=KEY_LENGTH, required=False,
+        label="键",
+        max_length=KEY_LENGTH,
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": "留空则按拼音生成", "autocapitalize": "off", "spellcheck": "false"}),
     )
     type = forms.ChoiceField(label="类型", choices=FieldType.choices, initial=FieldType.TEXT)
@@ -139,10 +155,16 @@ class FieldRowForm(StyledFormMixin, forms.Form):
     min = forms.CharField(label="最小值", max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     max = forms.CharField(label="最大值", max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     decimals = forms.ChoiceField(label="小数位数", choices=DECIMAL_CHOICES, initial="1", required=False)
-    max_length = forms.IntegerField(label="最多字数", min_value=1, max_value=2000, required=False,
-                                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "200"}))
+    max_length = forms.IntegerField(
+        label="最多字数",
+        min_value=1,
+        max_value=2000,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "200"}),
+    )
     choices = forms.CharField(
-        label="选项", required=False,
+        label="选项",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每行一个，或用、分隔"}),
     )
     help = forms.CharField(label="填写说明", max_length=200, required=False)
@@ -156,12 +178,16 @@ class FieldRowForm(StyledFormMixin, forms.Form):
         """The row as a raw definition for ``validate_definitions``."""
         data = self.cleaned_data
         raw = {
-            "key": data["key"].strip(), "label": data["label"].strip(), "type": data["type"],
-            "required": data["required"], "help": data["help"].strip(),
+            "key": data["key"].strip(),
+            "label": data["label"].strip(),
+            "type": data["type"],
+            "required": data["required"],
+            "help": data["help"].strip(),
         }
         if data["type"] == FieldType.NUMBER:
-            raw.update(unit=data["unit"].strip(), min=data["min"].strip(), max=data["max"].strip(),
-                       decimals=data["decimals"] or 1)
+            raw.update(
+                unit=data["unit"].strip(), min=data["min"].strip(), max=data["max"].strip(), decimals=data["decimals"] or 1
+            )
         if data["type"] in (FieldType.CHOICE, FieldType.MULTICHOICE):
             raw["choices"] = data["choices"]
         if data["type"] == FieldType.TEXT and data["max_length"]:
@@ -223,7 +249,12 @@ def definitions_initial(definitions: list[dict]) -> list[dict]:
 
 def field_formset(data=None, *, definitions: list[dict] | None = None) -> FieldFormSet:
     formset_class = forms.formset_factory(
-        FieldRowForm, formset=FieldFormSet, extra=EXTRA_ROWS, can_order=True, can_delete=True,
-        max_num=MAX_FIELDS, validate_max=True,
+        FieldRowForm,
+        formset=FieldFormSet,
+        extra=EXTRA_ROWS,
+        can_order=True,
+        can_delete=True,
+        max_num=MAX_FIELDS,
+        validate_max=True,
     )
     return formset_class(data, prefix="fields", initial=definitions_initial(definitions or []))

@@ -1,4 +1,5 @@
 """The record form, built from a kind's field schema; the same checks serve pages and the API."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -54,7 +55,9 @@ class RecordForm(StyledFormMixin, forms.Form):
         definitions = kind.fields
         if record is not None and not kwargs.get("initial"):
             kwargs["initial"] = {
-                "occurred_on": record.occurred_on, "unit": record.unit_id, "study_level": record.study_level,
+                "occurred_on": record.occurred_on,
+                "unit": record.unit_id,
+                "study_level": record.study_level,
                 **schema.form_initial(definitions, record.data),
             }
             author_row = next((p for p in record.participants.all() if p.person_id == record.author_id), None)
@@ -65,21 +68,33 @@ class RecordForm(StyledFormMixin, forms.Form):
         people = pickable_people(user)
         if not user.person_id and record is None:
             self.fields["author"] = PersonChoiceField(
-                people, action="pick", label="记录人", empty_label="请选择（代他人记录）",
+                people,
+                action="pick",
+                label="记录人",
+                empty_label="请选择（代他人记录）",
                 help_text="您的账号未关联花名册人员，请选择记录人。",
             )
         if not correction:
             self.fields["unit"] = forms.ModelChoiceField(
-                label="所属单位", queryset=units, required=False, empty_label="记录人所在单位",
+                label="所属单位",
+                queryset=units,
+                required=False,
+                empty_label="记录人所在单位",
                 help_text="三会一课等支部活动请选择党支部。",
             )
             self.fields["unit"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
         if kind.has_study_level:
-            self.fields["study_level"] = forms.ChoiceField(label="学习层级（五学联动）", choices=[("", "请选择")] + StudyLevel.choices)
+            self.fields["study_level"] = forms.ChoiceField(
+                label="学习层级（五学联动）", choices=[("", "请选择")] + StudyLevel.choices
+            )
         if not kind.is_group and not any(d["key"] == HOURS_KEY for d in definitions):
             # a kind whose own fields carry 学时 (key "hours") needs no second hours box
             self.fields["author_hours"] = forms.DecimalField(
-                label="学时（小时）", required=False, min_value=Decimal("0.1"), max_value=Decimal(24), decimal_places=1,
+                label="学时（小时）",
+                required=False,
+                min_value=Decimal("0.1"),
+                max_value=Decimal(24),
+                decimal_places=1,
                 widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             )
         attached = {e.field_key for e in record.evidence.all()} if record else set()
@@ -89,7 +104,8 @@ class RecordForm(StyledFormMixin, forms.Form):
             self.fields[name] = field
         if not correction:
             self.fields["evidence"] = schema.MultipleFileField(
-                label="佐证材料（照片或文件）", required=False,
+                label="佐证材料（照片或文件）",
+                required=False,
                 help_text="可多选；图片、PDF 或 Office 文档" + ("；本类型须上传" if kind.evidence_required else ""),
             )
         self.style_fields()  # again: the kind's fields were added after StyledFormMixin ran
@@ -104,7 +120,8 @@ class RecordForm(StyledFormMixin, forms.Form):
         if self.record is not None:
             return [
                 {"id": p.person_id, "name": p.person.name, "hours": p.hours if p.hours is not None else ""}
-                for p in self.record.participants.all() if p.person_id != self.record.author_id or p.role != "author"
+                for p in self.record.participants.all()
+                if p.person_id != self.record.author_id or p.role != "author"
             ]
         return []
 
@@ -168,8 +185,12 @@ class RecordForm(StyledFormMixin, forms.Form):
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "退回时必填"}))
+    comment = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "退回时必填"})
+    )
 
 
 class CorrectionDecisionForm(StyledFormMixin, forms.Form):
-    comment = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "驳回时必填"}))
+    comment = forms.CharField(
+        label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "驳回时必填"})
+    )

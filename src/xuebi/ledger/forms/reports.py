@@ -1,6 +1,7 @@
 """Forms of the ledger's reports (三会一课 compliance, 五学联动) and of the meeting requirements.
 
 Choices of units are limited to what the user may see (STYLE.md)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,6 @@ from ..choices import Frequency
 from ..models import MeetingRequirement, RecordKind
 from ..selectors import reports as selectors
 from ..services.requirements import MAX_MIN_COUNT
-
 
 
 class _YearMixin:
@@ -69,9 +69,14 @@ class RequirementForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, requirement: MeetingRequirement | None = None, **kwargs):
         if requirement is not None:
-            kwargs.setdefault("initial", {
-                "frequency": requirement.frequency, "min_count": requirement.min_count, "is_active": requirement.is_active,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "frequency": requirement.frequency,
+                    "min_count": requirement.min_count,
+                    "is_active": requirement.is_active,
+                },
+            )
         super().__init__(*args, **kwargs)
         if requirement is not None:
             del self.fields["kind"]  # a requirement belongs to its kind for good

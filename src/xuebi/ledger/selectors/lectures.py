@@ -11,6 +11,7 @@ cancelled): two sessions planned ahead of time must not both go to the same pers
 Also here: the reads of series and sessions that depend on who is asking, and which fields of a
 lecture kind a session answers itself. The writes are in ``services.lectures``.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -34,6 +35,7 @@ T = TypeVar("T", bound=Hashable)
 
 
 # --- the rule -----------------------------------------------------------------------------------
+
 
 def next_presenter(members: Sequence[T], presented: Mapping[T, int], *, skip: Collection[T] = ()) -> T | None:
     """The member to present next: fewest presentations, then earliest rotation position.
@@ -65,6 +67,7 @@ def proposed_presenter(members: list[LectureMember], sessions) -> Person | None:
 
 # --- scope helpers ------------------------------------------------------------------------------
 
+
 def units_for_series(user):
     """Units in which the user may run a series: the subtrees of their change-role grants."""
     paths = unit_paths(user, LectureSeries.scope_roles["change"])
@@ -73,24 +76,29 @@ def units_for_series(user):
 
 def default_members(actor, unit: Unit):
     """Active people of the unit and its sections, as the roster orders them."""
-    return (Person.objects.visible_to(actor, "pick")
-            .filter(unit__path__startswith=unit.path, status=PersonStatus.ACTIVE).select_related("unit"))
+    return (
+        Person.objects.visible_to(actor, "pick")
+        .filter(unit__path__startswith=unit.path, status=PersonStatus.ACTIVE)
+        .select_related("unit")
+    )
 
 
 def with_counts(series):
     """A list of series with how many sessions were held and how many members each has."""
-    return series.select_related("unit").annotate(
-        # distinct: the two counts join two tables, which would multiply each other
-        held=Count("sessions", filter=Q(sessions__status=LectureStatus.HELD), distinct=True),
-        member_count=Count("members", distinct=True),
-    ).order_by("-is_active", "-created_at", "-pk")
+    return (
+        series.select_related("unit")
+        .annotate(
+            # distinct: the two counts join two tables, which would multiply each other
+            held=Count("sessions", filter=Q(sessions__status=LectureStatus.HELD), distinct=True),
+            member_count=Count("members", distinct=True),
+        )
+        .order_by("-is_active", "-created_at", "-pk")
+    )
 
 
 def sessions_visible_to(user, action: str = "view"):
     """Sessions of the series the user may see (sessions have no unit of their own)."""
     return LectureSession.objects.filter(series__in=LectureSeries.objects.visible_to(user, action))
-
-
 
 
 # Field definitions a lecture kind is likely to have, recognised by key or label, so the record a
@@ -106,10 +114,17 @@ def _matches(definition: dict, keys: set[str], words: tuple[str, ...]) -> bool:
 def session_answered(definitions: list[dict]) -> tuple[list[str], str | None]:
     """(keys of presenter fields, key of the topic field): the fields a session fills itself,
     which the held form therefore does not ask for again."""
-    presenters = [d["key"] for d in definitions
-                  if d["type"] == FieldType.PERSON and _matches(d, _PRESENTER_KEYS, _PRESENTER_WORDS)]
-    topic = next((d["key"] for d in definitions
-                  if d["type"] in (FieldType.TEXT, FieldType.TEXTAREA) and _matches(d, _TOPIC_KEYS, _TOPIC_WORDS)), None)
+    presenters = [
+        d["key"] for d in definitions if d["type"] == FieldType.PERSON and _matches(d, _PRESENTER_KEYS, _PRESENTER_WORDS)
+    ]
+    topic = next(
+        (
+            d["key"]
+            for d in definitions
+            if d["type"] in (FieldType.TEXT, FieldType.TEXTAREA) and _matches(d, _TOPIC_KEYS, _TOPIC_WORDS)
+        ),
+        None,
+    )
     return presenters, topic
 
 

@@ -1,5 +1,6 @@
 """Reads of records that depend on who is asking: my ledger (timeline), the review queue, its
 order and filters. Every one is a subset of ``Record.objects.visible_to(user)``."""
+
 from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
@@ -13,6 +14,8 @@ from ..models import Participant, Record
 from ..services.records import decidable_by
 
 __all__ = ["mine", "Counted", "timeline", "filter_params", "count_of", "review_queue_records", "QUEUE_SORTS", "queue", "after"]
+
+
 def mine(user):
     """我的台账, newest first: the records the user took part in (as author, presenter or
     attendee); for an account without a roster entry, the records it wrote on others' behalf (代录).
@@ -25,7 +28,8 @@ def mine(user):
     """
     if user.person_id:
         return Record.objects.filter(participants__person_id=user.person_id).order_by(
-            "-participants__occurred_on", "-participants__record_id")
+            "-participants__occurred_on", "-participants__record_id"
+        )
     return Record.objects.filter(created_by=user).order_by("-occurred_on", "-pk")
 
 
@@ -53,7 +57,6 @@ def timeline(user, records, *, filtered: bool):
     return records
 
 
-
 def filter_params(params, records):
     kind = params.get("kind", "")
     status = params.get("status", "")
@@ -74,12 +77,10 @@ def count_of(model):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-
 def review_queue_records(user):
     """The submitted records ``user`` may decide on: in their review scope, and none they have a
     stake in (entered, authored, organised, attended) — those wait for another reviewer."""
-    return (Record.objects.visible_to(user, "review").filter(status=RecordStatus.SUBMITTED)
-            .filter(decidable_by(user)))
+    return Record.objects.visible_to(user, "review").filter(status=RecordStatus.SUBMITTED).filter(decidable_by(user))
 
 
 # 待审核的排序: key → (label, order). Every order ends in the primary key, so "the next record"

@@ -8,6 +8,7 @@ never one query per cell.
 Only records that were handed in count: submitted (待审核) or approved (已通过). A draft is not a
 meeting anyone vouches for yet, and a returned record is one the reviewer did not accept.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -26,8 +27,18 @@ from ..choices import Frequency, RecordStatus, StudyLevel
 from ..models import MeetingRequirement, Record
 
 __all__ = [
-    "COUNTED_STATUSES", "Period", "periods", "compliance", "ComplianceReport", "BranchCompliance",
-    "RequirementRow", "Cell", "study_levels", "StudyLevelReport", "depth_choices", "year_choices",
+    "COUNTED_STATUSES",
+    "Period",
+    "periods",
+    "compliance",
+    "ComplianceReport",
+    "BranchCompliance",
+    "RequirementRow",
+    "Cell",
+    "study_levels",
+    "StudyLevelReport",
+    "depth_choices",
+    "year_choices",
 ]
 
 COUNTED_STATUSES = (RecordStatus.SUBMITTED, RecordStatus.APPROVED)
@@ -49,14 +60,15 @@ def year_choices(today: dt.date | None = None) -> list[int]:
 
 # --- periods ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
-    index: int          # 1-based within the year
-    label: str          # 3月 / 第一季度 / 上半年 / 全年
+    index: int  # 1-based within the year
+    label: str  # 3月 / 第一季度 / 上半年 / 全年
     start: dt.date
     end: dt.date
     months: tuple[int, ...]
-    state: str          # closed / open / future (relative to today)
+    state: str  # closed / open / future (relative to today)
 
     @property
     def span(self) -> int:
@@ -88,6 +100,7 @@ def periods(year: int, frequency: str, today: dt.date) -> list[Period]:
 
 
 # --- 三会一课 compliance ------------------------------------------------------------------------
+
 
 @dataclass
 class Cell:
@@ -162,10 +175,16 @@ def branches_for(user, *, within: Unit | None = None):
 def parent_names(units) -> dict[int, str]:
     """{unit id: its parent's short name} in one query, so a list of branches reads
     “阿巴嘎旗委组织部 · 机关第一党支部” rather than a column of look-alike names."""
-    parent_paths = {u.path[:-Unit.steplen] for u in units if u.depth > 1}
-    names = {path: short or name for path, short, name in
-             Unit.objects.filter(path__in=parent_paths).values_list("path", "short_name", "name")} if parent_paths else {}
-    return {u.pk: names.get(u.path[:-Unit.steplen], "") for u in units}
+    parent_paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    names = (
+        {
+            path: short or name
+            for path, short, name in Unit.objects.filter(path__in=parent_paths).values_list("path", "short_name", "name")
+        }
+        if parent_paths
+        else {}
+    )
+    return {u.pk: names.get(u.path[: -Unit.steplen], "") for u in units}
 
 
 def compliance(*, user, year: int, branches, today: dt.date | None = None) -> ComplianceReport:
@@ -277,11 +296,15 @@ def study_levels(*, user, year: int, depth: int, within: Unit | None = None) -> 
     its materialized path); a record of a unit above that depth stays with its own unit. One
     aggregate query, plus one for the units the groups name.
     """
-    records = Record.objects.visible_to(user).filter(
-        status__in=COUNTED_STATUSES,
-        occurred_on__gte=dt.date(year, 1, 1),
-        occurred_on__lte=dt.date(year, 12, 31),
-    ).exclude(study_level="")
+    records = (
+        Record.objects.visible_to(user)
+        .filter(
+            status__in=COUNTED_STATUSES,
+            occurred_on__gte=dt.date(year, 1, 1),
+            occurred_on__lte=dt.date(year, 12, 31),
+        )
+        .exclude(study_level="")
+    )
     if within is not None:
         records = records.filter(unit__path__startswith=within.path)
     rows = (
@@ -306,7 +329,8 @@ def study_levels(*, user, year: int, depth: int, within: Unit | None = None) -> 
             summary[lv] = [a + b for a, b in zip(summary[lv], months)]
         per_unit.append(UnitLevels(unit, [LevelLine(lv, str(label), levels[lv]) for lv, label in StudyLevel.choices]))
     return StudyLevelReport(
-        year=year, depth=depth,
+        year=year,
+        depth=depth,
         summary=[LevelLine(lv, str(label), summary[lv]) for lv, label in StudyLevel.choices],
         units=per_unit,
     )

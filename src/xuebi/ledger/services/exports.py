@@ -9,6 +9,7 @@ record fills them from its own version — so a field added or dropped mid-year 
 Only records visible to the exporter are written (``Record.objects.visible_to``); drafts never
 are. Every export is audited with its filters and row count.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -107,8 +108,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _record_row(index: int, record: Record, labels: list[str], evidence_names: dict[str, list[str]],
-                with_level: bool) -> list:
+def _record_row(index: int, record: Record, labels: list[str], evidence_names: dict[str, list[str]], with_level: bool) -> list:
     by_label: dict[str, list[str]] = defaultdict(list)
     for d in record.schema.fields:
         if d["type"] == FieldType.FILE:
@@ -137,8 +137,17 @@ def _record_row(index: int, record: Record, labels: list[str], evidence_names: d
     return row
 
 
-def _write_sheet(wb: Workbook, used: set[str], *, kind: RecordKind, records: list[Record],
-                 versions: list[RecordKindVersion], scope_label: str, date_from: dt.date, date_to: dt.date) -> None:
+def _write_sheet(
+    wb: Workbook,
+    used: set[str],
+    *,
+    kind: RecordKind,
+    records: list[Record],
+    versions: list[RecordKindVersion],
+    scope_label: str,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> None:
     ws = wb.create_sheet(_sheet_title(kind.name, used))
     fields = columns_for(versions) if versions else [(d["label"], _WIDTH_BY_TYPE.get(d["type"], 14)) for d in kind.fields]
     with_level = kind.has_study_level
@@ -193,7 +202,9 @@ def build_workbook(*, actor, records, kinds: list[RecordKind], unit: Unit | None
     sheets appear even when empty (a chosen kind); otherwise each kind with records gets one."""
     records = list(
         records.select_related("kind", "unit", "author", "reviewed_by", "schema")
-        .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("person").order_by("pk")), "evidence")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("person").order_by("pk")), "evidence"
+        )
         .order_by("kind__sort_order", "kind_id", "occurred_on", "pk")
     )
     by_kind: dict[int, list[Record]] = defaultdict(list)
@@ -209,8 +220,16 @@ def build_workbook(*, actor, records, kinds: list[RecordKind], unit: Unit | None
     used: set[str] = set()
     ordered = sorted(kind_objs.values(), key=lambda k: (k.sort_order, k.pk))
     for kind in ordered:
-        _write_sheet(wb, used, kind=kind, records=by_kind.get(kind.pk, []), versions=list(versions[kind.pk].values()),
-                     scope_label=label, date_from=date_from, date_to=date_to)
+        _write_sheet(
+            wb,
+            used,
+            kind=kind,
+            records=by_kind.get(kind.pk, []),
+            versions=list(versions[kind.pk].values()),
+            scope_label=label,
+            date_from=date_from,
+            date_to=date_to,
+        )
     if not ordered:
         ws = wb.create_sheet("台账")
         ws.append([f"{label}·台账（{dates.display(date_from)}—{dates.display(date_to)}）"])
@@ -219,8 +238,15 @@ def build_workbook(*, actor, records, kinds: list[RecordKind], unit: Unit | None
     return xlsx.save(wb)
 
 
-def exported_records(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,
-                     unit: Unit | None = None, approved_only: bool = False):
+def exported_records(
+    *,
+    actor,
+    date_from: dt.date,
+    date_to: dt.date,
+    kind: RecordKind | None = None,
+    unit: Unit | None = None,
+    approved_only: bool = False,
+):
     """The records an export with these filters writes: visible to ``actor``, of ``kind`` (or every
     kind), in ``unit``'s subtree (or the whole scope), dated ``date_from``..``date_to``."""
     if date_from > date_to:
@@ -234,23 +260,39 @@ def exported_records(*, actor, date_from: dt.date, date_to: dt.date, kind: Recor
     return records
 
 
-def ledger_export(*, actor, date_from: dt.date, date_to: dt.date, kind: RecordKind | None = None,
-                  unit: Unit | None = None, approved_only: bool = False) -> ExportFile:
+def ledger_export(
+    *,
+    actor,
+    date_from: dt.date,
+    date_to: dt.date,
+    kind: RecordKind | None = None,
+    unit: Unit | None = None,
+    approved_only: bool = False,
+) -> ExportFile:
     """The workbook of ``exported_records``; audited. ``unit`` must already be one the actor sees (the
     form, the API and the export job resolve it with ``visible_to``)."""
-    records = exported_records(actor=actor, date_from=date_from, date_to=date_to, kind=kind, unit=unit,
-                               approved_only=approved_only)
+    records = exported_records(
+        actor=actor, date_from=date_from, date_to=date_to, kind=kind, unit=unit, approved_only=approved_only
+    )
     count = records.count()
     if count > MAX_ROWS:
         raise ValidationError(f"符合条件的记录有{count}条，超过单次导出上限{MAX_ROWS}条，请缩小单位或日期范围。")
-    content = build_workbook(actor=actor, records=records, kinds=[kind] if kind else [], unit=unit,
-                             date_from=date_from, date_to=date_to)
-    audit_record(action=Action.LEDGER_EXPORT, actor=actor, changes={
-        "filters": {
-            "kind": kind.name if kind else "全部类型", "unit": unit.name if unit else "全部（本人范围）",
-            "date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "approved_only": approved_only,
+    content = build_workbook(
+        actor=actor, records=records, kinds=[kind] if kind else [], unit=unit, date_from=date_from, date_to=date_to
+    )
+    audit_record(
+        action=Action.LEDGER_EXPORT,
+        actor=actor,
+        changes={
+            "filters": {
+                "kind": kind.name if kind else "全部类型",
+                "unit": unit.name if unit else "全部（本人范围）",
+                "date_from": date_from.isoformat(),
+                "date_to": date_to.isoformat(),
+                "approved_only": approved_only,
+            },
+            "rows": count,
         },
-        "rows": count,
-    })
+    )
     stem = f"{kind.name}台账" if kind else "台账"
     return ExportFile(content, f"{stem}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", count)

@@ -1,4 +1,5 @@
 """Writes to record kinds. A change to a kind's fields is a new version; records keep theirs."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -12,8 +13,17 @@ from ..schema import validate_definitions
 __all__ = ["kind_create", "kind_update", "KIND_ATTRS"]
 
 KIND_ATTRS = [
-    "code", "name", "dimension", "description", "participation", "evidence_required", "review_required",
-    "attendee_hours", "has_study_level", "is_active", "sort_order",
+    "code",
+    "name",
+    "dimension",
+    "description",
+    "participation",
+    "evidence_required",
+    "review_required",
+    "attendee_hours",
+    "has_study_level",
+    "is_active",
+    "sort_order",
 ]
 
 
@@ -24,7 +34,12 @@ def kind_create(*, actor, fields: list[dict], **attrs) -> RecordKind:
     kind.full_clean(exclude=["fields"])
     kind.save()
     RecordKindVersion.objects.create(kind=kind, version=1, fields=definitions, created_by=actor)
-    audit_record(actor=actor, action=Action.KIND_CREATE, target=kind, changes=diff({}, {**snapshot(kind, KIND_ATTRS), "fields": definitions}))
+    audit_record(
+        actor=actor,
+        action=Action.KIND_CREATE,
+        target=kind,
+        changes=diff({}, {**snapshot(kind, KIND_ATTRS), "fields": definitions}),
+    )
     return kind
 
 

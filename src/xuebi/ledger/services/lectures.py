@@ -3,6 +3,7 @@
 role 主讲人, the members present as attendees) and cancelled. The rotation rule is in
 ``selectors.lectures``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,14 @@ from xuebi.org.models import Person, Unit
 
 from ..choices import LectureStatus
 from ..models import LectureMember, LectureSeries, LectureSession, Record, RecordKind
-from ..selectors.lectures import LECTURE_KIND_CODE, default_members, next_presenter, prefill_data, presented_counts, units_for_series
+from ..selectors.lectures import (
+    LECTURE_KIND_CODE,
+    default_members,
+    next_presenter,
+    prefill_data,
+    presented_counts,
+    units_for_series,
+)
 from .records import RecordInput, record_create
 
 
@@ -55,6 +63,7 @@ def _names(people) -> list[str]:
 
 # --- series -------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def series_create(*, actor, unit: Unit, title: str, members: list[Person] | None = None) -> LectureSeries:
     """A series for ``unit``; members default to the unit's active people, in roster order."""
@@ -67,13 +76,18 @@ def series_create(*, actor, unit: Unit, title: str, members: list[Person] | None
     people = list(members) if members is not None else list(default_members(actor, unit))
     _check_members(actor, unit, people)
     series = LectureSeries.objects.create(unit=unit, kind=kind, title=title, created_by=actor)
-    LectureMember.objects.bulk_create(
-        [LectureMember(series=series, person=p, position=i) for i, p in enumerate(people, start=1)]
-    )
+    LectureMember.objects.bulk_create([LectureMember(series=series, person=p, position=i) for i, p in enumerate(people, start=1)])
     _require_change(actor, series)
-    audit_record(actor=actor, action=Action.LECTURE_CREATE, target=series, changes={
-        "title": [None, title], "unit": [None, unit.name], "members": [None, _names(people)],
-    })
+    audit_record(
+        actor=actor,
+        action=Action.LECTURE_CREATE,
+        target=series,
+        changes={
+            "title": [None, title],
+            "unit": [None, unit.name],
+            "members": [None, _names(people)],
+        },
+    )
     return series
 
 
@@ -83,7 +97,9 @@ def series_set_active(*, actor, series: LectureSeries, is_active: bool) -> Lectu
     _require_change(actor, series)
     series = LectureSeries.objects.select_for_update().get(pk=series.pk)
     if series.is_active != is_active:
-        audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=series, changes={"is_active": [series.is_active, is_active]})
+        audit_record(
+            actor=actor, action=Action.LECTURE_UPDATE, target=series, changes={"is_active": [series.is_active, is_active]}
+        )
         series.is_active = is_active
         series.save(update_fields=["is_active"])
     return series
@@ -101,9 +117,7 @@ def series_set_members(*, actor, series: LectureSeries, members: list[Person]) -
     before = [m.person.name for m in series.members.select_related("person")]
     people = _check_members(actor, series.unit, list(members))
     series.members.all().delete()
-    LectureMember.objects.bulk_create(
-        [LectureMember(series=series, person=p, position=i) for i, p in enumerate(people, start=1)]
-    )
+    LectureMember.objects.bulk_create([LectureMember(series=series, person=p, position=i) for i, p in enumerate(people, start=1)])
     after = _names(people)
     if after != before:
         audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=series, changes={"members": [before, after]})
@@ -111,6 +125,7 @@ def series_set_members(*, actor, series: LectureSeries, members: list[Person]) -
 
 
 # --- sessions -----------------------------------------------------------------------------------
+
 
 def _session_repr(session: LectureSession) -> str:
     return f"{session.series.title} {dates.display(session.planned_on)}"
@@ -123,8 +138,9 @@ def _members_and_sessions(series: LectureSeries) -> tuple[list[Person], list[Lec
 
 
 @transaction.atomic
-def session_plan(*, actor, series: LectureSeries, planned_on: dt.date, topic: str = "",
-                 presenter: Person | None = None) -> LectureSession:
+def session_plan(
+    *, actor, series: LectureSeries, planned_on: dt.date, topic: str = "", presenter: Person | None = None
+) -> LectureSession:
     """Plan the next session; the presenter is the one the rule proposes unless one is named."""
     _require_change(actor, series)
     series = LectureSeries.objects.select_for_update().get(pk=series.pk)  # two planners at once must not pick the same turn
@@ -140,17 +156,31 @@ def session_plan(*, actor, series: LectureSeries, planned_on: dt.date, topic: st
             raise ValidationError({"presenter": "该讲堂还没有成员，请先设置成员。"})
     elif presenter.pk not in {p.pk for p in members}:
         raise ValidationError({"presenter": f"“{presenter.name}”不是本讲堂的成员。"})
-    session = LectureSession.objects.create(series=series, planned_on=planned_on, topic=(topic or "").strip(), presenter=presenter)
-    audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=session, target_repr=_session_repr(session), changes={
-        "session": [None, "计划"], "planned_on": [None, planned_on.isoformat()], "presenter": [None, presenter.name],
-        "topic": [None, session.topic],
-    })
+    session = LectureSession.objects.create(
+        series=series, planned_on=planned_on, topic=(topic or "").strip(), presenter=presenter
+    )
+    audit_record(
+        actor=actor,
+        action=Action.LECTURE_UPDATE,
+        target=session,
+        target_repr=_session_repr(session),
+        changes={
+            "session": [None, "计划"],
+            "planned_on": [None, planned_on.isoformat()],
+            "presenter": [None, presenter.name],
+            "topic": [None, session.topic],
+        },
+    )
     return session
 
 
 def _planned(actor, session: LectureSession) -> LectureSession:
     _require_change(actor, session.series)
-    session = LectureSession.objects.select_for_update().select_related("series", "series__kind", "series__unit", "presenter").get(pk=session.pk)
+    session = (
+        LectureSession.objects.select_for_update()
+        .select_related("series", "series__kind", "series__unit", "presenter")
+        .get(pk=session.pk)
+    )
     if session.status != LectureStatus.PLANNED:
         raise ValidationError(f"该场次已{session.get_status_display()}，不能再修改。")
     return session
@@ -171,8 +201,9 @@ def session_set_absentees(*, actor, session: LectureSession, absentees: list[Per
     changes: dict[str, list[Any]] = {}
     if session.presenter_id in absent_ids:
         counts = presented_counts(sessions, exclude=session.pk)
-        replacement = next_presenter(members, {p: counts.get(p.pk, 0) for p in members},
-                                     skip={p for p in members if p.pk in absent_ids})
+        replacement = next_presenter(
+            members, {p: counts.get(p.pk, 0) for p in members}, skip={p for p in members if p.pk in absent_ids}
+        )
         if replacement is None:
             raise ValidationError({"absentees": "全部成员都缺席，无法安排主讲人；请取消本次讲堂。"})
         changes["presenter"] = [session.presenter.name, replacement.name]
@@ -183,7 +214,9 @@ def session_set_absentees(*, actor, session: LectureSession, absentees: list[Per
     if after != before:
         changes["absentees"] = [before, after]
     if changes:
-        audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=session, target_repr=_session_repr(session), changes=changes)
+        audit_record(
+            actor=actor, action=Action.LECTURE_UPDATE, target=session, target_repr=_session_repr(session), changes=changes
+        )
     return session
 
 
@@ -192,16 +225,29 @@ def session_cancel(*, actor, session: LectureSession) -> LectureSession:
     session = _planned(actor, session)
     session.status = LectureStatus.CANCELLED
     session.save(update_fields=["status"])
-    audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=session, target_repr=_session_repr(session),
-                 changes={"status": [str(LectureStatus.PLANNED.label), str(LectureStatus.CANCELLED.label)]})
+    audit_record(
+        actor=actor,
+        action=Action.LECTURE_UPDATE,
+        target=session,
+        target_repr=_session_repr(session),
+        changes={"status": [str(LectureStatus.PLANNED.label), str(LectureStatus.CANCELLED.label)]},
+    )
     return session
 
 
-
 @transaction.atomic
-def session_hold(*, actor, session: LectureSession, held_on: dt.date | None = None, topic: str | None = None,
-                 hours: Decimal | None = None, data: dict | None = None, study_level: str = "",
-                 files: list[tuple[str, Any]] | None = None, submit: bool = True) -> Record:
+def session_hold(
+    *,
+    actor,
+    session: LectureSession,
+    held_on: dt.date | None = None,
+    topic: str | None = None,
+    hours: Decimal | None = None,
+    data: dict | None = None,
+    study_level: str = "",
+    files: list[tuple[str, Any]] | None = None,
+    submit: bool = True,
+) -> Record:
     """Mark a planned session held: write its ledger record (submitted for review) and link it.
 
     ``submit=False`` leaves the record a draft of the organizer's, for a caller that attaches the
@@ -227,18 +273,31 @@ def session_hold(*, actor, session: LectureSession, held_on: dt.date | None = No
     present = [p for p in members if p.pk not in absent and p.pk != presenter.pk]
     definitions = series.kind.fields
     values = {**(data or {}), **prefill_data(definitions, presenter=presenter, topic=session.topic)}
-    record = record_create(actor=actor, kind=series.kind, submit=submit, values=RecordInput(
-        occurred_on=held_on, unit=series.unit, author=presenter, presenter=presenter, data=values,
-        study_level=study_level, author_hours=hours,
-        # the presenter is listed too, so that the hours reach them; their role stays 主讲人
-        attendees=[(presenter, hours)] + [(p, hours) for p in present],
-        files=list(files or []),
-    ))
+    record = record_create(
+        actor=actor,
+        kind=series.kind,
+        submit=submit,
+        values=RecordInput(
+            occurred_on=held_on,
+            unit=series.unit,
+            author=presenter,
+            presenter=presenter,
+            data=values,
+            study_level=study_level,
+            author_hours=hours,
+            # the presenter is listed too, so that the hours reach them; their role stays 主讲人
+            attendees=[(presenter, hours)] + [(p, hours) for p in present],
+            files=list(files or []),
+        ),
+    )
     before_date = session.planned_on
     session.status, session.record, session.planned_on = LectureStatus.HELD, record, held_on
     session.save(update_fields=["status", "record", "planned_on", "topic"])
-    changes = {"status": [str(LectureStatus.PLANNED.label), str(LectureStatus.HELD.label)], "record": [None, record.pk],
-               "attendees": [None, _names(present)]}
+    changes = {
+        "status": [str(LectureStatus.PLANNED.label), str(LectureStatus.HELD.label)],
+        "record": [None, record.pk],
+        "attendees": [None, _names(present)],
+    }
     if held_on != before_date:
         changes["planned_on"] = [before_date.isoformat(), held_on.isoformat()]
     audit_record(actor=actor, action=Action.LECTURE_UPDATE, target=session, target_repr=_session_repr(session), changes=changes)

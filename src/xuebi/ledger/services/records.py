@@ -13,6 +13,7 @@ State machine::
 
 A kind that needs no review goes from submit straight to approved.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,15 +35,36 @@ from .. import changes, events
 from .. import evidence as evidence_files
 from ..choices import CorrectionStatus, FieldType, ParticipantRole, RecordEventKind, RecordStatus, StudyLevel
 from ..models import (
-    Evidence, Participant, Record, RecordCorrection, RecordEvent, RecordKind, RecordKindVersion, RecordVersion,
+    Evidence,
+    Participant,
+    Record,
+    RecordCorrection,
+    RecordEvent,
+    RecordKind,
+    RecordKindVersion,
+    RecordVersion,
 )
 from ..schema import title_for
 from .kinds import current_schema
 
 __all__ = [
-    "RecordInput", "record_create", "record_update", "record_submit", "record_delete", "record_return",
-    "record_approve", "records_approve", "record_reopen", "correction_propose", "correction_approve",
-    "correction_reject", "evidence_add", "evidence_remove", "decision_conflict", "decidable_by", "proposed_conflict",
+    "RecordInput",
+    "record_create",
+    "record_update",
+    "record_submit",
+    "record_delete",
+    "record_return",
+    "record_approve",
+    "records_approve",
+    "record_reopen",
+    "correction_propose",
+    "correction_approve",
+    "correction_reject",
+    "evidence_add",
+    "evidence_remove",
+    "decision_conflict",
+    "decidable_by",
+    "proposed_conflict",
 ]
 
 MAX_HOURS = Decimal(24)
@@ -64,6 +86,7 @@ class RecordInput:
 
 
 # --- validation -------------------------------------------------------------------------------
+
 
 def _pickable(actor):
     return Person.objects.visible_to(actor, "pick").filter(status="active")
@@ -136,9 +159,15 @@ def _check(actor, kind: RecordKind, values: RecordInput) -> tuple[Person, Unit, 
 def _units_on(people: list[Person], day: dt.date) -> dict[int, int]:
     """person id → id of the unit they belonged to on ``day`` (points follow the unit at the time)."""
     units = {p.pk: p.unit_id for p in people}
-    rows = UnitMembership.objects.filter(
-        person_id__in=units, start_date__lte=day,
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).order_by("start_date").values_list("person_id", "unit_id")
+    rows = (
+        UnitMembership.objects.filter(
+            person_id__in=units,
+            start_date__lte=day,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("start_date")
+        .values_list("person_id", "unit_id")
+    )
     units.update(dict(rows))
     return units
 
@@ -158,17 +187,30 @@ def _participant_rows(author: Person, values: RecordInput) -> list[dict]:
 def _write_participants(record: Record, rows: list[dict]) -> None:
     record.participants.all().delete()
     units = _units_on([r["person"] for r in rows], record.occurred_on)
-    Participant.objects.bulk_create([
-        Participant(record=record, person=r["person"], unit_id=units[r["person"].pk], role=r["role"], hours=r["hours"],
-                    occurred_on=record.occurred_on)
-        for r in rows
-    ])
+    Participant.objects.bulk_create(
+        [
+            Participant(
+                record=record,
+                person=r["person"],
+                unit_id=units[r["person"].pk],
+                role=r["role"],
+                hours=r["hours"],
+                occurred_on=record.occurred_on,
+            )
+            for r in rows
+        ]
+    )
 
 
 def _participants_json(record: Record) -> list[dict]:
     return [
-        {"person_id": p.person_id, "name": p.person.name, "unit_id": p.unit_id, "role": p.role,
-         "hours": str(p.hours) if p.hours is not None else None}
+        {
+            "person_id": p.person_id,
+            "name": p.person.name,
+            "unit_id": p.unit_id,
+            "role": p.role,
+            "hours": str(p.hours) if p.hours is not None else None,
+        }
         for p in record.participants.select_related("person").order_by("pk")
     ]
 
@@ -177,8 +219,15 @@ def _store_files(actor, record: Record, checked) -> None:
     for key, item in checked:
         name, thumb = evidence_files.store(item)
         Evidence.objects.create(
-            record=record, field_key=key, file=name, thumbnail=thumb, sha256=item.sha256,
-            content_type=item.content_type, size=item.size, original_name=item.original_name, uploaded_by=actor,
+            record=record,
+            field_key=key,
+            file=name,
+            thumbnail=thumb,
+            sha256=item.sha256,
+            content_type=item.content_type,
+            size=item.size,
+            original_name=item.original_name,
+            uploaded_by=actor,
         )
 
 
@@ -191,9 +240,15 @@ RECORD_AUDIT_FIELDS = ["kind", "unit", "author", "title", "occurred_on", "study_
 
 def _state(record: Record) -> dict:
     return {
-        "kind": record.kind.name, "unit": record.unit.name, "author": record.author.name, "title": record.title,
-        "occurred_on": record.occurred_on.isoformat(), "study_level": record.study_level, "status": record.status,
-        "version": record.version, "data": record.data,
+        "kind": record.kind.name,
+        "unit": record.unit.name,
+        "author": record.author.name,
+        "title": record.title,
+        "occurred_on": record.occurred_on.isoformat(),
+        "study_level": record.study_level,
+        "status": record.status,
+        "version": record.version,
+        "data": record.data,
     }
 
 
@@ -210,14 +265,21 @@ def _require(actor, record: Record, action: str, message: str = "找不到该对
 
 # --- create, edit, submit ---------------------------------------------------------------------
 
+
 @transaction.atomic
 def record_create(*, actor, kind: RecordKind, values: RecordInput, submit: bool = False) -> Record:
 
     author, unit, checked = _check(actor, kind, values)
     schema = current_schema(kind)
     record = Record.objects.create(
-        kind=kind, schema=schema, unit=unit, author=author, created_by=actor, occurred_on=values.occurred_on,
-        data=values.data, study_level=values.study_level,
+        kind=kind,
+        schema=schema,
+        unit=unit,
+        author=author,
+        created_by=actor,
+        occurred_on=values.occurred_on,
+        data=values.data,
+        study_level=values.study_level,
         title=title_for(schema.fields, values.data, kind.name, values.occurred_on),
     )
     _write_participants(record, _participant_rows(author, values))
@@ -249,8 +311,9 @@ def record_update(*, actor, record: Record, values: RecordInput, submit: bool = 
     _write_participants(record, _participant_rows(author, values))
     _store_files(actor, record, checked)
     _require(actor, record, "edit", "超出您的范围。")
-    lines = changes.describe(shown_before, changes.shown_state(record),
-                             added_files=[item.original_name for _key, item in checked])
+    lines = changes.describe(
+        shown_before, changes.shown_state(record), added_files=[item.original_name for _key, item in checked]
+    )
     _event(record, RecordEventKind.UPDATE, actor, "\n".join(lines))
     audit_record(actor=actor, action=Action.RECORD_UPDATE, target=record, changes=diff(before, _state(record)))
     if submit:
@@ -266,7 +329,9 @@ def _submit(actor, record: Record) -> None:
     record.review_comment = ""
     record.save(update_fields=["status", "submitted_at", "review_comment", "updated_at"])
     _event(record, RecordEventKind.SUBMIT, actor)
-    audit_record(actor=actor, action=Action.RECORD_SUBMIT, target=record, changes={"status": [RecordStatus.DRAFT, RecordStatus.SUBMITTED]})
+    audit_record(
+        actor=actor, action=Action.RECORD_SUBMIT, target=record, changes={"status": [RecordStatus.DRAFT, RecordStatus.SUBMITTED]}
+    )
     if not record.kind.review_required:
         _approve(actor, record, "该类型无需审核，提交即通过。")
 
@@ -298,11 +363,16 @@ def record_delete(*, actor, record: Record) -> None:
 # the record, so one list answers "may this user decide on this record?" (one query) and keeps
 # such records out of the review queue (one filter): the rule cannot differ between the two.
 
+
 def _person_field_keys() -> list[str]:
     """The keys of every person field any kind has had (主持人, 组织者 …): whoever a record names
     in one of them organised or led what it records."""
-    keys = {d["key"] for fields in RecordKindVersion.objects.values_list("fields", flat=True)
-            for d in fields if d.get("type") == FieldType.PERSON}
+    keys = {
+        d["key"]
+        for fields in RecordKindVersion.objects.values_list("fields", flat=True)
+        for d in fields
+        if d.get("type") == FieldType.PERSON
+    }
     return sorted(keys)
 
 
@@ -315,8 +385,10 @@ def _stakes(user) -> list[tuple[str, Q]]:
         stakes += [
             ("这是您本人的记录", Q(author_id=person_id)),
             # every participant — author, presenter, attendee — is whom the rules may award points to
-            ("您参加了该活动，通过后将计入您的积分",
-             Q(Exists(Participant.objects.filter(record=OuterRef("pk"), person_id=person_id)))),
+            (
+                "您参加了该活动，通过后将计入您的积分",
+                Q(Exists(Participant.objects.filter(record=OuterRef("pk"), person_id=person_id))),
+            ),
         ]
         named = Q()
         for key in _person_field_keys():
@@ -336,8 +408,11 @@ def decidable_by(user) -> Case:
 def decision_conflict(user, record: Record) -> str | None:
     """Why ``user`` may not decide on ``record`` (须由他人审核), or None if they may."""
     stakes = _stakes(user)
-    flags = Record.objects.filter(pk=record.pk).values_list(
-        *(ExpressionWrapper(condition, output_field=BooleanField()) for _why, condition in stakes)).first()
+    flags = (
+        Record.objects.filter(pk=record.pk)
+        .values_list(*(ExpressionWrapper(condition, output_field=BooleanField()) for _why, condition in stakes))
+        .first()
+    )
     return next((why for (why, _), flag in zip(stakes, flags or (), strict=False) if flag), None)
 
 
@@ -350,8 +425,11 @@ def proposed_conflict(user, correction: RecordCorrection) -> str | None:
         return None
     if any(row["person_id"] == user.person_id for row in correction.participants):
         return "更正后您将是该活动的参加人员，通过后将计入您的积分"
-    if any(isinstance(correction.data.get(d["key"]), dict) and correction.data[d["key"]].get("id") == user.person_id
-           for d in correction.schema.fields if d.get("type") == FieldType.PERSON):
+    if any(
+        isinstance(correction.data.get(d["key"]), dict) and correction.data[d["key"]].get("id") == user.person_id
+        for d in correction.schema.fields
+        if d.get("type") == FieldType.PERSON
+    ):
         return "更正后您将是该活动的主持人或组织者"
     return None
 
@@ -369,8 +447,15 @@ def _require_reviewer(actor, record: Record) -> None:
 
 def _snapshot_version(actor, record: Record, reason: str = "") -> None:
     RecordVersion.objects.create(
-        record=record, number=record.version, schema=record.schema, title=record.title, occurred_on=record.occurred_on,
-        data=record.data, study_level=record.study_level, participants=_participants_json(record), approved_by=actor,
+        record=record,
+        number=record.version,
+        schema=record.schema,
+        title=record.title,
+        occurred_on=record.occurred_on,
+        data=record.data,
+        study_level=record.study_level,
+        participants=_participants_json(record),
+        approved_by=actor,
         reason=reason,
     )
 
@@ -382,8 +467,12 @@ def _approve(actor, record: Record, comment: str = "") -> None:
     record.save(update_fields=["status", "version", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _snapshot_version(actor, record)
     _event(record, RecordEventKind.APPROVE, actor, comment)
-    audit_record(actor=actor, action=Action.RECORD_APPROVE, target=record,
-                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED], "version": [record.version - 1, record.version]})
+    audit_record(
+        actor=actor,
+        action=Action.RECORD_APPROVE,
+        target=record,
+        changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED], "version": [record.version - 1, record.version]},
+    )
     events.record_approved.send(sender=Record, record=record, version=record.version, actor=actor)
 
 
@@ -427,8 +516,12 @@ def record_return(*, actor, record: Record, comment: str) -> Record:
     record.reviewed_at, record.reviewed_by, record.review_comment = timezone.now(), actor, comment
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _event(record, RecordEventKind.RETURN, actor, comment)
-    audit_record(actor=actor, action=Action.RECORD_RETURN, target=record,
-                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.RETURNED], "review_comment": ["", comment]})
+    audit_record(
+        actor=actor,
+        action=Action.RECORD_RETURN,
+        target=record,
+        changes={"status": [RecordStatus.SUBMITTED, RecordStatus.RETURNED], "review_comment": ["", comment]},
+    )
     return record
 
 
@@ -450,17 +543,24 @@ def record_reopen(*, actor, record: Record, comment: str) -> Record:
     record.reviewed_at, record.reviewed_by, record.review_comment = timezone.now(), actor, comment
     record.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     _event(record, RecordEventKind.RETURN, actor, f"撤销通过：{comment}")
-    audit_record(actor=actor, action=Action.RECORD_REOPEN, target=record,
-                 changes={"status": [RecordStatus.APPROVED, RecordStatus.RETURNED], "review_comment": ["", comment]})
+    audit_record(
+        actor=actor,
+        action=Action.RECORD_REOPEN,
+        target=record,
+        changes={"status": [RecordStatus.APPROVED, RecordStatus.RETURNED], "review_comment": ["", comment]},
+    )
     return record
 
 
 # --- corrections of approved records ------------------------------------------------------------
 
+
 @transaction.atomic
 def correction_propose(*, actor, record: Record, values: RecordInput, reason: str) -> RecordCorrection:
-    if not (Record.objects.visible_to(actor, "edit").filter(pk=record.pk).exists()
-            or Record.objects.visible_to(actor, "correct").filter(pk=record.pk).exists()):
+    if not (
+        Record.objects.visible_to(actor, "edit").filter(pk=record.pk).exists()
+        or Record.objects.visible_to(actor, "correct").filter(pk=record.pk).exists()
+    ):
         raise PermissionDenied("找不到该对象，或您无权访问。")
     record = _lock(record)
     reason = (reason or "").strip()
@@ -478,19 +578,34 @@ def correction_propose(*, actor, record: Record, values: RecordInput, reason: st
 
     schema = current_schema(record.kind)
     correction = RecordCorrection.objects.create(
-        record=record, base_version=record.version, schema=schema, occurred_on=values.occurred_on, data=values.data,
-        study_level=values.study_level, title=title_for(schema.fields, values.data, record.kind.name, values.occurred_on),
+        record=record,
+        base_version=record.version,
+        schema=schema,
+        occurred_on=values.occurred_on,
+        data=values.data,
+        study_level=values.study_level,
+        title=title_for(schema.fields, values.data, record.kind.name, values.occurred_on),
         participants=[
-            {"person_id": r["person"].pk, "name": r["person"].name, "role": r["role"],
-             "hours": str(r["hours"]) if r["hours"] is not None else None}
+            {
+                "person_id": r["person"].pk,
+                "name": r["person"].name,
+                "role": r["role"],
+                "hours": str(r["hours"]) if r["hours"] is not None else None,
+            }
             for r in _participant_rows(author, values)
         ],
-        reason=reason, proposed_by=actor,
+        reason=reason,
+        proposed_by=actor,
     )
     record.has_pending_correction = True
     record.save(update_fields=["has_pending_correction", "updated_at"])
     _event(record, RecordEventKind.CORRECTION_PROPOSE, actor, reason)
-    audit_record(actor=actor, action=Action.CORRECTION_PROPOSE, target=record, changes={"reason": ["", reason], "data": [record.data, values.data]})
+    audit_record(
+        actor=actor,
+        action=Action.CORRECTION_PROPOSE,
+        target=record,
+        changes={"reason": ["", reason], "data": [record.data, values.data]},
+    )
     return correction
 
 
@@ -508,8 +623,9 @@ def _pending(correction: RecordCorrection, actor) -> tuple[RecordCorrection, Rec
 def correction_approve(*, actor, correction: RecordCorrection, comment: str = "") -> Record:
     correction, record = _pending(correction, actor)
     before = _state(record)
-    events.record_withdrawn.send(sender=Record, record=record, version=record.version, actor=actor,
-                                 reason=f"更正：{correction.reason}")
+    events.record_withdrawn.send(
+        sender=Record, record=record, version=record.version, actor=actor, reason=f"更正：{correction.reason}"
+    )
     record.schema, record.title, record.occurred_on = correction.schema, correction.title, correction.occurred_on
     record.data, record.study_level = correction.data, correction.study_level
     record.version += 1
@@ -517,10 +633,13 @@ def correction_approve(*, actor, correction: RecordCorrection, comment: str = ""
     record.reviewed_at, record.reviewed_by, record.review_comment = timezone.now(), actor, comment.strip()
     record.save()
     people = {p.pk: p for p in Person.objects.filter(pk__in=[r["person_id"] for r in correction.participants])}
-    _write_participants(record, [
-        {"person": people[r["person_id"]], "role": r["role"], "hours": Decimal(r["hours"]) if r["hours"] else None}
-        for r in correction.participants
-    ])
+    _write_participants(
+        record,
+        [
+            {"person": people[r["person_id"]], "role": r["role"], "hours": Decimal(r["hours"]) if r["hours"] else None}
+            for r in correction.participants
+        ],
+    )
     _snapshot_version(actor, record, reason=correction.reason)
     correction.status, correction.decided_by, correction.decided_at = CorrectionStatus.APPROVED, actor, timezone.now()
     correction.decision_comment = comment.strip()
@@ -548,6 +667,7 @@ def correction_reject(*, actor, correction: RecordCorrection, comment: str) -> R
 
 
 # --- evidence ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def evidence_add(*, actor, record: Record, upload, field_key: str = "") -> Evidence:

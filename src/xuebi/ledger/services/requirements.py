@@ -3,6 +3,7 @@
 Frequencies differ between places (DOMAIN.md: 党课 quarterly in most units, twice a year in
 some), so they are configuration that the league admin changes, each change audited.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,11 @@ __all__ = ["requirement_save", "MAX_MIN_COUNT"]
 AUDIT_FIELDS = ["kind", "frequency", "min_count", "is_active"]
 MAX_MIN_COUNT = 31
 
+
 @transaction.atomic
-def requirement_save(*, actor, kind: RecordKind, frequency: str, min_count: int = 1,
-                     is_active: bool = True) -> MeetingRequirement:
+def requirement_save(
+    *, actor, kind: RecordKind, frequency: str, min_count: int = 1, is_active: bool = True
+) -> MeetingRequirement:
     """Create or change the requirement for ``kind`` (one per kind). League admins only."""
     if not has_role(actor, Role.LEAGUE_ADMIN):
         raise PermissionDenied("只有盟级管理员可以设置组织生活要求。")
@@ -41,4 +44,3 @@ def requirement_save(*, actor, kind: RecordKind, frequency: str, min_count: int 
     if changes:
         audit_record(actor=actor, action=Action.REQUIREMENT_UPDATE, target=requirement, changes=changes)
     return requirement
-

@@ -1,4 +1,5 @@
 """/api/v1/records: the same rules as the pages, answered in JSON with Chinese messages."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,12 @@ import pytest
 from xuebi.ledger.models import Record
 from xuebi.testing.helpers import photo, self_study
 
-BODY = {"kind": "self_study", "occurred_on": "2026年11月20日", "author_hours": "1.5",
-        "data": {"platform": "学习强国", "content": "二十届四中全会公报"}}
+BODY = {
+    "kind": "self_study",
+    "occurred_on": "2026年11月20日",
+    "author_hours": "1.5",
+    "data": {"platform": "学习强国", "content": "二十届四中全会公报"},
+}
 
 
 def post(client, url, body):
@@ -30,24 +35,32 @@ def test_create_submit_return_revise_approve(users, kinds, client_for):
     assert response.status_code == 422 and "退回意见" in response.json()["detail"][0]["msg"]
     assert post(reviewer, f"/api/v1/records/{pk}/return", {"comment": "请补充"}).json()["status"] == "returned"
     cadre = client_for(users.cadre)
-    response = cadre.patch(f"/api/v1/records/{pk}", json.dumps({"data": {"content": "补充后的内容"}, "submit": True}),
-                           content_type="application/json")
+    response = cadre.patch(
+        f"/api/v1/records/{pk}",
+        json.dumps({"data": {"content": "补充后的内容"}, "submit": True}),
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["data"] == {"platform": "学习强国", "content": "补充后的内容"}
     assert response.json()["status"] == "submitted"
     reviewer = client_for(users.abag_reviewer)
     assert post(reviewer, f"/api/v1/records/{pk}/approve", {}).json()["version"] == 1
-    response = client_for(users.cadre).patch(f"/api/v1/records/{pk}", json.dumps({"data": {"content": "x"}}), content_type="application/json")
+    response = client_for(users.cadre).patch(
+        f"/api/v1/records/{pk}", json.dumps({"data": {"content": "x"}}), content_type="application/json"
+    )
     assert response.status_code == 422 and "申请更正" in response.json()["detail"][0]["msg"]
 
 
-@pytest.mark.parametrize("change, loc, message", [
-    ({"occurred_on": "2027-01-01"}, ["body", "occurred_on"], "日期不能晚于今天。"),
-    ({"data": {"platform": "微信", "content": "x"}}, ["body", "data", "platform"], "学习平台：选择一个有效的选项"),
-    ({"data": {"platform": "学习强国"}}, ["body", "data", "content"], "学习内容：这个字段是必填项。"),
-    ({"author_hours": "30"}, ["body", "author_hours"], "学时（小时）"),
-    ({"kind": "nope"}, ["body", "kind"], "台账类型“nope”不存在或已停用。"),
-])
+@pytest.mark.parametrize(
+    "change, loc, message",
+    [
+        ({"occurred_on": "2027-01-01"}, ["body", "occurred_on"], "日期不能晚于今天。"),
+        ({"data": {"platform": "微信", "content": "x"}}, ["body", "data", "platform"], "学习平台：选择一个有效的选项"),
+        ({"data": {"platform": "学习强国"}}, ["body", "data", "content"], "学习内容：这个字段是必填项。"),
+        ({"author_hours": "30"}, ["body", "author_hours"], "学时（小时）"),
+        ({"kind": "nope"}, ["body", "kind"], "台账类型“nope”不存在或已停用。"),
+    ],
+)
 def test_bad_input_gets_422_naming_the_field_and_saves_nothing(users, kinds, client_for, change, loc, message):
     response = post(client_for(users.cadre), "/api/v1/records", {**BODY, **change})
     assert response.status_code == 422
@@ -57,8 +70,13 @@ def test_bad_input_gets_422_naming_the_field_and_saves_nothing(users, kinds, cli
 
 
 def test_group_records_take_attendees_and_refuse_people_outside_scope(users, kinds, org, client_for):
-    body = {"kind": "group_study", "occurred_on": "2026-11-18", "study_level": "branch", "data": {"topic": "学习条例"},
-            "attendees": [{"person_id": org.bayi.pk, "hours": 2}, {"person_id": org.xilin_person.pk, "hours": 2}]}
+    body = {
+        "kind": "group_study",
+        "occurred_on": "2026-11-18",
+        "study_level": "branch",
+        "data": {"topic": "学习条例"},
+        "attendees": [{"person_id": org.bayi.pk, "hours": 2}, {"person_id": org.xilin_person.pk, "hours": 2}],
+    }
     response = post(client_for(users.cadre), "/api/v1/records", body)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "attendees"]
     body["attendees"][1]["person_id"] = org.abag_other.pk
@@ -81,8 +99,11 @@ def test_evidence_upload_checks_the_content(users, kinds, client_for):
 def test_corrections_through_the_api(users, kinds, client_for):
     record = self_study(users.cadre, kinds)
     post(client_for(users.abag_reviewer), f"/api/v1/records/{record.pk}/approve", {})
-    response = post(client_for(users.cadre), f"/api/v1/records/{record.pk}/corrections",
-                    {"data": {"platform": "北疆先锋"}, "reason": "平台填错"})
+    response = post(
+        client_for(users.cadre),
+        f"/api/v1/records/{record.pk}/corrections",
+        {"data": {"platform": "北疆先锋"}, "reason": "平台填错"},
+    )
     assert response.status_code == 201, response.content
     correction = response.json()["id"]
     response = post(client_for(users.abag_admin), f"/api/v1/corrections/{correction}/approve", {"comment": "同意"})
@@ -90,11 +111,20 @@ def test_corrections_through_the_api(users, kinds, client_for):
     assert response.json()["data"]["platform"] == "北疆先锋"
 
 
-@pytest.mark.parametrize("who, listed, detail, approve", [
-    ("cadre", 1, 200, 404), ("abag_reviewer", 1, 200, 200), ("abag_admin", 1, 200, 200), ("league_admin", 1, 200, 200),
-    ("xilin_admin", 0, 404, 404), ("judge", 0, 404, 404), ("sysadmin", 0, 404, 404), ("auditor", 0, 404, 404),
-    ("nobody", 0, 404, 404),
-])
+@pytest.mark.parametrize(
+    "who, listed, detail, approve",
+    [
+        ("cadre", 1, 200, 404),
+        ("abag_reviewer", 1, 200, 200),
+        ("abag_admin", 1, 200, 200),
+        ("league_admin", 1, 200, 200),
+        ("xilin_admin", 0, 404, 404),
+        ("judge", 0, 404, 404),
+        ("sysadmin", 0, 404, 404),
+        ("auditor", 0, 404, 404),
+        ("nobody", 0, 404, 404),
+    ],
+)
 def test_api_matrix(users, kinds, client_for, who, listed, detail, approve):
     record = self_study(users.cadre, kinds)
     client = client_for(getattr(users, who))

@@ -1,5 +1,6 @@
 """The full review cycle in headless Chromium: a cadre on a phone records a study session with a
 photo, the reviewer returns it, the cadre revises, the reviewer approves, and it is frozen."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,10 +25,20 @@ def study_kind(users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     Campaign.objects.create(name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
     return kind_create(
-        actor=users.league_admin, code="self_study", name="个人自学", dimension="theory", participation="single",
+        actor=users.league_admin,
+        code="self_study",
+        name="个人自学",
+        dimension="theory",
+        participation="single",
         evidence_required=True,
         fields=[
-            {"key": "platform", "label": "学习平台", "type": "choice", "required": True, "choices": ["学习强国", "北疆先锋", "其他"]},
+            {
+                "key": "platform",
+                "label": "学习平台",
+                "type": "choice",
+                "required": True,
+                "choices": ["学习强国", "北疆先锋", "其他"],
+            },
             {"key": "content", "label": "学习内容", "type": "text", "required": True},
         ],
     )
@@ -93,8 +104,13 @@ def test_submit_return_revise_approve_freeze(phone, page, users, study_kind, pho
 
 def test_an_organizer_adds_attendees_by_pinyin_and_by_unit(page, users, org, study_kind):
     kind_create(
-        actor=users.league_admin, code="group_study", name="集中学习", dimension="theory", participation="group",
-        attendee_hours=True, fields=[{"key": "topic", "label": "学习主题", "type": "text", "required": True}],
+        actor=users.league_admin,
+        code="group_study",
+        name="集中学习",
+        dimension="theory",
+        participation="group",
+        attendee_hours=True,
+        fields=[{"key": "topic", "label": "学习主题", "type": "text", "required": True}],
     )
     sign_in(page, "cadre")
     page.goto("/ledger/new/group_study/")
@@ -119,11 +135,19 @@ def test_an_organizer_adds_attendees_by_pinyin_and_by_unit(page, users, org, stu
 
 def test_a_reviewer_approves_a_whole_page_at_once(page, users, study_kind):
     for day in (17, 18, 19):
-        values = RecordInput(occurred_on=dt.date(2026, 11, day), data={"platform": "学习强国", "content": f"第{day}日"},
-                             author_hours=Decimal(1))
+        values = RecordInput(
+            occurred_on=dt.date(2026, 11, day), data={"platform": "学习强国", "content": f"第{day}日"}, author_hours=Decimal(1)
+        )
         record = record_create(actor=users.cadre, kind=study_kind, values=values)
-        record.evidence.create(field_key="", file="evidence/x.jpg", sha256="0" * 64, content_type="image/jpeg", size=1,
-                               original_name="x.jpg", uploaded_by=users.cadre)
+        record.evidence.create(
+            field_key="",
+            file="evidence/x.jpg",
+            sha256="0" * 64,
+            content_type="image/jpeg",
+            size=1,
+            original_name="x.jpg",
+            uploaded_by=users.cadre,
+        )
         record_submit(actor=users.cadre, record=record)
     sign_in(page, "reviewer")
     page.goto("/ledger/review/")

@@ -2,6 +2,7 @@
 a 退回 without a comment stays on the record, the points a record will earn are shown; the
 cadre, on a phone, sees the 退回意见 where they edit, removes a wrong photo and the history says
 what changed; an organizer gives every attendee the same hours at once."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,18 +23,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _submitted(users, kind, day, content, files=()):
-    values = RecordInput(occurred_on=dt.date(2026, 11, day), data={"platform": "学习强国", "content": content},
-                         author_hours=Decimal("1.5"), files=list(files))
+    values = RecordInput(
+        occurred_on=dt.date(2026, 11, day),
+        data={"platform": "学习强国", "content": content},
+        author_hours=Decimal("1.5"),
+        files=list(files),
+    )
     return record_create(actor=users.cadre, kind=kind, values=values, submit=True)
 
 
 def test_the_reviewer_works_down_the_queue_and_the_cadre_revises(page, phone, users, study_kind):  # noqa: F811
     from xuebi.campaign.models import Campaign
 
-    indicator = Indicator.objects.create(campaign=Campaign.objects.get(), dimension="theory", name="理论学习",
-                                         max_points=Decimal(30))
-    Rule.objects.create(campaign=indicator.campaign, indicator=indicator, name="自学", source_kind="self_study",
-                        method="per_unit", field_key="hours", points=Decimal(2))
+    indicator = Indicator.objects.create(
+        campaign=Campaign.objects.get(), dimension="theory", name="理论学习", max_points=Decimal(30)
+    )
+    Rule.objects.create(
+        campaign=indicator.campaign,
+        indicator=indicator,
+        name="自学",
+        source_kind="self_study",
+        method="per_unit",
+        field_key="hours",
+        points=Decimal(2),
+    )
     first = _submitted(users, study_kind, 17, "第一篇", files=[("", photo("错的.jpg")), ("", photo("对的.jpg", (40, 30)))])
     second = _submitted(users, study_kind, 18, "第二篇", files=[("", photo())])
     _submitted(users, study_kind, 19, "第三篇", files=[("", photo())])
@@ -85,8 +98,13 @@ def test_the_reviewer_works_down_the_queue_and_the_cadre_revises(page, phone, us
 
 def test_all_attendees_get_the_same_hours_at_once(phone, users, org, study_kind):  # noqa: F811
     kind_create(
-        actor=users.league_admin, code="group_study", name="集中学习", dimension="theory", participation="group",
-        attendee_hours=True, fields=[{"key": "topic", "label": "学习主题", "type": "text", "required": True}],
+        actor=users.league_admin,
+        code="group_study",
+        name="集中学习",
+        dimension="theory",
+        participation="group",
+        attendee_hours=True,
+        fields=[{"key": "topic", "label": "学习主题", "type": "text", "required": True}],
     )
     sign_in(phone, "cadre")
     phone.goto("/ledger/new/group_study/")

@@ -1,5 +1,6 @@
 """三会一课 and 主题党日 compliance: which required meetings each 党支部 recorded in each period,
 which are missing, and the requirements behind it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,8 +67,13 @@ def test_a_branch_with_deliberately_missing_meetings_shows_each_gap(meetings, br
         make_record(meetings.branch_committee, branches.organ, bayi, dt.date(YEAR, month, 5))
     # 党小组会 (monthly): every month, some submitted and not yet reviewed (they count).
     for month in range(1, 13):
-        make_record(meetings.party_group_meeting, branches.organ, bayi, dt.date(YEAR, month, 8),
-                    status="submitted" if month % 2 else "approved")
+        make_record(
+            meetings.party_group_meeting,
+            branches.organ,
+            bayi,
+            dt.date(YEAR, month, 8),
+            status="submitted" if month % 2 else "approved",
+        )
     # 党课 (quarterly): every quarter, twice in the first.
     for day in (dt.date(YEAR, 1, 9), dt.date(YEAR, 3, 9), dt.date(YEAR, 5, 9), dt.date(YEAR, 9, 9), dt.date(YEAR, 11, 9)):
         make_record(meetings.party_lecture, branches.organ, bayi, day)
@@ -91,7 +97,11 @@ def test_a_branch_with_deliberately_missing_meetings_shows_each_gap(meetings, br
     assert set(_states(rows["party_lecture"])) == {"ok"}
     assert _states(rows["theme_day"])[-2:] == ["missing", "missing"]
     assert {code: row.missing for code, row in rows.items()} == {
-        "branch_congress": 1, "branch_committee": 2, "party_group_meeting": 0, "party_lecture": 0, "theme_day": 2,
+        "branch_congress": 1,
+        "branch_committee": 2,
+        "party_group_meeting": 0,
+        "party_lecture": 0,
+        "theme_day": 2,
     }
     assert organ.missing == 5
     assert second.missing == 0
@@ -100,7 +110,13 @@ def test_a_branch_with_deliberately_missing_meetings_shows_each_gap(meetings, br
 
 def test_period_boundaries_put_each_day_in_its_own_month_and_year(meetings, branches, org, users):
     committee = meetings.branch_committee
-    for day in (dt.date(YEAR - 1, 12, 31), dt.date(YEAR, 3, 31), dt.date(YEAR, 4, 1), dt.date(YEAR, 12, 31), dt.date(YEAR + 1, 1, 1)):
+    for day in (
+        dt.date(YEAR - 1, 12, 31),
+        dt.date(YEAR, 3, 31),
+        dt.date(YEAR, 4, 1),
+        dt.date(YEAR, 12, 31),
+        dt.date(YEAR + 1, 1, 1),
+    ):
         make_record(committee, branches.organ, org.bayi, day)
 
     row = _rows(_report(users.abag_admin, [branches.organ]).branches[0])["branch_committee"]
@@ -116,12 +132,15 @@ def test_a_leap_february_ends_on_the_29th():
     assert (feb.start, feb.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
 
 
-@pytest.mark.parametrize("frequency, labels, spans", [
-    ("month", [f"{m}月" for m in range(1, 13)], [1] * 12),
-    ("quarter", ["第一季度", "第二季度", "第三季度", "第四季度"], [3] * 4),
-    ("half", ["上半年", "下半年"], [6, 6]),
-    ("year", ["全年"], [12]),
-])
+@pytest.mark.parametrize(
+    "frequency, labels, spans",
+    [
+        ("month", [f"{m}月" for m in range(1, 13)], [1] * 12),
+        ("quarter", ["第一季度", "第二季度", "第三季度", "第四季度"], [3] * 4),
+        ("half", ["上半年", "下半年"], [6, 6]),
+        ("year", ["全年"], [12]),
+    ],
+)
 def test_each_frequency_divides_the_year_into_its_periods(frequency, labels, spans):
     result = reports.periods(YEAR, frequency, YEAR_END)
     assert [p.label for p in result] == labels
@@ -182,13 +201,16 @@ def test_records_of_another_unit_or_kind_do_not_count(meetings, branches, org, u
     assert rows["theme_day"].cells[0].count == 1
 
 
-@pytest.mark.parametrize("role, visible", [
-    ("league_admin", {"机关第一党支部", "机关第二党支部", "机关党支部"}),
-    ("abag_admin", {"机关第一党支部", "机关第二党支部"}),
-    ("abag_reviewer", {"机关第一党支部", "机关第二党支部"}),
-    ("xilin_admin", {"机关党支部"}),
-    ("auditor", set()),
-])
+@pytest.mark.parametrize(
+    "role, visible",
+    [
+        ("league_admin", {"机关第一党支部", "机关第二党支部", "机关党支部"}),
+        ("abag_admin", {"机关第一党支部", "机关第二党支部"}),
+        ("abag_reviewer", {"机关第一党支部", "机关第二党支部"}),
+        ("xilin_admin", {"机关党支部"}),
+        ("auditor", set()),
+    ],
+)
 def test_each_viewer_sees_the_branches_of_their_own_subtree(role, visible, branches, users):
     assert {u.name for u in reports.branches_for(getattr(users, role))} == visible
 
@@ -207,7 +229,8 @@ def test_branches_can_be_narrowed_to_a_county(branches, org, users):
 
 
 def test_the_report_is_a_fixed_number_of_queries_whatever_the_number_of_branches(
-        meetings, branches, org, users, django_assert_max_num_queries):
+    meetings, branches, org, users, django_assert_max_num_queries
+):
     more = [add_branch(org.abag_section, f"第{i}党小组支部") for i in range(6)]
     for unit in [branches.organ, *more]:
         _hold_everything(meetings, unit, org.bayi)
@@ -221,11 +244,15 @@ def test_the_report_is_a_fixed_number_of_queries_whatever_the_number_of_branches
 
 # --- requirements ---------------------------------------------------------------------------------
 
+
 def test_demo_requirements_follow_the_branch_work_regulations_and_load_once(meetings):
     frequencies = {r.kind.code: (r.frequency, r.min_count) for r in MeetingRequirement.objects.select_related("kind")}
     assert frequencies == {
-        "branch_congress": ("quarter", 1), "branch_committee": ("month", 1), "party_group_meeting": ("month", 1),
-        "party_lecture": ("quarter", 1), "theme_day": ("month", 1),
+        "branch_congress": ("quarter", 1),
+        "branch_committee": ("month", 1),
+        "party_group_meeting": ("month", 1),
+        "party_lecture": ("quarter", 1),
+        "theme_day": ("month", 1),
     }
     assert load_demo_requirements() == 0
     assert MeetingRequirement.objects.count() == 5
@@ -253,11 +280,14 @@ def test_only_a_league_admin_sets_requirements(role, meetings, users):
     assert MeetingRequirement.objects.get(kind=meetings.party_lecture).frequency == "quarter"
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"frequency": "week"}, "frequency"),
-    ({"frequency": "month", "min_count": 0}, "min_count"),
-    ({"frequency": "month", "min_count": 40}, "min_count"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"frequency": "week"}, "frequency"),
+        ({"frequency": "month", "min_count": 0}, "min_count"),
+        ({"frequency": "month", "min_count": 40}, "min_count"),
+    ],
+)
 def test_bad_requirement_values_are_refused_in_chinese(values, field, meetings, users):
     with pytest.raises(ValidationError) as exc:
         requirement_save(actor=users.league_admin, kind=meetings.party_lecture, **values)

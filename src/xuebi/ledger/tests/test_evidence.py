@@ -1,5 +1,6 @@
 """Evidence images are bounded: by the pixels they declare before they are decoded, and by the
 memory a thumbnail takes."""
+
 from __future__ import annotations
 
 import io
@@ -32,10 +33,17 @@ def bomb(width: int = 40_000, height: int = 40_000) -> SimpleUploadedFile:
 
 def test_an_image_declaring_huge_dimensions_is_refused_by_the_page(users, kinds, client_for):
     assert bomb().size < 70
-    response = client_for(users.cadre).post("/ledger/new/self_study/", {
-        "occurred_on": "2026.11.20", "f_platform": "学习强国", "f_content": "学习公报", "author_hours": "1",
-        "evidence": [bomb()], "submit": "",
-    })
+    response = client_for(users.cadre).post(
+        "/ledger/new/self_study/",
+        {
+            "occurred_on": "2026.11.20",
+            "f_platform": "学习强国",
+            "f_content": "学习公报",
+            "author_hours": "1",
+            "evidence": [bomb()],
+            "submit": "",
+        },
+    )
 
     assert response.status_code == 200
     assert "图片“炸弹.png”的尺寸超过上限：最多 4000 万像素" in response.content.decode()
@@ -101,7 +109,8 @@ def test_thumbnailing_a_large_photo_keeps_memory_bounded(tmp_path):
     Image.new("RGB", (6000, 6000), (200, 30, 30)).save(out, "JPEG")
     env = {"DJANGO_SETTINGS_MODULE": "xuebi.settings", "XUEBI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
 
-    grown_kb = int(subprocess.run([sys.executable, "-c", MEASURE], input=out.getvalue(), env=env,
-                                  capture_output=True, check=True).stdout)
+    grown_kb = int(
+        subprocess.run([sys.executable, "-c", MEASURE], input=out.getvalue(), env=env, capture_output=True, check=True).stdout
+    )
 
     assert grown_kb < 40 * 1024

@@ -1,4 +1,5 @@
 """The ledger .xlsx export: paper-ledger layout, every schema version's fields, scoping, audit."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,27 +31,56 @@ def ledger(org, users):
     """集中学习 v1 (学习主题, 主持人) → v2 (学习主题, 学习地点): records written under both."""
     admin = users.league_admin
     kind = kind_create(
-        actor=admin, code="meeting_study", name="集中学习", dimension="theory", participation="group", attendee_hours=True,
-        sort_order=5, fields=[
+        actor=admin,
+        code="meeting_study",
+        name="集中学习",
+        dimension="theory",
+        participation="group",
+        attendee_hours=True,
+        sort_order=5,
+        fields=[
             {"key": "topic", "label": "学习主题", "type": "text", "required": True},
             {"key": "host", "label": "主持人", "type": "person"},
         ],
     )
-    old = make_record(kind, org.abag_section, org.bayi, dt.date(YEAR, 3, 5), attendees=[(org.abag_other, Decimal("2"))],
-                      data={"topic": "学习党章", "host": {"id": org.abag_other.pk, "name": "王芳"}})
+    old = make_record(
+        kind,
+        org.abag_section,
+        org.bayi,
+        dt.date(YEAR, 3, 5),
+        attendees=[(org.abag_other, Decimal("2"))],
+        data={"topic": "学习党章", "host": {"id": org.abag_other.pk, "name": "王芳"}},
+    )
     Record.objects.filter(pk=old.pk).update(
-        reviewed_by=users.abag_reviewer, reviewed_at=timezone.make_aware(dt.datetime(YEAR, 3, 6, 9, 30)))
-    kind = kind_update(actor=admin, kind=kind, fields=[
-        {"key": "topic", "label": "学习主题", "type": "text", "required": True},
-        {"key": "place", "label": "学习地点", "type": "text"},
-    ])
-    new = make_record(kind, org.abag_section, org.abag_other, dt.date(YEAR, 9, 1), status="submitted",
-                      data={"topic": "=HYPERLINK(\"http://x\")", "place": "三楼会议室"})
+        reviewed_by=users.abag_reviewer, reviewed_at=timezone.make_aware(dt.datetime(YEAR, 3, 6, 9, 30))
+    )
+    kind = kind_update(
+        actor=admin,
+        kind=kind,
+        fields=[
+            {"key": "topic", "label": "学习主题", "type": "text", "required": True},
+            {"key": "place", "label": "学习地点", "type": "text"},
+        ],
+    )
+    new = make_record(
+        kind,
+        org.abag_section,
+        org.abag_other,
+        dt.date(YEAR, 9, 1),
+        status="submitted",
+        data={"topic": '=HYPERLINK("http://x")', "place": "三楼会议室"},
+    )
     make_record(kind, org.abag_section, org.bayi, dt.date(YEAR, 10, 1), status="draft", data={"topic": "草稿"})
     make_record(kind, org.xilin_section, org.xilin_person, dt.date(YEAR, 4, 1), data={"topic": "锡林浩特的学习"})
     make_record(kind, org.abag_section, org.bayi, dt.date(YEAR + 1, 1, 2), data={"topic": "明年的学习"})
-    self_study = kind_create(actor=admin, code="self_read", name="个人自学", dimension="theory", sort_order=1,
-                             fields=[{"key": "content", "label": "学习内容", "type": "textarea"}])
+    self_study = kind_create(
+        actor=admin,
+        code="self_read",
+        name="个人自学",
+        dimension="theory",
+        sort_order=1,
+        fields=[{"key": "content", "label": "学习内容", "type": "textarea"}],
+    )
     make_record(self_study, org.abag_section, org.bayi, dt.date(YEAR, 5, 1), data={"content": "读《论党的自我革命》"})
     return type("Ledger", (), {"kind": kind, "self_study": self_study, "old": old, "new": new})()
 
@@ -81,9 +111,21 @@ def test_one_sheet_per_kind_in_the_layout_of_a_paper_ledger(ledger, org, users):
     assert ws.column_dimensions["E"].width == 32 and ws.column_dimensions["A"].width == 6
     rows = _rows(ws)
     assert rows == [
-        [1, "2025年3月5日", "组织股", "巴依斯古楞", "巴依斯古楞、王芳（2小时）", "学习党章", "王芳", None, None, "已通过",
-         "reviewer", "2025年3月6日 09:30"],
-        [2, "2025年9月1日", "组织股", "王芳", "王芳", "=HYPERLINK(\"http://x\")", None, "三楼会议室", None, "待审核", None, None],
+        [
+            1,
+            "2025年3月5日",
+            "组织股",
+            "巴依斯古楞",
+            "巴依斯古楞、王芳（2小时）",
+            "学习党章",
+            "王芳",
+            None,
+            None,
+            "已通过",
+            "reviewer",
+            "2025年3月6日 09:30",
+        ],
+        [2, "2025年9月1日", "组织股", "王芳", "王芳", '=HYPERLINK("http://x")', None, "三楼会议室", None, "待审核", None, None],
     ]
     assert ws["F4"].data_type == "s"  # a value that looks like a formula stays text
     assert result.rows == 2
@@ -134,8 +176,15 @@ def test_an_empty_period_still_gives_a_readable_file(ledger, users):
 
 
 def test_attachments_and_presenters_are_listed(ledger, org, users):
-    Evidence.objects.create(record=ledger.old, file="x/a.jpg", sha256="0" * 64, content_type="image/jpeg", size=10,
-                            original_name="合影.jpg", uploaded_by=users.cadre)
+    Evidence.objects.create(
+        record=ledger.old,
+        file="x/a.jpg",
+        sha256="0" * 64,
+        content_type="image/jpeg",
+        size=10,
+        original_name="合影.jpg",
+        uploaded_by=users.cadre,
+    )
     ledger.old.participants.filter(person=org.bayi).update(role="presenter", hours=Decimal("1.5"))
     row = _rows(_book(_export(users.abag_admin, kind=ledger.kind))["集中学习"])[0]
     assert row[4] == "巴依斯古楞（主讲，1.5小时）、王芳（2小时）"
@@ -155,7 +204,13 @@ def test_every_export_is_audited_with_its_filters(ledger, org, users):
     entry = AuditEntry.objects.get(action=Action.LEDGER_EXPORT)
     assert entry.actor == users.abag_admin
     assert entry.changes == {
-        "filters": {"kind": "集中学习", "unit": "组织股", "date_from": "2025-01-01", "date_to": "2025-12-31", "approved_only": True},
+        "filters": {
+            "kind": "集中学习",
+            "unit": "组织股",
+            "date_from": "2025-01-01",
+            "date_to": "2025-12-31",
+            "approved_only": True,
+        },
         "rows": 1,
     }
 
@@ -185,7 +240,19 @@ def test_the_export_takes_the_same_queries_for_many_records(ledger, org, users, 
 def test_libreoffice_opens_the_file(ledger, users, tmp_path):
     path = tmp_path / "ledger.xlsx"
     path.write_bytes(_export(users.abag_admin, kind=ledger.kind).content)
-    subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     text = (tmp_path / "ledger.csv").read_text(encoding="utf-8", errors="replace")
     assert "学习党章" in text

@@ -1,6 +1,7 @@
 """Issue 13's rough edges of the ledger: the return comment where the author edits, removing
 evidence, field-level history, the version label, a refused 退回 kept on the record, the queue's
 count, order and 下一条, and the points a record will earn."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,10 +31,16 @@ def test_the_edit_page_of_a_returned_record_shows_the_return_comment_who_and_whe
 def test_the_history_names_each_changed_field_as_the_page_shows_it(users, kinds, org, client_for):
     record = _returned(users, kinds)
     client = client_for(users.cadre)
-    client.post(f"/ledger/{record.pk}/edit/", {
-        "occurred_on": "2026年11月21日", "f_platform": "北疆先锋", "f_content": "学习《习近平谈治国理政》第四卷",
-        "author_hours": "2", "draft": "",
-    })
+    client.post(
+        f"/ledger/{record.pk}/edit/",
+        {
+            "occurred_on": "2026年11月21日",
+            "f_platform": "北疆先锋",
+            "f_content": "学习《习近平谈治国理政》第四卷",
+            "author_hours": "2",
+            "draft": "",
+        },
+    )
     history = client.get(f"/ledger/{record.pk}/").content.decode()
     assert "日期：2026年11月20日 → 2026年11月21日" in history
     assert "学习平台：学习强国 → 北疆先锋" in history
@@ -42,8 +49,12 @@ def test_the_history_names_each_changed_field_as_the_page_shows_it(users, kinds,
 
 
 def test_the_history_names_attendees_added_and_hours_changed(users, kinds, org):
-    values = services.RecordInput(occurred_on=DAY, data={"topic": "学习《条例》"}, study_level="branch",
-                                  attendees=[(org.bayi, Decimal(2)), (org.abag_other, Decimal(2))])
+    values = services.RecordInput(
+        occurred_on=DAY,
+        data={"topic": "学习《条例》"},
+        study_level="branch",
+        attendees=[(org.bayi, Decimal(2)), (org.abag_other, Decimal(2))],
+    )
     record = services.record_create(actor=users.cadre, kind=kinds.group_study, values=values)
     values.attendees = [(org.bayi, Decimal(3))]
     services.record_update(actor=users.cadre, record=record, values=values)
@@ -59,7 +70,8 @@ def test_a_submitted_record_has_no_version_yet_and_hours_once(users, kinds, clie
 
 
 def test_evidence_is_removed_from_a_returned_record_audited_and_its_file_deleted(
-        users, kinds, client_for, django_capture_on_commit_callbacks):
+    users, kinds, client_for, django_capture_on_commit_callbacks
+):
     record = _returned(users, kinds, files=[("", photo("a.jpg")), ("", photo("b.jpg", size=(50, 40)))])
     first, second = record.evidence.order_by("pk")
     stored = first.file.name
@@ -91,8 +103,9 @@ def test_a_file_shared_by_another_record_stays_in_storage(users, kinds, client_f
 
 def test_a_return_without_a_comment_keeps_the_reviewer_on_the_record(users, kinds, client_for):
     record = self_study(users.cadre, kinds)
-    response = client_for(users.abag_reviewer).post(f"/ledger/{record.pk}/review/", {
-        "decision": "return", "comment": "   ", "queue": "sort=author"})
+    response = client_for(users.abag_reviewer).post(
+        f"/ledger/{record.pk}/review/", {"decision": "return", "comment": "   ", "queue": "sort=author"}
+    )
     page = response.content.decode()
     assert response.status_code == 200  # the page again, as any form refused
     assert 'data-testid="review-form"' in page and "退回时请填写退回意见" in page
@@ -135,8 +148,16 @@ def test_the_record_shows_the_points_it_will_earn_and_preview_writes_nothing(use
     from xuebi.points.models import PointEntry
 
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
-    Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", method="per_unit",
-                        field_key="hours", points=Decimal(2), cap_day=Decimal(2))
+    Rule.objects.create(
+        campaign=campaign,
+        indicator=theory,
+        name="自学",
+        source_kind="self_study",
+        method="per_unit",
+        field_key="hours",
+        points=Decimal(2),
+        cap_day=Decimal(2),
+    )
     record = self_study(users.cadre, kinds)
     page = client_for(users.abag_reviewer).get(f"/ledger/{record.pk}/").content.decode()
     assert 'data-testid="points-preview"' in page
@@ -149,9 +170,15 @@ def test_the_record_shows_the_points_it_will_earn_and_preview_writes_nothing(use
 
 def test_all_attendees_hours_fill_the_blank_boxes_and_typed_ones_stay(users, kinds, org, client_for):
     client = client_for(users.cadre)
-    form = {"occurred_on": "2026年11月18日", "study_level": "branch", "f_topic": "学习《条例》",
-            "attendee": [org.bayi.pk, org.abag_other.pk], f"hours_{org.bayi.pk}": "3", f"hours_{org.abag_other.pk}": "",
-            "submit": ""}
+    form = {
+        "occurred_on": "2026年11月18日",
+        "study_level": "branch",
+        "f_topic": "学习《条例》",
+        "attendee": [org.bayi.pk, org.abag_other.pk],
+        f"hours_{org.bayi.pk}": "3",
+        f"hours_{org.abag_other.pk}": "",
+        "submit": "",
+    }
     page = client.get("/ledger/new/group_study/").content.decode()
     assert 'name="all_hours"' in page and "全部参加人员" in page
     response = client.post("/ledger/new/group_study/", {**form, "all_hours": "两"})
@@ -166,16 +193,18 @@ def test_all_attendees_hours_fill_the_blank_boxes_and_typed_ones_stay(users, kin
 def test_the_api_removes_evidence_under_the_same_rules(users, kinds, api):
     record = self_study(users.cadre, kinds, submit=False, files=[("", photo())])
     item = record.evidence.get()
-    assert api.client.delete(f"/api/v1/records/{record.pk}/evidence/{item.pk}",
-                             **api._headers(users.xilin_admin)).status_code == 404
+    assert (
+        api.client.delete(f"/api/v1/records/{record.pk}/evidence/{item.pk}", **api._headers(users.xilin_admin)).status_code == 404
+    )
     submitted = self_study(users.cadre, kinds, files=[("", photo("s.jpg"))])
     kept = submitted.evidence.get()
     response = api.client.delete(f"/api/v1/records/{submitted.pk}/evidence/{kept.pk}", **api._headers(users.cadre))
     assert response.status_code == 422 and "不能删除附件" in response.json()["detail"][0]["msg"]
     response = api.client.delete(f"/api/v1/records/{record.pk}/evidence/{item.pk}", **api._headers(users.cadre))
     assert response.status_code == 204 and not Evidence.objects.filter(pk=item.pk).exists()
-    assert api.client.delete(f"/api/v1/records/{record.pk}/evidence/{kept.pk}",
-                             **api._headers(users.cadre)).status_code == 404  # not this record's file
+    assert (
+        api.client.delete(f"/api/v1/records/{record.pk}/evidence/{kept.pk}", **api._headers(users.cadre)).status_code == 404
+    )  # not this record's file
 
 
 def test_the_api_previews_the_points_without_writing(users, kinds, campaign, api):
@@ -185,27 +214,33 @@ def test_the_api_previews_the_points_without_writing(users, kinds, campaign, api
     Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", points=Decimal(1))
     record = self_study(users.cadre, kinds)
     response = api.get(users.abag_reviewer, f"/records/{record.pk}/points-preview")
-    assert response.json() == [{"person_id": record.author_id, "person_name": "巴依斯古楞", "indicator": "理论学习",
-                                "points": "1", "note": ""}]
+    assert response.json() == [
+        {"person_id": record.author_id, "person_name": "巴依斯古楞", "indicator": "理论学习", "points": "1", "note": ""}
+    ]
     assert not PointEntry.objects.exists()
     assert api.get(users.xilin_admin, f"/records/{record.pk}/points-preview").status_code == 404
 
 
-def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_size(
-        users, kinds, campaign, org, client_for):
+def test_the_record_page_of_a_large_group_costs_the_same_queries_whatever_its_size(users, kinds, campaign, org, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from xuebi.testing.helpers import add_person
 
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
-    Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习", source_kind="group_study",
-                        points=Decimal(1), recipients="all")
+    Rule.objects.create(
+        campaign=campaign, indicator=theory, name="集中学习", source_kind="group_study", points=Decimal(1), recipients="all"
+    )
     people = [add_person(org.abag_section, f"学员{i:02d}", 200 + i) for i in range(45)]
     client, counts = client_for(users.abag_reviewer), []
     for size in (25, 45):  # past 20 people the preview reads no caps: no statement per person
-        values = services.RecordInput(occurred_on=DAY, data={"topic": f"{size}人"}, study_level="branch",
-                                      author=people[0], attendees=[(p, Decimal(2)) for p in people[:size]])
+        values = services.RecordInput(
+            occurred_on=DAY,
+            data={"topic": f"{size}人"},
+            study_level="branch",
+            author=people[0],
+            attendees=[(p, Decimal(2)) for p in people[:size]],
+        )
         record = services.record_create(actor=users.abag_admin, kind=kinds.group_study, values=values, submit=True)
         client.get(f"/ledger/{record.pk}/")  # the session's first read and touch
         with CaptureQueriesContext(connection) as queries:

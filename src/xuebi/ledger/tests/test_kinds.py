@@ -1,4 +1,5 @@
 """Record kinds (台账类型) pages: who may see and change them, the field editor, versioning, the demo kinds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,29 +18,59 @@ from xuebi.ledger.schema import build_form_fields, validate_definitions
 from xuebi.org.models import Person, Unit
 from xuebi.testing.helpers import sign_in
 
-ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
+ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
 
 FIELDS_V1 = [
     {"key": "platform", "label": "学习平台", "type": "choice", "required": True, "choices": ["学习强国", "北疆先锋"]},
-    {"key": "hours", "label": "学时", "type": "number", "unit": "小时", "min": "0.5", "max": "12", "decimals": 1, "required": True},
+    {
+        "key": "hours",
+        "label": "学时",
+        "type": "number",
+        "unit": "小时",
+        "min": "0.5",
+        "max": "12",
+        "decimals": 1,
+        "required": True,
+    },
 ]
 
 
 @pytest.fixture
 def kind(users):
-    return kind_create(actor=users.league_admin, fields=[dict(f) for f in FIELDS_V1], code="self_study", name="自学",
-                       dimension="theory")
+    return kind_create(
+        actor=users.league_admin, fields=[dict(f) for f in FIELDS_V1], code="self_study", name="自学", dimension="theory"
+    )
 
 
 def management(total: int, initial: int = 0) -> dict:
-    return {"fields-TOTAL_FORMS": str(total), "fields-INITIAL_FORMS": str(initial),
-            "fields-MIN_NUM_FORMS": "0", "fields-MAX_NUM_FORMS": "1000"}
+    return {
+        "fields-TOTAL_FORMS": str(total),
+        "fields-INITIAL_FORMS": str(initial),
+        "fields-MIN_NUM_FORMS": "0",
+        "fields-MAX_NUM_FORMS": "1000",
+    }
 
 
 def row(index: int, *, label: str, type: str = "text", key: str = "", order="", delete=False, **options) -> dict:
-    data = {f"fields-{index}-label": label, f"fields-{index}-key": key, f"fields-{index}-type": type,
-            f"fields-{index}-ORDER": str(order), f"fields-{index}-decimals": options.pop("decimals", "1")}
+    data = {
+        f"fields-{index}-label": label,
+        f"fields-{index}-key": key,
+        f"fields-{index}-type": type,
+        f"fields-{index}-ORDER": str(order),
+        f"fields-{index}-decimals": options.pop("decimals", "1"),
+    }
     for name, value in options.items():
         data[f"fields-{index}-{name}"] = "on" if value is True else value
     if delete:
@@ -48,8 +79,16 @@ def row(index: int, *, label: str, type: str = "text", key: str = "", order="", 
 
 
 def kind_post(*rows, initial: int = 0, **attrs) -> dict:
-    data = {"code": "org_info", "name": "组工信息", "dimension": "work", "participation": "single",
-            "review_required": "on", "is_active": "on", "sort_order": "100", "description": ""}
+    data = {
+        "code": "org_info",
+        "name": "组工信息",
+        "dimension": "work",
+        "participation": "single",
+        "review_required": "on",
+        "is_active": "on",
+        "sort_order": "100",
+        "description": "",
+    }
     data.update(attrs)
     data.update(management(len(rows), initial))
     for r in rows:
@@ -61,12 +100,30 @@ def edit_post(kind: RecordKind, *rows, **attrs) -> dict:
     """What the edit page posts: the kind's attributes as shown, its current rows, then ``rows``."""
     current = []
     for index, d in enumerate(kind.fields):
-        current.append(row(index, label=d["label"], key=d["key"], type=d["type"], order=index + 1,
-                           required=d.get("required", False), unit=d.get("unit", ""), min=d.get("min", ""),
-                           max=d.get("max", ""), decimals=str(d.get("decimals", 1)), choices="\n".join(d.get("choices", [])),
-                           help=d.get("help", ""), max_length=str(d.get("max_length", ""))))
-    values = {"name": kind.name, "dimension": kind.dimension, "participation": kind.participation,
-              "sort_order": str(kind.sort_order), "description": kind.description}
+        current.append(
+            row(
+                index,
+                label=d["label"],
+                key=d["key"],
+                type=d["type"],
+                order=index + 1,
+                required=d.get("required", False),
+                unit=d.get("unit", ""),
+                min=d.get("min", ""),
+                max=d.get("max", ""),
+                decimals=str(d.get("decimals", 1)),
+                choices="\n".join(d.get("choices", [])),
+                help=d.get("help", ""),
+                max_length=str(d.get("max_length", "")),
+            )
+        )
+    values = {
+        "name": kind.name,
+        "dimension": kind.dimension,
+        "participation": kind.participation,
+        "sort_order": str(kind.sort_order),
+        "description": kind.description,
+    }
     for flag in ("evidence_required", "review_required", "attendee_hours", "has_study_level", "is_active"):
         if getattr(kind, flag):
             values[flag] = "on"
@@ -82,11 +139,20 @@ def edit_post(kind: RecordKind, *rows, **attrs) -> dict:
 
 def add_record(kind: RecordKind, org, users, version: int = None) -> Record:
     schema = RecordKindVersion.objects.get(kind=kind, version=version or kind.version)
-    return Record.objects.create(kind=kind, schema=schema, unit=org.abag_section, author=org.bayi, created_by=users.cadre,
-                                 title="学习", occurred_on=dt.date(2026, 3, 1), data={"platform": "学习强国", "hours": "2.0"})
+    return Record.objects.create(
+        kind=kind,
+        schema=schema,
+        unit=org.abag_section,
+        author=org.bayi,
+        created_by=users.cadre,
+        title="学习",
+        occurred_on=dt.date(2026, 3, 1),
+        data={"platform": "学习强国", "hours": "2.0"},
+    )
 
 
 # --- who may do what ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_kind_page_for_every_role(role, kind, users, client):
@@ -150,7 +216,9 @@ def test_the_list_costs_the_same_queries_for_one_or_all_demo_kinds(kind, users, 
 
 def test_the_detail_page_costs_a_fixed_number_of_queries(kind, users, org, client, django_assert_max_num_queries):
     for n in range(3):
-        kind_update(actor=users.league_admin, kind=kind, fields=FIELDS_V1 + [{"key": f"x{n}", "label": f"补充{n}", "type": "text"}])
+        kind_update(
+            actor=users.league_admin, kind=kind, fields=FIELDS_V1 + [{"key": f"x{n}", "label": f"补充{n}", "type": "text"}]
+        )
         add_record(RecordKind.objects.get(pk=kind.pk), org, users)
     client.force_login(users.league_admin)
     client.get(f"/ledger/kinds/{kind.pk}/")
@@ -160,21 +228,35 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(kind, users, org, clien
 
 # --- creating through the field editor ------------------------------------------------------------
 
+
 def test_creating_a_kind_with_fields_suggests_keys_from_pinyin_and_audits(users, client):
     client.force_login(users.league_admin)
-    response = client.post("/ledger/kinds/new/", kind_post(
-        row(0, label="标题", key="title", required=True, order=1),
-        row(1, label="采用级别", type="choice", choices="中央、自治区\n盟\n未采用", required=True, order=2),
-        row(2, label="字数", type="number", unit="字", min="1", max="100000", decimals="0", order=3),
-    ))
+    response = client.post(
+        "/ledger/kinds/new/",
+        kind_post(
+            row(0, label="标题", key="title", required=True, order=1),
+            row(1, label="采用级别", type="choice", choices="中央、自治区\n盟\n未采用", required=True, order=2),
+            row(2, label="字数", type="number", unit="字", min="1", max="100000", decimals="0", order=3),
+        ),
+    )
     kind = RecordKind.objects.get(code="org_info")
     assert response.status_code == 302 and response["Location"] == f"/ledger/kinds/{kind.pk}/"
     assert [(f["key"], f["label"], f["type"]) for f in kind.fields] == [
-        ("title", "标题", "text"), ("caiyongjibie", "采用级别", "choice"), ("zishu", "字数", "number"),
+        ("title", "标题", "text"),
+        ("caiyongjibie", "采用级别", "choice"),
+        ("zishu", "字数", "number"),
     ]
     assert kind.fields[1]["choices"] == ["中央", "自治区", "盟", "未采用"]
-    assert kind.fields[2] == {"key": "zishu", "label": "字数", "type": "number", "required": False, "min": "1",
-                              "max": "100000", "decimals": 0, "unit": "字"}
+    assert kind.fields[2] == {
+        "key": "zishu",
+        "label": "字数",
+        "type": "number",
+        "required": False,
+        "min": "1",
+        "max": "100000",
+        "decimals": 0,
+        "unit": "字",
+    }
     assert kind.version == 1 and kind.versions.count() == 1
     entry = AuditEntry.objects.get(action=Action.KIND_CREATE)
     assert entry.actor == users.league_admin and entry.target_id == str(kind.pk)
@@ -184,26 +266,32 @@ def test_creating_a_kind_with_fields_suggests_keys_from_pinyin_and_audits(users,
 
 def test_rows_follow_their_order_numbers_and_untouched_or_deleted_rows_are_left_out(users, client):
     client.force_login(users.league_admin)
-    client.post("/ledger/kinds/new/", kind_post(
-        row(0, label="第三", key="third", order=3),
-        row(1, label="删掉", key="gone", order=1, delete=True),
-        row(2, label="第一", key="first", order=1),
-        row(3, label="没有序号", key="last"),
-        row(4, label=""),  # an untouched extra row
-    ))
+    client.post(
+        "/ledger/kinds/new/",
+        kind_post(
+            row(0, label="第三", key="third", order=3),
+            row(1, label="删掉", key="gone", order=1, delete=True),
+            row(2, label="第一", key="first", order=1),
+            row(3, label="没有序号", key="last"),
+            row(4, label=""),  # an untouched extra row
+        ),
+    )
     assert [f["key"] for f in RecordKind.objects.get(code="org_info").fields] == ["first", "third", "last"]
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([row(0, label="标题", key="title"), row(1, label="题目", key="title")], "“title”与前面的字段重复"),
-    ([row(0, label="采用级别", key="level", type="choice", choices="中央")], "“采用级别”至少需要两个选项"),
-    ([row(0, label="学时", key="hours", type="number", min="12", max="0.5")], "“学时”的最小值不能大于最大值"),
-    ([row(0, label="学时", key="hours", type="number", min="半小时")], "“学时”的最小值应为数字"),
-    ([row(0, label="标题", key="Title")], "键“Title”无效"),
-    ([row(0, label="日期", key="occurred_on")], "系统保留"),
-    ([row(0, label="标题", key="title", type="table")], "选择一个有效的选项"),
-    ([row(0, label="", key="title", type="text", required=True)], "这个字段是必填项"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([row(0, label="标题", key="title"), row(1, label="题目", key="title")], "“title”与前面的字段重复"),
+        ([row(0, label="采用级别", key="level", type="choice", choices="中央")], "“采用级别”至少需要两个选项"),
+        ([row(0, label="学时", key="hours", type="number", min="12", max="0.5")], "“学时”的最小值不能大于最大值"),
+        ([row(0, label="学时", key="hours", type="number", min="半小时")], "“学时”的最小值应为数字"),
+        ([row(0, label="标题", key="Title")], "键“Title”无效"),
+        ([row(0, label="日期", key="occurred_on")], "系统保留"),
+        ([row(0, label="标题", key="title", type="table")], "选择一个有效的选项"),
+        ([row(0, label="", key="title", type="text", required=True)], "这个字段是必填项"),
+    ],
+)
 def test_bad_field_rows_are_refused_in_chinese_and_nothing_is_saved(rows, message, users, client):
     client.force_login(users.league_admin)
     response = client.post("/ledger/kinds/new/", kind_post(*rows))
@@ -214,20 +302,27 @@ def test_bad_field_rows_are_refused_in_chinese_and_nothing_is_saved(rows, messag
 
 def test_the_error_of_a_definition_is_shown_on_its_row(users, client):
     client.force_login(users.league_admin)
-    response = client.post("/ledger/kinds/new/", kind_post(
-        row(0, label="标题", key="title"), row(1, label="采用级别", key="level", type="choice", choices="中央"),
-    ))
+    response = client.post(
+        "/ledger/kinds/new/",
+        kind_post(
+            row(0, label="标题", key="title"),
+            row(1, label="采用级别", key="level", type="choice", choices="中央"),
+        ),
+    )
     formset = response.context["formset"]
     assert formset.forms[0].non_field_errors() == []
     assert "至少需要两个选项" in formset.forms[1].non_field_errors()[0]
     assert "至少需要两个选项" in formset.non_form_errors()[0]
 
 
-@pytest.mark.parametrize("attrs, field, message", [
-    ({"name": ""}, "name", "必填"),
-    ({"code": "Org-Info"}, "code", "小写英文字母"),
-    ({"dimension": "sports"}, "dimension", "选择一个有效的选项"),
-])
+@pytest.mark.parametrize(
+    "attrs, field, message",
+    [
+        ({"name": ""}, "name", "必填"),
+        ({"code": "Org-Info"}, "code", "小写英文字母"),
+        ({"dimension": "sports"}, "dimension", "选择一个有效的选项"),
+    ],
+)
 def test_bad_kind_attributes_are_refused(attrs, field, message, users, client):
     client.force_login(users.league_admin)
     response = client.post("/ledger/kinds/new/", kind_post(row(0, label="标题", key="title"), **attrs))
@@ -253,6 +348,7 @@ def test_the_form_page_has_no_inline_script_and_loads_the_field_editor(users, cl
 
 
 # --- editing and versions -------------------------------------------------------------------------
+
 
 def test_editing_fields_makes_version_2_and_keeps_version_1(kind, org, users, client):
     old = add_record(kind, org, users)
@@ -324,6 +420,7 @@ def test_the_detail_page_shows_attributes_fields_and_counts_only_visible_records
 
 # --- keys from pinyin ---------------------------------------------------------------------------
 
+
 def test_suggested_keys_are_valid_and_unique():
     assert suggest_key("学习内容", set()) == "xuexineirong"
     assert suggest_key("学习内容", {"xuexineirong"}) == "xuexineirong2"
@@ -335,6 +432,7 @@ def test_suggested_keys_are_valid_and_unique():
 
 
 # --- the demo kinds -----------------------------------------------------------------------------
+
 
 def test_every_demo_kind_is_valid_and_renders_as_a_form(org):
     codes = [k["code"] for k in DEMO_KINDS]
@@ -349,19 +447,50 @@ def test_every_demo_kind_is_valid_and_renders_as_a_form(org):
 
 def test_the_demo_has_a_kind_for_every_form_the_issue_names():
     by_code = {k["code"]: k for k in DEMO_KINDS}
-    for code in ("self_study", "group_study", "theme_day", "branch_congress", "branch_committee", "party_group_meeting",
-                 "party_lecture", "business_lecture", "org_info", "integrity_six"):
+    for code in (
+        "self_study",
+        "group_study",
+        "theme_day",
+        "branch_congress",
+        "branch_committee",
+        "party_group_meeting",
+        "party_lecture",
+        "business_lecture",
+        "org_info",
+        "integrity_six",
+    ):
         assert code in by_code
     names = {k["name"] for k in DEMO_KINDS}
-    for name in ("讲党课", "党史夜校", "党史晨读", "五点整学习课堂", "每晚学一小时", "培训班", "学习考察", "办实事", "慰问",
-                 "宣传稿件", "专题片", "媒体发表", "视频播放量", "第一书记"):
+    for name in (
+        "讲党课",
+        "党史夜校",
+        "党史晨读",
+        "五点整学习课堂",
+        "每晚学一小时",
+        "培训班",
+        "学习考察",
+        "办实事",
+        "慰问",
+        "宣传稿件",
+        "专题片",
+        "媒体发表",
+        "视频播放量",
+        "第一书记",
+    ):
         assert name in names
     fields = {code: {f["key"]: f for f in k["fields"]} for code, k in by_code.items()}
     assert fields["self_study"]["platform"]["choices"] == ["学习强国", "北疆先锋", "锡林郭勒党员教育", "其他"]
     assert (fields["self_study"]["hours"]["min"], fields["self_study"]["hours"]["max"]) == ("0.5", "12")
     assert fields["org_info"]["level"]["choices"] == ["中央", "自治区", "盟", "未采用"]
     assert "title" in fields["org_info"] and "topic" in fields["group_study"] and "topic" in fields["business_lecture"]
-    assert fields["integrity_six"]["item"]["choices"] == ["读一本书", "看一次展览", "看一部电影", "听一次讲座", "建一份廉政档案", "签一份承诺书"]
+    assert fields["integrity_six"]["item"]["choices"] == [
+        "读一本书",
+        "看一次展览",
+        "看一部电影",
+        "听一次讲座",
+        "建一份廉政档案",
+        "签一份承诺书",
+    ]
     assert fields["group_study"]["host"]["type"] == "person" and fields["business_lecture"]["presenter"]["type"] == "person"
     group = by_code["group_study"]
     assert group["participation"] == "group" and group["attendee_hours"] and group["has_study_level"]
@@ -383,12 +512,18 @@ def test_loading_the_demo_kinds_is_idempotent_and_keeps_admin_changes(users):
 
 def test_the_kind_services_refuse_bad_definitions(users):
     with pytest.raises(ValidationError, match="至少需要两个选项"):
-        kind_create(actor=users.league_admin, code="x", name="x", dimension="work",
-                    fields=[{"key": "a", "label": "甲", "type": "choice", "choices": ["一"]}])
+        kind_create(
+            actor=users.league_admin,
+            code="x",
+            name="x",
+            dimension="work",
+            fields=[{"key": "a", "label": "甲", "type": "choice", "choices": ["一"]}],
+        )
     assert not RecordKind.objects.exists()
 
 
 # --- the field editor in a phone's browser --------------------------------------------------------
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -420,5 +555,9 @@ def test_a_league_admin_builds_a_kind_on_a_phone(phone, org, users):
     phone.get_by_role("button", name="保存").click()
     phone.wait_for_url(re.compile(r".*/ledger/kinds/\d+/$"))
     kind = RecordKind.objects.get(code="visit_old_members")
-    assert [(f["key"], f["type"]) for f in kind.fields] == [("weiwenduixiang", "choice"), ("renshu", "number"), ("beizhu", "text")]
+    assert [(f["key"], f["type"]) for f in kind.fields] == [
+        ("weiwenduixiang", "choice"),
+        ("renshu", "number"),
+        ("beizhu", "text"),
+    ]
     assert phone.get_by_text("已新建台账类型“走访老党员”").is_visible()

@@ -1,4 +1,5 @@
 """/api/v1/kinds: the role matrix, versions, and the same validation as the pages (Chinese, naming the field)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,11 +9,24 @@ from xuebi.ledger.demo.kinds import DEMO_KINDS
 from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.models import RecordKind
 
-ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
+ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 READERS = {"league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge"}
 
 ORG_INFO = {
-    "code": "org_info", "name": "组工信息", "dimension": "work",
+    "code": "org_info",
+    "name": "组工信息",
+    "dimension": "work",
     "fields": [
         {"key": "title", "label": "标题", "type": "text", "required": True},
         {"label": "采用级别", "type": "choice", "required": True, "choices": ["中央", "自治区", "盟", "未采用"]},
@@ -23,9 +37,15 @@ ORG_INFO = {
 
 @pytest.fixture
 def kind(users):
-    return kind_create(actor=users.league_admin, code="self_study", name="自学", dimension="theory", fields=[
-        {"key": "hours", "label": "学时", "type": "number", "min": "0.5", "max": "12", "unit": "小时", "required": True},
-    ])
+    return kind_create(
+        actor=users.league_admin,
+        code="self_study",
+        name="自学",
+        dimension="theory",
+        fields=[
+            {"key": "hours", "label": "学时", "type": "number", "min": "0.5", "max": "12", "unit": "小时", "required": True},
+        ],
+    )
 
 
 @pytest.fixture
@@ -38,6 +58,7 @@ def messages(response) -> str:
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_reading_kinds_for_every_role(role, kind, inactive, users, api):
@@ -73,6 +94,7 @@ def test_the_list_costs_the_same_queries_for_few_or_many_kinds(kind, users, api,
 
 # --- writing ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "league_admin"])
 def test_only_a_league_admin_writes_kinds(role, kind, users, api):
     user = getattr(users, role)
@@ -95,13 +117,20 @@ def test_creating_a_kind_suggests_missing_keys_and_audits(users, api):
     assert entry.actor == users.league_admin and entry.target_id == str(body["id"])
 
 
-@pytest.mark.parametrize("fields, index, message", [
-    ([{"key": "a", "label": "甲", "type": "text"}, {"key": "a", "label": "乙", "type": "text"}], 1, "第2个字段“乙”的键“a”与前面的字段重复"),
-    ([{"key": "level", "label": "采用级别", "type": "choice", "choices": ["中央"]}], 0, "“采用级别”至少需要两个选项"),
-    ([{"key": "hours", "label": "学时", "type": "number", "min": 12, "max": 0.5}], 0, "“学时”的最小值不能大于最大值"),
-    ([{"key": "a", "label": "甲", "type": "text"}, {"key": "b", "label": "乙", "type": "table"}], 1, "“乙”的类型“table”无效"),
-    ([{"key": "x", "label": "", "type": "text"}], 0, "第1个字段缺少名称"),
-])
+@pytest.mark.parametrize(
+    "fields, index, message",
+    [
+        (
+            [{"key": "a", "label": "甲", "type": "text"}, {"key": "a", "label": "乙", "type": "text"}],
+            1,
+            "第2个字段“乙”的键“a”与前面的字段重复",
+        ),
+        ([{"key": "level", "label": "采用级别", "type": "choice", "choices": ["中央"]}], 0, "“采用级别”至少需要两个选项"),
+        ([{"key": "hours", "label": "学时", "type": "number", "min": 12, "max": 0.5}], 0, "“学时”的最小值不能大于最大值"),
+        ([{"key": "a", "label": "甲", "type": "text"}, {"key": "b", "label": "乙", "type": "table"}], 1, "“乙”的类型“table”无效"),
+        ([{"key": "x", "label": "", "type": "text"}], 0, "第1个字段缺少名称"),
+    ],
+)
 def test_bad_definitions_are_422_naming_the_field(fields, index, message, users, api):
     response = api.post(users.league_admin, "/kinds", {**ORG_INFO, "fields": fields})
     assert response.status_code == 422
@@ -128,27 +157,37 @@ def test_patching_attributes_keeps_the_version(kind, users, api):
     body = response.json()
     assert (body["name"], body["evidence_required"], body["version"], body["code"]) == ("个人自学", True, 1, "self_study")
     assert AuditEntry.objects.get(action=Action.KIND_UPDATE).changes == {
-        "name": ["自学", "个人自学"], "evidence_required": [False, True],
+        "name": ["自学", "个人自学"],
+        "evidence_required": [False, True],
     }
 
 
 def test_patching_fields_makes_a_new_version_and_keeps_the_old(kind, users, api):
-    fields = [{"key": "hours", "label": "学时", "type": "number", "min": "0.5", "max": "8", "unit": "小时", "required": True},
-              {"label": "学习平台", "type": "choice", "choices": "学习强国、北疆先锋"}]
+    fields = [
+        {"key": "hours", "label": "学时", "type": "number", "min": "0.5", "max": "8", "unit": "小时", "required": True},
+        {"label": "学习平台", "type": "choice", "choices": "学习强国、北疆先锋"},
+    ]
     response = api.patch(users.league_admin, f"/kinds/{kind.pk}", {"fields": fields})
     assert response.status_code == 200
     body = response.json()
     assert body["version"] == 2 and body["name"] == "自学"
     assert [v["version"] for v in body["versions"]] == [2, 1]
     assert body["versions"][1]["fields"][0]["max"] == "12"
-    assert body["fields"][1] == {"key": "xuexipingtai", "label": "学习平台", "type": "choice", "required": False,
-                                 "choices": ["学习强国", "北疆先锋"]}
+    assert body["fields"][1] == {
+        "key": "xuexipingtai",
+        "label": "学习平台",
+        "type": "choice",
+        "required": False,
+        "choices": ["学习强国", "北疆先锋"],
+    }
     detail = api.get(users.cadre, f"/kinds/{kind.pk}").json()
     assert [v["version"] for v in detail["versions"]] == [2, 1]
 
 
 def test_a_bad_patch_changes_nothing(kind, users, api):
-    response = api.patch(users.league_admin, f"/kinds/{kind.pk}", {"name": "改名", "fields": [{"key": "a", "label": "甲", "type": "choice"}]})
+    response = api.patch(
+        users.league_admin, f"/kinds/{kind.pk}", {"name": "改名", "fields": [{"key": "a", "label": "甲", "type": "choice"}]}
+    )
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "fields", 0]
     kind.refresh_from_db()
     assert (kind.name, kind.version) == ("自学", 1)

@@ -1,4 +1,5 @@
 """业务讲堂: the rotation rule, series and sessions, and the ledger record a held session becomes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -76,8 +77,11 @@ def test_without_absences_counts_never_differ_by_more_than_one(size, sessions):
 
 
 @hsettings(max_examples=200, deadline=None)
-@given(st.integers(min_value=1, max_value=8).flatmap(
-    lambda size: st.lists(st.sets(st.integers(min_value=0, max_value=size - 1)), max_size=40).map(lambda a: (size, a))))
+@given(
+    st.integers(min_value=1, max_value=8).flatmap(
+        lambda size: st.lists(st.sets(st.integers(min_value=0, max_value=size - 1)), max_size=40).map(lambda a: (size, a))
+    )
+)
 def test_with_absences_the_presenter_is_present_and_has_presented_least(case):
     size, absences = case
     members = list(range(size))
@@ -102,6 +106,7 @@ def test_with_absences_the_presenter_is_present_and_has_presented_least(case):
 
 # --- series and sessions ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def kind(users):
     return lecture_kind(users.league_admin)
@@ -119,7 +124,9 @@ def section(org):
 @pytest.fixture
 def series(kind, section, users):
     return lectures.series_create(
-        actor=users.abag_admin, unit=section.abag_section, title="组织股业务讲堂",
+        actor=users.abag_admin,
+        unit=section.abag_section,
+        title="组织股业务讲堂",
         members=[section.bayi, section.abag_other, section.suhe, section.zhang],
     )
 
@@ -151,8 +158,9 @@ def test_a_series_only_in_a_unit_one_manages(role, kind, section, users):
 
 def test_members_from_outside_the_unit_are_refused(kind, section, users):
     with pytest.raises(ValidationError) as exc:
-        lectures.series_create(actor=users.league_admin, unit=section.abag_section, title="讲堂",
-                               members=[section.bayi, section.xilin_person])
+        lectures.series_create(
+            actor=users.league_admin, unit=section.abag_section, title="讲堂", members=[section.bayi, section.xilin_person]
+        )
     assert "巴图" in exc.value.messages[0]
 
 
@@ -215,7 +223,11 @@ def test_reordering_members_changes_who_is_next_but_keeps_what_was_presented(ser
     admin = users.abag_admin
     plan(series, admin, 9)  # 巴依斯古楞
     lectures.series_set_members(actor=admin, series=series, members=[section.zhang, section.suhe, section.bayi])
-    assert [m.person.name for m in LectureMember.objects.filter(series=series).select_related("person")] == ["张敏", "苏和", "巴依斯古楞"]
+    assert [m.person.name for m in LectureMember.objects.filter(series=series).select_related("person")] == [
+        "张敏",
+        "苏和",
+        "巴依斯古楞",
+    ]
     assert [plan(series, admin, 8 - i).presenter.name for i in range(3)] == ["张敏", "苏和", "张敏"]
 
 
@@ -237,6 +249,7 @@ def test_another_county_cannot_touch_the_series(series, section, users):
 
 # --- held sessions become ledger records ----------------------------------------------------------------
 
+
 def test_a_held_session_becomes_a_record_with_presenter_topic_and_attendees(series, section, users):
     admin = users.abag_admin
     session = plan(series, admin, 3, topic="发展党员工作流程")
@@ -249,8 +262,11 @@ def test_a_held_session_becomes_a_record_with_presenter_topic_and_attendees(seri
     assert record.kind.code == "business_lecture" and record.status == "submitted"
     assert record.unit == section.abag_section and record.author == section.bayi and record.created_by == admin
     assert record.occurred_on == past(3)
-    assert record.data == {"topic": "发展党员工作流程", "presenter": {"id": section.bayi.pk, "name": "巴依斯古楞"},
-                           "summary": "讲解发展党员25个步骤"}
+    assert record.data == {
+        "topic": "发展党员工作流程",
+        "presenter": {"id": section.bayi.pk, "name": "巴依斯古楞"},
+        "summary": "讲解发展党员25个步骤",
+    }
     roles = {p.person.name: (p.role, p.hours) for p in record.participants.select_related("person")}
     assert roles == {
         "巴依斯古楞": ("presenter", Decimal("1.5")),

@@ -1,5 +1,6 @@
 """The report, requirement, 业务讲堂 and export pages and their API: who may open what, what they
 see, what the forms do with good and bad input, and how many queries a page costs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,18 @@ from xuebi.testing.helpers import TEST_NOW, add_person
 
 from ._reports import add_branch, lecture_kind, make_record, meeting_kinds, study_kind
 
-ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge", "sysadmin", "secadmin", "auditor", "nobody"]
+ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 EVERYONE = set(ROLES)
 REVIEWERS = {"league_admin", "abag_admin", "abag_reviewer", "xilin_admin"}
 EXPORTERS = REVIEWERS | {"cadre"}
@@ -46,8 +58,9 @@ def world(org, users):
     ns.abag_branch = add_branch(org.abag, "机关党支部")
     ns.xilin_branch = add_branch(org.xilin, "锡林浩特机关党支部")
     org.suhe = add_person(org.abag_section, "苏和", 31)
-    ns.series = lectures.series_create(actor=users.abag_admin, unit=org.abag_section, title="组织股业务讲堂",
-                                       members=[org.bayi, org.abag_other, org.suhe])
+    ns.series = lectures.series_create(
+        actor=users.abag_admin, unit=org.abag_section, title="组织股业务讲堂", members=[org.bayi, org.abag_other, org.suhe]
+    )
     ns.session = lectures.session_plan(actor=users.abag_admin, series=ns.series, planned_on=past(2), topic="党员发展")
     ns.requirement = MeetingRequirement.objects.get(kind=ns.meetings.branch_committee)
     return ns
@@ -116,6 +129,7 @@ def test_writes_outside_the_role_or_scope_change_nothing(role, world, org, users
 
 # --- compliance page ------------------------------------------------------------------------------
 
+
 def _committee_all_year_but_june(world, org) -> None:
     for month in range(1, 13):
         if month != 6:
@@ -174,9 +188,12 @@ def test_branches_are_paged(world, org, users, client):
 
 # --- requirements pages ---------------------------------------------------------------------------
 
+
 def test_a_league_admin_changes_a_frequency_on_the_page_and_it_is_audited(world, users, client):
     client.force_login(users.league_admin)
-    response = client.post(_url("/ledger/reports/requirements/{req}/", world), {"frequency": "quarter", "min_count": "2", "is_active": "on"})
+    response = client.post(
+        _url("/ledger/reports/requirements/{req}/", world), {"frequency": "quarter", "min_count": "2", "is_active": "on"}
+    )
     assert response.status_code == 302
     requirement = MeetingRequirement.objects.get(pk=world.requirement.pk)
     assert (requirement.frequency, requirement.min_count) == ("quarter", 2)
@@ -189,7 +206,10 @@ def test_a_requirement_for_another_kind_can_be_added(world, users, client):
     client.force_login(users.league_admin)
     form = client.get("/ledger/reports/requirements/new/").context["form"]
     assert [k.code for k in form.fields["kind"].queryset] == ["theme_day", "business_lecture"]
-    client.post("/ledger/reports/requirements/new/", {"kind": world.meetings.theme_day.pk, "frequency": "month", "min_count": "1", "is_active": "on"})
+    client.post(
+        "/ledger/reports/requirements/new/",
+        {"kind": world.meetings.theme_day.pk, "frequency": "month", "min_count": "1", "is_active": "on"},
+    )
     assert MeetingRequirement.objects.filter(kind=world.meetings.theme_day, frequency="month").exists()
 
 
@@ -202,6 +222,7 @@ def test_a_bad_minimum_count_is_named_in_chinese(world, users, client):
 
 
 # --- 五学联动 page ---------------------------------------------------------------------------------
+
 
 def test_the_study_level_page_counts_per_level_and_unit(world, org, users, client):
     kind = study_kind(users.league_admin)
@@ -218,6 +239,7 @@ def test_the_study_level_page_counts_per_level_and_unit(world, org, users, clien
 
 
 # --- exports and print ----------------------------------------------------------------------------
+
 
 def _sheets(response) -> dict[str, list[tuple]]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats"), response.content[:200]
@@ -258,6 +280,7 @@ def test_the_study_level_report_exports_as_xlsx(world, org, users, client):
 
 # --- 业务讲堂 pages ---------------------------------------------------------------------------------
 
+
 def test_a_reviewer_creates_a_series_with_the_units_people_and_reorders_them(world, org, users, client):
     client.force_login(users.abag_reviewer)
     form = client.get("/ledger/lectures/new/").context["form"]
@@ -266,8 +289,13 @@ def test_a_reviewer_creates_a_series_with_the_units_people_and_reorders_them(wor
     series = LectureSeries.objects.get(title="第二期业务讲堂")
     assert response["Location"] == f"/ledger/lectures/{series.pk}/"
     assert series.members.count() == 3
-    data = {f"m_{org.suhe.pk}": "on", f"p_{org.suhe.pk}": "1", f"m_{org.bayi.pk}": "on", f"p_{org.bayi.pk}": "5",
-            f"p_{org.abag_other.pk}": "2"}
+    data = {
+        f"m_{org.suhe.pk}": "on",
+        f"p_{org.suhe.pk}": "1",
+        f"m_{org.bayi.pk}": "on",
+        f"p_{org.bayi.pk}": "5",
+        f"p_{org.abag_other.pk}": "2",
+    }
     assert client.post(f"/ledger/lectures/{series.pk}/members/", data).status_code == 302
     assert [m.person.name for m in series.members.select_related("person")] == ["苏和", "巴依斯古楞"]
 
@@ -310,13 +338,17 @@ def test_planning_absence_and_holding_through_the_pages(world, org, users, clien
     # next time, 巴依斯古楞 makes it up
     plan = client.get(_url("/ledger/lectures/{series}/plan/", world))
     assert "按轮换规则安排（巴依斯古楞）" in plan.content.decode()
-    client.post(_url("/ledger/lectures/{series}/plan/", world), {"planned_on": past(1).strftime("%Y年%m月%d日"), "topic": "组织员队伍"})
+    client.post(
+        _url("/ledger/lectures/{series}/plan/", world), {"planned_on": past(1).strftime("%Y年%m月%d日"), "topic": "组织员队伍"}
+    )
     assert LectureSession.objects.latest("pk").presenter == org.bayi
     # hold the first: the form asks for the kind's own fields but not topic or presenter again
     held_url = _url("/ledger/lectures/sessions/{session}/held/", world)
     form = client.get(held_url).context["form"]
     assert "f_summary" in form.fields and "f_topic" not in form.fields and "f_presenter" not in form.fields
-    response = client.post(held_url, {"held_on": past(2).isoformat(), "topic": "党员发展", "hours": "1.5", "f_summary": "发展党员流程"})
+    response = client.post(
+        held_url, {"held_on": past(2).isoformat(), "topic": "党员发展", "hours": "1.5", "f_summary": "发展党员流程"}
+    )
     assert response.status_code == 302, response.content.decode()
     record = Record.objects.get()
     assert record.data["presenter"]["name"] == "王芳" and record.data["summary"] == "发展党员流程"
@@ -367,12 +399,15 @@ def test_lecture_pages_cost_a_fixed_number_of_queries(world, org, users, client,
 
 # --- export page ----------------------------------------------------------------------------------
 
+
 def test_the_export_page_answers_a_file_for_typed_dates(world, org, users, client):
     make_record(world.meetings.theme_day, world.abag_branch, org.bayi, dt.date(LAST_YEAR, 7, 1))
     make_record(world.meetings.theme_day, world.abag_branch, org.bayi, dt.date(LAST_YEAR, 8, 1))
     client.force_login(users.abag_admin)
-    response = client.get("/ledger/reports/export/", {"kind": world.meetings.theme_day.pk, "date_from": f"{LAST_YEAR}年7月",
-                                                      "date_to": f"{LAST_YEAR}.7"})
+    response = client.get(
+        "/ledger/reports/export/",
+        {"kind": world.meetings.theme_day.pk, "date_from": f"{LAST_YEAR}年7月", "date_to": f"{LAST_YEAR}.7"},
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -432,8 +467,14 @@ def test_compliance_as_json(world, org, users, api):
     assert branch["unit_name"] == "机关党支部" and branch["missing"] == 3 + 12 + 12 + 4 + 12
     congress = next(r for r in branch["requirements"] if r["kind"] == "branch_congress")
     assert [p["state"] for p in congress["periods"]] == ["ok", "missing", "missing", "missing"]
-    assert congress["periods"][0] == {"label": "第一季度", "start": f"{LAST_YEAR}-01-01", "end": f"{LAST_YEAR}-03-31",
-                                      "count": 1, "required": 1, "state": "ok"}
+    assert congress["periods"][0] == {
+        "label": "第一季度",
+        "start": f"{LAST_YEAR}-01-01",
+        "end": f"{LAST_YEAR}-03-31",
+        "count": 1,
+        "required": 1,
+        "state": "ok",
+    }
     assert api.get(users.abag_admin, "/ledger/reports/compliance", year=1999).status_code == 422
     assert api.get(users.abag_admin, "/ledger/reports/compliance", unit_id=org.xilin.pk).status_code == 404
 
@@ -484,13 +525,16 @@ def test_bad_lecture_input_through_the_api_is_named(world, org, users, api):
     assert response.status_code == 422 and "nope" in response.json()["detail"][0]["msg"]
     response = api.post(admin, f"/ledger/lectures/sessions/{world.session.pk}/held", {})
     assert response.status_code == 422 and any("学时" in d["msg"] for d in response.json()["detail"])
-    response = api.post(admin, "/ledger/lectures", {"unit_id": org.abag_section.pk, "title": "讲堂", "member_ids": [org.xilin_person.pk]})
+    response = api.post(
+        admin, "/ledger/lectures", {"unit_id": org.abag_section.pk, "title": "讲堂", "member_ids": [org.xilin_person.pk]}
+    )
     assert response.status_code == 422
     assert not Record.objects.exists() and LectureSeries.objects.count() == 1
 
 
 def test_a_kind_that_needs_evidence_asks_for_a_photo_on_the_page_and_drafts_through_the_api(
-        world, org, users, client, api, settings, tmp_path):
+    world, org, users, client, api, settings, tmp_path
+):
     from xuebi.ledger.services.kinds import kind_update
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -505,15 +549,21 @@ def test_a_kind_that_needs_evidence_asks_for_a_photo_on_the_page_and_drafts_thro
     record_id = held.json()["record_id"]
     from xuebi.testing.helpers import photo
 
-    upload = client.post(f"/api/v1/records/{record_id}/evidence", {"file": photo()},
-                         HTTP_AUTHORIZATION=api._headers(users.abag_admin)["HTTP_AUTHORIZATION"])
+    upload = client.post(
+        f"/api/v1/records/{record_id}/evidence",
+        {"file": photo()},
+        HTTP_AUTHORIZATION=api._headers(users.abag_admin)["HTTP_AUTHORIZATION"],
+    )
     assert upload.status_code == 201, upload.content.decode()
     assert api.post(users.abag_admin, f"/records/{record_id}/submit").json()["status"] == "submitted"
 
 
 def test_a_series_created_through_the_api(world, org, users, api):
-    response = api.post(users.abag_admin, "/ledger/lectures", {"unit_id": org.abag_section.pk, "title": "API讲堂",
-                                                               "member_ids": [org.suhe.pk, org.bayi.pk]})
+    response = api.post(
+        users.abag_admin,
+        "/ledger/lectures",
+        {"unit_id": org.abag_section.pk, "title": "API讲堂", "member_ids": [org.suhe.pk, org.bayi.pk]},
+    )
     assert response.status_code == 201
     assert [m["name"] for m in response.json()["members"]] == ["苏和", "巴依斯古楞"]
 
@@ -544,6 +594,7 @@ def test_the_list_counts_held_sessions_and_members(world, org, users, client, ap
 
 # --- in the browser, on a phone ----------------------------------------------------------------------
 
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_reports_and_lectures_fit_a_phone_and_break_no_content_policy(phone, world, org, users):
@@ -556,9 +607,15 @@ def test_reports_and_lectures_fit_a_phone_and_break_no_content_policy(phone, wor
         make_record(world.meetings.branch_committee, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 3))
     sign_in(phone, "abag")
     widths = {}
-    for path in (f"/ledger/reports/compliance/?year={LAST_YEAR}", "/ledger/reports/study-levels/", "/ledger/reports/",
-                 f"/ledger/lectures/{world.series.pk}/", f"/ledger/lectures/{world.series.pk}/members/",
-                 f"/ledger/lectures/sessions/{world.session.pk}/held/", "/ledger/reports/export/"):
+    for path in (
+        f"/ledger/reports/compliance/?year={LAST_YEAR}",
+        "/ledger/reports/study-levels/",
+        "/ledger/reports/",
+        f"/ledger/lectures/{world.series.pk}/",
+        f"/ledger/lectures/{world.series.pk}/members/",
+        f"/ledger/lectures/sessions/{world.session.pk}/held/",
+        "/ledger/reports/export/",
+    ):
         phone.goto(path)
         widths[path] = phone.evaluate("document.documentElement.scrollWidth")
     assert {p: w for p, w in widths.items() if w > 375} == {}
@@ -589,8 +646,10 @@ def test_a_large_export_is_written_by_a_job_and_downloaded_from_its_page(world, 
         make_record(world.meetings.theme_day, world.abag_branch, org.bayi, dt.date(LAST_YEAR, month, 1))
     settings.XUEBI_EXPORT_INLINE_ROWS = 1
     client.force_login(users.abag_admin)
-    response = client.get("/ledger/reports/export/", {"kind": world.meetings.theme_day.pk, "date_from": f"{LAST_YEAR}年",
-                                                      "date_to": f"{LAST_YEAR}年"})
+    response = client.get(
+        "/ledger/reports/export/",
+        {"kind": world.meetings.theme_day.pk, "date_from": f"{LAST_YEAR}年", "date_to": f"{LAST_YEAR}年"},
+    )
     job = Job.objects.get(kind="ledger.export")
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert not AuditEntry.objects.filter(action=Action.LEDGER_EXPORT).exists()  # nothing written yet

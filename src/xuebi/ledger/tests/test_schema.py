@@ -1,5 +1,6 @@
 """Field definitions: every field type validates server-side with Chinese messages, and a record
 written under one version of a kind still renders after the kind changes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,16 @@ from xuebi.testing.helpers import self_study
 ALL_TYPES = [
     {"key": "title", "label": "标题", "type": "text", "required": True, "max_length": 10},
     {"key": "body", "label": "内容", "type": "textarea"},
-    {"key": "hours", "label": "学时", "type": "number", "min": "0.5", "max": "12", "decimals": 1, "unit": "小时", "required": True},
+    {
+        "key": "hours",
+        "label": "学时",
+        "type": "number",
+        "min": "0.5",
+        "max": "12",
+        "decimals": 1,
+        "unit": "小时",
+        "required": True,
+    },
     {"key": "held_on", "label": "举办日期", "type": "date"},
     {"key": "level", "label": "采用级别", "type": "choice", "choices": ["中央", "自治区", "盟", "未采用"], "required": True},
     {"key": "items", "label": "项目", "type": "multichoice", "choices": ["读一本书", "看一次展览", "看一部电影"]},
@@ -45,7 +55,14 @@ def _qd(data: dict) -> QueryDict:
     return q
 
 
-GOOD = {"title": "读书班", "body": "心得", "hours": "2.5", "held_on": "2026年7月1日", "level": "盟", "items": ["读一本书", "看一部电影"]}
+GOOD = {
+    "title": "读书班",
+    "body": "心得",
+    "hours": "2.5",
+    "held_on": "2026年7月1日",
+    "level": "盟",
+    "items": ["读一本书", "看一部电影"],
+}
 
 
 def test_every_field_type_cleans_to_stored_json(org):
@@ -53,8 +70,13 @@ def test_every_field_type_cleans_to_stored_json(org):
     assert form.is_valid(), form.errors
     data, files = schema.values_from_form(definitions, form.cleaned_data)
     assert data == {
-        "title": "读书班", "body": "心得", "hours": "2.5", "held_on": "2026-07-01", "level": "盟",
-        "items": ["读一本书", "看一部电影"], "speaker": {"id": org.bayi.pk, "name": "巴依斯古楞"},
+        "title": "读书班",
+        "body": "心得",
+        "hours": "2.5",
+        "held_on": "2026-07-01",
+        "level": "盟",
+        "items": ["读一本书", "看一部电影"],
+        "speaker": {"id": org.bayi.pk, "name": "巴依斯古楞"},
         "venue": {"id": org.abag.pk, "name": "阿巴嘎旗委组织部"},
     }
     assert files == []
@@ -65,19 +87,22 @@ def test_every_field_type_cleans_to_stored_json(org):
     assert rows["讲课人"] == "巴依斯古楞"
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("title", "", "这个字段是必填项。"),
-    ("title", "一二三四五六七八九十十一", "10"),
-    ("hours", "abc", "请输入数字。"),
-    ("hours", "0.2", "0.5"),
-    ("hours", "13", "12"),
-    ("hours", "1.25", "最多保留 1 位小数。"),
-    ("held_on", "2026-13-45", "日期"),
-    ("level", "省级", "选择一个有效的选项"),
-    ("items", ["读两本书"], "选择一个有效的选项"),
-    ("speaker", "999999", "选择一个有效的选项"),
-    ("venue", "abc", "选择一个有效的选项"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("title", "", "这个字段是必填项。"),
+        ("title", "一二三四五六七八九十十一", "10"),
+        ("hours", "abc", "请输入数字。"),
+        ("hours", "0.2", "0.5"),
+        ("hours", "13", "12"),
+        ("hours", "1.25", "最多保留 1 位小数。"),
+        ("held_on", "2026-13-45", "日期"),
+        ("level", "省级", "选择一个有效的选项"),
+        ("items", ["读两本书"], "选择一个有效的选项"),
+        ("speaker", "999999", "选择一个有效的选项"),
+        ("venue", "abc", "选择一个有效的选项"),
+    ],
+)
 def test_bad_values_are_refused_with_a_message_naming_the_problem(org, field, value, message):
     _, form = _form({**GOOD, field: value})
     assert not form.is_valid()
@@ -96,17 +121,20 @@ def test_a_required_file_field_is_enforced_unless_files_are_attached(org):
     assert form.is_valid()
 
 
-@pytest.mark.parametrize("fields, message", [
-    ([{"key": "a", "label": "", "type": "text"}], "缺少名称"),
-    ([{"key": "Bad Key", "label": "甲", "type": "text"}], "键“Bad Key”无效"),
-    ([{"key": "a", "label": "甲", "type": "text"}, {"key": "a", "label": "乙", "type": "text"}], "重复"),
-    ([{"key": "a", "label": "甲", "type": "colour"}], "类型“colour”无效"),
-    ([{"key": "a", "label": "甲", "type": "choice", "choices": ["只有一个"]}], "至少需要两个选项"),
-    ([{"key": "a", "label": "甲", "type": "choice", "choices": "中央、中央"}], "选项有重复"),
-    ([{"key": "a", "label": "甲", "type": "number", "min": 5, "max": 1}], "最小值不能大于最大值"),
-    ([{"key": "a", "label": "甲", "type": "number", "decimals": 4}], "小数位数"),
-    ([{"key": "unit", "label": "甲", "type": "text"}], "系统保留"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ([{"key": "a", "label": "", "type": "text"}], "缺少名称"),
+        ([{"key": "Bad Key", "label": "甲", "type": "text"}], "键“Bad Key”无效"),
+        ([{"key": "a", "label": "甲", "type": "text"}, {"key": "a", "label": "乙", "type": "text"}], "重复"),
+        ([{"key": "a", "label": "甲", "type": "colour"}], "类型“colour”无效"),
+        ([{"key": "a", "label": "甲", "type": "choice", "choices": ["只有一个"]}], "至少需要两个选项"),
+        ([{"key": "a", "label": "甲", "type": "choice", "choices": "中央、中央"}], "选项有重复"),
+        ([{"key": "a", "label": "甲", "type": "number", "min": 5, "max": 1}], "最小值不能大于最大值"),
+        ([{"key": "a", "label": "甲", "type": "number", "decimals": 4}], "小数位数"),
+        ([{"key": "unit", "label": "甲", "type": "text"}], "系统保留"),
+    ],
+)
 def test_bad_definitions_are_refused_in_chinese(fields, message):
     with pytest.raises(ValidationError) as exc:
         schema.validate_definitions(fields)
@@ -121,11 +149,21 @@ def test_choices_may_be_typed_separated_by_dun_hao():
 def test_a_record_written_under_version_1_still_renders_after_version_2_changes_the_fields(users, kinds):
     record = self_study(users.cadre, kinds, submit=False)
     assert record.schema.version == 1
-    kind_update(actor=users.league_admin, kind=kinds.self_study, fields=[
-        # content removed, platform kept, minutes added
-        {"key": "platform", "label": "学习平台", "type": "choice", "required": True, "choices": ["学习强国", "北疆先锋", "其他"]},
-        {"key": "minutes", "label": "时长", "type": "number", "unit": "分钟", "required": True, "decimals": 0},
-    ])
+    kind_update(
+        actor=users.league_admin,
+        kind=kinds.self_study,
+        fields=[
+            # content removed, platform kept, minutes added
+            {
+                "key": "platform",
+                "label": "学习平台",
+                "type": "choice",
+                "required": True,
+                "choices": ["学习强国", "北疆先锋", "其他"],
+            },
+            {"key": "minutes", "label": "时长", "type": "number", "unit": "分钟", "required": True, "decimals": 0},
+        ],
+    )
     kinds.self_study.refresh_from_db()
     assert kinds.self_study.version == 2
     assert RecordKindVersion.objects.filter(kind=kinds.self_study).count() == 2
@@ -142,9 +180,13 @@ def test_a_record_written_under_version_1_still_renders_after_version_2_changes_
 
 def test_the_record_page_renders_an_old_version_after_the_kind_changed(users, kinds, client_for):
     record = self_study(users.cadre, kinds, submit=False)
-    kind_update(actor=users.league_admin, kind=kinds.self_study, fields=[
-        {"key": "notes", "label": "备注", "type": "textarea"},
-    ])
+    kind_update(
+        actor=users.league_admin,
+        kind=kinds.self_study,
+        fields=[
+            {"key": "notes", "label": "备注", "type": "textarea"},
+        ],
+    )
     page = client_for(users.cadre).get(f"/ledger/{record.pk}/").content.decode()
     assert "学习《习近平谈治国理政》第四卷" in page
     assert "学习平台" in page and "备注" not in page

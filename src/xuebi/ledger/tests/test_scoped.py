@@ -1,5 +1,6 @@
 """Every ledger page and API object that shows one record, for every role: expectations from Record.visible_to
 (xuebi.testing.scoped). The record is 巴依斯古楞's (阿巴嘎旗), submitted; a draft is only its author's."""
+
 import pytest
 
 from xuebi.ledger.models import Evidence, LectureSeries, Record, RecordKind
@@ -32,11 +33,16 @@ CASES = [
     Case("ledger:detail", model=Record, obj=lambda ns: ns.draft, id="ledger:detail[draft]"),
     Case("ledger:edit", model=Record, obj=lambda ns: ns.draft, action="edit"),
     Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.submitted, api=True),
-    Case("/api/v1/records?scope=all", model=Record, obj=lambda ns: ns.submitted, api=True,
-         shows=lambda r: f'"id": {r.pk},'),
+    Case("/api/v1/records?scope=all", model=Record, obj=lambda ns: ns.submitted, api=True, shows=lambda r: f'"id": {r.pk},'),
     # 待审核 lists the submitted record exactly to those who may review it (never to its author)
-    Case("ledger:review_queue", model=Record, obj=lambda ns: ns.submitted, action="review",
-         shows=lambda r: f"/ledger/{r.pk}/", refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
+    Case(
+        "ledger:review_queue",
+        model=Record,
+        obj=lambda ns: ns.submitted,
+        action="review",
+        shows=lambda r: f"/ledger/{r.pk}/",
+        refused=NO_BUSINESS_ROLE | {"cadre", "judge"},
+    ),
     Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, api=True, id="api:records[draft]"),
 ]
 
@@ -71,19 +77,52 @@ WRITES = [
     Case("ledger:edit", model=Record, obj=lambda ns: ns.draft, action="edit", method="post", id="ledger:edit[post]"),
     Case("ledger:review", model=Record, obj=lambda ns: ns.submitted, action="review", method="post"),
     Case("/api/v1/records/{pk}/approve", model=Record, obj=lambda ns: ns.submitted, action="review", method="post", api=True),
-    Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, action="edit", method="patch", api=True,
-         data={"data": {"content": "补充后的内容"}}, done_by="cadre"),
-    Case("/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, action="edit", method="delete", api=True,
-         done_by="cadre"),
-    Case("ledger:evidence_remove", model=Evidence, obj=lambda ns: ns.draft_evidence, scope=evidence_scope,
-         action="edit", method="post", done_by="cadre"),
-    Case("/api/v1/records/{obj.record_id}/evidence/{pk}", model=Evidence, obj=lambda ns: ns.draft_evidence,
-         scope=evidence_scope, action="edit", method="delete", api=True, done_by="cadre"),
+    Case(
+        "/api/v1/records/{pk}",
+        model=Record,
+        obj=lambda ns: ns.draft,
+        action="edit",
+        method="patch",
+        api=True,
+        data={"data": {"content": "补充后的内容"}},
+        done_by="cadre",
+    ),
+    Case(
+        "/api/v1/records/{pk}", model=Record, obj=lambda ns: ns.draft, action="edit", method="delete", api=True, done_by="cadre"
+    ),
+    Case(
+        "ledger:evidence_remove",
+        model=Evidence,
+        obj=lambda ns: ns.draft_evidence,
+        scope=evidence_scope,
+        action="edit",
+        method="post",
+        done_by="cadre",
+    ),
+    Case(
+        "/api/v1/records/{obj.record_id}/evidence/{pk}",
+        model=Evidence,
+        obj=lambda ns: ns.draft_evidence,
+        scope=evidence_scope,
+        action="edit",
+        method="delete",
+        api=True,
+        done_by="cadre",
+    ),
     series("ledger:lecture_toggle_active", action="change", method="post", done_by="abag_reviewer"),
     # kinds are the league's: only its admin changes them
-    Case("/api/v1/kinds/{pk}", model=RecordKind, obj=lambda ns: ns.kinds.org_info, scope=league_wide(RecordKind),
-         action="change", method="patch", api=True, data={"name": "组工信息稿件"}, refused=KIND_REFUSED,
-         done_by="league_admin"),
+    Case(
+        "/api/v1/kinds/{pk}",
+        model=RecordKind,
+        obj=lambda ns: ns.kinds.org_info,
+        scope=league_wide(RecordKind),
+        action="change",
+        method="patch",
+        api=True,
+        data={"name": "组工信息稿件"},
+        refused=KIND_REFUSED,
+        done_by="league_admin",
+    ),
     Case("/api/v1/records/{pk}/submit", model=Record, obj=lambda ns: ns.draft, action="edit", method="post", api=True),
 ]
 

@@ -1,6 +1,7 @@
 """Separation of duties in review: nobody decides on a record they entered (代录), authored,
 organised or attended — nor on anything that would award them points; the same for 撤销通过 and
 corrections. Refused decisions change nothing and say why; the queue does not offer them."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -23,8 +24,16 @@ from xuebi.testing.helpers import DAY, self_study
 def points(campaign):
     """Group study pays every participant per hour; self-study pays its author."""
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习")
-    Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习", source_kind="group_study", method="per_unit",
-                        points=Decimal("0.5"), field_key="hours", recipients="all")
+    Rule.objects.create(
+        campaign=campaign,
+        indicator=theory,
+        name="集中学习",
+        source_kind="group_study",
+        method="per_unit",
+        points=Decimal("0.5"),
+        field_key="hours",
+        recipients="all",
+    )
     Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", points=Decimal(1))
 
 
@@ -42,20 +51,32 @@ def group_study(users, org, kinds, *, author=None, attendees=None, host=None):
     data = {"topic": "学习党的二十届四中全会精神"}
     if host is not None:
         data["host"] = {"id": host.pk, "name": host.name}
-    return services.record_create(actor=users.abag_admin, kind=kinds.group_study, submit=True, values=RecordInput(
-        occurred_on=DAY, study_level="branch", data=data, author=author, attendees=[(p, Decimal(2)) for p in people]))
+    return services.record_create(
+        actor=users.abag_admin,
+        kind=kinds.group_study,
+        submit=True,
+        values=RecordInput(
+            occurred_on=DAY, study_level="branch", data=data, author=author, attendees=[(p, Decimal(2)) for p in people]
+        ),
+    )
 
 
 def unchanged(record: Record) -> bool:
     """Still waiting, with no decision in its history, the audit log or the journal."""
     record.refresh_from_db()
-    return (record.status == "submitted" and record.version == 0
-            and not RecordEvent.objects.filter(record=record, kind__in=["approve", "return"]).exists()
-            and not AuditEntry.objects.filter(target_id=str(record.pk), action__in=[Action.RECORD_APPROVE, Action.RECORD_RETURN]).exists()
-            and not PointEntry.objects.filter(source_id=str(record.pk)).exists())
+    return (
+        record.status == "submitted"
+        and record.version == 0
+        and not RecordEvent.objects.filter(record=record, kind__in=["approve", "return"]).exists()
+        and not AuditEntry.objects.filter(
+            target_id=str(record.pk), action__in=[Action.RECORD_APPROVE, Action.RECORD_RETURN]
+        ).exists()
+        and not PointEntry.objects.filter(source_id=str(record.pk)).exists()
+    )
 
 
 # --- services ---------------------------------------------------------------------------------
+
 
 def test_a_reviewer_who_entered_a_record_for_someone_else_cannot_approve_or_return_it(users, kinds, org, points):
     record = self_study(users.abag_reviewer, kinds, author=org.bayi)  # 代录
@@ -69,7 +90,8 @@ def test_a_reviewer_who_entered_a_record_for_someone_else_cannot_approve_or_retu
 
 
 def test_an_attendee_with_a_reviewer_grant_cannot_approve_a_group_record_he_attends_and_gets_no_points(
-        users, kinds, org, points, bayi_reviews):
+    users, kinds, org, points, bayi_reviews
+):
     record = group_study(users, org, kinds)
     with pytest.raises(PermissionDenied, match="您参加了该活动，通过后将计入您的积分，须由他人审核。"):
         services.record_approve(actor=bayi_reviews, record=record)
@@ -114,14 +136,21 @@ def test_corrections_are_decided_by_someone_without_a_stake(users, kinds, org, p
     from xuebi.testing.helpers import make_user
 
     chief = make_user("chief", Role.UNIT_ADMIN, org.abag, password_hash, person=org.abag_other)  # 王芳, an admin
-    record = services.record_approve(actor=users.abag_reviewer, record=group_study(users, org, kinds, author=org.bayi,
-                                                                                     attendees=[org.bayi]))
-    values = RecordInput(occurred_on=DAY, study_level="branch", data={"topic": "学习《条例》"},
-                         attendees=[(org.bayi, Decimal(3)), (org.abag_other, Decimal(3))])
+    record = services.record_approve(
+        actor=users.abag_reviewer, record=group_study(users, org, kinds, author=org.bayi, attendees=[org.bayi])
+    )
+    values = RecordInput(
+        occurred_on=DAY,
+        study_level="branch",
+        data={"topic": "学习《条例》"},
+        attendees=[(org.bayi, Decimal(3)), (org.abag_other, Decimal(3))],
+    )
     correction = services.correction_propose(actor=users.cadre, record=record, values=values, reason="漏记了王芳")
     # 王芳 would be added as an attendee and gain points: not hers to decide
-    for decide in (lambda: services.correction_approve(actor=chief, correction=correction),
-                   lambda: services.correction_reject(actor=chief, correction=correction, comment="不同意")):
+    for decide in (
+        lambda: services.correction_approve(actor=chief, correction=correction),
+        lambda: services.correction_reject(actor=chief, correction=correction, comment="不同意"),
+    ):
         with pytest.raises(PermissionDenied, match="更正后您将是该活动的参加人员，通过后将计入您的积分，须由他人审核。"):
             decide()
     # the admin who entered the record neither
@@ -147,8 +176,10 @@ def test_the_proposer_of_a_correction_does_not_decide_it(users, kinds, org, poin
 
 # --- pages ------------------------------------------------------------------------------------
 
+
 def test_the_pages_do_not_offer_and_refuse_with_403_what_the_reviewer_has_a_stake_in(
-        users, kinds, org, points, bayi_reviews, client_for):
+    users, kinds, org, points, bayi_reviews, client_for
+):
     attended = group_study(users, org, kinds)
     other = self_study(users.abag_admin, kinds, author=org.abag_other, content="王芳的自学")
     client = client_for(bayi_reviews)
@@ -182,6 +213,7 @@ def test_an_admin_who_entered_a_record_sees_who_must_decide_it(users, kinds, org
 
 # --- API --------------------------------------------------------------------------------------
 
+
 def test_the_api_answers_403_in_chinese_and_its_queue_leaves_them_out(users, kinds, org, points, bayi_reviews, api):
     attended = group_study(users, org, kinds)
     own = self_study(users.cadre, kinds)
@@ -194,10 +226,13 @@ def test_the_api_answers_403_in_chinese_and_its_queue_leaves_them_out(users, kin
     assert api.post(bayi_reviews, f"/records/{own.pk}/approve", {}).json()["detail"] == "这是您本人的记录，须由他人审核。"
     assert api.post(bayi_reviews, f"/records/{own.pk}/return", {"comment": "请补充"}).status_code == 403
     answer = api.post(bayi_reviews, "/review/approve", {"ids": [attended.pk, own.pk, other.pk]}).json()
-    assert answer == {"approved": 1, "skipped": [
-        f"“{attended.title}”：您参加了该活动，通过后将计入您的积分，须由他人审核。",
-        f"“{own.title}”：这是您本人的记录，须由他人审核。",
-    ]}
+    assert answer == {
+        "approved": 1,
+        "skipped": [
+            f"“{attended.title}”：您参加了该活动，通过后将计入您的积分，须由他人审核。",
+            f"“{own.title}”：这是您本人的记录，须由他人审核。",
+        ],
+    }
     assert unchanged(attended) and unchanged(own)
     assert not PointEntry.objects.filter(person=org.bayi).exists()
 

@@ -1,4 +1,5 @@
 """The record workflow through its services: what is refused, what is kept, what is announced."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,9 @@ def heard():
 
 def group_values(org, **extra):
     base = dict(
-        occurred_on=DAY, study_level="branch", data={"topic": "学习党的二十届四中全会精神"},
+        occurred_on=DAY,
+        study_level="branch",
+        data={"topic": "学习党的二十届四中全会精神"},
         attendees=[(org.bayi, Decimal("2")), (org.abag_other, Decimal("1.5"))],
     )
     base.update(extra)
@@ -115,8 +118,11 @@ def test_a_future_date_or_one_outside_the_campaign_is_refused_and_nothing_saved(
 
 def test_group_records_check_attendees_scope_and_hours(users, kinds, org):
     with pytest.raises(ValidationError) as exc:
-        services.record_create(actor=users.cadre, kind=kinds.group_study,
-                               values=group_values(org, attendees=[(org.bayi, Decimal(2)), (org.xilin_person, Decimal(2))]))
+        services.record_create(
+            actor=users.cadre,
+            kind=kinds.group_study,
+            values=group_values(org, attendees=[(org.bayi, Decimal(2)), (org.xilin_person, Decimal(2))]),
+        )
     assert exc.value.message_dict["attendees"] == ["以下人员不在您的范围内：巴图。"]
     with pytest.raises(ValidationError) as exc:
         services.record_create(actor=users.cadre, kind=kinds.group_study, values=group_values(org, attendees=[(org.bayi, None)]))
@@ -131,8 +137,9 @@ def test_group_records_check_attendees_scope_and_hours(users, kinds, org):
 
 
 def test_an_attendee_sees_the_record_and_another_county_does_not(users, kinds, org):
-    record = services.record_create(actor=users.abag_admin, kind=kinds.group_study,
-                                    values=group_values(org, author=org.abag_other))
+    record = services.record_create(
+        actor=users.abag_admin, kind=kinds.group_study, values=group_values(org, author=org.abag_other)
+    )
     assert Record.objects.visible_to(users.cadre).filter(pk=record.pk).exists()  # attended
     assert not Record.objects.visible_to(users.cadre, "edit").filter(pk=record.pk).exists()
     assert Record.objects.visible_to(users.abag_admin, "edit").filter(pk=record.pk).exists()  # recorded it (代录)
@@ -200,7 +207,10 @@ def test_a_correction_waits_for_an_admin_and_keeps_every_version(users, kinds, h
         services.correction_approve(actor=users.abag_reviewer, correction=correction)
     record = services.correction_approve(actor=users.abag_admin, correction=correction, comment="同意")
     assert (record.version, record.data["platform"], record.status) == (2, "北疆先锋", "approved")
-    assert list(RecordVersion.objects.filter(record=record).values_list("number", "data__platform")) == [(1, "学习强国"), (2, "北疆先锋")]
+    assert list(RecordVersion.objects.filter(record=record).values_list("number", "data__platform")) == [
+        (1, "学习强国"),
+        (2, "北疆先锋"),
+    ]
     assert heard == [("approved", record.pk, 1), ("withdrawn", record.pk, 1), ("approved", record.pk, 2)]
     assert RecordCorrection.objects.get().status == "approved"
 

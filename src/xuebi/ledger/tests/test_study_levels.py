@@ -1,4 +1,5 @@
 """五学联动: collective studies per level × unit × month, grouped at the level of unit asked for."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ YEAR = 2025
 def studies(org, users):
     kind = study_kind(users.league_admin)
     day = lambda month, d=10: dt.date(YEAR, month, d)  # noqa: E731
-    make_record(kind, org.abag, org.bayi, day(1), study_level="center")              # 阿巴嘎 中心组领学, January
+    make_record(kind, org.abag, org.bayi, day(1), study_level="center")  # 阿巴嘎 中心组领学, January
     make_record(kind, org.abag_section, org.bayi, day(1, 20), study_level="branch")  # 阿巴嘎/组织股 党支部深学
     make_record(kind, org.abag_section, org.abag_other, day(3), study_level="branch", status="submitted")
     make_record(kind, org.xilin_section, org.xilin_person, day(3), study_level="group")

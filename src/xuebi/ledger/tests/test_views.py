@@ -1,5 +1,6 @@
 """Ledger pages: recording from the schema-built form, the timeline, the queue, evidence access,
 and who may open what."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,16 +17,28 @@ def test_a_cadre_records_self_study_with_a_photo_and_submits(users, kinds, clien
     client = client_for(users.cadre)
     page = client.get("/ledger/new/self_study/").content.decode()
     assert "学习平台" in page and "学习内容" in page and "佐证材料" in page
-    response = client.post("/ledger/new/self_study/", {
-        "occurred_on": "2026.11.20", "f_platform": "学习强国", "f_content": "党的二十届四中全会公报",
-        "author_hours": "1.5", "evidence": [photo("学习截图.jpg")], "submit": "",
-    })
+    response = client.post(
+        "/ledger/new/self_study/",
+        {
+            "occurred_on": "2026.11.20",
+            "f_platform": "学习强国",
+            "f_content": "党的二十届四中全会公报",
+            "author_hours": "1.5",
+            "evidence": [photo("学习截图.jpg")],
+            "submit": "",
+        },
+    )
     record = Record.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/ledger/{record.pk}/"
     assert (record.status, record.occurred_on, record.title) == ("submitted", DAY, "个人自学：党的二十届四中全会公报")
     assert record.evidence.get().original_name == "学习截图.jpg"
     detail = client.get(f"/ledger/{record.pk}/").content.decode()
-    assert "待审核" in detail and detail.count("学时") == 1 and "1.5 小时" in detail and f"/ledger/evidence/{record.evidence.get().pk}/thumb/" in detail
+    assert (
+        "待审核" in detail
+        and detail.count("学时") == 1
+        and "1.5 小时" in detail
+        and f"/ledger/evidence/{record.evidence.get().pk}/thumb/" in detail
+    )
 
 
 def test_bad_input_is_shown_in_chinese_beside_the_field_and_nothing_is_saved(users, kinds, client_for):
@@ -48,31 +61,55 @@ def test_an_organizer_records_a_group_study_with_attendees_and_hours(users, kind
     assert 'name="attendee" value="%d"' % org.abag_other.pk in rows and "巴依斯古楞" in rows
     outside = client.get("/ledger/pick/add/", {"unit": org.xilin.pk})
     assert outside.status_code == 404
-    response = client.post("/ledger/new/group_study/", {
-        "occurred_on": "2026年11月18日", "study_level": "branch", "f_topic": "学习《条例》", "f_host": org.bayi.pk,
-        "attendee": [org.bayi.pk, org.abag_other.pk], f"hours_{org.bayi.pk}": "2", f"hours_{org.abag_other.pk}": "",
-        "submit": "",
-    })
+    response = client.post(
+        "/ledger/new/group_study/",
+        {
+            "occurred_on": "2026年11月18日",
+            "study_level": "branch",
+            "f_topic": "学习《条例》",
+            "f_host": org.bayi.pk,
+            "attendee": [org.bayi.pk, org.abag_other.pk],
+            f"hours_{org.bayi.pk}": "2",
+            f"hours_{org.abag_other.pk}": "",
+            "submit": "",
+        },
+    )
     assert "请填写“王芳”的学时。" in response.content.decode()
     assert not Record.objects.exists()
-    response = client.post("/ledger/new/group_study/", {
-        "occurred_on": "2026年11月18日", "study_level": "branch", "f_topic": "学习《条例》",
-        "attendee": [org.bayi.pk, org.abag_other.pk, org.xilin_person.pk], f"hours_{org.bayi.pk}": "2",
-        f"hours_{org.abag_other.pk}": "2", f"hours_{org.xilin_person.pk}": "2", "submit": "",
-    })
+    response = client.post(
+        "/ledger/new/group_study/",
+        {
+            "occurred_on": "2026年11月18日",
+            "study_level": "branch",
+            "f_topic": "学习《条例》",
+            "attendee": [org.bayi.pk, org.abag_other.pk, org.xilin_person.pk],
+            f"hours_{org.bayi.pk}": "2",
+            f"hours_{org.abag_other.pk}": "2",
+            f"hours_{org.xilin_person.pk}": "2",
+            "submit": "",
+        },
+    )
     assert "不在您的范围内" in response.content.decode()
-    response = client.post("/ledger/new/group_study/", {
-        "occurred_on": "2026年11月18日", "study_level": "branch", "f_topic": "学习《条例》",
-        "attendee": [org.bayi.pk, org.abag_other.pk], f"hours_{org.bayi.pk}": "2", f"hours_{org.abag_other.pk}": "1.5",
-        "submit": "",
-    })
+    response = client.post(
+        "/ledger/new/group_study/",
+        {
+            "occurred_on": "2026年11月18日",
+            "study_level": "branch",
+            "f_topic": "学习《条例》",
+            "attendee": [org.bayi.pk, org.abag_other.pk],
+            f"hours_{org.bayi.pk}": "2",
+            f"hours_{org.abag_other.pk}": "1.5",
+            "submit": "",
+        },
+    )
     record = Record.objects.get()
     assert response.status_code == 302 and record.participants.count() == 2
     assert "王芳" in client.get(f"/ledger/{record.pk}/").content.decode()
 
 
 def test_the_timeline_shows_own_and_attended_records_filtered_and_in_constant_queries(
-        users, kinds, org, client_for, django_assert_max_num_queries):
+    users, kinds, org, client_for, django_assert_max_num_queries
+):
     for day in range(1, 6):
         self_study(users.cadre, kinds, day=dt.date(2026, 11, day), content=f"第{day}天")
     self_study(users.abag_admin, kinds, author=org.abag_other, content="王芳的自学")
@@ -93,7 +130,8 @@ def test_the_timeline_shows_own_and_attended_records_filtered_and_in_constant_qu
 
 
 def test_the_review_queue_lists_the_subtree_oldest_first_and_approves_in_bulk(
-        users, kinds, org, client_for, django_assert_max_num_queries):
+    users, kinds, org, client_for, django_assert_max_num_queries
+):
     records = [self_study(users.cadre, kinds, day=dt.date(2026, 11, d), content=f"第{d}天") for d in (3, 1, 2)]
     self_study(users.cadre, kinds, submit=False, day=dt.date(2026, 11, 4), content="草稿不进队列")
     client = client_for(users.abag_reviewer)
@@ -119,8 +157,10 @@ def test_review_return_and_resubmit_through_the_pages(users, kinds, client_for):
     assert record.status == "returned"
     cadre = client_for(users.cadre)
     assert "请上传截图" in cadre.get(f"/ledger/{record.pk}/").content.decode()
-    cadre.post(f"/ledger/{record.pk}/edit/", {"occurred_on": "2026-11-20", "f_platform": "学习强国", "f_content": "补充",
-                                               "evidence": [photo()], "submit": ""})
+    cadre.post(
+        f"/ledger/{record.pk}/edit/",
+        {"occurred_on": "2026-11-20", "f_platform": "学习强国", "f_content": "补充", "evidence": [photo()], "submit": ""},
+    )
     record.refresh_from_db()
     assert record.status == "submitted" and record.evidence.count() == 1
     client_for(users.abag_reviewer).post(f"/ledger/{record.pk}/review/", {"decision": "approve"})
@@ -133,8 +173,14 @@ def test_review_return_and_resubmit_through_the_pages(users, kinds, client_for):
 def test_evidence_is_served_only_to_who_may_see_the_record(users, kinds, client_for):
     record = self_study(users.cadre, kinds, files=[("", photo())])
     item = Evidence.objects.get(record=record)
-    for user, status in [(users.cadre, 200), (users.abag_reviewer, 200), (users.league_admin, 200),
-                         (users.xilin_admin, 404), (users.auditor, 404), (users.judge, 404)]:
+    for user, status in [
+        (users.cadre, 200),
+        (users.abag_reviewer, 200),
+        (users.league_admin, 200),
+        (users.xilin_admin, 404),
+        (users.auditor, 404),
+        (users.judge, 404),
+    ]:
         assert client_for(user).get(f"/ledger/evidence/{item.pk}/").status_code == status, user.username
         assert client_for(user).get(f"/ledger/evidence/{item.pk}/thumb/").status_code == status, user.username
     response = client_for(users.cadre).get(f"/ledger/evidence/{item.pk}/")
@@ -163,11 +209,19 @@ def test_page_matrix(users, kinds, client_for, who):
     assert [client.get(url).status_code for url in PAGES] == MATRIX[who]
 
 
-@pytest.mark.parametrize("who, view, edit, review", [
-    ("cadre", 200, 200, False), ("abag_reviewer", 200, 404, True), ("abag_admin", 200, 404, True),
-    ("league_admin", 200, 404, True), ("xilin_admin", 404, 404, False), ("judge", 404, 404, False),
-    ("auditor", 404, 404, False), ("nobody", 404, 404, False),
-])
+@pytest.mark.parametrize(
+    "who, view, edit, review",
+    [
+        ("cadre", 200, 200, False),
+        ("abag_reviewer", 200, 404, True),
+        ("abag_admin", 200, 404, True),
+        ("league_admin", 200, 404, True),
+        ("xilin_admin", 404, 404, False),
+        ("judge", 404, 404, False),
+        ("auditor", 404, 404, False),
+        ("nobody", 404, 404, False),
+    ],
+)
 def test_record_matrix(users, kinds, client_for, who, view, edit, review):
     record = self_study(users.cadre, kinds, submit=False)
     client = client_for(getattr(users, who))
@@ -190,11 +244,15 @@ def test_a_correction_through_the_pages_keeps_both_versions_visible(users, kinds
     cadre = client_for(users.cadre)
     form = cadre.get(f"/ledger/{record.pk}/correct/").content.decode()
     assert "更正理由" in form and "学习《习近平谈治国理政》第四卷" in form
-    response = cadre.post(f"/ledger/{record.pk}/correct/", {"occurred_on": "2026-11-20", "f_platform": "北疆先锋",
-                                                            "f_content": "第四卷", "reason": ""})
+    response = cadre.post(
+        f"/ledger/{record.pk}/correct/",
+        {"occurred_on": "2026-11-20", "f_platform": "北疆先锋", "f_content": "第四卷", "reason": ""},
+    )
     assert "这个字段是必填项" in response.content.decode()
-    cadre.post(f"/ledger/{record.pk}/correct/", {"occurred_on": "2026-11-20", "f_platform": "北疆先锋",
-                                                 "f_content": "第四卷", "reason": "平台填错了"})
+    cadre.post(
+        f"/ledger/{record.pk}/correct/",
+        {"occurred_on": "2026-11-20", "f_platform": "北疆先锋", "f_content": "第四卷", "reason": "平台填错了"},
+    )
     record.refresh_from_db()
     assert record.has_pending_correction and record.data["platform"] == "学习强国"
     admin = client_for(users.abag_admin)

@@ -1,5 +1,6 @@
 """The ledger's .xlsx export page (the layout of a paper 台账, one sheet per kind).
 Routes in ``ledger/urls.py``."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -24,8 +25,13 @@ def export_view(request):
     form = ExportForm(request.GET or None, user=request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        filters = {"kind": data["kind"], "unit": data["unit"], "date_from": data["start"], "date_to": data["end"],
-                   "approved_only": data["approved_only"]}
+        filters = {
+            "kind": data["kind"],
+            "unit": data["unit"],
+            "date_from": data["start"],
+            "date_to": data["end"],
+            "approved_only": data["approved_only"],
+        }
         try:
             if services.exported_records(actor=request.user, **filters).count() > settings.XUEBI_EXPORT_INLINE_ROWS:
                 return redirect("jobs:job", tasks.start_export(request.user, **filters).pk)  # the download is on its page

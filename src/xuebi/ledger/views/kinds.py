@@ -3,6 +3,7 @@
 Kinds are league-wide configuration, not unit data, so there is no scope to apply: the role
 decides. Record counts shown beside versions do go through ``Record.objects.visible_to``.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -77,15 +78,28 @@ def kind_detail(request, pk: int):
     kind = get_object_or_404(RecordKind, pk=pk)
     counts = record_counts(request.user, kind)
     versions = [
-        {"version": v.version, "created_at": v.created_at, "created_by": v.created_by, "fields": _rows(v.fields),
-         "records": counts.get(v.version, 0)}
+        {
+            "version": v.version,
+            "created_at": v.created_at,
+            "created_by": v.created_by,
+            "fields": _rows(v.fields),
+            "records": counts.get(v.version, 0),
+        }
         for v in kind.versions.select_related("created_by").order_by("-version")
     ]
     old_records = sum(n for version, n in counts.items() if version != kind.version)
-    return render(request, "ledger/kinds/detail.html", {
-        "kind": kind, "fields": _rows(kind.fields), "versions": versions, "old_records": old_records,
-        "current_records": counts.get(kind.version, 0), "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
-    })
+    return render(
+        request,
+        "ledger/kinds/detail.html",
+        {
+            "kind": kind,
+            "fields": _rows(kind.fields),
+            "versions": versions,
+            "old_records": old_records,
+            "current_records": counts.get(kind.version, 0),
+            "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
+        },
+    )
 
 
 def _save(request, *, kind: RecordKind | None):
@@ -112,7 +126,9 @@ def _save(request, *, kind: RecordKind | None):
             return redirect("ledger:kind_detail", pk=saved.pk)
         except ValidationError as exc:
             add_validation_error(form, exc)
-    return render(request, "ledger/kinds/form.html", {"form": form, "formset": formset, "title": title, "back": back, "kind": kind})
+    return render(
+        request, "ledger/kinds/form.html", {"form": form, "formset": formset, "title": title, "back": back, "kind": kind}
+    )
 
 
 @login_required
@@ -125,4 +141,3 @@ def kind_create_view(request):
 def kind_edit(request, pk: int):
     require_role(request, Role.LEAGUE_ADMIN)
     return _save(request, kind=get_object_or_404(RecordKind, pk=pk))
-

@@ -3,6 +3,7 @@
 Reads and the rotation rule through ``selectors.lectures``, writes through ``services.lectures``.
 Routes in ``ledger/urls.py``.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -31,14 +32,20 @@ LECTURE_CHANGE_ROLES = tuple(LectureSeries.scope_roles["change"])
 
 # --- 业务讲堂 ---------------------------------------------------------------------------------
 
+
 @login_required
 def lecture_list(request):
     require_role(request, *LECTURE_VIEW_ROLES)
     series = selectors.with_counts(LectureSeries.objects.visible_to(request.user))
     page = Paginator(series, 20).get_page(request.GET.get("page"))
-    return render(request, "ledger/lectures/list.html", {
-        "page_obj": page, "can_create": has_role(request.user, *LECTURE_CHANGE_ROLES),
-    })
+    return render(
+        request,
+        "ledger/lectures/list.html",
+        {
+            "page_obj": page,
+            "can_create": has_role(request.user, *LECTURE_CHANGE_ROLES),
+        },
+    )
 
 
 @login_required
@@ -70,12 +77,27 @@ def lecture_detail(request, pk: int):
     planned = selectors.presented_counts([s for s in sessions if s.status == LectureStatus.PLANNED])
     can_change = LectureSeries.objects.visible_to(request.user, "change").filter(pk=pk).exists()
     proposed = selectors.proposed_presenter(members, sessions)
-    rows = [{"member": m, "held": held.get(m.person_id, 0), "planned": planned.get(m.person_id, 0),
-             "is_next": proposed is not None and m.person_id == proposed.pk} for m in members]
-    return render(request, "ledger/lectures/detail.html", {
-        "series": series, "rows": rows, "sessions": sessions, "can_change": can_change, "proposed": proposed,
-        "held_total": sum(held.values()),
-    })
+    rows = [
+        {
+            "member": m,
+            "held": held.get(m.person_id, 0),
+            "planned": planned.get(m.person_id, 0),
+            "is_next": proposed is not None and m.person_id == proposed.pk,
+        }
+        for m in members
+    ]
+    return render(
+        request,
+        "ledger/lectures/detail.html",
+        {
+            "series": series,
+            "rows": rows,
+            "sessions": sessions,
+            "can_change": can_change,
+            "proposed": proposed,
+            "held_total": sum(held.values()),
+        },
+    )
 
 
 def _changeable_series(request, pk: int) -> LectureSeries:
@@ -105,7 +127,9 @@ def lecture_members(request, pk: int):
 def lecture_toggle_active(request, pk: int):
     series = _changeable_series(request, pk)
     series = services.series_set_active(actor=request.user, series=series, is_active=not series.is_active)
-    messages.success(request, f"“{series.title}”" + ("已恢复，可以继续安排场次。" if series.is_active else "已结束，历史场次保留。"))
+    messages.success(
+        request, f"“{series.title}”" + ("已恢复，可以继续安排场次。" if series.is_active else "已结束，历史场次保留。")
+    )
     return redirect("ledger:lecture_detail", pk=pk)
 
 
@@ -118,22 +142,35 @@ def lecture_plan(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            session = services.session_plan(actor=request.user, series=series, planned_on=data["planned_on"].date,
-                                            topic=data["topic"], presenter=data["presenter"])
+            session = services.session_plan(
+                actor=request.user,
+                series=series,
+                planned_on=data["planned_on"].date,
+                topic=data["topic"],
+                presenter=data["presenter"],
+            )
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
             messages.success(request, f"已安排{dates.display(session.planned_on)}的讲堂，主讲人：{session.presenter.name}。")
             return redirect("ledger:lecture_detail", pk=pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": f"安排下一场：{series.title}", "back": reverse("ledger:lecture_detail", args=[pk]),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"安排下一场：{series.title}",
+            "back": reverse("ledger:lecture_detail", args=[pk]),
+        },
+    )
 
 
 def _session(request, pk: int) -> LectureSession:
     """A session of a series the user may change; otherwise 404, as for anything out of scope."""
     return get_object_or_404(
-        selectors.sessions_visible_to(request.user, "change").select_related("series", "series__unit", "series__kind", "presenter"),
+        selectors.sessions_visible_to(request.user, "change").select_related(
+            "series", "series__unit", "series__kind", "presenter"
+        ),
         pk=pk,
     )
 
@@ -145,20 +182,28 @@ def session_absentees(request, pk: int):
     if request.method == "POST" and form.is_valid():
         presenter = session.presenter
         try:
-            session = services.session_set_absentees(actor=request.user, session=session,
-                                                     absentees=list(form.cleaned_data["absentees"]))
+            session = services.session_set_absentees(
+                actor=request.user, session=session, absentees=list(form.cleaned_data["absentees"])
+            )
         except ValidationError as exc:
             add_validation_error(form, exc, default_field="absentees")
         else:
             if session.presenter_id != presenter.pk:
-                messages.warning(request, f"主讲人{presenter.name}缺席，本场改由{session.presenter.name}主讲；{presenter.name}下次优先补讲。")
+                messages.warning(
+                    request, f"主讲人{presenter.name}缺席，本场改由{session.presenter.name}主讲；{presenter.name}下次优先补讲。"
+                )
             else:
                 messages.success(request, "缺席人员已保存。")
             return redirect("ledger:lecture_detail", pk=session.series_id)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": f"登记缺席：{session.series.title}（{dates.display(session.planned_on)}）",
-        "back": reverse("ledger:lecture_detail", args=[session.series_id]),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"登记缺席：{session.series.title}（{dates.display(session.planned_on)}）",
+            "back": reverse("ledger:lecture_detail", args=[session.series_id]),
+        },
+    )
 
 
 @login_required

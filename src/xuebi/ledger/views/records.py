@@ -2,6 +2,7 @@
 
 Views are thin: they read through ``visible_to`` and write through ``services``.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -40,10 +41,8 @@ RECORDING_ROLES = (Role.CADRE, Role.REVIEWER, Role.UNIT_ADMIN, Role.LEAGUE_ADMIN
 PAGE_SIZE = 20
 
 
-
 def _filter(request, records):
     return selectors.filter_params(request.GET, records)
-
 
 
 def _kinds():
@@ -58,7 +57,10 @@ def record_list(request):
     records = selectors.timeline(request.user, records.for_list(), filtered=any(filters.values()))
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "filters": filters, "kinds": _kinds(), "statuses": RecordStatus.choices,
+        "page": page,
+        "filters": filters,
+        "kinds": _kinds(),
+        "statuses": RecordStatus.choices,
         "query": query_without_page(request),
     }
     if request.htmx and request.htmx.target == "record-timeline":
@@ -80,12 +82,20 @@ def kind_pick(request):
 
 
 def _form_page(request, form, *, title, record=None, correction=False):
-    return render(request, "ledger/record_form.html", {
-        "form": form, "title": title, "kind": form.kind, "record": record, "correction": correction,
-        "attendees": form.initial_attendees() if form.kind.is_group else [],
-        "all_hours": form.data.get(ALL_HOURS, "") if form.is_bound else "",
-        "pick_units": Unit.objects.visible_to(request.user).filter(is_active=True) if form.kind.is_group else [],
-    })
+    return render(
+        request,
+        "ledger/record_form.html",
+        {
+            "form": form,
+            "title": title,
+            "kind": form.kind,
+            "record": record,
+            "correction": correction,
+            "attendees": form.initial_attendees() if form.kind.is_group else [],
+            "all_hours": form.data.get(ALL_HOURS, "") if form.is_bound else "",
+            "pick_units": Unit.objects.visible_to(request.user).filter(is_active=True) if form.kind.is_group else [],
+        },
+    )
 
 
 def _save(request, form, save):
@@ -116,11 +126,14 @@ def _rekey(exc: ValidationError) -> ValidationError:
 def record_create(request, code: str):
     require_role(request, *RECORDING_ROLES)
     kind = get_object_or_404(RecordKind, code=code, is_active=True)
-    form = RecordForm(request.POST or None, request.FILES or None, kind=kind, user=request.user,
-                      initial={"occurred_on": timezone.localdate()})
+    form = RecordForm(
+        request.POST or None, request.FILES or None, kind=kind, user=request.user, initial={"occurred_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        record = _save(request, form, lambda values: services.record_create(actor=request.user, kind=kind, values=values, submit=submit))
+        record = _save(
+            request, form, lambda values: services.record_create(actor=request.user, kind=kind, values=values, submit=submit)
+        )
         if record is not None:
             messages.success(request, _saved_message(record))
             return redirect("ledger:detail", pk=record.pk)
@@ -144,7 +157,9 @@ def record_edit(request, pk: int):
     form = RecordForm(request.POST or None, request.FILES or None, kind=record.kind, user=request.user, record=record)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        saved = _save(request, form, lambda values: services.record_update(actor=request.user, record=record, values=values, submit=submit))
+        saved = _save(
+            request, form, lambda values: services.record_update(actor=request.user, record=record, values=values, submit=submit)
+        )
         if saved is not None:
             messages.success(request, _saved_message(saved))
             return redirect("ledger:detail", pk=pk)
@@ -160,8 +175,9 @@ def record_correct(request, pk: int):
     form.style_fields()
     if request.method == "POST" and form.is_valid():
         try:
-            services.correction_propose(actor=request.user, record=record, values=form.record_input(),
-                                        reason=form.cleaned_data["reason"])
+            services.correction_propose(
+                actor=request.user, record=record, values=form.record_input(), reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             add_validation_error(form, _rekey(exc))
         else:
@@ -182,17 +198,25 @@ def _points_preview(record: Record) -> list[dict]:
     for item in events.award_preview(record):
         line = lines.setdefault(item.person_id, {"name": names.get(item.person_id, ""), "points": 0, "notes": []})
         line["points"] += item.points
-        line["notes"].append(f"{item.rule.indicator.name} {points_text(item.points)}分" + (f"（{item.note}）" if item.note else ""))
+        line["notes"].append(
+            f"{item.rule.indicator.name} {points_text(item.points)}分" + (f"（{item.note}）" if item.note else "")
+        )
     return [{**line, "points": points_text(line["points"])} for line in lines.values()]
 
 
 def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None):
     record = get_visible_or_404(Record, request.user, pk)
-    record = Record.objects.select_related("kind", "unit", "author", "schema", "reviewed_by").prefetch_related(
-        Prefetch("participants", queryset=Participant.objects.select_related("person", "unit").order_by("role", "pk")),
-        "evidence", "events__actor", "versions",
-        Prefetch("corrections", queryset=RecordCorrection.objects.select_related("proposed_by", "decided_by")),
-    ).get(pk=record.pk)
+    record = (
+        Record.objects.select_related("kind", "unit", "author", "schema", "reviewed_by")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("person", "unit").order_by("role", "pk")),
+            "evidence",
+            "events__actor",
+            "versions",
+            Prefetch("corrections", queryset=RecordCorrection.objects.select_related("proposed_by", "decided_by")),
+        )
+        .get(pk=record.pk)
+    )
     evidence = list(record.evidence.all())
     by_key: dict[str, list] = {}
     for item in evidence:
@@ -211,24 +235,42 @@ def _detail_page(request, pk: int, *, review_form: ReviewForm | None = None):
     participants = list(record.participants.all())
     # the queue the reviewer came from (its filters and order), kept through a refused decision
     queue = (request.GET.get("queue") or request.POST.get("queue") or "") if has_role(user, *REVIEW_ROLES) else ""
-    return render(request, "ledger/record_detail.html", {
-        "record": record, "rows": rows,
-        "general_evidence": by_key.get("", []), "participants": participants,
-        # 学时 once: a kind whose own fields carry it (key "hours") shows it among them
-        "author_hours": None if record.kind.is_group or any(r["key"] == HOURS_KEY for r in rows) or len(participants) != 1
-        else participants[0].hours,
-        "events": list(record.events.all()), "versions": versions,
-        "version_rows": [(v, schema.display_rows(v.schema.fields, v.data)) for v in versions] if len(versions) > 1 else [],
-        "can_edit": can_edit and record.is_editable, "can_review": may_review and not conflict,
-        "can_propose": record.status == RecordStatus.APPROVED and not record.has_pending_correction and (can_edit or can_correct_decide),
-        "can_reopen": can_correct_decide and not conflict and record.status == RecordStatus.APPROVED and not record.has_pending_correction,
-        "pending": pending, "can_decide": pending is not None and can_correct_decide and not conflict,
-        "decided_by_others": conflict if may_review or (pending is not None and can_correct_decide) else None,
-        "pending_rows": schema.display_rows(pending.schema.fields, pending.data) if pending else [],
-        "review_form": review_form or ReviewForm(), "decision_form": CorrectionDecisionForm(),
-        "points_preview": _points_preview(record) if record.status in (RecordStatus.SUBMITTED, RecordStatus.RETURNED, RecordStatus.DRAFT) else [],
-        "queue": queue,
-    })
+    return render(
+        request,
+        "ledger/record_detail.html",
+        {
+            "record": record,
+            "rows": rows,
+            "general_evidence": by_key.get("", []),
+            "participants": participants,
+            # 学时 once: a kind whose own fields carry it (key "hours") shows it among them
+            "author_hours": None
+            if record.kind.is_group or any(r["key"] == HOURS_KEY for r in rows) or len(participants) != 1
+            else participants[0].hours,
+            "events": list(record.events.all()),
+            "versions": versions,
+            "version_rows": [(v, schema.display_rows(v.schema.fields, v.data)) for v in versions] if len(versions) > 1 else [],
+            "can_edit": can_edit and record.is_editable,
+            "can_review": may_review and not conflict,
+            "can_propose": record.status == RecordStatus.APPROVED
+            and not record.has_pending_correction
+            and (can_edit or can_correct_decide),
+            "can_reopen": can_correct_decide
+            and not conflict
+            and record.status == RecordStatus.APPROVED
+            and not record.has_pending_correction,
+            "pending": pending,
+            "can_decide": pending is not None and can_correct_decide and not conflict,
+            "decided_by_others": conflict if may_review or (pending is not None and can_correct_decide) else None,
+            "pending_rows": schema.display_rows(pending.schema.fields, pending.data) if pending else [],
+            "review_form": review_form or ReviewForm(),
+            "decision_form": CorrectionDecisionForm(),
+            "points_preview": _points_preview(record)
+            if record.status in (RecordStatus.SUBMITTED, RecordStatus.RETURNED, RecordStatus.DRAFT)
+            else [],
+            "queue": queue,
+        },
+    )
 
 
 def _act(request, pk, action, done: str, *, scope: str = "view"):
@@ -247,8 +289,9 @@ def _act(request, pk, action, done: str, *, scope: str = "view"):
 @login_required
 @require_POST
 def record_submit(request, pk: int):
-    return _act(request, pk, lambda r: services.record_submit(actor=request.user, record=r), "已提交，等待审核。",
-                scope="edit")  # only the author submits, as only the author edits: another's draft is a 404 alike
+    return _act(
+        request, pk, lambda r: services.record_submit(actor=request.user, record=r), "已提交，等待审核。", scope="edit"
+    )  # only the author submits, as only the author edits: another's draft is a 404 alike
 
 
 @login_required
@@ -294,7 +337,12 @@ def record_review(request, pk: int):
 @require_POST
 def record_reopen(request, pk: int):
     comment = request.POST.get("comment", "")
-    return _act(request, pk, lambda r: services.record_reopen(actor=request.user, record=r, comment=comment), "已撤销通过，记录退回记录人。")
+    return _act(
+        request,
+        pk,
+        lambda r: services.record_reopen(actor=request.user, record=r, comment=comment),
+        "已撤销通过，记录退回记录人。",
+    )
 
 
 @login_required
@@ -303,11 +351,16 @@ def correction_decide(request, pk: int):
     correction = get_object_or_404(RecordCorrection, pk=pk)
     comment = request.POST.get("comment", "")
     if request.POST.get("decision") == "reject":
-        act, done = (lambda r: services.correction_reject(actor=request.user, correction=correction, comment=comment)), "已驳回更正申请。"
+        act, done = (
+            (lambda r: services.correction_reject(actor=request.user, correction=correction, comment=comment)),
+            "已驳回更正申请。",
+        )
     else:
-        act, done = (lambda r: services.correction_approve(actor=request.user, correction=correction, comment=comment)), "更正已批准，记录已更新为新版本。"
+        act, done = (
+            (lambda r: services.correction_approve(actor=request.user, correction=correction, comment=comment)),
+            "更正已批准，记录已更新为新版本。",
+        )
     return _act(request, correction.record_id, act, done)
-
 
 
 @login_required
@@ -317,24 +370,41 @@ def review_queue(request):
     user = request.user
     records, filters, sort = selectors.queue(user, request.GET)
     page = Paginator(
-        records.for_list("submitted_at").annotate(n_people=selectors.count_of(Participant), n_files=selectors.count_of(Evidence))
-        .order_by(*selectors.QUEUE_SORTS[sort][1]), PAGE_SIZE,
+        records.for_list("submitted_at")
+        .annotate(n_people=selectors.count_of(Participant), n_files=selectors.count_of(Evidence))
+        .order_by(*selectors.QUEUE_SORTS[sort][1]),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     corrections = []
     if has_role(user, *ADMIN_ROLES):
         # few corrections are ever pending: take them, then keep those in scope (one small query each)
-        pending = list(RecordCorrection.objects.filter(status=CorrectionStatus.PENDING).exclude(proposed_by=user)
-                       .select_related("record", "schema")[:200])
-        visible = set(Record.objects.visible_to(user, "correct").filter(pk__in=[c.record_id for c in pending])
-                      .filter(services.decidable_by(user)).values_list("pk", flat=True))
+        pending = list(
+            RecordCorrection.objects.filter(status=CorrectionStatus.PENDING)
+            .exclude(proposed_by=user)
+            .select_related("record", "schema")[:200]
+        )
+        visible = set(
+            Record.objects.visible_to(user, "correct")
+            .filter(pk__in=[c.record_id for c in pending])
+            .filter(services.decidable_by(user))
+            .values_list("pk", flat=True)
+        )
         corrections = [c for c in pending if c.record_id in visible and not services.proposed_conflict(user, c)][:50]
-    return render(request, "ledger/review_queue.html", {
-        "page": page, "filters": filters, "kinds": _kinds(), "corrections": corrections,
-        "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3), "query": query_without_page(request),
-        "sorts": [(key, label) for key, (label, _order) in selectors.QUEUE_SORTS.items()],
-        "queue": urlencode({k: v for k, v in filters.items() if v}),
-        "done": db_id(request.GET.get("done")),
-    })
+    return render(
+        request,
+        "ledger/review_queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": _kinds(),
+            "corrections": corrections,
+            "units": Unit.objects.visible_to(user).filter(is_active=True, depth__lte=3),
+            "query": query_without_page(request),
+            "sorts": [(key, label) for key, (label, _order) in selectors.QUEUE_SORTS.items()],
+            "queue": urlencode({k: v for k, v in filters.items() if v}),
+            "done": db_id(request.GET.get("done")),
+        },
+    )
 
 
 @login_required
@@ -375,6 +445,7 @@ def review_bulk(request):
 
 # --- evidence ---------------------------------------------------------------------------------
 
+
 def _evidence(request, pk: int, action: str = "view") -> Evidence:
     item = get_object_or_404(Evidence.objects.select_related("record"), pk=pk)
     get_visible_or_404(Record, request.user, item.record_id, action)  # never served without this check
@@ -388,8 +459,12 @@ def evidence_file(request, pk: int):
         handle = default_storage.open(item.file.name, "rb")
     except FileNotFoundError:
         raise Http404("文件不存在。") from None
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=not item.is_image and item.content_type != "application/pdf",
-                            filename=item.original_name)
+    response = FileResponse(
+        handle,
+        content_type=item.content_type,
+        as_attachment=not item.is_image and item.content_type != "application/pdf",
+        filename=item.original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -421,6 +496,7 @@ def evidence_thumbnail(request, pk: int):
 
 # --- the attendee picker (HTMX) ---------------------------------------------------------------
 
+
 @login_required
 def pick_people(request):
     """Search the roster by name or pinyin for attendees; returns result rows with 添加 buttons."""
@@ -428,7 +504,9 @@ def pick_people(request):
     q = (request.GET.get("q") or request.GET.get("pick_q") or "").strip()
     names = UnitNames()
     people = [{"pk": p.pk, "label": person_label(p, names)} for p in pickable_people(request.user).search(q)[:20]] if q else []
-    return render(request, "ledger/_pick_results.html", {"people": people, "q": q, "hours_field": request.GET.get("hours_field", "")})
+    return render(
+        request, "ledger/_pick_results.html", {"people": people, "q": q, "hours_field": request.GET.get("hours_field", "")}
+    )
 
 
 @login_required
@@ -445,7 +523,10 @@ def pick_add(request):
     else:
         people = Person.objects.none()
     names = UnitNames()
-    rows = [{"id": p.pk, "name": p.name, "unit": names.label(p.unit.path), "hours": request.GET.get("hours", "")}
-            for p in people[:500]]
-    return render(request, "ledger/_attendee_rows.html", {"attendees": rows, "hours_required": request.GET.get("hours_field") == "1"})
-
+    rows = [
+        {"id": p.pk, "name": p.name, "unit": names.label(p.unit.path), "hours": request.GET.get("hours", "")}
+        for p in people[:500]
+    ]
+    return render(
+        request, "ledger/_attendee_rows.html", {"attendees": rows, "hours_required": request.GET.get("hours_field") == "1"}
+    )

@@ -4,6 +4,7 @@ requirements behind the first (with their .xlsx sheets).
 Thin views: reads through the selectors (``selectors.reports``, scoped by ``visible_to``), the
 requirement writes through ``services.requirements``. Routes in ``ledger/urls.py``.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -35,6 +36,7 @@ BRANCHES_PER_PAGE = 20
 
 # --- index ------------------------------------------------------------------------------------
 
+
 @login_required
 def index(request):
     """统计报表: the reports this role can open."""
@@ -43,20 +45,33 @@ def index(request):
     items = []
     if has_role(user, *REPORT_ROLES):
         items += [
-            ("三会一课落实情况", "ledger:compliance", "各党支部支部党员大会、支委会、党小组会、党课、主题党日按期落实情况，缺项一目了然。"),
-            ("五学联动统计", "ledger:study_levels", "中心组领学、机关党委督学、党支部深学、党小组促学、党员研学，按单位、按月统计。"),
+            (
+                "三会一课落实情况",
+                "ledger:compliance",
+                "各党支部支部党员大会、支委会、党小组会、党课、主题党日按期落实情况，缺项一目了然。",
+            ),
+            (
+                "五学联动统计",
+                "ledger:study_levels",
+                "中心组领学、机关党委督学、党支部深学、党小组促学、党员研学，按单位、按月统计。",
+            ),
             ("组织生活要求", "ledger:requirement_list", "各类会议的频次和每期次数（盟级管理员设置）。"),
         ]
     items += [
         ("业务讲堂", "ledger:lecture_list", "组工干部上讲台：场次安排、主讲轮换、缺席补讲。"),
         ("导出台账", "ledger:export", "按类型、单位、期间导出 Excel 台账，版式同纸质台账。"),
     ]
-    return render(request, "ledger/reports/index.html", {
-        "items": [{"title": t, "url": reverse(name), "text": text} for t, name, text in items],
-    })
+    return render(
+        request,
+        "ledger/reports/index.html",
+        {
+            "items": [{"title": t, "url": reverse(name), "text": text} for t, name, text in items],
+        },
+    )
 
 
 # --- 三会一课 ---------------------------------------------------------------------------------
+
 
 def _compliance_question(request):
     """The 三会一课 report asked for (page and export alike): today, the filter form, the year, and
@@ -73,10 +88,18 @@ def compliance(request):
     today, form, year, within, branches = _compliance_question(request)
     page = Paginator(branches, BRANCHES_PER_PAGE).get_page(request.GET.get("page"))
     report = selectors.compliance(user=request.user, year=year, branches=page.object_list, today=today)
-    return render(request, "ledger/reports/compliance.html", {
-        "form": form, "report": report, "page_obj": page, "query": query_without_page(request),
-        "can_configure": has_role(request.user, Role.LEAGUE_ADMIN), "scope": _scope(request.user, within),
-    })
+    return render(
+        request,
+        "ledger/reports/compliance.html",
+        {
+            "form": form,
+            "report": report,
+            "page_obj": page,
+            "query": query_without_page(request),
+            "can_configure": has_role(request.user, Role.LEAGUE_ADMIN),
+            "scope": _scope(request.user, within),
+        },
+    )
 
 
 @login_required
@@ -95,6 +118,7 @@ def _scope(user, within) -> str:
 
 # --- 五学联动 ---------------------------------------------------------------------------------
 
+
 def _study_levels_question(request):
     """The 五学联动 report asked for (page and export alike): today, the form, the year, the depth
     to group at (None: nothing in scope to group) and the unit it is narrowed to."""
@@ -108,10 +132,19 @@ def _study_levels_question(request):
 def study_levels(request):
     today, form, year, depth, within = _study_levels_question(request)
     report = selectors.study_levels(user=request.user, year=year, depth=depth, within=within) if depth else None
-    return render(request, "ledger/reports/study_levels.html", {
-        "form": form, "report": report, "months": range(1, 13), "depth_label": selectors.depth_label(depth or 0),
-        "query": query_without_page(request), "scope": _scope(request.user, within), "today": today,
-    })
+    return render(
+        request,
+        "ledger/reports/study_levels.html",
+        {
+            "form": form,
+            "report": report,
+            "months": range(1, 13),
+            "depth_label": selectors.depth_label(depth or 0),
+            "query": query_without_page(request),
+            "scope": _scope(request.user, within),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -121,20 +154,27 @@ def study_levels_export(request):
         messages.error(request, "您的范围内没有可汇总的单位。")
         return redirect("ledger:study_levels")
     report = selectors.study_levels(user=request.user, year=year, depth=depth, within=within)
-    content = sheets.study_levels_workbook(report, scope=_scope(request.user, within),
-                                                  depth_label=selectors.depth_label(depth), today=today)
+    content = sheets.study_levels_workbook(
+        report, scope=_scope(request.user, within), depth_label=selectors.depth_label(depth), today=today
+    )
     return xlsx.download(content, f"五学联动统计-{year}-{today:%Y%m%d}.xlsx")
 
 
 # --- requirements -----------------------------------------------------------------------------
 
+
 @login_required
 def requirement_list(request):
     require_role(request, *REPORT_ROLES)
     rows = MeetingRequirement.objects.select_related("kind")
-    return render(request, "ledger/reports/requirement_list.html", {
-        "requirements": rows, "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
-    })
+    return render(
+        request,
+        "ledger/reports/requirement_list.html",
+        {
+            "requirements": rows,
+            "can_change": has_role(request.user, Role.LEAGUE_ADMIN),
+        },
+    )
 
 
 def _requirement_form(request, requirement: MeetingRequirement | None):
@@ -144,8 +184,11 @@ def _requirement_form(request, requirement: MeetingRequirement | None):
         data = form.cleaned_data
         try:
             saved = services.requirement_save(
-                actor=request.user, kind=requirement.kind if requirement else data["kind"], frequency=data["frequency"],
-                min_count=data["min_count"], is_active=data["is_active"],
+                actor=request.user,
+                kind=requirement.kind if requirement else data["kind"],
+                frequency=data["frequency"],
+                min_count=data["min_count"],
+                is_active=data["is_active"],
             )
         except ValidationError as exc:
             add_validation_error(form, exc)

@@ -1,5 +1,6 @@
 """Every write to people (the roster's rows). Each service validates, runs in a transaction, checks the
 result is still in the writer's scope, and writes the audit entry (STYLE.md)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,13 +21,31 @@ from ..permissions import require_in_scope
 from ..scoping import access_changed
 
 __all__ = [
-    "person_create", "person_update", "people_write", "person_deactivate", "person_reveal",
+    "person_create",
+    "person_update",
+    "people_write",
+    "person_deactivate",
+    "person_reveal",
 ]
 
 PERSON_AUDIT_FIELDS = [
-    "name", "sex", "ethnicity", "birth_date", "id_number_masked", "phone", "unit", "position", "rank",
-    "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
-    "is_org_cadre", "status", "date_precision",
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "phone",
+    "unit",
+    "position",
+    "rank",
+    "education",
+    "political_status",
+    "joined_party_date",
+    "full_member_date",
+    "work_start_date",
+    "is_org_cadre",
+    "status",
+    "date_precision",
 ]
 
 
@@ -63,12 +82,13 @@ _CHUNK = 500  # ids per IN (…): well inside SQLite's and PostgreSQL's limits o
 
 def chunks(items: list, size: int = _CHUNK):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 @transaction.atomic
-def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple[Person, dict]] = (),
-                 on: dt.date | None = None) -> tuple[list[Person], list[Person]]:
+def people_write(
+    *, actor, creates: Sequence[dict] = (), updates: Sequence[tuple[Person, dict]] = (), on: dt.date | None = None
+) -> tuple[list[Person], list[Person]]:
     """Create and change many roster entries in a bounded number of queries (a roster import
     of 10,000 rows is a few dozen statements, not ten per row); one person is the same path.
 
@@ -148,8 +168,11 @@ def people_write(*, actor, creates: Sequence[dict] = (), updates: Sequence[tuple
     for chunk in chunks([p.pk for p in left]):
         UnitMembership.objects.filter(person__in=chunk, end_date__isnull=True).update(end_date=on)
     opening = new_people + [p for p, _old in moved] + returned
-    bulk.insert_rows(UnitMembership, ["person_id", "unit_id", "start_date", "end_date"],
-                     [(p.pk, p.unit_id, on, None if p.status == PersonStatus.ACTIVE else on) for p in opening])
+    bulk.insert_rows(
+        UnitMembership,
+        ["person_id", "unit_id", "start_date", "end_date"],
+        [(p.pk, p.unit_id, on, None if p.status == PersonStatus.ACTIVE else on) for p in opening],
+    )
     audits[:0] = [(Action.PERSON_CREATE, p, diff({}, snapshot(p, PERSON_AUDIT_FIELDS))) for p in new_people]
     for kind in dict.fromkeys(a for a, _p, _c in audits):  # one INSERT (in batches) per kind of change
         audit_record_many(action=kind, targets=[(p, c) for a, p, c in audits if a == kind])

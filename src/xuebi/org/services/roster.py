@@ -15,6 +15,7 @@ check_package``: XUEBI_IMPORT_MAX_UNZIPPED_MB in all, 10 MB of shared strings), 
 blank ones included (20,000), and the people imported at once (5000). openpyxl reads in
 read-only mode, streaming the sheet.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,8 +51,19 @@ from ..forms import PERSON_FIELDS, PersonForm, PersonLookups
 from ..models import Person, Unit
 from . import people as people_services
 
-__all__ = ["COLUMNS", "ImportResult", "RowError", "Skipped", "apply_import", "export_workbook", "import_workbook",
-           "person_key", "plan_import", "resolve_unit", "template_workbook"]
+__all__ = [
+    "COLUMNS",
+    "ImportResult",
+    "RowError",
+    "Skipped",
+    "apply_import",
+    "export_workbook",
+    "import_workbook",
+    "person_key",
+    "plan_import",
+    "resolve_unit",
+    "template_workbook",
+]
 
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -92,35 +104,71 @@ YES_NO = (("1", "是"), ("0", "否"))
 _SEX_WORDS = (("男性", Sex.MALE), ("女性", Sex.FEMALE))
 _ETHNIC_WORDS = tuple((name.removesuffix("族"), name) for name in ETHNIC_GROUPS)  # 汉 → 汉族, 蒙古 → 蒙古族
 _EDUCATION_WORDS = (
-    ("硕士", Education.POSTGRADUATE), ("博士", Education.POSTGRADUATE), ("硕士研究生", Education.POSTGRADUATE),
-    ("博士研究生", Education.POSTGRADUATE), ("本科", Education.BACHELOR), ("大学", Education.BACHELOR),
-    ("专科", Education.COLLEGE), ("大专", Education.COLLEGE), ("中技", Education.SECONDARY),
-    ("初中", Education.JUNIOR), ("小学", Education.JUNIOR),
+    ("硕士", Education.POSTGRADUATE),
+    ("博士", Education.POSTGRADUATE),
+    ("硕士研究生", Education.POSTGRADUATE),
+    ("博士研究生", Education.POSTGRADUATE),
+    ("本科", Education.BACHELOR),
+    ("大学", Education.BACHELOR),
+    ("专科", Education.COLLEGE),
+    ("大专", Education.COLLEGE),
+    ("中技", Education.SECONDARY),
+    ("初中", Education.JUNIOR),
+    ("小学", Education.JUNIOR),
 )
 _POLITICAL_WORDS = (
-    ("党员", PoliticalStatus.MEMBER), ("中国共产党党员", PoliticalStatus.MEMBER),
-    ("预备党员", PoliticalStatus.PROBATIONARY), ("团员", PoliticalStatus.LEAGUE), ("无党派", PoliticalStatus.INDEPENDENT),
+    ("党员", PoliticalStatus.MEMBER),
+    ("中国共产党党员", PoliticalStatus.MEMBER),
+    ("预备党员", PoliticalStatus.PROBATIONARY),
+    ("团员", PoliticalStatus.LEAGUE),
+    ("无党派", PoliticalStatus.INDEPENDENT),
 )
-_STATUS_WORDS = (("现职", PersonStatus.ACTIVE), ("已退休", PersonStatus.RETIRED), ("已调离", PersonStatus.TRANSFERRED),
-                 ("调出", PersonStatus.TRANSFERRED), ("病故", PersonStatus.DECEASED), ("已故", PersonStatus.DECEASED))
+_STATUS_WORDS = (
+    ("现职", PersonStatus.ACTIVE),
+    ("已退休", PersonStatus.RETIRED),
+    ("已调离", PersonStatus.TRANSFERRED),
+    ("调出", PersonStatus.TRANSFERRED),
+    ("病故", PersonStatus.DECEASED),
+    ("已故", PersonStatus.DECEASED),
+)
 COLUMNS = [
     Column("姓名", "name", required=True, width=10),
     Column("性别", "sex", choices=_choices(Sex), width=6, synonyms=_SEX_WORDS),
     Column("民族", "ethnicity", choices=tuple((n, n) for n in ETHNIC_GROUPS), width=8, synonyms=_ETHNIC_WORDS),
     Column("出生日期", "birth_date", ("出生年月", "出生时间", "出生年月日"), width=12),
-    Column("身份证号", "id_number", ("公民身份号码", "身份证号码", "身份证", "公民身份证号码", "身份证件号码"), required=True, width=21),
+    Column(
+        "身份证号",
+        "id_number",
+        ("公民身份号码", "身份证号码", "身份证", "公民身份证号码", "身份证件号码"),
+        required=True,
+        width=21,
+    ),
     Column("手机号码", "phone", ("手机号", "手机", "联系电话", "联系方式", "电话"), width=14),
     Column("所在单位", "unit", ("单位", "工作单位", "所在科室", "单位名称", "所在部门", "部门", "科室"), required=True, width=28),
     Column("职务", "position", ("现任职务", "现职务"), width=12),
     Column("职级", "rank", ("现职级",), width=12),
-    Column("学历", "education", ("文化程度", "最高学历", "全日制学历"), choices=_choices(Education), width=10, synonyms=_EDUCATION_WORDS),
+    Column(
+        "学历",
+        "education",
+        ("文化程度", "最高学历", "全日制学历"),
+        choices=_choices(Education),
+        width=10,
+        synonyms=_EDUCATION_WORDS,
+    ),
     Column("政治面貌", "political_status", choices=_choices(PoliticalStatus), width=12, synonyms=_POLITICAL_WORDS),
     Column("入党日期", "joined_party_date", ("入党时间", "入党年月"), width=12),
     Column("转正日期", "full_member_date", ("转正时间", "转正年月"), width=12),
     Column("参加工作日期", "work_start_date", ("参加工作时间", "参加工作年月"), width=12),
     Column("组工干部", "is_org_cadre", ("是否组工干部",), choices=YES_NO, width=9),
-    Column("状态", "status", ("人员状态", "在职状态"), choices=_choices(PersonStatus), width=8, synonyms=_STATUS_WORDS,
-           exported_only=True),
+    Column(
+        "状态",
+        "status",
+        ("人员状态", "在职状态"),
+        choices=_choices(PersonStatus),
+        width=8,
+        synonyms=_STATUS_WORDS,
+        exported_only=True,
+    ),
     Column("人员编号", "key", ("编号",), width=10, exported_only=True),
 ]
 TEMPLATE_COLUMNS = [c for c in COLUMNS if not c.exported_only]
@@ -132,8 +180,24 @@ _FALSE = {"否", "0", "n", "no", "false", "×", ""}
 # Rows below the header that are not people. A 合计 row is skipped where it stands (a sheet may
 # have one per section); 备注, 填表说明, 制表人 … begin the footer: every row after is skipped too.
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计")
-_FOOTER_WORDS = ("备注", "填表说明", "填报说明", "说明", "注：", "注:", "注意", "制表", "填表人", "填报人", "审核人",
-                 "负责人", "单位负责人", "联系人", "填报日期", "填表日期")
+_FOOTER_WORDS = (
+    "备注",
+    "填表说明",
+    "填报说明",
+    "说明",
+    "注：",
+    "注:",
+    "注意",
+    "制表",
+    "填表人",
+    "填报人",
+    "审核人",
+    "负责人",
+    "单位负责人",
+    "联系人",
+    "填报日期",
+    "填表日期",
+)
 
 # Full-width digits and Latin letters (typed with a Chinese input method) read as ASCII, and the
 # ideographic space as a space. Not NFKC over the whole text: that would also turn the full-width
@@ -169,6 +233,7 @@ class Skipped:
 class PlannedRow:
     """What one row will do: create (person None), update, or nothing; with the changes as the
     pages show them, (label, before, after)."""
+
     row: int
     person: Person | None
     values: dict
@@ -269,7 +334,11 @@ def _date_value(raw):
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if float(raw).is_integer():
             number = int(raw)
-            if 1900 <= number <= 2100 or 19000101 <= number <= 21001231 or (190001 <= number <= 210012 and 1 <= number % 100 <= 12):
+            if (
+                1900 <= number <= 2100
+                or 19000101 <= number <= 21001231
+                or (190001 <= number <= 210012 and 1 <= number % 100 <= 12)
+            ):
                 return str(number)
             return number
         if 1900 <= int(raw) <= 2100:
@@ -298,7 +367,10 @@ class _UnitResolver:
         self.units = list(Unit.objects.visible_to(user, "change").filter(is_active=True))
         self.by_pk = {u.pk: u for u in self.units}
         step = Unit.steplen
-        self.by_path = {u.path: u for u in Unit.objects.filter(path__in={u.path[:i] for u in self.units for i in range(step, len(u.path) + 1, step)})}
+        self.by_path = {
+            u.path: u
+            for u in Unit.objects.filter(path__in={u.path[:i] for u in self.units for i in range(step, len(u.path) + 1, step)})
+        }
         self.cache: dict[str, Unit | ValidationError] = {}
 
     def _names(self, unit: Unit) -> list[str]:
@@ -417,7 +489,11 @@ def _read_rows(file) -> _Sheet:
                 skipped.append(Skipped(number, "表尾说明"))
             elif first.startswith(_TOTAL_WORDS):
                 skipped.append(Skipped(number, "合计行"))
-            elif _may_be_header(values) and {_header_key(v) for v in values if _text(v)} <= header_keys and "姓名" in {_header_key(v) for v in values}:
+            elif (
+                _may_be_header(values)
+                and {_header_key(v) for v in values if _text(v)} <= header_keys
+                and "姓名" in {_header_key(v) for v in values}
+            ):
                 skipped.append(Skipped(number, "重复的表头"))
             else:
                 # A blank line counts as skipped only when people follow it, not the sheet's empty tail.
@@ -433,7 +509,9 @@ def _read_rows(file) -> _Sheet:
     if too_long:
         raise ValidationError(f"工作表超过{MAX_SHEET_ROWS}行（含空行），请删去多余的空行，或分批导入（一次最多{MAX_ROWS}人）。")
     if not header_row:
-        raise ValidationError(f"未找到表头：第一张工作表的前{HEADER_SEARCH_ROWS}行中应有“姓名”“身份证号”等列名。请使用花名册模板。")
+        raise ValidationError(
+            f"未找到表头：第一张工作表的前{HEADER_SEARCH_ROWS}行中应有“姓名”“身份证号”等列名。请使用花名册模板。"
+        )
     skipped = [Skipped(r, "表头以上的标题、填报单位等") for r in above] + sorted(skipped, key=lambda s: s.row)
     return _Sheet(header_row, headers, body, skipped)
 
@@ -457,8 +535,9 @@ def plan_import(file, *, user, unit: Unit | None = None) -> ImportResult:
         result.errors.append(RowError(0, "", "文件超过10MB，请分批导入。"))
         return result
     try:
-        xlsx.check_package(file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024,
-                           max_shared_strings=MAX_SHARED_STRINGS)
+        xlsx.check_package(
+            file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024, max_shared_strings=MAX_SHARED_STRINGS
+        )
         sheet = _read_rows(file)
     except ValidationError as exc:
         result.errors.append(RowError(0, "", exc.messages[0]))
@@ -473,7 +552,9 @@ def plan_import(file, *, user, unit: Unit | None = None) -> ImportResult:
         if col is None:
             continue  # 序号, 备注 … are not ours
         if col.field in written and col.field != "unit":
-            result.errors.append(RowError(sheet.header_row, header, f"“{written[col.field][0]}”和“{header}”两列都是{col.header}，请删去其中一列。"))
+            result.errors.append(
+                RowError(sheet.header_row, header, f"“{written[col.field][0]}”和“{header}”两列都是{col.header}，请删去其中一列。")
+            )
             continue
         columns[i] = col
         written.setdefault(col.field, []).append(header)
@@ -537,12 +618,21 @@ def apply_import(result: ImportResult, *, user, filename: str = "") -> ImportRes
     assert result.ok
     try:
         with transaction.atomic():
-            people_services.people_write(actor=user, creates=[p.values for p in result.to_create],
-                                         updates=[(p.person, p.values) for p in result.to_update if p.person is not None])
-            audit_record(action=Action.ROSTER_IMPORT, changes={
-                "file": filename, "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                "skipped": len(result.skipped),
-            })
+            people_services.people_write(
+                actor=user,
+                creates=[p.values for p in result.to_create],
+                updates=[(p.person, p.values) for p in result.to_update if p.person is not None],
+            )
+            audit_record(
+                action=Action.ROSTER_IMPORT,
+                changes={
+                    "file": filename,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "skipped": len(result.skipped),
+                },
+            )
     except (ValidationError, PermissionDenied) as exc:
         result.created = result.updated = result.unchanged = 0
         result.errors.append(RowError(0, "", "导入中止，未导入任何数据：" + "；".join(getattr(exc, "messages", [str(exc)]))))
@@ -554,10 +644,24 @@ def apply_import(result: ImportResult, *, user, filename: str = "") -> ImportRes
 
 
 # Labels as the pages show them, in column order.
-_LABELS = {"name": "姓名", "sex": "性别", "ethnicity": "民族", "birth_date": "出生日期", "id_number": "身份证号",
-           "phone": "手机号码", "unit": "所在单位", "position": "职务", "rank": "职级", "education": "学历",
-           "political_status": "政治面貌", "joined_party_date": "入党日期", "full_member_date": "转正日期",
-           "work_start_date": "参加工作日期", "is_org_cadre": "组工干部", "status": "状态"}
+_LABELS = {
+    "name": "姓名",
+    "sex": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+    "phone": "手机号码",
+    "unit": "所在单位",
+    "position": "职务",
+    "rank": "职级",
+    "education": "学历",
+    "political_status": "政治面貌",
+    "joined_party_date": "入党日期",
+    "full_member_date": "转正日期",
+    "work_start_date": "参加工作日期",
+    "is_org_cadre": "组工干部",
+    "status": "状态",
+}
 _CHOICES = {"sex": Sex, "education": Education, "political_status": PoliticalStatus, "status": PersonStatus}
 
 
@@ -640,7 +744,9 @@ class _RowReader:
             self.by_hash.update((p.id_number_hash, p) for p in people.filter(id_number_hash__in=chunk) if p.id_number_hash)
         found = sorted({p.pk for p in self.by_pk.values()} | {p.pk for p in self.by_hash.values()})
         for chunk in people_services.chunks(found):
-            self.changeable.update(Person.objects.visible_to(self.user, "change").filter(pk__in=chunk).values_list("pk", flat=True))
+            self.changeable.update(
+                Person.objects.visible_to(self.user, "change").filter(pk__in=chunk).values_list("pk", flat=True)
+            )
         self.lookups.id_owners.update((h, p.pk) for h, p in self.by_hash.items())
         # Units of people the user may see but not change are named in the preview too.
         for p in (*self.by_pk.values(), *self.by_hash.values()):
@@ -742,14 +848,20 @@ class _RowReader:
                 except ValidationError as exc:
                     self.error(row_number, "unit", exc.messages[0])
             elif col.field == "id_number":
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool) and (
-                    not float(raw).is_integer() or len(text) > 15
+                if (
+                    isinstance(raw, (int, float))
+                    and not isinstance(raw, bool)
+                    and (not float(raw).is_integer() or len(text) > 15)
                 ):
                     continue  # reported by _match
                 if "*" in text and instance is not None:
                     # As the export writes it: the stored number, unchanged.
                     if idcard.normalize(text) != instance.id_number_masked:
-                        self.error(row_number, "id_number", "隐去部分数字的身份证号与该人员登记的不一致：要更正身份证号，请填写完整的号码。")
+                        self.error(
+                            row_number,
+                            "id_number",
+                            "隐去部分数字的身份证号与该人员登记的不一致：要更正身份证号，请填写完整的号码。",
+                        )
                     text = instance.id_number
                 data["id_number"] = text
             elif col.field == "phone" and "*" in text:
@@ -757,7 +869,9 @@ class _RowReader:
                     self.error(row_number, "phone", "手机号码隐去了部分数字（导出文件的写法）：新增人员请填写完整的号码。")
                     continue
                 if text != instance.phone_masked:
-                    self.error(row_number, "phone", "隐去部分数字的手机号码与该人员登记的不一致：要更改手机号码，请填写完整的号码。")
+                    self.error(
+                        row_number, "phone", "隐去部分数字的手机号码与该人员登记的不一致：要更改手机号码，请填写完整的号码。"
+                    )
                 data["phone"] = instance.phone
             elif col.field == "is_org_cadre":
                 if text.lower() in _TRUE:
@@ -812,9 +926,15 @@ class _RowReader:
         """The person a row is about: by 人员编号 when the file has it, else by a full 身份证号."""
         raw_key, raw_id = cells.get("key"), cells.get("id_number")
         text = _text(raw_id)
-        if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and (not float(raw_id).is_integer() or len(text) > 15):
+        if (
+            isinstance(raw_id, (int, float))
+            and not isinstance(raw_id, bool)
+            and (not float(raw_id).is_integer() or len(text) > 15)
+        ):
             # Excel keeps 15 significant digits: 152522198503010111 comes back as 152522198503010000.
-            self.error(row_number, "id_number", "身份证号被 Excel 当作数字保存，后几位已经丢失。请将该列设为“文本”格式后重新填写。")
+            self.error(
+                row_number, "id_number", "身份证号被 Excel 当作数字保存，后几位已经丢失。请将该列设为“文本”格式后重新填写。"
+            )
             return None
         number = idcard.normalize(text)
         masked = "*" in number
@@ -837,11 +957,19 @@ class _RowReader:
                 return None
             self.seen_keys[pk] = row_number
             if by_id is not None and by_id.pk != person.pk:
-                self.error(row_number, "id_number", f"该身份证号已登记为另一人（人员编号 {person_key(by_id.pk)}），与本行的人员编号不符。")
+                self.error(
+                    row_number,
+                    "id_number",
+                    f"该身份证号已登记为另一人（人员编号 {person_key(by_id.pk)}），与本行的人员编号不符。",
+                )
                 return None
             return person
         if masked:
-            self.error(row_number, "id_number", "身份证号隐去了部分数字（导出文件的写法），无法识别人员：请保留“人员编号”列，或填写完整的身份证号。")
+            self.error(
+                row_number,
+                "id_number",
+                "身份证号隐去了部分数字（导出文件的写法），无法识别人员：请保留“人员编号”列，或填写完整的身份证号。",
+            )
             return None
         if not number:
             self.error(row_number, "id_number", "请填写身份证号（导入以身份证号识别人员）。")
@@ -861,7 +989,11 @@ class _RowReader:
             return  # the form reports what is wrong
         if given is None or given.precision == dates.DAY:
             return
-        same = (given.date.year, given.date.month) == (birth.year, birth.month) if given.precision == dates.MONTH else given.date.year == birth.year
+        same = (
+            (given.date.year, given.date.month) == (birth.year, birth.month)
+            if given.precision == dates.MONTH
+            else given.date.year == birth.year
+        )
         if same:
             data["birth_date"] = dates.PartialDate(birth, dates.DAY)
         else:
@@ -992,8 +1124,8 @@ def _unit_labels() -> dict[int, str]:
     if not shared:
         return {}
     units = list(Unit.objects.filter(name__in=shared).only("pk", "path", "name"))
-    parents = dict(Unit.objects.filter(path__in={u.path[:-Unit.steplen] for u in units}).values_list("path", "name"))
-    return {u.pk: f"{parents[u.path[:-Unit.steplen]]}/{u.name}" for u in units if u.path[:-Unit.steplen] in parents}
+    parents = dict(Unit.objects.filter(path__in={u.path[: -Unit.steplen] for u in units}).values_list("path", "name"))
+    return {u.pk: f"{parents[u.path[: -Unit.steplen]]}/{u.name}" for u in units if u.path[: -Unit.steplen] in parents}
 
 
 def export_workbook(people) -> bytes:

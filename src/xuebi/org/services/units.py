@@ -1,6 +1,7 @@
 """Every write to units (the tree of the league's organisation departments and their sections).
 Each service validates, runs in a transaction, checks the result is still in the writer's scope,
 and writes the audit entry (STYLE.md)."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -19,8 +20,8 @@ __all__ = ["unit_create", "unit_update", "unit_deactivate", "unit_activate"]
 UNIT_AUDIT_FIELDS = ["name", "short_name", "kind", "code", "is_active"]
 
 
-
 # --- units ----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def unit_create(*, actor, parent: Unit, name: str, kind: str, short_name: str = "", code: str = "") -> Unit:

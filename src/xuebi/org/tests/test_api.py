@@ -1,4 +1,5 @@
 """/api/v1/: tokens and sessions, the role × endpoint matrix, search, writes through PersonForm."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,16 @@ from xuebi.org.models import Person, Unit, UnitMembership
 from xuebi.testing.helpers import add_person, make_id
 
 ROLES = [
-    "league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin",
-    "judge", "sysadmin", "secadmin", "auditor", "nobody",
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
 ]
 SEPARATED = ["sysadmin", "secadmin", "auditor"]
 NEW_ID = make_id("152522", dt.date(1990, 5, 6), 57)  # 17th digit odd: a man
@@ -46,6 +55,7 @@ def new_person(unit, **extra):
 
 
 # --- tokens and sessions -------------------------------------------------------------------------
+
 
 def test_token_command_prints_a_token_that_works_as_bearer(users, client):
     out = io.StringIO()
@@ -176,21 +186,33 @@ def test_the_openapi_document_lists_the_paths(client):
 
 # --- who sees what -------------------------------------------------------------------------------
 
+
 def expected_units(org, role):
     everything = {org.league, org.league_section, org.abag, org.abag_section, org.xilin, org.xilin_section}
-    return {u.pk for u in {
-        "league_admin": everything, "judge": everything,
-        "abag_admin": {org.abag, org.abag_section}, "abag_reviewer": {org.abag, org.abag_section},
-        "cadre": {org.abag, org.abag_section}, "xilin_admin": {org.xilin, org.xilin_section},
-    }.get(role, set())}
+    return {
+        u.pk
+        for u in {
+            "league_admin": everything,
+            "judge": everything,
+            "abag_admin": {org.abag, org.abag_section},
+            "abag_reviewer": {org.abag, org.abag_section},
+            "cadre": {org.abag, org.abag_section},
+            "xilin_admin": {org.xilin, org.xilin_section},
+        }.get(role, set())
+    }
 
 
 def expected_people(org, role):
-    return {p.pk for p in {
-        "league_admin": {org.bayi, org.abag_other, org.xilin_person, org.league_person},
-        "abag_admin": {org.bayi, org.abag_other}, "abag_reviewer": {org.bayi, org.abag_other},
-        "cadre": {org.bayi}, "xilin_admin": {org.xilin_person},
-    }.get(role, set())}
+    return {
+        p.pk
+        for p in {
+            "league_admin": {org.bayi, org.abag_other, org.xilin_person, org.league_person},
+            "abag_admin": {org.bayi, org.abag_other},
+            "abag_reviewer": {org.bayi, org.abag_other},
+            "cadre": {org.bayi},
+            "xilin_admin": {org.xilin_person},
+        }.get(role, set())
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -260,6 +282,7 @@ def test_changing_people_needs_a_managing_role_and_scope(api, users, org):
 
 # --- search --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["bysgl", "bayisi", "巴依", "BYSGL", "巴依斯古楞"])
 def test_search_by_name_full_pinyin_or_initials(api, users, text):
     assert names(api.get(users.abag_admin, "/people", search=text)) == {"巴依斯古楞"}
@@ -272,6 +295,7 @@ def test_search_stays_within_scope(api, users):
 
 
 # --- creating people -----------------------------------------------------------------------------
+
 
 def test_create_a_person_answers_201_with_a_masked_id_and_is_audited(api, users, org):
     response = api.post(users.abag_admin, "/people", new_person(org.abag_section))
@@ -300,7 +324,9 @@ def test_a_bad_check_digit_is_422_naming_id_number_and_creates_nothing(api, user
 
 
 def test_dates_are_accepted_as_people_type_them(api, users, org):
-    response = api.post(users.abag_admin, "/people", new_person(org.abag_section, joined_party_date="2021年7月1日", work_start_date="2012.8.1"))
+    response = api.post(
+        users.abag_admin, "/people", new_person(org.abag_section, joined_party_date="2021年7月1日", work_start_date="2012.8.1")
+    )
     assert response.status_code == 201, response.content.decode()
     assert (response.json()["joined_party_date"], response.json()["work_start_date"]) == ("2021-07-01", "2012-08-01")
 
@@ -332,12 +358,17 @@ def test_a_malformed_payload_gets_a_chinese_422(api, users, org):
 
 # --- changing people -----------------------------------------------------------------------------
 
+
 def test_patch_a_position_is_audited_with_before_and_after(api, users, org):
     response = api.patch(users.abag_admin, f"/people/{org.bayi.pk}", {"position": "副股长"})
     assert response.status_code == 200, response.content.decode()
     assert response.json()["position"] == "副股长"
     org.bayi.refresh_from_db()
-    assert (org.bayi.position, org.bayi.name, org.bayi.id_number) == ("副股长", "巴依斯古楞", make_id("152522", dt.date(1985, 3, 1), 11))
+    assert (org.bayi.position, org.bayi.name, org.bayi.id_number) == (
+        "副股长",
+        "巴依斯古楞",
+        make_id("152522", dt.date(1985, 3, 1), 11),
+    )
     entry = AuditEntry.objects.get(action=Action.PERSON_UPDATE, target_id=str(org.bayi.pk))
     assert entry.actor == users.abag_admin
     assert entry.changes == {"position": ["", "副股长"]}
@@ -358,6 +389,7 @@ def test_patch_moving_a_person_keeps_membership_history(api, users, org):
 
 
 # --- pagination and /me ---------------------------------------------------------------------------
+
 
 def test_limit_and_offset_page_through_with_the_right_count(api, users, org):
     first = api.get(users.league_admin, "/people", limit=3, offset=0).json()
@@ -395,5 +427,7 @@ def test_me_returns_the_roles_and_the_roster_entry(api, users, org):
     ]
     assert me["person"]["id"] == org.bayi.pk and me["person"]["id_number"].startswith("152522****")
     auditor = api.get(users.auditor, "/me").json()
-    assert auditor["roles"] == [{"role": "auditor", "role_display": "审计管理员", "unit_id": None, "unit_name": "", "source": "grant"}]
+    assert auditor["roles"] == [
+        {"role": "auditor", "role_display": "审计管理员", "unit_id": None, "unit_name": "", "source": "grant"}
+    ]
     assert auditor["person"] is None

@@ -1,4 +1,5 @@
 """The demo roster is plain data: these tests need neither Django nor a database."""
+
 import datetime as dt
 import re
 from collections import Counter
@@ -9,15 +10,36 @@ from xuebi.org import demo_data
 from xuebi.org.demo_data import DEMO_PEOPLE, REFERENCE_DATE, UNITS, county_of, generate_people, id_check_char, iter_units
 
 KEYS = {
-    "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "unit_path", "position", "rank",
-    "education", "political_status", "joined_party_date", "full_member_date", "work_start_date",
-    "is_org_cadre", "status",
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "unit_path",
+    "position",
+    "rank",
+    "education",
+    "political_status",
+    "joined_party_date",
+    "full_member_date",
+    "work_start_date",
+    "is_org_cadre",
+    "status",
 }
 COUNTY_CODES = {
-    "锡林浩特市委组织部": "152502", "二连浩特市委组织部": "152501", "阿巴嘎旗委组织部": "152522",
-    "苏尼特左旗委组织部": "152523", "苏尼特右旗委组织部": "152524", "东乌珠穆沁旗委组织部": "152525",
-    "西乌珠穆沁旗委组织部": "152526", "太仆寺旗委组织部": "152527", "镶黄旗委组织部": "152528",
-    "正镶白旗委组织部": "152529", "正蓝旗委组织部": "152530", "多伦县委组织部": "152531",
+    "锡林浩特市委组织部": "152502",
+    "二连浩特市委组织部": "152501",
+    "阿巴嘎旗委组织部": "152522",
+    "苏尼特左旗委组织部": "152523",
+    "苏尼特右旗委组织部": "152524",
+    "东乌珠穆沁旗委组织部": "152525",
+    "西乌珠穆沁旗委组织部": "152526",
+    "太仆寺旗委组织部": "152527",
+    "镶黄旗委组织部": "152528",
+    "正镶白旗委组织部": "152529",
+    "正蓝旗委组织部": "152530",
+    "多伦县委组织部": "152531",
     "乌拉盖管理区党工委组织部": "152571",
 }
 PHONE = re.compile(r"^1[35789]\d{9}$")
@@ -143,7 +165,4 @@ def test_demo_cadre_first(people):
 @pytest.mark.parametrize("seed", [2021, 1, 99])
 def test_another_ba_in_another_county(seed):
     people = generate_people(seed=seed)
-    assert any(
-        p["name"].startswith("巴") and county_of(p["unit_path"]) not in (None, "阿巴嘎旗委组织部")
-        for p in people[1:]
-    )
+    assert any(p["name"].startswith("巴") and county_of(p["unit_path"]) not in (None, "阿巴嘎旗委组织部") for p in people[1:])

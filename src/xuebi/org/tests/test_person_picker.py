@@ -1,5 +1,6 @@
 """The searchable person picker: the scoped search, its labels (county and section), its query
 count, the select that works without JavaScript, and the form's own bounds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,12 +28,13 @@ def _found(client, q, action="pick"):
 def test_labels_tell_two_wanglei_and_two_sections_apart(org, two_wanglei):
     names = UnitNames()
     assert [person_label(p, names) for p in two_wanglei] == [
-        "王磊 · 阿巴嘎旗委组织部 / 组织股", "王磊 · 锡林浩特市委组织部 / 组织股"]
+        "王磊 · 阿巴嘎旗委组织部 / 组织股",
+        "王磊 · 锡林浩特市委组织部 / 组织股",
+    ]
     assert person_label(org.league_person, names) == "李强 · 锡林郭勒盟委组织部 / 组织科"
 
 
-def test_search_by_name_full_pinyin_and_initials_within_scope(users, org, two_wanglei, client_for,
-                                                                django_assert_max_num_queries):
+def test_search_by_name_full_pinyin_and_initials_within_scope(users, org, two_wanglei, client_for, django_assert_max_num_queries):
     league = client_for(users.league_admin)
     for q in ("王磊", "wanglei", "wl", "WL"):
         assert _found(league, q) == ["王磊 · 阿巴嘎旗委组织部 / 组织股", "王磊 · 锡林浩特市委组织部 / 组织股"]

@@ -3,6 +3,7 @@
 Each test reads like what a unit admin does: fill a sheet, import it, and look at the roster
 (or at the list of errors, after which nothing at all has been imported).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,21 @@ TEMPLATE_URL = "/org/people/import/template.xlsx"
 EXPORT_URL = "/org/people/export.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-HEADERS = ["姓名", "性别", "民族", "出生日期", "身份证号", "手机号码", "所在单位", "职务", "学历", "政治面貌",
-           "入党日期", "转正日期", "参加工作日期"]
+HEADERS = [
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "身份证号",
+    "手机号码",
+    "所在单位",
+    "职务",
+    "学历",
+    "政治面貌",
+    "入党日期",
+    "转正日期",
+    "参加工作日期",
+]
 HEADERS_EXPORTED = [c.header for c in roster.COLUMNS]  # the template's and the export's columns, in order
 
 # New people (not in the `org` fixture). seq odd → male, even → female.
@@ -38,9 +52,21 @@ WANG_ID = make_id("152522", dt.date(1988, 1, 9), 35)  # 王刚, 男
 
 def zhang(**cells) -> dict:
     """A good row; keyword arguments (by header) change or add cells."""
-    return {"姓名": "张伟", "性别": "男", "民族": "汉族", "身份证号": ZHANG_ID, "手机号码": "13912345678",
-            "所在单位": "组织股", "职务": "科员", "学历": "大学本科", "政治面貌": "中共党员",
-            "入党日期": "2012-06-01", "转正日期": "2013-06-01", "参加工作日期": "2012.7.1", **cells}
+    return {
+        "姓名": "张伟",
+        "性别": "男",
+        "民族": "汉族",
+        "身份证号": ZHANG_ID,
+        "手机号码": "13912345678",
+        "所在单位": "组织股",
+        "职务": "科员",
+        "学历": "大学本科",
+        "政治面貌": "中共党员",
+        "入党日期": "2012-06-01",
+        "转正日期": "2013-06-01",
+        "参加工作日期": "2012.7.1",
+        **cells,
+    }
 
 
 def li(**cells) -> dict:
@@ -97,23 +123,42 @@ def person(id_number: str) -> Person:
 
 # --- dates ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cell, expected, shown", [
-    ("2021-07-01", dt.date(2021, 7, 1), "2021年7月1日"),
-    ("2021/7/1", dt.date(2021, 7, 1), "2021年7月1日"),
-    ("2021.7.1", dt.date(2021, 7, 1), "2021年7月1日"),
-    ("2021年7月1日", dt.date(2021, 7, 1), "2021年7月1日"),
-    ("2021年7月1号", dt.date(2021, 7, 1), "2021年7月1日"),
-    ("二〇二一年七月一日", dt.date(2021, 7, 1), "2021年7月1日"),
-    (" 2021-07-01 ", dt.date(2021, 7, 1), "2021年7月1日"),
-    (dt.datetime(2021, 7, 1), dt.date(2021, 7, 1), "2021年7月1日"),  # a real Excel date cell
-    (44378, dt.date(2021, 7, 1), "2021年7月1日"),  # the serial number of a cell that lost its date format
-    (20210701, dt.date(2021, 7, 1), "2021年7月1日"),  # 20210701 typed into a number cell
-    ("2021年7月", dt.date(2021, 7, 1), "2021年7月"),
-    ("2021.07", dt.date(2021, 7, 1), "2021年7月"),
-    (2021.07, dt.date(2021, 7, 1), "2021年7月"),  # 2021.07 typed into a number cell is the float 2021.07
-    (2021, dt.date(2021, 1, 1), "2021年"),  # and 2021 the integer 2021, not Excel's day 2021 (1905)
-], ids=["iso", "slash", "dots", "chinese", "chinese-hao", "chinese-numerals", "spaces-around", "excel-date-cell",
-        "excel-serial-number", "yyyymmdd-number", "chinese-month", "dotted-month-text", "dotted-month-number", "year-number"])
+
+@pytest.mark.parametrize(
+    "cell, expected, shown",
+    [
+        ("2021-07-01", dt.date(2021, 7, 1), "2021年7月1日"),
+        ("2021/7/1", dt.date(2021, 7, 1), "2021年7月1日"),
+        ("2021.7.1", dt.date(2021, 7, 1), "2021年7月1日"),
+        ("2021年7月1日", dt.date(2021, 7, 1), "2021年7月1日"),
+        ("2021年7月1号", dt.date(2021, 7, 1), "2021年7月1日"),
+        ("二〇二一年七月一日", dt.date(2021, 7, 1), "2021年7月1日"),
+        (" 2021-07-01 ", dt.date(2021, 7, 1), "2021年7月1日"),
+        (dt.datetime(2021, 7, 1), dt.date(2021, 7, 1), "2021年7月1日"),  # a real Excel date cell
+        (44378, dt.date(2021, 7, 1), "2021年7月1日"),  # the serial number of a cell that lost its date format
+        (20210701, dt.date(2021, 7, 1), "2021年7月1日"),  # 20210701 typed into a number cell
+        ("2021年7月", dt.date(2021, 7, 1), "2021年7月"),
+        ("2021.07", dt.date(2021, 7, 1), "2021年7月"),
+        (2021.07, dt.date(2021, 7, 1), "2021年7月"),  # 2021.07 typed into a number cell is the float 2021.07
+        (2021, dt.date(2021, 1, 1), "2021年"),  # and 2021 the integer 2021, not Excel's day 2021 (1905)
+    ],
+    ids=[
+        "iso",
+        "slash",
+        "dots",
+        "chinese",
+        "chinese-hao",
+        "chinese-numerals",
+        "spaces-around",
+        "excel-date-cell",
+        "excel-serial-number",
+        "yyyymmdd-number",
+        "chinese-month",
+        "dotted-month-text",
+        "dotted-month-number",
+        "year-number",
+    ],
+)
 def test_every_date_form_lands_as_the_right_date(users, cell, expected, shown):
     result = run(xlsx(zhang(参加工作日期=cell)), users.abag_admin)
 
@@ -165,19 +210,32 @@ def test_birth_month_column_is_completed_from_the_id_number(users):
     assert run(good, users.abag_admin).ok
     assert person(ZHANG_ID).birth_date == dt.date(1990, 5, 12)
 
-    errors = refused(xlsx({"姓名": "李娜", "出生年月": "1992年9月", "身份证号": LI_ID, "所在单位": "组织股"}, headers=headers),
-                     users.abag_admin)
+    errors = refused(
+        xlsx({"姓名": "李娜", "出生年月": "1992年9月", "身份证号": LI_ID, "所在单位": "组织股"}, headers=headers),
+        users.abag_admin,
+    )
     assert errors == [(2, "出生年月", "出生日期与身份证号不一致（身份证号为 1992年8月20日）。")]
 
 
 # --- headers as real rosters write them -------------------------------------------------------
 
+
 def test_title_row_and_header_aliases(users, org):
     headers = ["序号", "姓 名", "性别", "公民身份号码", "工作单位", "联系电话", "现任职务", "文化程度", "备注"]
     file = xlsx(
-        {"序号": 1, "姓 名": "张伟", "性别": "男", "公民身份号码": ZHANG_ID, "工作单位": "组织股",
-         "联系电话": 13912345678, "现任职务": "副股长", "文化程度": "本科", "备注": "新调入"},
-        headers=headers, title="阿巴嘎旗委组织部干部花名册",
+        {
+            "序号": 1,
+            "姓 名": "张伟",
+            "性别": "男",
+            "公民身份号码": ZHANG_ID,
+            "工作单位": "组织股",
+            "联系电话": 13912345678,
+            "现任职务": "副股长",
+            "文化程度": "本科",
+            "备注": "新调入",
+        },
+        headers=headers,
+        title="阿巴嘎旗委组织部干部花名册",
     )
 
     result = run(file, users.abag_admin)
@@ -191,8 +249,10 @@ def test_title_row_and_header_aliases(users, org):
 
 
 def test_columns_left_out_take_the_defaults_of_a_new_person(users):
-    result = run(xlsx({"姓名": "张伟", "身份证号": ZHANG_ID, "所在单位": "组织股"}, headers=["姓名", "身份证号", "所在单位"]),
-                 users.abag_admin)
+    result = run(
+        xlsx({"姓名": "张伟", "身份证号": ZHANG_ID, "所在单位": "组织股"}, headers=["姓名", "身份证号", "所在单位"]),
+        users.abag_admin,
+    )
 
     assert result.ok, result.errors
     saved = person(ZHANG_ID)
@@ -212,15 +272,23 @@ def test_labels_as_people_write_them(users):
 def test_unit_and_section_in_two_columns(users, org):
     """工作单位 阿巴嘎旗委组织部 + 所在科室 组织股 names one unit, even for the league admin."""
     headers = ["姓名", "身份证号", "工作单位", "所在科室"]
-    file = xlsx({"姓名": "张伟", "身份证号": ZHANG_ID, "工作单位": "阿巴嘎旗委组织部", "所在科室": "组织股"},
-                {"姓名": "李娜", "身份证号": LI_ID, "工作单位": "锡林浩特市委组织部", "所在科室": "组织股"},
-                {"姓名": "王刚", "身份证号": WANG_ID, "工作单位": "阿巴嘎旗委组织部组织股"}, headers=headers)
+    file = xlsx(
+        {"姓名": "张伟", "身份证号": ZHANG_ID, "工作单位": "阿巴嘎旗委组织部", "所在科室": "组织股"},
+        {"姓名": "李娜", "身份证号": LI_ID, "工作单位": "锡林浩特市委组织部", "所在科室": "组织股"},
+        {"姓名": "王刚", "身份证号": WANG_ID, "工作单位": "阿巴嘎旗委组织部组织股"},
+        headers=headers,
+    )
 
     assert run(file, users.league_admin).ok
-    assert (person(ZHANG_ID).unit, person(LI_ID).unit, person(WANG_ID).unit) == (org.abag_section, org.xilin_section, org.abag_section)
+    assert (person(ZHANG_ID).unit, person(LI_ID).unit, person(WANG_ID).unit) == (
+        org.abag_section,
+        org.xilin_section,
+        org.abag_section,
+    )
 
 
 # --- importing again --------------------------------------------------------------------------
+
 
 def test_importing_the_same_file_again_changes_nothing(users):
     data = xlsx(zhang(), li(), wang()).getvalue()
@@ -270,14 +338,17 @@ def test_a_sheet_without_the_org_cadre_column_keeps_the_stored_flag(users, org):
     Person.objects.filter(pk=org.abag_other.pk).update(is_org_cadre=False)
     headers = ["姓名", "性别", "身份证号", "所在单位"]
 
-    result = run(xlsx({"姓名": "王芳", "性别": "女", "身份证号": org.abag_other.id_number, "所在单位": "组织股"}, headers=headers),
-                 users.abag_admin)
+    result = run(
+        xlsx({"姓名": "王芳", "性别": "女", "身份证号": org.abag_other.id_number, "所在单位": "组织股"}, headers=headers),
+        users.abag_admin,
+    )
 
     assert (result.updated, result.unchanged) == (0, 1)
     assert person(org.abag_other.id_number).is_org_cadre is False
 
 
 # --- bad rows ---------------------------------------------------------------------------------
+
 
 def _bad_check_digit(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
@@ -286,27 +357,47 @@ def _bad_check_digit(number: str) -> str:
 TOMORROW = TEST_NOW.date() + dt.timedelta(days=1)  # the suite's clock (conftest._clock), not the machine's
 
 
-@pytest.mark.parametrize("cells, column, message", [
-    ({"身份证号": _bad_check_digit(ZHANG_ID)}, "身份证号", "身份证号校验码不正确"),
-    ({"身份证号": ZHANG_ID[:17]}, "身份证号", "身份证号应为18位"),
-    ({"出生日期": "1990-05-13"}, "出生日期", "出生日期与身份证号不一致（身份证号为 1990年5月12日）"),
-    ({"性别": "女"}, "性别", "性别与身份证号不一致"),
-    ({"所在单位": "宣传股"}, "所在单位", "找不到单位“宣传股”"),
-    ({"所在单位": ""}, "所在单位", "请填写所在单位"),
-    ({"民族": "火星族"}, "民族", "“火星族”不是可选值"),
-    ({"学历": "幼儿园"}, "学历", "“幼儿园”不是可选值，可选：研究生、大学本科"),
-    ({"政治面貌": "党外人士"}, "政治面貌", "“党外人士”不是可选值"),
-    ({"参加工作日期": "去年七月"}, "参加工作日期", "无法识别的日期“去年七月”"),
-    ({"参加工作日期": "2021年2月30日"}, "参加工作日期", "日期不存在（2021年2月30日）"),
-    ({"参加工作日期": f"{TOMORROW:%Y-%m-%d}"}, "参加工作日期", "日期不能晚于今天"),
-    ({"入党日期": "2013-06-01", "转正日期": "2012-06-01"}, "转正日期", "转正日期不能早于入党日期"),
-    ({"手机号码": "1234567"}, "手机号码", "手机号码应为11位中国大陆手机号"),
-    ({"姓名": ""}, "姓名", "请填写姓名"),
-    ({"姓名": "  "}, "姓名", "请填写姓名"),
-    ({"身份证号": ""}, "身份证号", "请填写身份证号"),
-], ids=["check-digit", "17-characters", "birth-date", "sex", "unknown-unit", "no-unit", "ethnicity", "education",
-        "political-status", "unreadable-date", "no-such-day", "future-date", "full-member-before-joining", "phone",
-        "no-name", "blank-name", "no-id-number"])
+@pytest.mark.parametrize(
+    "cells, column, message",
+    [
+        ({"身份证号": _bad_check_digit(ZHANG_ID)}, "身份证号", "身份证号校验码不正确"),
+        ({"身份证号": ZHANG_ID[:17]}, "身份证号", "身份证号应为18位"),
+        ({"出生日期": "1990-05-13"}, "出生日期", "出生日期与身份证号不一致（身份证号为 1990年5月12日）"),
+        ({"性别": "女"}, "性别", "性别与身份证号不一致"),
+        ({"所在单位": "宣传股"}, "所在单位", "找不到单位“宣传股”"),
+        ({"所在单位": ""}, "所在单位", "请填写所在单位"),
+        ({"民族": "火星族"}, "民族", "“火星族”不是可选值"),
+        ({"学历": "幼儿园"}, "学历", "“幼儿园”不是可选值，可选：研究生、大学本科"),
+        ({"政治面貌": "党外人士"}, "政治面貌", "“党外人士”不是可选值"),
+        ({"参加工作日期": "去年七月"}, "参加工作日期", "无法识别的日期“去年七月”"),
+        ({"参加工作日期": "2021年2月30日"}, "参加工作日期", "日期不存在（2021年2月30日）"),
+        ({"参加工作日期": f"{TOMORROW:%Y-%m-%d}"}, "参加工作日期", "日期不能晚于今天"),
+        ({"入党日期": "2013-06-01", "转正日期": "2012-06-01"}, "转正日期", "转正日期不能早于入党日期"),
+        ({"手机号码": "1234567"}, "手机号码", "手机号码应为11位中国大陆手机号"),
+        ({"姓名": ""}, "姓名", "请填写姓名"),
+        ({"姓名": "  "}, "姓名", "请填写姓名"),
+        ({"身份证号": ""}, "身份证号", "请填写身份证号"),
+    ],
+    ids=[
+        "check-digit",
+        "17-characters",
+        "birth-date",
+        "sex",
+        "unknown-unit",
+        "no-unit",
+        "ethnicity",
+        "education",
+        "political-status",
+        "unreadable-date",
+        "no-such-day",
+        "future-date",
+        "full-member-before-joining",
+        "phone",
+        "no-name",
+        "blank-name",
+        "no-id-number",
+    ],
+)
 def test_a_bad_row_is_named_by_row_column_and_reason(users, cells, column, message):
     errors = refused(xlsx(li(), zhang(**cells)), users.abag_admin)
 
@@ -339,7 +430,9 @@ def test_id_registered_outside_the_importers_scope(users, org):
 
 def test_organization_section_is_ambiguous_for_the_league_admin_only(users, org):
     errors = refused(xlsx(zhang()), users.league_admin)
-    assert errors == [(2, "所在单位", "单位“组织股”有多个同名单位，请写明上级单位，如：阿巴嘎旗委组织部/组织股、锡林浩特市委组织部/组织股。")]
+    assert errors == [
+        (2, "所在单位", "单位“组织股”有多个同名单位，请写明上级单位，如：阿巴嘎旗委组织部/组织股、锡林浩特市委组织部/组织股。")
+    ]
 
     assert run(xlsx(zhang(所在单位="阿巴嘎旗委组织部/组织股")), users.league_admin).ok
     assert person(ZHANG_ID).unit == org.abag_section
@@ -368,13 +461,17 @@ def test_without_a_unit_column_the_unit_must_be_chosen(users):
 
     assert result.needs_unit
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (0, "所在单位", "文件中没有“所在单位”列：请选择这些人员所在的单位（命令行用 --unit）。")]
+        (0, "所在单位", "文件中没有“所在单位”列：请选择这些人员所在的单位（命令行用 --unit）。")
+    ]
 
 
 def test_two_columns_for_the_same_field(users):
     headers = ["姓名", "身份证号", "所在单位", "手机号码", "联系电话"]
-    file = xlsx({"姓名": "张伟", "身份证号": ZHANG_ID, "所在单位": "组织股", "手机号码": "13912345678", "联系电话": "13700000001"},
-                headers=headers, title="花名册")
+    file = xlsx(
+        {"姓名": "张伟", "身份证号": ZHANG_ID, "所在单位": "组织股", "手机号码": "13912345678", "联系电话": "13700000001"},
+        headers=headers,
+        title="花名册",
+    )
 
     errors = refused(file, users.abag_admin)
 
@@ -395,11 +492,15 @@ def test_sheet_without_the_header_row(users):
     assert len(errors) == 1 and "未找到表头" in errors[0][2]
 
 
-@pytest.mark.parametrize("content", [
-    "姓名,身份证号,所在单位\n张伟,152522199005120132,组织股\n".encode("gbk"),  # a CSV renamed to .xlsx
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,  # an Excel 97–2003 .xls
-    b"PK\x03\x04 broken",
-], ids=["csv", "xls", "broken-zip"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "姓名,身份证号,所在单位\n张伟,152522199005120132,组织股\n".encode("gbk"),  # a CSV renamed to .xlsx
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,  # an Excel 97–2003 .xls
+        b"PK\x03\x04 broken",
+    ],
+    ids=["csv", "xls", "broken-zip"],
+)
 def test_a_file_that_is_not_xlsx(users, content):
     errors = refused(io.BytesIO(content), users.abag_admin)
 
@@ -418,11 +519,17 @@ def padded(file: io.BytesIO, *, strings: int = 0, extra_bytes: int = 0) -> io.By
         for part in source.infolist():
             data = source.read(part.filename)
             if part.filename == "[Content_Types].xml" and strings:
-                data = data.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/></Types>'.encode())
+                data = data.replace(
+                    b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/></Types>'.encode()
+                )
             package.writestr(part.filename, data)
         if strings:
-            package.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                             + b"<si><t>x</t></si>" * strings + b"</sst>")
+            package.writestr(
+                "xl/sharedStrings.xml",
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + b"<si><t>x</t></si>" * strings
+                + b"</sst>",
+            )
         if extra_bytes:
             package.writestr("xl/media/padding.bin", b" " * extra_bytes)
     out.seek(0)
@@ -435,7 +542,9 @@ def test_a_workbook_whose_shared_strings_unpack_to_megabytes_is_refused_before_r
 
     errors = refused(bomb, users.abag_admin)
 
-    assert errors == [(0, "", "文件中的文字（共享字符串表）解压后有 11.3 MB，超过 10 MB 的上限，请将数据复制到新的工作簿后再导入，或分批导入。")]
+    assert errors == [
+        (0, "", "文件中的文字（共享字符串表）解压后有 11.3 MB，超过 10 MB 的上限，请将数据复制到新的工作簿后再导入，或分批导入。")
+    ]
 
 
 def test_a_workbook_that_unpacks_past_the_configured_limit_is_refused(users, settings):
@@ -469,22 +578,38 @@ def test_the_import_page_refuses_a_zip_bomb_with_a_message(users, client_for):
 
 def test_every_bad_row_is_listed_and_nothing_is_imported(users, org):
     file = xlsx(
-        zhang(),                                        # row 2: good
-        li(性别="男"),                                   # row 3: sex disagrees with the number
-        wang(参加工作日期="2021.13.1"),                   # row 4: no month 13
-        {"姓名": "赵敏", "身份证号": _bad_check_digit(make_id("152522", dt.date(1991, 3, 3), 46)),
-         "所在单位": "组织股", "手机号码": "12345", "民族": "汉族", "政治面貌": "群众"},  # row 5: two problems
-        {},                                             # row 6: blank, skipped
-        zhang(姓名="张伟伟"),                             # row 7: the same number as row 2
+        zhang(),  # row 2: good
+        li(性别="男"),  # row 3: sex disagrees with the number
+        wang(参加工作日期="2021.13.1"),  # row 4: no month 13
+        {
+            "姓名": "赵敏",
+            "身份证号": _bad_check_digit(make_id("152522", dt.date(1991, 3, 3), 46)),
+            "所在单位": "组织股",
+            "手机号码": "12345",
+            "民族": "汉族",
+            "政治面貌": "群众",
+        },  # row 5: two problems
+        {},  # row 6: blank, skipped
+        zhang(姓名="张伟伟"),  # row 7: the same number as row 2
         zhang(姓名="孙强", 身份证号=make_id("152522", dt.date(1987, 2, 2), 57)),  # row 8: good
-        {"姓名": "巴依斯古楞", "身份证号": org.bayi.id_number, "所在单位": "组织股", "民族": "蒙古族",
-         "政治面貌": "中共党员", "手机号码": "13700000001"},  # row 9: a good update
+        {
+            "姓名": "巴依斯古楞",
+            "身份证号": org.bayi.id_number,
+            "所在单位": "组织股",
+            "民族": "蒙古族",
+            "政治面貌": "中共党员",
+            "手机号码": "13700000001",
+        },  # row 9: a good update
     )
 
     errors = refused(file, users.abag_admin)
 
     assert [(row, column) for row, column, _message in errors] == [
-        (3, "性别"), (4, "参加工作日期"), (5, "身份证号"), (5, "手机号码"), (7, "身份证号"),
+        (3, "性别"),
+        (4, "参加工作日期"),
+        (5, "身份证号"),
+        (5, "手机号码"),
+        (7, "身份证号"),
     ]
     assert not Person.objects.filter(name__in=["张伟", "孙强"]).exists()
     assert person(org.bayi.id_number).phone == "13847900011"
@@ -495,6 +620,7 @@ def test_a_file_with_only_a_header(users):
 
 
 # --- pages: who may import and export ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("role", ["cadre", "abag_reviewer", "sysadmin", "auditor", "judge"])
 @pytest.mark.parametrize("url", [IMPORT_URL, TEMPLATE_URL])
@@ -622,8 +748,12 @@ def test_league_export_names_same_named_units_by_their_parent(users, client_for,
     sheet = _open(client_for(users.league_admin).get(EXPORT_URL)).active
     units = {row[0]: row[HEADERS_EXPORTED.index("所在单位")] for row in sheet.iter_rows(min_row=2, values_only=True)}
 
-    assert units == {"李强": "组织科", "巴依斯古楞": "阿巴嘎旗委组织部/组织股", "王芳": "阿巴嘎旗委组织部/组织股",
-                     "巴图": "锡林浩特市委组织部/组织股"}
+    assert units == {
+        "李强": "组织科",
+        "巴依斯古楞": "阿巴嘎旗委组织部/组织股",
+        "王芳": "阿巴嘎旗委组织部/组织股",
+        "巴图": "锡林浩特市委组织部/组织股",
+    }
 
 
 def test_export_shows_dates_as_entered(users, client_for):
@@ -649,14 +779,28 @@ def test_who_may_not_export(users, client_for, role):
 
 # --- the template -----------------------------------------------------------------------------
 
+
 def test_template_has_the_headers_instructions_and_drop_downs(users, client_for):
     response = client_for(users.abag_admin).get(TEMPLATE_URL)
 
     wb = _open(response)
     sheet = wb.worksheets[0]
     assert [c.value for c in sheet[1]] == [
-        "姓名", "性别", "民族", "出生日期", "身份证号", "手机号码", "所在单位", "职务", "职级", "学历", "政治面貌",
-        "入党日期", "转正日期", "参加工作日期", "组工干部",
+        "姓名",
+        "性别",
+        "民族",
+        "出生日期",
+        "身份证号",
+        "手机号码",
+        "所在单位",
+        "职务",
+        "职级",
+        "学历",
+        "政治面貌",
+        "入党日期",
+        "转正日期",
+        "参加工作日期",
+        "组工干部",
     ]
     assert "填写说明" in wb.sheetnames
     assert any("身份证号" in (row[0] or "") for row in wb["填写说明"].iter_rows(values_only=True))
@@ -670,9 +814,22 @@ def test_template_has_the_headers_instructions_and_drop_downs(users, client_for)
 def test_filled_template_imports(users, client_for, org):
     wb = _open(client_for(users.abag_admin).get(TEMPLATE_URL))
     sheet = wb.worksheets[0]
-    values = {"姓名": "张伟", "性别": "男", "民族": "汉族", "身份证号": ZHANG_ID, "手机号码": "13912345678",
-              "所在单位": "组织股", "职务": "科员", "职级": "一级科员", "学历": "研究生", "政治面貌": "中共党员",
-              "入党日期": dt.datetime(2012, 6, 1), "转正日期": "2013年6月1日", "参加工作日期": "2012.7", "组工干部": "否"}
+    values = {
+        "姓名": "张伟",
+        "性别": "男",
+        "民族": "汉族",
+        "身份证号": ZHANG_ID,
+        "手机号码": "13912345678",
+        "所在单位": "组织股",
+        "职务": "科员",
+        "职级": "一级科员",
+        "学历": "研究生",
+        "政治面貌": "中共党员",
+        "入党日期": dt.datetime(2012, 6, 1),
+        "转正日期": "2013年6月1日",
+        "参加工作日期": "2012.7",
+        "组工干部": "否",
+    }
     for i, header in enumerate(HEADERS_EXPORTED, start=1):
         sheet.cell(row=2, column=i, value=values.get(header))
     file = io.BytesIO()
@@ -689,6 +846,7 @@ def test_filled_template_imports(users, client_for, org):
 
 
 # --- the management command -------------------------------------------------------------------
+
 
 def _save(tmp_path, file: io.BytesIO):
     path = tmp_path / "花名册.xlsx"
@@ -717,9 +875,14 @@ def test_command_refuses_a_bad_file_and_imports_nothing(users, tmp_path, capsys)
     assert Person.objects.count() == people
 
 
-@pytest.mark.parametrize("username, message", [
-    ("cadre", "无权导入花名册"), ("no-such-user", "不存在或已停用"),
-], ids=["cadre", "unknown-account"])
+@pytest.mark.parametrize(
+    "username, message",
+    [
+        ("cadre", "无权导入花名册"),
+        ("no-such-user", "不存在或已停用"),
+    ],
+    ids=["cadre", "unknown-account"],
+)
 def test_command_needs_an_admin_account(users, tmp_path, username, message):
     path = _save(tmp_path, xlsx(zhang()))
 

@@ -1,5 +1,6 @@
 """The roster in a real browser: on a phone, the date picker, and a county's file imported
 through the preview."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Rosters as people keep them: a county's own file, the system's export edited and imported
 again (also after LibreOffice saved it), the import's bounded queries, and the life-date rules
 the person form and the import share."""
+
 from __future__ import annotations
 
 import contextlib
@@ -61,8 +62,24 @@ def county_file() -> io.BytesIO:
     ws.merge_cells("A1:J1")
     ws.append(["填报单位：阿巴嘎旗委组织部（盖章）", None, None, None, None, None, None, "填报日期：2026年11月20日"])
     ws.append([])
-    ws.append(["序号", "姓　名", "性别", "民族", "出生年月", "公民身份号码", "参加工作时间", "入党时间", "现任职务", "联系电话", "备注"])
-    ws.append([1, "张　　伟", "男", "汉族", "1990.05", ZHANG_X.lower(), "２０１２.０７", "2013.7", "科员", "１３９１２３４５６７８", None])
+    ws.append(
+        ["序号", "姓　名", "性别", "民族", "出生年月", "公民身份号码", "参加工作时间", "入党时间", "现任职务", "联系电话", "备注"]
+    )
+    ws.append(
+        [
+            1,
+            "张　　伟",
+            "男",
+            "汉族",
+            "1990.05",
+            ZHANG_X.lower(),
+            "２０１２.０７",
+            "2013.7",
+            "科员",
+            "１３９１２３４５６７８",
+            None,
+        ]
+    )
     ws.append([None] * 11)
     ws.append([2, " 李 娜 ", "女", "蒙古族", "1992年8月", LI_X.lower(), "201407", "2016年6月", "副股长", "13700000001", "新调入"])
     ws.append([3])  # a numbered row left empty
@@ -86,8 +103,11 @@ def test_a_county_file_imports_into_the_chosen_section(users, org):
     assert (zhang.date_display("work_start_date"), zhang.date_display("joined_party_date")) == ("2012年7月", "2013年7月")
     assert li.date_display("work_start_date") == "2014年7月"  # 201407
     assert dict(result.skipped_summary) == {
-        "表头以上的标题、填报单位等": "第1–2行", "空行": "第6行", "没有姓名、身份证号（只有序号等）": "第8行",
-        "合计行": "第9行", "表尾说明": "第10–11行",
+        "表头以上的标题、填报单位等": "第1–2行",
+        "空行": "第6行",
+        "没有姓名、身份证号（只有序号等）": "第8行",
+        "合计行": "第9行",
+        "表尾说明": "第10–11行",
     }
 
 
@@ -108,9 +128,13 @@ def test_command_takes_the_unit_as_a_path(users, org, tmp_path, capsys):
     assert person(ZHANG_X).unit == org.abag_section
 
 
-@pytest.mark.parametrize("unit, message", [
-    ("锡林浩特市委组织部/组织股", "不在您的管理范围内"), ("宣传股", "找不到单位“宣传股”"),
-])
+@pytest.mark.parametrize(
+    "unit, message",
+    [
+        ("锡林浩特市委组织部/组织股", "不在您的管理范围内"),
+        ("宣传股", "找不到单位“宣传股”"),
+    ],
+)
 def test_command_refuses_a_unit_outside_the_users_scope(users, tmp_path, unit, message):
     path = tmp_path / "花名册.xlsx"
     path.write_bytes(county_file().getvalue())
@@ -131,6 +155,7 @@ def test_every_error_of_a_row_is_listed(users, org):
 
 
 # --- the export round trip ---------------------------------------------------------------------
+
 
 def export(client) -> Workbook:
     response = client.get(EXPORT_URL)
@@ -172,7 +197,9 @@ def test_an_edited_export_updates_exactly_what_was_edited(users, client_for, org
 
     assert plan.ok, plan.errors
     assert {p.name: p.changes for p in plan.to_update} == {
-        "巴依斯古楞": [("职务", "", "副部长")], "王芳": [("手机号码", "139****0022", "136****0066")]}
+        "巴依斯古楞": [("职务", "", "副部长")],
+        "王芳": [("手机号码", "139****0022", "136****0066")],
+    }
     with context.acting_as(users.abag_admin):
         roster.apply_import(plan, user=users.abag_admin)
     bayi, wang = person(org.bayi.id_number), person(org.abag_other.id_number)
@@ -268,9 +295,19 @@ def test_round_trip_through_a_file_saved_by_libreoffice(users, client_for, org, 
     wb.save(edited)
     out = tmp_path / "out"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), str(edited)],
-        check=True, capture_output=True, timeout=120,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(edited),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     resaved = (out / "edited.xlsx").read_bytes()
     assert resaved != edited.read_bytes()  # LibreOffice wrote its own file
@@ -284,14 +321,26 @@ def test_round_trip_through_a_file_saved_by_libreoffice(users, client_for, org, 
 
 # --- speed: queries do not grow with the rows ------------------------------------------------
 
+
 def roster_of(n: int, start: int = 0) -> io.BytesIO:
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "性别", "民族", "身份证号", "手机号码", "所在单位", "职务", "入党日期", "参加工作日期"])
     for i in range(start, start + n):
         birth = dt.date(1970, 1, 1) + dt.timedelta(days=i // 5)
-        ws.append([f"张{i}", None, "汉族", make_id("152522", birth, 100 + i % 5 * 2 + 1), f"139{i:08d}", "组织股", "科员",
-                   "2000.7", "1995年8月"])
+        ws.append(
+            [
+                f"张{i}",
+                None,
+                "汉族",
+                make_id("152522", birth, 100 + i % 5 * 2 + 1),
+                f"139{i:08d}",
+                "组织股",
+                "科员",
+                "2000.7",
+                "1995年8月",
+            ]
+        )
     return saved(wb)
 
 
@@ -304,7 +353,10 @@ def queries_of(file, user) -> tuple[int, int]:
 
 
 def test_the_import_runs_the_same_queries_for_40_and_400_rows(users):
-    (small, small_inserts), (large, large_inserts) = queries_of(roster_of(40), users.abag_admin), queries_of(roster_of(400, start=1000), users.abag_admin)
+    (small, small_inserts), (large, large_inserts) = (
+        queries_of(roster_of(40), users.abag_admin),
+        queries_of(roster_of(400, start=1000), users.abag_admin),
+    )
     assert large - small <= 2, (small, large)
     # People, memberships and audit entries are written by core.bulk: one statement each (up to
     # 2,000 rows a statement on SQLite; a COPY on PostgreSQL), whatever the number of rows.
@@ -316,21 +368,30 @@ def test_the_import_runs_the_same_queries_for_40_and_400_rows(users):
 
 # --- the life-date rules the form and the import share -----------------------------------------
 
+
 def form(user, org, **data) -> PersonForm:
-    base = {"name": "张伟", "ethnicity": "汉族", "id_number": make_id("152522", dt.date(1990, 5, 12), 13),
-            "unit": org.abag_section.pk, "political_status": "member"}
+    base = {
+        "name": "张伟",
+        "ethnicity": "汉族",
+        "id_number": make_id("152522", dt.date(1990, 5, 12), 13),
+        "unit": org.abag_section.pk,
+        "political_status": "member",
+    }
     return PersonForm(data={**base, **data}, user=user)
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"work_start_date": "1989-01-01"}, "work_start_date", "参加工作日期不能早于出生日期（1990年5月12日）。"),
-    ({"joined_party_date": "1990.3"}, "joined_party_date", "入党日期不能早于出生日期"),
-    ({"full_member_date": "1988年"}, "full_member_date", "转正日期不能早于出生日期"),
-    ({"joined_party_date": "2015-07-01", "full_member_date": "2014-07-01"}, "full_member_date", "转正日期不能早于入党日期"),
-    ({"work_start_date": "2001.9"}, "work_start_date", "参加工作时不满14周岁"),
-    ({"joined_party_date": "2027-01-01"}, "joined_party_date", "日期不能晚于今天"),
-], ids=["work-before-birth", "joined-before-birth", "full-member-before-birth", "full-before-joined", "work-at-11",
-        "future"])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"work_start_date": "1989-01-01"}, "work_start_date", "参加工作日期不能早于出生日期（1990年5月12日）。"),
+        ({"joined_party_date": "1990.3"}, "joined_party_date", "入党日期不能早于出生日期"),
+        ({"full_member_date": "1988年"}, "full_member_date", "转正日期不能早于出生日期"),
+        ({"joined_party_date": "2015-07-01", "full_member_date": "2014-07-01"}, "full_member_date", "转正日期不能早于入党日期"),
+        ({"work_start_date": "2001.9"}, "work_start_date", "参加工作时不满14周岁"),
+        ({"joined_party_date": "2027-01-01"}, "joined_party_date", "日期不能晚于今天"),
+    ],
+    ids=["work-before-birth", "joined-before-birth", "full-member-before-birth", "full-before-joined", "work-at-11", "future"],
+)
 def test_impossible_life_dates_are_refused_naming_the_field(users, org, data, field, message):
     bound = form(users.abag_admin, org, **data)
 
@@ -349,7 +410,8 @@ def test_the_import_applies_the_same_rules(users, org):
     result = run(saved(wb), users.abag_admin, unit=org.abag_section)
 
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (5, "参加工作时间", "参加工作日期不能早于出生日期（1990年5月12日）。")]
+        (5, "参加工作时间", "参加工作日期不能早于出生日期（1990年5月12日）。")
+    ]
 
 
 def test_ethnicity_is_a_required_choice_without_a_default(users, org):
@@ -368,4 +430,7 @@ def test_a_move_between_two_units_of_one_name_is_written_and_audited(users, clie
     with context.acting_as(users.league_admin):
         roster.apply_import(plan, user=users.league_admin)
     assert person(org.bayi.id_number).unit == org.xilin_section
-    assert AuditEntry.objects.get(action=Action.PERSON_MOVE).changes["unit"] == ["阿巴嘎旗委组织部/组织股", "锡林浩特市委组织部/组织股"]
+    assert AuditEntry.objects.get(action=Action.PERSON_MOVE).changes["unit"] == [
+        "阿巴嘎旗委组织部/组织股",
+        "锡林浩特市委组织部/组织股",
+    ]

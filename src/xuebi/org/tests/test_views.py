@@ -1,4 +1,5 @@
 """Units and people through the pages: create, edit, move, deactivate, search."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,9 +14,21 @@ GOOD_ID = make_id("152522", __import__("datetime").date(1990, 5, 4), 17)  # a ma
 
 def person_form(unit, **overrides):
     data = {
-        "name": "苏和", "sex": "", "ethnicity": "蒙古族", "birth_date": "", "id_number": GOOD_ID, "phone": "13912345678",
-        "unit": unit.pk, "position": "科员", "rank": "一级科员", "education": "bachelor", "political_status": "member",
-        "joined_party_date": "2012年7月1日", "full_member_date": "2013.7.1", "work_start_date": "2012年8月", "is_org_cadre": "on",
+        "name": "苏和",
+        "sex": "",
+        "ethnicity": "蒙古族",
+        "birth_date": "",
+        "id_number": GOOD_ID,
+        "phone": "13912345678",
+        "unit": unit.pk,
+        "position": "科员",
+        "rank": "一级科员",
+        "education": "bachelor",
+        "political_status": "member",
+        "joined_party_date": "2012年7月1日",
+        "full_member_date": "2013.7.1",
+        "work_start_date": "2012年8月",
+        "is_org_cadre": "on",
     }
     data.update(overrides)
     return data
@@ -41,17 +54,20 @@ def test_the_id_number_is_stored_encrypted(org, users, client):
     assert GOOD_ID not in row
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"id_number": GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1")}, "id_number", "身份证号校验码不正确"),
-    ({"id_number": "15252219900504"}, "id_number", "18位"),
-    ({"birth_date": "1991-05-04"}, "birth_date", "出生日期与身份证号不一致"),
-    ({"sex": "F"}, "sex", "性别与身份证号不一致"),
-    ({"phone": "12345"}, "phone", "手机号码应为11位"),
-    ({"joined_party_date": "2099-01-01"}, "joined_party_date", "不能晚于今天"),
-    ({"full_member_date": "2011-01-01"}, "full_member_date", "转正日期不能早于入党日期"),
-    ({"work_start_date": "明年"}, "work_start_date", "无法识别的日期"),
-    ({"name": "  "}, "name", ""),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"id_number": GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1")}, "id_number", "身份证号校验码不正确"),
+        ({"id_number": "15252219900504"}, "id_number", "18位"),
+        ({"birth_date": "1991-05-04"}, "birth_date", "出生日期与身份证号不一致"),
+        ({"sex": "F"}, "sex", "性别与身份证号不一致"),
+        ({"phone": "12345"}, "phone", "手机号码应为11位"),
+        ({"joined_party_date": "2099-01-01"}, "joined_party_date", "不能晚于今天"),
+        ({"full_member_date": "2011-01-01"}, "full_member_date", "转正日期不能早于入党日期"),
+        ({"work_start_date": "明年"}, "work_start_date", "无法识别的日期"),
+        ({"name": "  "}, "name", ""),
+    ],
+)
 def test_bad_input_names_the_field_in_chinese_and_saves_nothing(overrides, field, message, org, users, client):
     client.force_login(users.abag_admin)
     before = Person.objects.count()
@@ -78,12 +94,22 @@ def test_a_unit_admin_cannot_put_a_person_into_another_county(org, users, client
 
 def test_moving_a_person_keeps_their_unit_history(org, users, client):
     client.force_login(users.league_admin)
-    data = person_form(org.xilin_section, name="巴依斯古楞", id_number=org.bayi.id_number, phone="13847900011",
-                       joined_party_date="", full_member_date="", work_start_date="")
+    data = person_form(
+        org.xilin_section,
+        name="巴依斯古楞",
+        id_number=org.bayi.id_number,
+        phone="13847900011",
+        joined_party_date="",
+        full_member_date="",
+        work_start_date="",
+    )
     assert client.post(f"/org/people/{org.bayi.pk}/edit/", data).status_code == 302
     history = list(UnitMembership.objects.filter(person=org.bayi).order_by("start_date").values_list("unit__name", "end_date"))
     assert history[0][0] == "组织股" and history[0][1] is not None
-    assert history[-1] == ("组织股", None) and UnitMembership.objects.get(person=org.bayi, end_date__isnull=True).unit == org.xilin_section
+    assert (
+        history[-1] == ("组织股", None)
+        and UnitMembership.objects.get(person=org.bayi, end_date__isnull=True).unit == org.xilin_section
+    )
     # The abag admin no longer sees the person who moved away.
     client.force_login(users.abag_admin)
     assert client.get(f"/org/people/{org.bayi.pk}/").status_code == 404
@@ -99,16 +125,22 @@ def test_deactivating_a_person_closes_their_membership(org, users, client):
 
 def test_creating_a_sub_unit_and_refusing_a_duplicate_name(org, users, client):
     client.force_login(users.abag_admin)
-    response = client.post("/org/units/new/", {"parent": org.abag.pk, "name": "干部股", "kind": "section", "short_name": "", "code": ""})
+    response = client.post(
+        "/org/units/new/", {"parent": org.abag.pk, "name": "干部股", "kind": "section", "short_name": "", "code": ""}
+    )
     assert response.status_code == 302
     assert Unit.objects.get(name="干部股").path.startswith(org.abag.path)
-    response = client.post("/org/units/new/", {"parent": org.abag.pk, "name": "干部股", "kind": "section", "short_name": "", "code": ""})
+    response = client.post(
+        "/org/units/new/", {"parent": org.abag.pk, "name": "干部股", "kind": "section", "short_name": "", "code": ""}
+    )
     assert "已有名为" in " ".join(response.context["form"].errors["name"])
 
 
 def test_a_unit_admin_cannot_create_under_another_county(org, users, client):
     client.force_login(users.abag_admin)
-    response = client.post("/org/units/new/", {"parent": org.xilin.pk, "name": "新股", "kind": "section", "short_name": "", "code": ""})
+    response = client.post(
+        "/org/units/new/", {"parent": org.xilin.pk, "name": "新股", "kind": "section", "short_name": "", "code": ""}
+    )
     assert "parent" in response.context["form"].errors
     assert not Unit.objects.filter(name="新股").exists()
 

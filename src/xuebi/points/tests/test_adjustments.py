@@ -1,5 +1,6 @@
 """加分/扣分: one validator for the page and the API, within the indicator's 满分, previewed before
 it is booked."""
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,25 @@ ADJUST = "/points/adjustments"
 
 
 def body(org, theory, points, **extra):  # noqa: F811
-    return {"person_id": org.bayi.pk, "indicator_id": theory.pk, "points": points, "reason": "获评优秀组工信息",
-            "occurred_on": "2026-11-20", **extra}
+    return {
+        "person_id": org.bayi.pk,
+        "indicator_id": theory.pk,
+        "points": points,
+        "reason": "获评优秀组工信息",
+        "occurred_on": "2026-11-20",
+        **extra,
+    }
 
 
 def page_form(org, theory, points, **extra):  # noqa: F811
-    return {"person": org.bayi.pk, "indicator": theory.pk, "points": points, "reason": "获评优秀组工信息",
-            "occurred_on": "2026-11-20", **extra}
+    return {
+        "person": org.bayi.pk,
+        "indicator": theory.pk,
+        "points": points,
+        "reason": "获评优秀组工信息",
+        "occurred_on": "2026-11-20",
+        **extra,
+    }
 
 
 def field_errors(response, name="points") -> list[str]:
@@ -33,8 +46,14 @@ def field_errors(response, name="points") -> list[str]:
 
 
 def adjust(users, org, theory, points):  # noqa: F811
-    return services.points_adjust(actor=users.abag_admin, person=org.bayi, indicator=theory, points=Decimal(points),
-                                  reason="获评优秀组工信息", occurred_on=give.__defaults__[0])
+    return services.points_adjust(
+        actor=users.abag_admin,
+        person=org.bayi,
+        indicator=theory,
+        points=Decimal(points),
+        reason="获评优秀组工信息",
+        occurred_on=give.__defaults__[0],
+    )
 
 
 def test_an_addition_past_the_maximum_credits_what_fits_and_the_journal_says_how_much_was_cut(users, org, theory):  # noqa: F811
@@ -67,8 +86,26 @@ def test_my_points_never_shows_more_than_the_maximum(users, org, theory, api, cl
     assert "30 / 30" in page and "核减98.5分" in page
 
 
-@pytest.mark.parametrize("raw", ['"1e9"', "1e9", '"1e12"', "1e12", "1e400", '"1e400"', '"NaN"', "NaN", '"Infinity"',
-                                 "-Infinity", '"-0.004"', "-0.004", '"0"', '"abc"', "true"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"1e9"',
+        "1e9",
+        '"1e12"',
+        "1e12",
+        "1e400",
+        '"1e400"',
+        '"NaN"',
+        "NaN",
+        '"Infinity"',
+        "-Infinity",
+        '"-0.004"',
+        "-0.004",
+        '"0"',
+        '"abc"',
+        "true",
+    ],
+)
 def test_bad_points_are_refused_by_name_in_chinese_and_change_nothing(users, org, theory, api, raw):  # noqa: F811
     text = json.dumps(body(org, theory, "X")).replace('"X"', raw)
     response = api.client.post(f"/api/v1{ADJUST}", text, content_type="application/json", **api._headers(users.abag_admin))
@@ -79,9 +116,16 @@ def test_bad_points_are_refused_by_name_in_chinese_and_change_nothing(users, org
     call_command("points_totals")  # zero mismatched rows (it raises otherwise)
 
 
-@pytest.mark.parametrize("value, message", [
-    ("-0.004", "最多保留两位小数"), ("1e9", "应在 -100 到 100 之间"), ("1e400", "应在 -100 到 100 之间"),
-    ("NaN", "应为数字"), ("0", "不能为 0")])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("-0.004", "最多保留两位小数"),
+        ("1e9", "应在 -100 到 100 之间"),
+        ("1e400", "应在 -100 到 100 之间"),
+        ("NaN", "应为数字"),
+        ("0", "不能为 0"),
+    ],
+)
 def test_the_page_and_the_api_refuse_a_value_with_the_same_message(users, org, theory, api, client_for, value, message):  # noqa: F811
     [on_page] = field_errors(client_for(users.abag_admin).post("/points/adjust/", page_form(org, theory, value)))
     [in_api] = api.post(users.abag_admin, ADJUST, body(org, theory, value)).json()["detail"]
@@ -94,7 +138,12 @@ def test_the_api_previews_what_will_be_credited_and_books_only_what_was_confirme
     preview = api.post(users.abag_admin, f"{ADJUST}/preview", body(org, theory, 5))
     assert preview.status_code == 200
     assert {k: preview.json()[k] for k in ("points", "credited", "cut", "earned", "max_points")} == {
-        "points": "5", "credited": "1.50", "cut": "3.50", "earned": "28.50", "max_points": "30.00"}
+        "points": "5",
+        "credited": "1.50",
+        "cut": "3.50",
+        "earned": "28.50",
+        "max_points": "30.00",
+    }
     assert preview.json()["summary"] == "将计入 1.5 分（满分 30，已得 28.5）"
     assert PointEntry.objects.filter(entry_type="adjustment").count() == 0
     give(org, org.bayi, 1, 2)  # the person's points moved since the preview: the confirmed 1.5 no longer holds

@@ -1,4 +1,5 @@
 """/api/v1/points…: the same figures and scoping as the pages."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,5 +1,6 @@
 """Leaderboards by period, 类别 and indicator, with the movement since the previous period; the
 totals they read always equal the journal."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ def ranks(board) -> list[tuple]:
 
 
 def test_a_month_board_counts_that_month_and_shows_the_movement_since_the_last(org, theory, campaign):  # noqa: F811
-    give(org, org.bayi, 5, 1, day=OCT)        # October: 巴依斯古楞 5, 王芳 2
+    give(org, org.bayi, 5, 1, day=OCT)  # October: 巴依斯古楞 5, 王芳 2
     give(org, org.abag_other, 2, 2, day=OCT)
     give(org, org.abag_other, 4, 3, day=NOV)  # November: 王芳 4, 巴依斯古楞 1
     give(org, org.bayi, 1, 4, day=NOV)
@@ -70,15 +71,25 @@ def test_a_custom_range_is_summed_from_the_journal_and_compared_with_the_days_be
 def test_boards_by_dimension_and_by_indicator(org, theory, campaign):  # noqa: F811
     work = Indicator.objects.create(campaign=campaign, dimension="work", name="组工信息", max_points=Decimal(20))
     give(org, org.bayi, 3, 1)  # 理论学习
-    Rule.objects.create(campaign=campaign, indicator=work, name="信息", source_type="test", source_kind="w",
-                        points=Decimal(7))
-    engine.award(engine.Source(type="test", id="w1", version=1, kind="w", occurred_on=NOV, label="信息",
-                               participants=(engine.Participation(org.abag_other.pk, org.abag_other.unit_id, "author"),)))
-    by_work = boards.people_board(boards.Board(campaign, boards.span_for(campaign, today=NOV), dimension="work"),
-                                  [org.abag.path], today=NOV)
+    Rule.objects.create(campaign=campaign, indicator=work, name="信息", source_type="test", source_kind="w", points=Decimal(7))
+    engine.award(
+        engine.Source(
+            type="test",
+            id="w1",
+            version=1,
+            kind="w",
+            occurred_on=NOV,
+            label="信息",
+            participants=(engine.Participation(org.abag_other.pk, org.abag_other.unit_id, "author"),),
+        )
+    )
+    by_work = boards.people_board(
+        boards.Board(campaign, boards.span_for(campaign, today=NOV), dimension="work"), [org.abag.path], today=NOV
+    )
     assert ranks(by_work)[0][:3] == ("王芳", 1, Decimal(7)) and by_work.category_label == "比工作"
-    by_indicator = boards.people_board(boards.Board(campaign, boards.span_for(campaign, today=NOV), indicator=theory),
-                                       [org.abag.path], today=NOV)
+    by_indicator = boards.people_board(
+        boards.Board(campaign, boards.span_for(campaign, today=NOV), indicator=theory), [org.abag.path], today=NOV
+    )
     assert [r["name"] for r in by_indicator.rows] == ["巴依斯古楞"]
     assert [r["unit_name"] for r in units(campaign, today=NOV).rows][:1] == ["阿巴嘎旗委组织部"]
 
@@ -150,8 +161,17 @@ def test_ranks_count_bands_and_the_exact_scores_inside_one(org, theory, campaign
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for n, (person, points) in enumerate(zip(people, scores)):
         give(org, person, 1, 100 + n)  # every award first passes through a band…
-        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
-                                       unit=person.unit, occurred_on=NOV, points=points - 1))  # …then lands in its own
+        engine.journal_append(
+            PointEntry(
+                campaign=campaign,
+                indicator=theory,
+                dimension="theory",
+                person=person,
+                unit=person.unit,
+                occurred_on=NOV,
+                points=points - 1,
+            )
+        )  # …then lands in its own
     expected = {"人0": 2, "人1": 3, "人2": 3, "人3": 1, "人4": 5}
     assert {p.name: boards.person_rank(campaign, p, None)[0] for p in people} == expected
     key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
@@ -167,8 +187,17 @@ def test_ranks_of_many_scores_at_once_are_one_plus_how_many_have_more(org, theor
     scores = [Decimal(v) for v in ("0.5", "1", "1.5", "1.5", "2.25", "4", "4.75", "9", "9.5", "12", "12", "30.1", "30.2", "31")]
     people = [add_person(org.abag_section, f"人{n}", 70 + n) for n in range(len(scores))]
     for person, points in zip(people, scores):
-        engine.journal_append(PointEntry(campaign=campaign, indicator=theory, dimension="theory", person=person,
-                                       unit=person.unit, occurred_on=NOV, points=points))
+        engine.journal_append(
+            PointEntry(
+                campaign=campaign,
+                indicator=theory,
+                dimension="theory",
+                person=person,
+                unit=person.unit,
+                occurred_on=NOV,
+                points=points,
+            )
+        )
     key = {"campaign": campaign, "indicator": None, "period": "campaign", "period_start": campaign.start_date}
     expected = {v: 1 + sum(s > v for s in scores) for v in scores}
     assert standings.ranks_from_counts(key, "total", scores) == expected  # among the league
@@ -200,7 +229,9 @@ def test_a_board_names_each_unit_with_its_county_and_shows_a_viewer_below_the_to
     board = boards.people_board(board, None, viewer_id=org.league_person.pk, limit=2, today=NOV)
     # sections repeat across counties (every county has a 组织股): the county names them apart
     assert [(r["name"], r["unit_name"], r["rank"]) for r in board.rows] == [
-        ("巴依斯古楞", "阿巴嘎旗委组织部 · 组织股", 1), ("巴图", "锡林浩特市委组织部 · 组织股", 2)]
+        ("巴依斯古楞", "阿巴嘎旗委组织部 · 组织股", 1),
+        ("巴图", "锡林浩特市委组织部 · 组织股", 2),
+    ]
     me = board.me
     assert (me["name"], me["unit_name"], me["rank"], me["score"]) == ("李强", "组织科", 3, Decimal(1))
 
@@ -212,7 +243,7 @@ def test_a_board_names_each_unit_with_its_county_and_shows_a_viewer_below_the_to
 
 
 def test_a_finished_campaigns_board_keeps_the_movement_of_its_last_month(org, theory, campaign):  # noqa: F811
-    give(org, org.bayi, 5, 1, day=NOV)          # to the end of November: 巴依斯古楞 5, 王芳 2
+    give(org, org.bayi, 5, 1, day=NOV)  # to the end of November: 巴依斯古楞 5, 王芳 2
     give(org, org.abag_other, 2, 2, day=NOV)
     give(org, org.abag_other, 6, 3, day=dt.date(2026, 12, 20))  # December: 王芳 overtakes
     january = dt.date(2027, 1, 5)
@@ -221,11 +252,22 @@ def test_a_finished_campaigns_board_keeps_the_movement_of_its_last_month(org, th
     assert ranks(board) == [("王芳", 1, Decimal(8), 1), ("巴依斯古楞", 2, Decimal(5), -1)]
 
 
-def test_the_board_shows_an_earlier_campaign_when_asked_and_no_campaign_for_a_bad_id(users, org, theory, campaign,  # noqa: F811
-                                                                                     client_for, api):
+def test_the_board_shows_an_earlier_campaign_when_asked_and_no_campaign_for_a_bad_id(
+    users,
+    org,
+    theory,
+    campaign,  # noqa: F811
+    client_for,
+    api,
+):
     give(org, org.bayi, 5, 1, day=NOV)
-    earlier = campaign_create(actor=users.league_admin, name="2025年双学双比", start_date=dt.date(2025, 1, 1),
-                              end_date=dt.date(2025, 12, 31), is_closed=True)
+    earlier = campaign_create(
+        actor=users.league_admin,
+        name="2025年双学双比",
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        is_closed=True,
+    )
     client = client_for(users.league_admin)
     page = client.get("/points/board/").content.decode()
     assert f'href="?board=people&amp;campaign={earlier.pk}">2025年双学双比（已结束）</a>' in page
@@ -244,8 +286,9 @@ def test_opening_a_board_builds_no_snapshot_the_month_end_task_does(users, org, 
     with CaptureQueriesContext(connection) as queries:
         page = client_for(users.league_admin).get("/points/board/")
     assert page.status_code == 200 and "截至" not in page.content.decode()  # no snapshot yet: nothing to compare with
-    assert not [q for q in queries.captured_queries if "points_standingsnapshot" in q["sql"] and
-                q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert not [
+        q for q in queries.captured_queries if "points_standingsnapshot" in q["sql"] and q["sql"].startswith(("INSERT", "UPDATE"))
+    ]
     assert not PersonTotal.objects.filter(campaign=campaign, period="snapshot").exists()
     built = standings.build_due_snapshots()  # today is 25 November: October has ended
     assert [(c.pk, m) for c, m in built] == [(campaign.pk, dt.date(2026, 10, 1))]
@@ -271,7 +314,8 @@ def test_with_a_shared_cache_each_server_keeps_its_own_copy_of_a_versioned_board
 
 
 def test_with_a_shared_cache_a_cached_board_page_asks_the_database_nothing_until_points_change(
-        users, org, theory, client, settings):
+    users, org, theory, client, settings
+):
     """The version is kept in the shared cache under the access and data tokens (boards.version),
     read with the session: a cached page is one round trip to Redis; a new award shows at once."""
     settings.XUEBI_SHARED_CACHE = True

@@ -1,4 +1,5 @@
 """Approving a record in the browser updates the cadre's points and rank pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,19 @@ def test_approval_updates_the_cadres_points_and_rank(page, phone, users, org):
     campaign = Campaign.objects.create(name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
     indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
     Rule.objects.create(campaign=campaign, indicator=indicator, name="讲党课", source_kind="give_lecture", points=Decimal(5))
-    kind = kind_create(actor=users.league_admin, code="give_lecture", name="讲党课", dimension="theory",
-                       fields=[{"key": "topic", "label": "题目", "type": "text", "required": True}])
-    record = record_create(actor=users.cadre, kind=kind, submit=True, values=RecordInput(
-        occurred_on=dt.date(2026, 11, 20), data={"topic": "学习贯彻党的二十届四中全会精神"}))
+    kind = kind_create(
+        actor=users.league_admin,
+        code="give_lecture",
+        name="讲党课",
+        dimension="theory",
+        fields=[{"key": "topic", "label": "题目", "type": "text", "required": True}],
+    )
+    record = record_create(
+        actor=users.cadre,
+        kind=kind,
+        submit=True,
+        values=RecordInput(occurred_on=dt.date(2026, 11, 20), data={"topic": "学习贯彻党的二十届四中全会精神"}),
+    )
 
     sign_in(phone, "cadre")
     phone.goto("/points/")

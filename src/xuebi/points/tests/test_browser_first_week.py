@@ -1,5 +1,6 @@
 """The points pages a department uses in its first week: the net journal with its detail a tap
 away, a recompute previewed on request, a board printed on A4 and downloaded as .xlsx."""
+
 from __future__ import annotations
 
 import io
@@ -52,6 +53,8 @@ def test_a_board_prints_on_a4_without_navigation_and_downloads_as_xlsx(page, use
     page.emulate_media(media="print")
     assert not page.locator("nav.xb-navbar").is_visible() and not page.get_by_test_id("board-form").is_visible()
     assert page.locator(".xb-print-only").first.is_visible()
-    assert page.get_by_test_id("people-board").locator("thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
+    assert (
+        page.get_by_test_id("people-board").locator("thead").evaluate("e => getComputedStyle(e).display") == "table-header-group"
+    )
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

@@ -1,5 +1,6 @@
 """Idempotency and caps under real concurrency: many threads, each with its own PostgreSQL
 connection, award at the same moment (a barrier releases them together)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,14 +28,28 @@ DAY = dt.date(2026, 11, 20)
 def setup(org):
     campaign = Campaign.objects.create(name="2026年双学双比", start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
     indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习", max_points=Decimal(30))
-    rule = Rule.objects.create(campaign=campaign, indicator=indicator, name="自学", source_type="test", source_kind="self_study",
-                               points=Decimal(1), cap_day=Decimal(2))
+    rule = Rule.objects.create(
+        campaign=campaign,
+        indicator=indicator,
+        name="自学",
+        source_type="test",
+        source_kind="self_study",
+        points=Decimal(1),
+        cap_day=Decimal(2),
+    )
     return campaign, rule
 
 
 def source(org, number: int) -> engine.Source:
-    return engine.Source(type="test", id=str(number), version=1, kind="self_study", occurred_on=DAY, label=f"自学{number}",
-                         participants=(engine.Participation(person_id=org.bayi.pk, unit_id=org.abag_section.pk, role="author"),))
+    return engine.Source(
+        type="test",
+        id=str(number),
+        version=1,
+        kind="self_study",
+        occurred_on=DAY,
+        label=f"自学{number}",
+        participants=(engine.Participation(person_id=org.bayi.pk, unit_id=org.abag_section.pk, role="author"),),
+    )
 
 
 def run_together(jobs) -> list[BaseException]:
@@ -88,8 +103,11 @@ def test_many_people_awarded_at_once_keep_every_total_and_rank_count_exact(org, 
 
     def award(n):
         who = engine.Participation(person_id=people[n].pk, unit_id=org.abag_section.pk, role="author")
-        engine.award(engine.Source(type="test", id=f"p{n}", version=1, kind="self_study", occurred_on=DAY,
-                                   label="自学", participants=(who,)))
+        engine.award(
+            engine.Source(
+                type="test", id=f"p{n}", version=1, kind="self_study", occurred_on=DAY, label="自学", participants=(who,)
+            )
+        )
 
     assert run_together([lambda n=n: award(n) for n in range(THREADS)]) == []
     assert UnitTotal.objects.overall().get(campaign=campaign, unit=org.abag_section).total == Decimal(THREADS)
@@ -105,9 +123,19 @@ def test_eight_adjustments_at_once_fill_the_indicator_maximum_exactly(users, org
     from xuebi.points import services
 
     campaign, rule = setup
-    errors = run_together([lambda: services.points_adjust(
-        actor=users.abag_admin, person=org.bayi, indicator=rule.indicator, points=Decimal(10), reason="获评优秀",
-        occurred_on=DAY)] * THREADS)
+    errors = run_together(
+        [
+            lambda: services.points_adjust(
+                actor=users.abag_admin,
+                person=org.bayi,
+                indicator=rule.indicator,
+                points=Decimal(10),
+                reason="获评优秀",
+                occurred_on=DAY,
+            )
+        ]
+        * THREADS
+    )
     assert len(errors) == THREADS - 3 and all(isinstance(e, ValidationError) for e in errors)
     assert sorted(PointEntry.objects.values_list("points", flat=True)) == [Decimal(10)] * 3
     assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(30)
@@ -115,6 +143,7 @@ def test_eight_adjustments_at_once_fill_the_indicator_maximum_exactly(users, org
 
 
 # --- approvals through the API: one bulk approval racing single ones ------------------------------
+
 
 def _mixed_ledger(users, org, kinds, campaign):
     """Eight self-study records of 巴依斯古楞 for the bulk approval; for the single approvals, two
@@ -128,19 +157,40 @@ def _mixed_ledger(users, org, kinds, campaign):
     theory = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论学习")
     Rule.objects.create(campaign=campaign, indicator=theory, name="自学", source_kind="self_study", points=Decimal(1))
     Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习记录人", source_kind="group_study", points=Decimal(2))
-    Rule.objects.create(campaign=campaign, indicator=theory, name="集中学习学时", source_kind="group_study",
-                        method="per_unit", points=Decimal("0.5"), field_key="hours", recipients="all")
+    Rule.objects.create(
+        campaign=campaign,
+        indicator=theory,
+        name="集中学习学时",
+        source_kind="group_study",
+        method="per_unit",
+        points=Decimal("0.5"),
+        field_key="hours",
+        recipients="all",
+    )
     colleagues = [org.abag_other, add_person(org.abag, "其木格", 71), add_person(org.abag_section, "张伟", 72)]
     bayi = org.bayi
     mine = [self_study(users.league_admin, kinds, author=bayi, content=f"第{n}篇") for n in range(9)]
 
     def group(author, *attendees):
-        return record_create(actor=users.league_admin, kind=kinds.group_study, submit=True, values=RecordInput(
-            occurred_on=RECORDED_ON, study_level="branch", data={"topic": "学习党的二十届四中全会精神"}, author=author,
-            attendees=[(p, Decimal(2)) for p in attendees]))
+        return record_create(
+            actor=users.league_admin,
+            kind=kinds.group_study,
+            submit=True,
+            values=RecordInput(
+                occurred_on=RECORDED_ON,
+                study_level="branch",
+                data={"topic": "学习党的二十届四中全会精神"},
+                author=author,
+                attendees=[(p, Decimal(2)) for p in attendees],
+            ),
+        )
 
-    groups = [group(bayi, colleagues[1], colleagues[0]), group(colleagues[1], bayi, colleagues[2]),
-              group(colleagues[2], colleagues[0], bayi, colleagues[1]), group(colleagues[0], colleagues[2], bayi)]
+    groups = [
+        group(bayi, colleagues[1], colleagues[0]),
+        group(colleagues[1], bayi, colleagues[2]),
+        group(colleagues[2], colleagues[0], bayi, colleagues[1]),
+        group(colleagues[0], colleagues[2], bayi),
+    ]
     return mine[:8], [mine[2], mine[5], mine[8], *groups]
 
 
@@ -171,6 +221,9 @@ def test_a_bulk_approval_racing_single_approvals_never_deadlocks(users, org, kin
     assert sorted(RecordEvent.objects.filter(kind="approve").values_list("record_id", flat=True)) == sorted(records)
     assert standings.stored_rows(campaign) == standings.expected_rows(campaign)
     for person_id in PointEntry.objects.values_list("person_id", flat=True).distinct():
-        assert PersonTotal.objects.overall().get(campaign=campaign, person_id=person_id).total == \
-            engine.journal_total(person_id, campaign.pk)
-    assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(9 + 2 + 3 * 1)  # nine self-studies, one group record as its author, three attended for 2 hours
+        assert PersonTotal.objects.overall().get(campaign=campaign, person_id=person_id).total == engine.journal_total(
+            person_id, campaign.pk
+        )
+    assert PersonTotal.objects.overall().get(campaign=campaign, person=org.bayi).total == Decimal(
+        9 + 2 + 3 * 1
+    )  # nine self-studies, one group record as its author, three attended for 2 hours

@@ -1,5 +1,6 @@
 """The demo earns points through the real ledger: every county is on the unit board of both
 campaigns, with movement since the end of last month, and the totals equal the journal."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The unit board's drill-down (?unit=…): a unit's sections, their totals and headcounts, only for
 the units the viewer's board reaches — out of reach answers as a missing unit does (404)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The engine through the ledger: rule kinds, every cap kind and caps together, reversal,
 corrections, idempotency, and totals that always equal the journal."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,27 +53,45 @@ def test_a_fixed_rule_awards_on_approval_with_the_unit_of_the_day(users, kinds, 
     assert not PointEntry.objects.exists()  # submitted is not approved
     approve(users, record)
     entry = PointEntry.objects.get()
-    assert (entry.points, entry.unit, entry.dimension, entry.source_id) == (Decimal("1.00"), org.abag_section, "theory", str(record.pk))
+    assert (entry.points, entry.unit, entry.dimension, entry.source_id) == (
+        Decimal("1.00"),
+        org.abag_section,
+        "theory",
+        str(record.pk),
+    )
     assert total(org.bayi, campaign) == Decimal(1)
     assert PersonTotal.objects.overall().get(person=org.bayi).theory == Decimal(1)
 
 
 def test_per_hour_rules_pay_each_attendee_for_their_own_hours(users, kinds, org, campaign, theory):
     rule(campaign, theory, "group_study", method="per_unit", points=Decimal("0.5"), field_key="hours", recipients="all")
-    record = services.record_create(actor=users.cadre, kind=kinds.group_study, submit=True, values=RecordInput(
-        occurred_on=DAY, study_level="branch", data={"topic": "学习条例"},
-        attendees=[(org.bayi, Decimal(3)), (org.abag_other, Decimal("1.5"))]))
+    record = services.record_create(
+        actor=users.cadre,
+        kind=kinds.group_study,
+        submit=True,
+        values=RecordInput(
+            occurred_on=DAY,
+            study_level="branch",
+            data={"topic": "学习条例"},
+            attendees=[(org.bayi, Decimal(3)), (org.abag_other, Decimal("1.5"))],
+        ),
+    )
     approve(users, record)
     assert total(org.bayi, campaign) == Decimal("1.5") and total(org.abag_other, campaign) == Decimal("0.75")
 
 
 def test_a_lookup_rule_scores_by_the_chosen_level(users, kinds, org, campaign):
     work = Indicator.objects.create(campaign=campaign, dimension="work", name="组工信息")
-    rule(campaign, work, "org_info", method="lookup", field_key="level",
-         lookup={"中央": 10, "自治区": 5, "盟": 2, "未采用": "0.5"})
+    rule(
+        campaign, work, "org_info", method="lookup", field_key="level", lookup={"中央": 10, "自治区": 5, "盟": 2, "未采用": "0.5"}
+    )
     for level in ("自治区", "未采用"):
-        record = services.record_create(actor=users.cadre, kind=kinds.org_info, submit=True, values=RecordInput(
-            occurred_on=DAY, data={"title": f"信息{level}", "level": level}, files=[("", photo())]))
+        record = services.record_create(
+            actor=users.cadre,
+            kind=kinds.org_info,
+            submit=True,
+            values=RecordInput(occurred_on=DAY, data={"title": f"信息{level}", "level": level}, files=[("", photo())]),
+        )
         approve(users, record)
     assert sorted(PointEntry.objects.values_list("points", flat=True)) == [Decimal("0.50"), Decimal("5.00")]
     assert PersonTotal.objects.overall().get(person=org.bayi).work == Decimal("5.5")
@@ -82,17 +101,23 @@ def test_a_daily_cap_holds_and_the_journal_says_why(users, kinds, org, campaign,
     rule(campaign, theory, "self_study", points=Decimal(1), cap_day=Decimal(2))
     for content in ("一", "二", "三"):
         approve(users, self_study(users.cadre, kinds, content=content))
-    assert journal(org.bayi) == [("award", Decimal("1.00"), ""), ("award", Decimal("1.00"), ""),
-                                 ("award", Decimal("0.00"), "已达每日上限2分")]
+    assert journal(org.bayi) == [
+        ("award", Decimal("1.00"), ""),
+        ("award", Decimal("1.00"), ""),
+        ("award", Decimal("0.00"), "已达每日上限2分"),
+    ]
     approve(users, self_study(users.cadre, kinds, day=DAY - dt.timedelta(days=1)))
     assert total(org.bayi, campaign) == Decimal(3)  # the next day has room again
 
 
-@pytest.mark.parametrize("cap, days, expected", [
-    ("cap_week", [dt.date(2026, 11, 16), dt.date(2026, 11, 18), dt.date(2026, 11, 22), dt.date(2026, 11, 23)], Decimal(3)),
-    ("cap_month", [dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)], Decimal(3)),
-    ("cap_campaign", [dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 11, 2)], Decimal(2)),
-])
+@pytest.mark.parametrize(
+    "cap, days, expected",
+    [
+        ("cap_week", [dt.date(2026, 11, 16), dt.date(2026, 11, 18), dt.date(2026, 11, 22), dt.date(2026, 11, 23)], Decimal(3)),
+        ("cap_month", [dt.date(2026, 10, 31), dt.date(2026, 11, 1), dt.date(2026, 11, 2), dt.date(2026, 11, 3)], Decimal(3)),
+        ("cap_campaign", [dt.date(2026, 1, 5), dt.date(2026, 6, 1), dt.date(2026, 11, 2)], Decimal(2)),
+    ],
+)
 def test_week_month_and_campaign_caps(users, kinds, org, campaign, theory, cap, days, expected):
     # week of 16–22 Nov holds 2 of 3, the 23rd is a new week; October's 31st is another month
     rule(campaign, theory, "self_study", points=Decimal(1), **{cap: Decimal(2)})
@@ -135,11 +160,18 @@ def test_an_approved_correction_reverses_the_old_version_and_awards_the_new(user
     work = Indicator.objects.create(campaign=campaign, dimension="work", name="组工信息")
     rule(campaign, work, "self_study", method="lookup", field_key="platform", lookup={"学习强国": 1, "北疆先锋": 3})
     record = approve(users, self_study(users.cadre, kinds))
-    correction = services.correction_propose(actor=users.cadre, record=record, reason="平台填错", values=RecordInput(
-        occurred_on=DAY, data={"platform": "北疆先锋", "content": "x"}))
+    correction = services.correction_propose(
+        actor=users.cadre,
+        record=record,
+        reason="平台填错",
+        values=RecordInput(occurred_on=DAY, data={"platform": "北疆先锋", "content": "x"}),
+    )
     services.correction_approve(actor=users.abag_admin, correction=correction)
     assert [(e.entry_type, e.points, e.source_version) for e in PointEntry.objects.order_by("pk")] == [
-        ("award", Decimal(1), 1), ("reversal", Decimal(-1), 1), ("award", Decimal(3), 2)]
+        ("award", Decimal(1), 1),
+        ("reversal", Decimal(-1), 1),
+        ("award", Decimal(3), 2),
+    ]
     assert total(org.bayi, campaign) == Decimal(3)
 
 
@@ -188,8 +220,15 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
     Rule.objects.all().delete()
     Indicator.objects.all().delete()
     indicator = Indicator.objects.create(campaign=campaign, dimension="theory", name="理论", max_points=Decimal(5))
-    rule(campaign, indicator, "self_study", method="lookup", field_key="platform",
-         lookup={"学习强国": "1.5", "北疆先锋": 1, "其他": "0.25"}, cap_day=Decimal(2))
+    rule(
+        campaign,
+        indicator,
+        "self_study",
+        method="lookup",
+        field_key="platform",
+        lookup={"学习强国": "1.5", "北疆先锋": 1, "其他": "0.25"},
+        cap_day=Decimal(2),
+    )
     records = [self_study(users.cadre, kinds, day=DAY - dt.timedelta(days=i % 2), content=f"第{i}篇") for i in range(4)]
     platforms = ["学习强国", "北疆先锋", "其他"]
     for step, (action, index) in enumerate(actions):
@@ -202,8 +241,12 @@ def test_after_any_sequence_totals_equal_the_journal(users, kinds, org, campaign
         elif action == "reopen" and record.status == "approved" and not record.has_pending_correction:
             services.record_reopen(actor=users.abag_admin, record=record, comment="复核")
         elif action == "correct" and record.status == "approved" and not record.has_pending_correction:
-            correction = services.correction_propose(actor=users.cadre, record=record, reason="更正", values=RecordInput(
-                occurred_on=record.occurred_on, data={"platform": platforms[step % 3], "content": "x"}))
+            correction = services.correction_propose(
+                actor=users.cadre,
+                record=record,
+                reason="更正",
+                values=RecordInput(occurred_on=record.occurred_on, data={"platform": platforms[step % 3], "content": "x"}),
+            )
             services.correction_approve(actor=users.abag_admin, correction=correction)
     assert total(org.bayi, campaign) == engine.journal_total(org.bayi.pk, campaign.pk)
     assert total(org.bayi, campaign) <= Decimal(5)
@@ -225,16 +268,28 @@ def test_a_rule_change_is_previewed_then_applied_and_nothing_is_lost(users, kind
     Rule.objects.filter(pk=old.pk).update(is_active=False)
     rule(campaign, theory, "self_study", points=Decimal("1.5"), supersedes=old)
     assert recompute.preview(actor=users.league_admin, campaign=campaign) == [
-        {"person_id": org.bayi.pk, "name": "巴依斯古楞", "unit": "阿巴嘎旗委组织部 · 组织股", "before": Decimal(2),
-         "after": Decimal(3), "change": Decimal(1)}]
+        {
+            "person_id": org.bayi.pk,
+            "name": "巴依斯古楞",
+            "unit": "阿巴嘎旗委组织部 · 组织股",
+            "before": Decimal(2),
+            "after": Decimal(3),
+            "change": Decimal(1),
+        }
+    ]
     assert total(org.bayi, campaign) == Decimal(2) and PointEntry.objects.count() == 2  # the preview wrote nothing
     with pytest.raises(PermissionDenied):
         recompute.apply(actor=users.abag_admin, campaign=campaign)
     recompute.apply(actor=users.league_admin, campaign=campaign)
     assert total(org.bayi, campaign) == Decimal(3) == engine.journal_total(org.bayi.pk, campaign.pk)
     assert [(e.entry_type, e.points) for e in PointEntry.objects.order_by("pk")] == [
-        ("award", Decimal(1)), ("award", Decimal(1)), ("reversal", Decimal(-1)), ("reversal", Decimal(-1)),
-        ("award", Decimal("1.5")), ("award", Decimal("1.5"))]
+        ("award", Decimal(1)),
+        ("award", Decimal(1)),
+        ("reversal", Decimal(-1)),
+        ("reversal", Decimal(-1)),
+        ("award", Decimal("1.5")),
+        ("award", Decimal("1.5")),
+    ]
     assert recompute.preview(actor=users.league_admin, campaign=campaign) == []
 
 
@@ -248,8 +303,12 @@ def test_a_cap_counts_what_every_earlier_version_of_a_changed_rule_awarded(users
     rules.rule_change(actor=users.league_admin, rule=second, points=Decimal(1))
     approve(users, self_study(users.cadre, kinds, content="三"))
     approve(users, self_study(users.cadre, kinds, content="四"))
-    assert journal(org.bayi) == [("award", Decimal(1), ""), ("award", Decimal("0.5"), ""),
-                                 ("award", Decimal("0.5"), "已达每日上限2分"), ("award", Decimal(0), "已达每日上限2分")]
+    assert journal(org.bayi) == [
+        ("award", Decimal(1), ""),
+        ("award", Decimal("0.5"), ""),
+        ("award", Decimal("0.5"), "已达每日上限2分"),
+        ("award", Decimal(0), "已达每日上限2分"),
+    ]
     assert total(org.bayi, campaign) == Decimal(2)
 
 

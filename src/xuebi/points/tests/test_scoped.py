@@ -8,6 +8,7 @@
 * 重算积分: the league admin's alone.
 
 Boards are for cadres, reviewers and admins: a judge, the 三员 and a user without a role are refused (403)."""
+
 import pytest
 
 from xuebi.campaign.models import Campaign
@@ -34,8 +35,15 @@ def entry_shown(entry) -> str:
 
 
 def board(url, unit, **kw):
-    return Case(url, model=Unit, obj=lambda ns: getattr(ns.org, unit), query="unit={pk}", refused=BOARD_REFUSED,
-                id=f"{url}[unit={unit}]", **kw)
+    return Case(
+        url,
+        model=Unit,
+        obj=lambda ns: getattr(ns.org, unit),
+        query="unit={pk}",
+        refused=BOARD_REFUSED,
+        id=f"{url}[unit={unit}]",
+        **kw,
+    )
 
 
 def adjustment(ns, pk):
@@ -44,38 +52,102 @@ def adjustment(ns, pk):
 
 CASES = [
     # a person's standing: their entries, in the journal of whoever may see them
-    Case("/api/v1/points/journal", model=PointEntry, obj=lambda ns: ns.xilin_entry, api=True, shows=entry_shown,
-         query="person_id={obj.person_id}", refused=BOARD_REFUSED, id="api:journal[xilin_person]"),
-    Case("/api/v1/points/journal", model=PointEntry, obj=lambda ns: ns.bayi_entry, api=True, shows=entry_shown,
-         query="person_id={obj.person_id}", refused=BOARD_REFUSED, id="api:journal[bayi]"),
-    Case("points:mine", model=PointEntry, obj=lambda ns: ns.bayi_entry, scope=league_wide(PointEntry),
-         refused=BOARD_REFUSED),
+    Case(
+        "/api/v1/points/journal",
+        model=PointEntry,
+        obj=lambda ns: ns.xilin_entry,
+        api=True,
+        shows=entry_shown,
+        query="person_id={obj.person_id}",
+        refused=BOARD_REFUSED,
+        id="api:journal[xilin_person]",
+    ),
+    Case(
+        "/api/v1/points/journal",
+        model=PointEntry,
+        obj=lambda ns: ns.bayi_entry,
+        api=True,
+        shows=entry_shown,
+        query="person_id={obj.person_id}",
+        refused=BOARD_REFUSED,
+        id="api:journal[bayi]",
+    ),
+    Case("points:mine", model=PointEntry, obj=lambda ns: ns.bayi_entry, scope=league_wide(PointEntry), refused=BOARD_REFUSED),
     # the boards: the counties' board is the league's; a county's units are its own
-    Case("points:board", model=Campaign, obj=lambda ns: ns.theory.campaign, scope=league_wide(Campaign),
-         shows=lambda c: c.name, refused=BOARD_REFUSED),
+    Case(
+        "points:board",
+        model=Campaign,
+        obj=lambda ns: ns.theory.campaign,
+        scope=league_wide(Campaign),
+        shows=lambda c: c.name,
+        refused=BOARD_REFUSED,
+    ),
     board("points:board", "xilin"),
     board("points:board", "abag"),
     board("points:board_export", "xilin"),
     board("/api/v1/points/leaderboard/units", "xilin", api=True),
     board("/api/v1/points/leaderboard/units", "abag", api=True),
     board("/api/v1/points/leaderboard/people", "xilin", api=True),
-    Case("points:adjust", model=Person, obj=lambda ns: ns.org.abag_other, scope=league_wide(Person),
-         refused=ADMIN_REFUSED),
-    Case("points:recompute", model=Campaign, obj=lambda ns: ns.theory.campaign, scope=league_wide(Campaign),
-         refused=LEAGUE_ONLY),
+    Case("points:adjust", model=Person, obj=lambda ns: ns.org.abag_other, scope=league_wide(Person), refused=ADMIN_REFUSED),
+    Case("points:recompute", model=Campaign, obj=lambda ns: ns.theory.campaign, scope=league_wide(Campaign), refused=LEAGUE_ONLY),
 ]
 
 WRITES = [
-    Case("/api/v1/points/adjustments/preview", model=Person, obj=lambda ns: ns.org.abag_other, action="change",
-         api=True, method="post", data=adjustment, refused=ADMIN_REFUSED, done_by="abag_admin"),
-    Case("/api/v1/points/adjustments", model=Person, obj=lambda ns: ns.org.xilin_person, action="change",
-         api=True, method="post", data=adjustment, refused=ADMIN_REFUSED, done_by="xilin_admin", done=201),
-    Case("/api/v1/points/recompute/preview", model=Campaign, obj=lambda ns: ns.theory.campaign, action="change",
-         scope=league_wide(Campaign), api=True, method="post", refused=LEAGUE_ONLY, done_by="league_admin"),
-    Case("/api/v1/points/recompute", model=Campaign, obj=lambda ns: ns.theory.campaign, action="change",
-         scope=league_wide(Campaign), api=True, method="post", refused=LEAGUE_ONLY, done_by="league_admin"),
-    Case("points:recompute", model=Campaign, obj=lambda ns: ns.theory.campaign, action="change",
-         scope=league_wide(Campaign), method="post", refused=LEAGUE_ONLY, id="points:recompute[post]"),
+    Case(
+        "/api/v1/points/adjustments/preview",
+        model=Person,
+        obj=lambda ns: ns.org.abag_other,
+        action="change",
+        api=True,
+        method="post",
+        data=adjustment,
+        refused=ADMIN_REFUSED,
+        done_by="abag_admin",
+    ),
+    Case(
+        "/api/v1/points/adjustments",
+        model=Person,
+        obj=lambda ns: ns.org.xilin_person,
+        action="change",
+        api=True,
+        method="post",
+        data=adjustment,
+        refused=ADMIN_REFUSED,
+        done_by="xilin_admin",
+        done=201,
+    ),
+    Case(
+        "/api/v1/points/recompute/preview",
+        model=Campaign,
+        obj=lambda ns: ns.theory.campaign,
+        action="change",
+        scope=league_wide(Campaign),
+        api=True,
+        method="post",
+        refused=LEAGUE_ONLY,
+        done_by="league_admin",
+    ),
+    Case(
+        "/api/v1/points/recompute",
+        model=Campaign,
+        obj=lambda ns: ns.theory.campaign,
+        action="change",
+        scope=league_wide(Campaign),
+        api=True,
+        method="post",
+        refused=LEAGUE_ONLY,
+        done_by="league_admin",
+    ),
+    Case(
+        "points:recompute",
+        model=Campaign,
+        obj=lambda ns: ns.theory.campaign,
+        action="change",
+        scope=league_wide(Campaign),
+        method="post",
+        refused=LEAGUE_ONLY,
+        id="points:recompute[post]",
+    ),
 ]
 
 test_scoped = pytest.mark.usefixtures("theory")(scoped_suite(CASES, setup))

@@ -1,4 +1,5 @@
 """The read model's statements (points/sql.py) name tables and columns as the models do."""
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,11 @@ def test_the_ranked_columns_and_the_county_width_are_the_models():
 
 
 def test_an_unknown_column_is_refused_before_it_reaches_a_statement():
-    for build in (lambda: sql.top_people("1 = 1", [], "total; DROP TABLE x", 50),
-                  lambda: sql.scores_of("1 = 1", [], "points", [1]),
-                  lambda: sql.bands("1 = 1", [], "name", 0)):
+    for build in (
+        lambda: sql.top_people("1 = 1", [], "total; DROP TABLE x", 50),
+        lambda: sql.scores_of("1 = 1", [], "points", [1]),
+        lambda: sql.bands("1 = 1", [], "name", 0),
+    ):
         try:
             build()
         except ValueError:

@@ -1,5 +1,6 @@
 """The 重算积分 preview as a background job on a real queue: the database backend run by
 `xuebi db_worker`, and RQ over Redis when XUEBI_REDIS_URL is set."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """我的积分, the leaderboards and manual adjustments, as the people who use them see them."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -105,10 +106,18 @@ def test_an_adjustment_needs_a_reason_a_scope_and_is_audited(users, org, theory,
     assert client_for(users.abag_reviewer).get("/points/adjust/").status_code == 403
 
 
-@pytest.mark.parametrize("who, mine, board", [
-    ("cadre", 200, 200), ("abag_reviewer", 200, 200), ("league_admin", 200, 200), ("judge", 403, 403),
-    ("sysadmin", 403, 403), ("auditor", 403, 403), ("nobody", 403, 403),
-])
+@pytest.mark.parametrize(
+    "who, mine, board",
+    [
+        ("cadre", 200, 200),
+        ("abag_reviewer", 200, 200),
+        ("league_admin", 200, 200),
+        ("judge", 403, 403),
+        ("sysadmin", 403, 403),
+        ("auditor", 403, 403),
+        ("nobody", 403, 403),
+    ],
+)
 def test_points_pages_matrix(users, theory, client_for, who, mine, board):
     client = client_for(getattr(users, who))
     assert client.get("/points/").status_code == mine
@@ -125,7 +134,8 @@ def test_a_cadre_sees_their_county_on_the_board_and_not_another(users, org, theo
 
 
 def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
-        users, org, theory, campaign, client_for, django_assert_max_num_queries):
+    users, org, theory, campaign, client_for, django_assert_max_num_queries
+):
     for number, (person, points) in enumerate([(org.bayi, 1), (org.abag_other, 1), (org.xilin_person, 1)]):
         give(org, person, points, number)
     give(org, org.bayi, 1, 10)
@@ -136,21 +146,23 @@ def test_recompute_computes_only_when_asked_biggest_change_first_with_units(
     assert "预览变化" in page and "巴依斯古楞" not in page
     assert PointEntry.objects.count() == 4
     page = client.post("/points/recompute/", {"preview": ""}, follow=True).content.decode()
-    table = page[page.index('data-testid="recompute-preview"'):]
+    table = page[page.index('data-testid="recompute-preview"') :]
     assert table.index("巴依斯古楞") < table.index("巴图") < table.index("王芳")  # −2 first, then the −1s by name
     assert "锡林浩特市委组织部 · 组织股" in table and ">-2<" in table
     assert PointEntry.objects.count() == 4  # the preview wrote nothing
 
 
 def test_my_points_nets_a_recomputed_record_into_one_row_with_the_detail_a_tap_away(
-        users, kinds, org, theory, client_for, django_assert_max_num_queries):
+    users, kinds, org, theory, client_for, django_assert_max_num_queries
+):
     from xuebi.points import recompute
     from xuebi.points import services as points
 
     record = self_study(users.cadre, kinds, content="一")
     services.record_approve(actor=users.abag_reviewer, record=record)
-    points.points_adjust(actor=users.abag_admin, person=org.bayi, indicator=theory, points=Decimal(2),
-                         reason="理论征文获奖", occurred_on=DAY)
+    points.points_adjust(
+        actor=users.abag_admin, person=org.bayi, indicator=theory, points=Decimal(2), reason="理论征文获奖", occurred_on=DAY
+    )
     Rule.objects.filter(source_kind="self_study").update(points=Decimal(3))  # as if edited in place
     recompute.apply(actor=users.league_admin, campaign=theory.campaign)
     client = client_for(users.cadre)
@@ -191,7 +203,8 @@ def test_the_boards_export_as_xlsx_with_a_title_and_print_as_a4(users, org, theo
 
 
 def test_a_large_recompute_preview_runs_in_the_background_with_its_progress_shown(
-        users, org, kinds, theory, campaign, client_for, settings):
+    users, org, kinds, theory, campaign, client_for, settings
+):
     from xuebi.jobs import services as jobs
     from xuebi.jobs.models import Job
     from xuebi.points import recompute

@@ -1,4 +1,5 @@
 """A cadre on a phone logs study hours against a list item; the card updates in place (HTMX)."""
+
 from __future__ import annotations
 
 import pytest

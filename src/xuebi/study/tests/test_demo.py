@@ -1,4 +1,5 @@
 """The demo study lists load once, after the org demo, and show real completion and overdue items."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Every study page and API object that shows one list, for every role: expectations from StudyList.visible_to
 (xuebi.testing.scoped)."""
+
 import pytest
 
 from xuebi.study import services
@@ -18,24 +19,54 @@ CASES = [
     Case("study:list_detail", model=StudyList, obj=lambda ns: ns.study.abag_list, id="study:list_detail[abag]"),
     Case("study:list_detail", model=StudyList, obj=lambda ns: ns.study.draft, id="study:list_detail[draft]"),
     # 管理学习清单 is for admins and reviewers (a cadre reads the lists that reach them on 我的学习)
-    Case("study:manage", model=StudyList, obj=lambda ns: ns.study.abag_list, shows=lambda o: o.title,
-         refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
-    Case("/api/v1/study/lists", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True, shows=lambda o: o.title,
-         refused=NO_BUSINESS_ROLE),
+    Case(
+        "study:manage",
+        model=StudyList,
+        obj=lambda ns: ns.study.abag_list,
+        shows=lambda o: o.title,
+        refused=NO_BUSINESS_ROLE | {"cadre", "judge"},
+    ),
+    Case(
+        "/api/v1/study/lists",
+        model=StudyList,
+        obj=lambda ns: ns.study.abag_list,
+        api=True,
+        shows=lambda o: o.title,
+        refused=NO_BUSINESS_ROLE,
+    ),
     Case("study:list_edit", model=StudyList, obj=lambda ns: ns.study.abag_list, action="change"),
     # 完成情况 is for admins and reviewers: the other roles are refused the page whatever the list.
-    Case("study:list_completion", model=StudyList, obj=lambda ns: ns.study.abag_list,
-         refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
+    Case(
+        "study:list_completion", model=StudyList, obj=lambda ns: ns.study.abag_list, refused=NO_BUSINESS_ROLE | {"cadre", "judge"}
+    ),
     Case("/api/v1/study/lists/{pk}", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True, refused=NO_BUSINESS_ROLE),
-    Case("/api/v1/study/lists/{pk}", model=StudyList, obj=lambda ns: ns.study.draft, api=True, refused=NO_BUSINESS_ROLE, id="api:lists[draft]"),
-    Case("/api/v1/study/lists/{pk}/completion", model=StudyList, obj=lambda ns: ns.study.abag_list, api=True,
-         refused=NO_BUSINESS_ROLE | {"cadre", "judge"}),
+    Case(
+        "/api/v1/study/lists/{pk}",
+        model=StudyList,
+        obj=lambda ns: ns.study.draft,
+        api=True,
+        refused=NO_BUSINESS_ROLE,
+        id="api:lists[draft]",
+    ),
+    Case(
+        "/api/v1/study/lists/{pk}/completion",
+        model=StudyList,
+        obj=lambda ns: ns.study.abag_list,
+        api=True,
+        refused=NO_BUSINESS_ROLE | {"cadre", "judge"},
+    ),
     Case("study:item_create", model=StudyList, obj=lambda ns: ns.study.abag_list, action="change"),
 ]
 
 WRITES = [
-    Case("study:list_publish", model=StudyList, obj=lambda ns: ns.study.draft, action="change", method="post",
-         done_by="league_admin"),
+    Case(
+        "study:list_publish",
+        model=StudyList,
+        obj=lambda ns: ns.study.draft,
+        action="change",
+        method="post",
+        done_by="league_admin",
+    ),
 ]
 
 # 巴依斯古楞's own plan and note: read in the subtree, written only by their owner.

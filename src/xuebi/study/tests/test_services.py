@@ -1,4 +1,5 @@
 """Services and selectors: who a list reaches, completion and overdue arithmetic, the rules of each write."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -25,6 +26,7 @@ def my_items(person):
 
 # --- who a list reaches -----------------------------------------------------------------------
 
+
 def test_a_list_reaches_the_active_people_in_the_subtrees_of_its_target_units(org, users, study):
     assert reached_names(study.league_list, users.league_admin) == {"巴依斯古楞", "王芳", "巴图"}
     assert reached_names(study.abag_list, users.league_admin) == {"巴依斯古楞", "王芳"}
@@ -45,14 +47,21 @@ def test_a_draft_reaches_nobody(org, study):
         assert study.draft not in StudyList.objects.reaching(person.pk)
 
 
-@pytest.mark.parametrize("role, expected", [
-    ("league_admin", {"league_list", "abag_list", "draft"}),
-    ("abag_admin", {"league_list", "abag_list"}),     # its own, and the league's sent down to it
-    ("abag_reviewer", {"league_list", "abag_list"}),
-    ("cadre", {"league_list", "abag_list"}),          # what reaches 巴依斯古楞
-    ("xilin_admin", {"league_list"}),
-    ("judge", set()), ("sysadmin", set()), ("secadmin", set()), ("auditor", set()), ("nobody", set()),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("league_admin", {"league_list", "abag_list", "draft"}),
+        ("abag_admin", {"league_list", "abag_list"}),  # its own, and the league's sent down to it
+        ("abag_reviewer", {"league_list", "abag_list"}),
+        ("cadre", {"league_list", "abag_list"}),  # what reaches 巴依斯古楞
+        ("xilin_admin", {"league_list"}),
+        ("judge", set()),
+        ("sysadmin", set()),
+        ("secadmin", set()),
+        ("auditor", set()),
+        ("nobody", set()),
+    ],
+)
 def test_who_sees_which_list(role, expected, users, study):
     visible = set(StudyList.objects.visible_to(getattr(users, role)))
     assert {n for n in ("league_list", "abag_list", "draft") if getattr(study, n) in visible} == expected
@@ -66,6 +75,7 @@ def test_only_the_publishers_admins_change_a_list(users, study):
 
 
 # --- completion arithmetic --------------------------------------------------------------------
+
 
 def test_an_item_is_complete_when_the_hours_reach_the_requirement_over_several_entries(org, users, study):
     log(users.cadre, study.reading, "0.7", days(-3))
@@ -91,9 +101,9 @@ def test_an_item_asking_no_hours_is_complete_once_anything_is_logged(org, users,
 
 def test_an_item_is_overdue_past_its_due_date_until_complete(org, users, study):
     items = my_items(org.bayi)
-    assert items[study.reading.title].is_overdue          # due 10 days ago, nothing logged
-    assert not items[study.book.title].is_overdue         # due in 60 days
-    log(users.cadre, study.reading, "2", days(-1))        # finished late: complete, no longer overdue
+    assert items[study.reading.title].is_overdue  # due 10 days ago, nothing logged
+    assert not items[study.book.title].is_overdue  # due in 60 days
+    log(users.cadre, study.reading, "2", days(-1))  # finished late: complete, no longer overdue
     assert not my_items(org.bayi)[study.reading.title].is_overdue
 
 
@@ -144,6 +154,7 @@ def test_people_directly_in_the_root_unit_form_their_own_row(org, users, study):
 
 # --- lists and items --------------------------------------------------------------------------
 
+
 def test_creating_and_publishing_a_list_is_audited(org, users):
     study_list = services.study_list_create(actor=users.abag_admin, unit=org.abag, title="业务学习", target_units=[org.abag])
     assert study_list.status == "draft"
@@ -151,10 +162,15 @@ def test_creating_and_publishing_a_list_is_audited(org, users):
         services.study_list_publish(actor=users.abag_admin, study_list=study_list)
     add_item(users.abag_admin, study_list, "条例", "1", days(3))
     services.study_list_publish(actor=users.abag_admin, study_list=study_list)
-    actions = list(AuditEntry.objects.filter(target_id=str(study_list.pk), target_type="study.studylist")
-                   .order_by("pk").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(target_id=str(study_list.pk), target_type="study.studylist")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
     assert actions == [Action.STUDY_LIST_CREATE, Action.STUDY_LIST_PUBLISH]
-    assert AuditEntry.objects.filter(action=Action.STUDY_LIST_UPDATE, target_type="study.studyitem", actor=users.abag_admin).exists()
+    assert AuditEntry.objects.filter(
+        action=Action.STUDY_LIST_UPDATE, target_type="study.studyitem", actor=users.abag_admin
+    ).exists()
     with pytest.raises(ValidationError, match="已经发布"):
         services.study_list_publish(actor=users.abag_admin, study_list=study_list)
 
@@ -177,11 +193,18 @@ def test_only_admins_of_a_unit_publish_in_its_name(role, org, users):
 
 def test_a_county_admin_cannot_change_a_list_sent_down_from_the_league(org, users, study):
     with pytest.raises(PermissionDenied):
-        services.study_item_create(actor=users.abag_admin, study_list=study.league_list, title="加塞", due_date=days(1),
-                                   required_hours=Decimal("1"), material_type="article")
+        services.study_item_create(
+            actor=users.abag_admin,
+            study_list=study.league_list,
+            title="加塞",
+            due_date=days(1),
+            required_hours=Decimal("1"),
+            material_type="article",
+        )
     with pytest.raises(PermissionDenied):
-        services.study_list_update(actor=users.abag_admin, study_list=study.league_list, unit=org.abag, title="改",
-                                   target_units=[org.abag])
+        services.study_list_update(
+            actor=users.abag_admin, study_list=study.league_list, unit=org.abag, title="改", target_units=[org.abag]
+        )
     assert study.league_list.items.count() == 3
 
 
@@ -200,13 +223,21 @@ def test_a_studied_item_cannot_be_deleted_and_a_published_list_keeps_one(org, us
 
 
 def test_editing_an_item_audits_the_changed_fields(users, study):
-    services.study_item_update(actor=users.league_admin, item=study.book, title=study.book.title, due_date=days(90),
-                               required_hours=Decimal("5"), material_type="book", source="人民出版社")
+    services.study_item_update(
+        actor=users.league_admin,
+        item=study.book,
+        title=study.book.title,
+        due_date=days(90),
+        required_hours=Decimal("5"),
+        material_type="book",
+        source="人民出版社",
+    )
     entry = AuditEntry.objects.filter(action=Action.STUDY_LIST_UPDATE, target_id=str(study.book.pk)).latest("pk")
     assert set(entry.changes) == {"due_date", "source"}
 
 
 # --- progress ---------------------------------------------------------------------------------
+
 
 def test_logging_progress_is_audited_with_the_hours(org, users, study):
     progress = log(users.cadre, study.reading, "1.5", days(-1), note="读了第一节")
@@ -236,14 +267,27 @@ def test_progress_only_on_items_that_reach_you_and_not_in_the_future(org, users,
 
 # --- plans and notes --------------------------------------------------------------------------
 
+
 def test_a_plan_is_saved_with_its_steps_and_only_its_owner_changes_it(org, users):
-    plan = services.study_plan_save(actor=users.cadre, year=2026, title="年度学习计划", goals="读原著",
-                                    target_hours=Decimal("60"), items=[{"text": "读《纲要》", "due_date": days(30)},
-                                                                       {"text": "写心得", "done": True}])
+    plan = services.study_plan_save(
+        actor=users.cadre,
+        year=2026,
+        title="年度学习计划",
+        goals="读原著",
+        target_hours=Decimal("60"),
+        items=[{"text": "读《纲要》", "due_date": days(30)}, {"text": "写心得", "done": True}],
+    )
     assert plan.person == org.bayi
     assert [(s.text, s.done) for s in plan.items.all()] == [("读《纲要》", False), ("写心得", True)]
-    services.study_plan_save(actor=users.cadre, plan=plan, year=2026, title="年度学习计划", goals="读原著",
-                             target_hours=Decimal("60"), items=[{"text": "写心得", "done": True}])
+    services.study_plan_save(
+        actor=users.cadre,
+        plan=plan,
+        year=2026,
+        title="年度学习计划",
+        goals="读原著",
+        target_hours=Decimal("60"),
+        items=[{"text": "写心得", "done": True}],
+    )
     assert [s.text for s in plan.items.all()] == ["写心得"]
     entry = AuditEntry.objects.filter(action=Action.STUDY_PLAN_SAVE).latest("pk")
     assert entry.changes["items"][1] == ["☑ 写心得"]
@@ -260,8 +304,16 @@ def test_a_plan_is_saved_with_its_steps_and_only_its_owner_changes_it(org, users
 def test_admins_read_plans_and_notes_of_their_subtree_only(org, users):
     plan = services.study_plan_save(actor=users.cadre, year=2026, title="计划", items=[])
     note = services.study_note_save(actor=users.cadre, kind="note", title="笔记", body="正文")
-    for role, sees in [("league_admin", True), ("abag_admin", True), ("abag_reviewer", True), ("cadre", True),
-                       ("xilin_admin", False), ("judge", False), ("auditor", False), ("nobody", False)]:
+    for role, sees in [
+        ("league_admin", True),
+        ("abag_admin", True),
+        ("abag_reviewer", True),
+        ("cadre", True),
+        ("xilin_admin", False),
+        ("judge", False),
+        ("auditor", False),
+        ("nobody", False),
+    ]:
         user = getattr(users, role)
         assert StudyPlan.objects.visible_to(user).filter(pk=plan.pk).exists() is sees, role
         assert StudyNote.objects.visible_to(user).filter(pk=note.pk).exists() is sees, role

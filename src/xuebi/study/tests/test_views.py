@@ -1,4 +1,5 @@
 """The study pages for every role: what each sees, what each may change, bad input, query counts."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,18 @@ from xuebi.testing.helpers import add_item, add_person, days, log
 
 pytestmark = pytest.mark.django_db
 
-ALL_ROLES = ["league_admin", "abag_admin", "abag_reviewer", "cadre", "xilin_admin", "judge",
-             "sysadmin", "secadmin", "auditor", "nobody"]
+ALL_ROLES = [
+    "league_admin",
+    "abag_admin",
+    "abag_reviewer",
+    "cadre",
+    "xilin_admin",
+    "judge",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "nobody",
+]
 SEPARATED = ["sysadmin", "secadmin", "auditor", "nobody"]
 
 
@@ -32,6 +43,7 @@ def item_block(page: str, item) -> str:
 
 
 # --- 我的学习 ---------------------------------------------------------------------------------
+
 
 def test_the_cadre_sees_the_lists_that_reach_them_with_progress_and_overdue_marked(users, study, client_for):
     log(users.cadre, study.book, "1.5")
@@ -58,16 +70,25 @@ def test_accounts_without_a_roster_entry_get_an_explanation(role, users, study, 
 @pytest.mark.parametrize("role", SEPARATED)
 def test_separated_roles_and_roleless_accounts_have_no_study_pages(role, users, study, client_for):
     client = client_for(getattr(users, role))
-    for url in ("/study/", "/study/manage/", "/study/plans/", "/study/notes/", "/study/plans/new/",
-                f"/study/lists/{study.league_list.pk}/completion/"):
+    for url in (
+        "/study/",
+        "/study/manage/",
+        "/study/plans/",
+        "/study/notes/",
+        "/study/plans/new/",
+        f"/study/lists/{study.league_list.pk}/completion/",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/study/lists/{study.league_list.pk}/").status_code == 404
 
 
 def test_logging_hours_with_htmx_swaps_the_item_card(users, study, client_for):
-    response = client_for(users.cadre).post(f"/study/items/{study.reading.pk}/log/",
-                                            {"hours": "2", "studied_on": days(-1).strftime("%Y.%m.%d"), "note": "通读"},
-                                            HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/study/")
+    response = client_for(users.cadre).post(
+        f"/study/items/{study.reading.pk}/log/",
+        {"hours": "2", "studied_on": days(-1).strftime("%Y.%m.%d"), "note": "通读"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/study/",
+    )
     assert response.status_code == 200
     card = html(response)
     assert card.startswith('<li class="list-group-item"') and "已完成" in card and "已登记" in card
@@ -79,23 +100,27 @@ def test_logging_hours_with_htmx_swaps_the_item_card(users, study, client_for):
 
 
 def test_logging_hours_without_javascript_returns_to_the_item(users, study, client_for):
-    response = client_for(users.cadre).post(f"/study/items/{study.book.pk}/log/",
-                                            {"hours": "1", "studied_on": f"{days(0):%Y年%m月%d日}"})
+    response = client_for(users.cadre).post(
+        f"/study/items/{study.book.pk}/log/", {"hours": "1", "studied_on": f"{days(0):%Y年%m月%d日}"}
+    )
     assert response.status_code == 302 and response["Location"] == f"/study/#item-{study.book.pk}"
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"hours": "0"}, "hours", "学时须大于0"),
-    ({"hours": "-1"}, "hours", "学时须大于0"),
-    ({"hours": "25"}, "hours", "单次登记的学时不能超过24小时"),
-    ({"hours": "1.25"}, "hours", "学时最多保留1位小数"),
-    ({"hours": "两小时"}, "hours", "学时应为数字"),
-    ({"hours": ""}, "hours", "请填写学时"),
-    ({"studied_on": "明天"}, "studied_on", "无法识别的日期"),
-    ({"studied_on": "2026年2月30日"}, "studied_on", "日期不存在"),
-    ({"studied_on": "2026年3月"}, "studied_on", "请填写到具体日期"),
-    ({"note": "长" * 501}, "note", "备注不能超过500字"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"hours": "0"}, "hours", "学时须大于0"),
+        ({"hours": "-1"}, "hours", "学时须大于0"),
+        ({"hours": "25"}, "hours", "单次登记的学时不能超过24小时"),
+        ({"hours": "1.25"}, "hours", "学时最多保留1位小数"),
+        ({"hours": "两小时"}, "hours", "学时应为数字"),
+        ({"hours": ""}, "hours", "请填写学时"),
+        ({"studied_on": "明天"}, "studied_on", "无法识别的日期"),
+        ({"studied_on": "2026年2月30日"}, "studied_on", "日期不存在"),
+        ({"studied_on": "2026年3月"}, "studied_on", "请填写到具体日期"),
+        ({"note": "长" * 501}, "note", "备注不能超过500字"),
+    ],
+)
 @pytest.mark.parametrize("htmx", [True, False])
 def test_bad_progress_input_names_the_field_and_saves_nothing(data, field, message, htmx, users, study, client_for):
     post = {"hours": "1", "studied_on": days(0).isoformat(), "note": ""} | data
@@ -119,14 +144,18 @@ def test_a_future_date_and_a_full_day_are_refused(users, study, client_for):
 
 def test_hours_go_only_on_items_that_reach_you(users, study, client_for):
     client = client_for(users.cadre)
-    assert client.post(f"/study/items/{study.draft_item.pk}/log/", {"hours": "1", "studied_on": days(0).isoformat()}).status_code == 404
+    assert (
+        client.post(f"/study/items/{study.draft_item.pk}/log/", {"hours": "1", "studied_on": days(0).isoformat()}).status_code
+        == 404
+    )
     response = client_for(users.league_admin).post(f"/study/items/{study.reading.pk}/log/", {"hours": "1"})
     assert response.status_code == 403
     assert not StudyProgress.objects.exists()
 
 
-def test_the_index_costs_the_same_queries_however_many_lists_and_items(org, users, study, client_for,
-                                                                        django_assert_max_num_queries):
+def test_the_index_costs_the_same_queries_however_many_lists_and_items(
+    org, users, study, client_for, django_assert_max_num_queries
+):
     client = client_for(users.cadre)
     client.get("/study/")  # warm the session
     with CaptureQueriesContext(connection) as few:
@@ -146,14 +175,22 @@ def test_the_index_costs_the_same_queries_however_many_lists_and_items(org, user
 
 # --- 学习清单管理 ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, status, lists", [
-    ("league_admin", 200, {"league_list", "abag_list", "draft"}),
-    ("abag_admin", 200, {"league_list", "abag_list"}),
-    ("abag_reviewer", 200, {"league_list", "abag_list"}),
-    ("xilin_admin", 200, {"league_list"}),
-    ("cadre", 403, None), ("judge", 403, None), ("sysadmin", 403, None), ("secadmin", 403, None),
-    ("auditor", 403, None), ("nobody", 403, None),
-])
+
+@pytest.mark.parametrize(
+    "role, status, lists",
+    [
+        ("league_admin", 200, {"league_list", "abag_list", "draft"}),
+        ("abag_admin", 200, {"league_list", "abag_list"}),
+        ("abag_reviewer", 200, {"league_list", "abag_list"}),
+        ("xilin_admin", 200, {"league_list"}),
+        ("cadre", 403, None),
+        ("judge", 403, None),
+        ("sysadmin", 403, None),
+        ("secadmin", 403, None),
+        ("auditor", 403, None),
+        ("nobody", 403, None),
+    ],
+)
 def test_the_manage_page_by_role(role, status, lists, users, study, client_for):
     response = client_for(getattr(users, role)).get("/study/manage/")
     assert response.status_code == status
@@ -177,21 +214,33 @@ def test_the_manage_page_does_not_grow_queries_with_lists(org, users, study, cli
     with CaptureQueriesContext(connection) as few:
         client.get("/study/manage/")
     for n in range(5):
-        services.study_list_create(actor=users.league_admin, unit=org.league, title=f"新清单{n}", target_units=[org.abag, org.xilin])
+        services.study_list_create(
+            actor=users.league_admin, unit=org.league, title=f"新清单{n}", target_units=[org.abag, org.xilin]
+        )
     with django_assert_max_num_queries(len(few)):
         assert "新清单4" in html(client.get("/study/manage/"))
 
 
 def test_a_unit_admin_builds_and_publishes_a_list_through_the_pages(org, users, client_for):
     client = client_for(users.abag_admin)
-    response = client.post("/study/lists/new/", {"title": "组织工作条例学习", "description": "逐条学习",
-                                                 "unit": org.abag.pk, "target_units": [org.abag_section.pk]})
+    response = client.post(
+        "/study/lists/new/",
+        {"title": "组织工作条例学习", "description": "逐条学习", "unit": org.abag.pk, "target_units": [org.abag_section.pk]},
+    )
     study_list = StudyList.objects.get(title="组织工作条例学习")
     assert response.status_code == 302 and response["Location"] == f"/study/lists/{study_list.pk}/"
-    response = client.post(f"/study/lists/{study_list.pk}/items/new/", {
-        "title": "第一章 总则", "material_type": "document", "source": "", "required_hours": "1.5",
-        "due_date": f"{days(20).year}年{days(20).month}月{days(20).day}日", "order": "", "again": "1",
-    })
+    response = client.post(
+        f"/study/lists/{study_list.pk}/items/new/",
+        {
+            "title": "第一章 总则",
+            "material_type": "document",
+            "source": "",
+            "required_hours": "1.5",
+            "due_date": f"{days(20).year}年{days(20).month}月{days(20).day}日",
+            "order": "",
+            "again": "1",
+        },
+    )
     assert response["Location"] == f"/study/lists/{study_list.pk}/items/new/"
     item = study_list.items.get()
     assert (item.required_hours, item.due_date) == (Decimal("1.5"), days(20))
@@ -203,13 +252,16 @@ def test_a_unit_admin_builds_and_publishes_a_list_through_the_pages(org, users, 
     assert "第一章 总则" in html(client_for(users.cadre).get("/study/"))
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"title": ""}, "title", "请填写清单名称"),
-    ({"target_units": []}, "target_units", "请选择至少一个下发单位"),
-    ({"unit": "XILIN"}, "unit", "您不能以所选单位的名义发布"),
-    ({"target_units": ["XILIN"]}, "target_units", "所选下发单位不在您的管理范围内"),
-    ({"unit": "SECTION", "target_units": ["ABAG"]}, "target_units", "须是发布单位“组织股”或其下级单位"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"title": ""}, "title", "请填写清单名称"),
+        ({"target_units": []}, "target_units", "请选择至少一个下发单位"),
+        ({"unit": "XILIN"}, "unit", "您不能以所选单位的名义发布"),
+        ({"target_units": ["XILIN"]}, "target_units", "所选下发单位不在您的管理范围内"),
+        ({"unit": "SECTION", "target_units": ["ABAG"]}, "target_units", "须是发布单位“组织股”或其下级单位"),
+    ],
+)
 def test_bad_list_input_is_refused_with_the_field_named(data, field, message, org, users, client_for):
     ids = {"XILIN": org.xilin.pk, "ABAG": org.abag.pk, "SECTION": org.abag_section.pk}
     post = {"title": "清单", "unit": org.abag.pk, "target_units": [org.abag.pk]} | data
@@ -221,13 +273,16 @@ def test_bad_list_input_is_refused_with_the_field_named(data, field, message, or
     assert not StudyList.objects.exists()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"required_hours": "-1"}, "要求学时不能为负数"),
-    ({"required_hours": "0.55"}, "要求学时最多保留1位小数"),
-    ({"due_date": ""}, "请填写完成时限"),
-    ({"due_date": "下个月"}, "无法识别的日期"),
-    ({"title": ""}, "请填写学习内容"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"required_hours": "-1"}, "要求学时不能为负数"),
+        ({"required_hours": "0.55"}, "要求学时最多保留1位小数"),
+        ({"due_date": ""}, "请填写完成时限"),
+        ({"due_date": "下个月"}, "无法识别的日期"),
+        ({"title": ""}, "请填写学习内容"),
+    ],
+)
 def test_bad_item_input_is_refused(data, message, users, study, client_for):
     post = {"title": "新内容", "material_type": "article", "required_hours": "1", "due_date": days(5).isoformat()} | data
     response = client_for(users.league_admin).post(f"/study/lists/{study.league_list.pk}/items/new/", post)
@@ -235,10 +290,18 @@ def test_bad_item_input_is_refused(data, message, users, study, client_for):
     assert study.league_list.items.count() == 3
 
 
-@pytest.mark.parametrize("role, detail, edit", [
-    ("league_admin", 200, 200), ("abag_admin", 200, 200), ("abag_reviewer", 200, 404), ("cadre", 200, 404),
-    ("xilin_admin", 404, 404), ("judge", 404, 404), ("auditor", 404, 404),
-])
+@pytest.mark.parametrize(
+    "role, detail, edit",
+    [
+        ("league_admin", 200, 200),
+        ("abag_admin", 200, 200),
+        ("abag_reviewer", 200, 404),
+        ("cadre", 200, 404),
+        ("xilin_admin", 404, 404),
+        ("judge", 404, 404),
+        ("auditor", 404, 404),
+    ],
+)
 def test_who_opens_and_who_edits_a_county_list(role, detail, edit, users, study, client_for):
     client = client_for(getattr(users, role))
     assert client.get(f"/study/lists/{study.abag_list.pk}/").status_code == detail
@@ -265,10 +328,17 @@ def test_deleting_a_studied_item_is_refused_with_a_message(users, study, client_
 
 
 def test_editing_an_item_extends_its_deadline(users, study, client_for):
-    response = client_for(users.league_admin).post(f"/study/items/{study.reading.pk}/edit/", {
-        "title": study.reading.title, "material_type": "article", "source": "", "required_hours": "2",
-        "due_date": days(3).strftime("%Y/%m/%d"), "order": "10",
-    })
+    response = client_for(users.league_admin).post(
+        f"/study/items/{study.reading.pk}/edit/",
+        {
+            "title": study.reading.title,
+            "material_type": "article",
+            "source": "",
+            "required_hours": "2",
+            "due_date": days(3).strftime("%Y/%m/%d"),
+            "order": "10",
+        },
+    )
     assert response.status_code == 302
     study.reading.refresh_from_db()
     assert study.reading.due_date == days(3)
@@ -277,18 +347,26 @@ def test_editing_an_item_extends_its_deadline(users, study, client_for):
 
 # --- completion -------------------------------------------------------------------------------
 
+
 def person_rows(page: str) -> set[str]:
     table = re.search(r'data-testid="by-person">.*?</ul>', page, re.S).group(0)
     return set(re.findall(r'/people/\d+/">([^<]+)</a>', table))
 
 
-@pytest.mark.parametrize("role, status, people", [
-    ("league_admin", 200, {"巴依斯古楞", "王芳", "巴图"}),
-    ("abag_admin", 200, {"巴依斯古楞", "王芳"}),
-    ("abag_reviewer", 200, {"巴依斯古楞", "王芳"}),
-    ("xilin_admin", 200, {"巴图"}),
-    ("cadre", 403, None), ("judge", 403, None), ("sysadmin", 403, None), ("auditor", 403, None), ("nobody", 403, None),
-])
+@pytest.mark.parametrize(
+    "role, status, people",
+    [
+        ("league_admin", 200, {"巴依斯古楞", "王芳", "巴图"}),
+        ("abag_admin", 200, {"巴依斯古楞", "王芳"}),
+        ("abag_reviewer", 200, {"巴依斯古楞", "王芳"}),
+        ("xilin_admin", 200, {"巴图"}),
+        ("cadre", 403, None),
+        ("judge", 403, None),
+        ("sysadmin", 403, None),
+        ("auditor", 403, None),
+        ("nobody", 403, None),
+    ],
+)
 def test_the_completion_report_shows_each_viewer_their_own_people(role, status, people, users, study, client_for):
     response = client_for(getattr(users, role)).get(f"/study/lists/{study.league_list.pk}/completion/")
     assert response.status_code == status
@@ -299,7 +377,12 @@ def test_the_completion_report_shows_each_viewer_their_own_people(role, status, 
 def test_a_county_report_is_not_found_for_another_county(users, study, client_for):
     client = client_for(users.xilin_admin)
     assert client.get(f"/study/lists/{study.abag_list.pk}/completion/").status_code == 404
-    assert client.get(f"/study/lists/{study.league_list.pk}/completion/?unit={users.abag_admin.role_grants.get().unit_id}").status_code == 404
+    assert (
+        client.get(
+            f"/study/lists/{study.league_list.pk}/completion/?unit={users.abag_admin.role_grants.get().unit_id}"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_report_shows_figures_and_drills_down_by_unit(org, users, study, client_for):
@@ -322,8 +405,9 @@ def test_the_report_of_a_draft_redirects_to_the_list(users, study, client_for):
     assert response.status_code == 302
 
 
-def test_the_report_costs_the_same_queries_for_more_people_and_items(org, users, study, client_for,
-                                                                      django_assert_max_num_queries):
+def test_the_report_costs_the_same_queries_for_more_people_and_items(
+    org, users, study, client_for, django_assert_max_num_queries
+):
     client = client_for(users.league_admin)
     url = f"/study/lists/{study.league_list.pk}/completion/"
     client.get(url)
@@ -345,17 +429,31 @@ def test_an_admin_opens_one_persons_progress(org, users, study, client_for):
     page = html(client_for(users.abag_admin).get(url))
     assert "读了一半" in page and "已逾期" in page
     assert client_for(users.xilin_admin).get(url).status_code == 404
-    assert client_for(users.abag_admin).get(f"/study/lists/{study.league_list.pk}/people/{org.xilin_person.pk}/").status_code == 404
+    assert (
+        client_for(users.abag_admin).get(f"/study/lists/{study.league_list.pk}/people/{org.xilin_person.pk}/").status_code == 404
+    )
     assert client_for(users.cadre).get(url).status_code == 403
 
 
 # --- plans ------------------------------------------------------------------------------------
 
+
 def plan_post(**extra):
-    data = {"year": "2026", "title": "2026年度个人学习计划", "goals": "读原著", "target_hours": "60",
-            "steps-TOTAL_FORMS": "3", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000",
-            "steps-0-text": "读《学习纲要》", "steps-0-due_date": "2026.12.31",
-            "steps-1-text": "写心得体会", "steps-1-done": "on", "steps-2-text": ""}
+    data = {
+        "year": "2026",
+        "title": "2026年度个人学习计划",
+        "goals": "读原著",
+        "target_hours": "60",
+        "steps-TOTAL_FORMS": "3",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-text": "读《学习纲要》",
+        "steps-0-due_date": "2026.12.31",
+        "steps-1-text": "写心得体会",
+        "steps-1-done": "on",
+        "steps-2-text": "",
+    }
     return data | extra
 
 
@@ -365,35 +463,50 @@ def test_a_cadre_keeps_a_plan_and_ticks_steps_off(users, client_for):
     plan = StudyPlan.objects.get()
     assert response["Location"] == f"/study/plans/{plan.pk}/"
     assert [(s.text, str(s.due_date), s.done) for s in plan.items.all()] == [
-        ("读《学习纲要》", "2026-12-31", False), ("写心得体会", "None", True)]
+        ("读《学习纲要》", "2026-12-31", False),
+        ("写心得体会", "None", True),
+    ]
     step = plan.items.first()
     client.post(f"/study/plan-steps/{step.pk}/toggle/")
     step.refresh_from_db()
     assert step.done
     page = html(client.get(f"/study/plans/{plan.pk}/"))
     assert f"/study/plans/{plan.pk}/edit/" in page
-    response = client.post(f"/study/plans/{plan.pk}/edit/", plan_post(**{
-        "steps-TOTAL_FORMS": "2", "steps-0-DELETE": "on", "steps-1-text": "写两篇心得体会"}))
+    response = client.post(
+        f"/study/plans/{plan.pk}/edit/",
+        plan_post(**{"steps-TOTAL_FORMS": "2", "steps-0-DELETE": "on", "steps-1-text": "写两篇心得体会"}),
+    )
     assert [s.text for s in plan.items.all()] == ["写两篇心得体会"]
 
 
-@pytest.mark.parametrize("extra, message", [
-    ({"steps-1-text": "", "steps-1-due_date": "2026-12-01"}, "第2项 计划内容：请填写计划内容"),
-    ({"steps-0-due_date": "年底"}, "第1项 计划完成日期：无法识别的日期"),
-    ({"year": "26"}, "年度不正确"),
-    ({"target_hours": "很多"}, "计划学时应为数字"),
-    ({"title": ""}, "请填写计划名称"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"steps-1-text": "", "steps-1-due_date": "2026-12-01"}, "第2项 计划内容：请填写计划内容"),
+        ({"steps-0-due_date": "年底"}, "第1项 计划完成日期：无法识别的日期"),
+        ({"year": "26"}, "年度不正确"),
+        ({"target_hours": "很多"}, "计划学时应为数字"),
+        ({"title": ""}, "请填写计划名称"),
+    ],
+)
 def test_bad_plan_input_names_the_row_or_field(extra, message, users, client_for):
     response = client_for(users.cadre).post("/study/plans/new/", plan_post(**extra))
     assert response.status_code == 200 and message in html(response)
     assert not StudyPlan.objects.exists()
 
 
-@pytest.mark.parametrize("role, view", [
-    ("cadre", 200), ("league_admin", 200), ("abag_admin", 200), ("abag_reviewer", 200),
-    ("xilin_admin", 404), ("judge", 404), ("auditor", 404),
-])
+@pytest.mark.parametrize(
+    "role, view",
+    [
+        ("cadre", 200),
+        ("league_admin", 200),
+        ("abag_admin", 200),
+        ("abag_reviewer", 200),
+        ("xilin_admin", 404),
+        ("judge", 404),
+        ("auditor", 404),
+    ],
+)
 def test_plans_are_read_in_the_subtree_and_edited_only_by_the_owner(role, view, users, client_for):
     plan = services.study_plan_save(actor=users.cadre, year=2026, title="我的计划", items=[{"text": "一"}])
     step = plan.items.get()
@@ -424,13 +537,15 @@ def test_an_admin_lists_the_plans_of_their_people(org, users, client_for, django
 
 # --- notes ------------------------------------------------------------------------------------
 
+
 def test_a_cadre_writes_a_reflection_on_an_item(users, study, client_for):
     client = client_for(users.cadre)
     form_page = html(client.get(f"/study/notes/new/?item={study.reading.pk}&kind=reflection"))
     assert f'<option value="{study.reading.pk}" selected>' in form_page
     assert study.draft_item.title not in form_page
-    response = client.post("/study/notes/new/", {"kind": "reflection", "title": "学习体会", "body": "第一段\n\n第二段",
-                                                 "item": study.reading.pk})
+    response = client.post(
+        "/study/notes/new/", {"kind": "reflection", "title": "学习体会", "body": "第一段\n\n第二段", "item": study.reading.pk}
+    )
     note = StudyNote.objects.get()
     assert response["Location"] == f"/study/notes/{note.pk}/"
     page = html(client.get(f"/study/notes/{note.pk}/"))
@@ -438,12 +553,15 @@ def test_a_cadre_writes_a_reflection_on_an_item(users, study, client_for):
     assert AuditEntry.objects.filter(action=Action.STUDY_NOTE_SAVE, actor=users.cadre).exists()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"title": ""}, "请填写标题"),
-    ({"body": "   "}, "请填写正文"),
-    ({"item": "DRAFT"}, "所选学习内容没有下发给您"),
-    ({"kind": "diary"}, "选择一个有效的选项"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"title": ""}, "请填写标题"),
+        ({"body": "   "}, "请填写正文"),
+        ({"item": "DRAFT"}, "所选学习内容没有下发给您"),
+        ({"kind": "diary"}, "选择一个有效的选项"),
+    ],
+)
 def test_bad_note_input_is_refused(data, message, users, study, client_for):
     post = {"kind": "note", "title": "笔记", "body": "正文", "item": ""} | data
     if post["item"] == "DRAFT":
@@ -453,10 +571,18 @@ def test_bad_note_input_is_refused(data, message, users, study, client_for):
     assert not StudyNote.objects.exists()
 
 
-@pytest.mark.parametrize("role, view", [
-    ("cadre", 200), ("league_admin", 200), ("abag_admin", 200), ("abag_reviewer", 200),
-    ("xilin_admin", 404), ("judge", 404), ("secadmin", 404),
-])
+@pytest.mark.parametrize(
+    "role, view",
+    [
+        ("cadre", 200),
+        ("league_admin", 200),
+        ("abag_admin", 200),
+        ("abag_reviewer", 200),
+        ("xilin_admin", 404),
+        ("judge", 404),
+        ("secadmin", 404),
+    ],
+)
 def test_notes_are_read_in_the_subtree_and_edited_only_by_the_owner(role, view, users, client_for):
     note = services.study_note_save(actor=users.cadre, kind="note", title="我的笔记", body="正文")
     client = client_for(getattr(users, role))
@@ -493,8 +619,15 @@ def test_the_league_edits_a_county_list_without_losing_its_section_targets(org, 
     client = client_for(users.league_admin)
     page = html(client.get(f"/study/lists/{study.abag_list.pk}/edit/"))
     assert re.search(rf'value="{org.abag_section.pk}"[^>]*checked', page)
-    response = client.post(f"/study/lists/{study.abag_list.pk}/edit/", {
-        "title": "阿巴嘎旗组工干部业务学习（修订）", "description": "", "unit": org.abag.pk, "target_units": [org.abag_section.pk]})
+    response = client.post(
+        f"/study/lists/{study.abag_list.pk}/edit/",
+        {
+            "title": "阿巴嘎旗组工干部业务学习（修订）",
+            "description": "",
+            "unit": org.abag.pk,
+            "target_units": [org.abag_section.pk],
+        },
+    )
     assert response.status_code == 302
     study.abag_list.refresh_from_db()
     assert study.abag_list.title.endswith("（修订）") and list(study.abag_list.target_units.all()) == [org.abag_section]

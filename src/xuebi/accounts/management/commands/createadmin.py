@@ -37,8 +37,12 @@ class Command(BaseCommand):
                 from xuebi.audit.models import Action
                 from xuebi.audit.services import audit_record
 
-                audit_record(action=Action.ROLE_GRANT, target=user, actor_name="xuebi createadmin",
-                             changes={"role": [None, str(Role(role).label)], "unit": [None, str(unit) if unit else ""]})
+                audit_record(
+                    action=Action.ROLE_GRANT,
+                    target=user,
+                    actor_name="xuebi createadmin",
+                    changes={"role": [None, str(Role(role).label)], "unit": [None, str(unit) if unit else ""]},
+                )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(f"已创建 {username}（{Role(role).label}），首次登录须修改密码。")

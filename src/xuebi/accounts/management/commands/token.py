@@ -12,8 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="命令行生成", help="令牌用途")
-        parser.add_argument("--days", type=int, default=None,
-                            help="有效天数（不超过 XUEBI_TOKEN_MAX_AGE_DAYS；默认取该值）")
+        parser.add_argument("--days", type=int, default=None, help="有效天数（不超过 XUEBI_TOKEN_MAX_AGE_DAYS；默认取该值）")
 
     def handle(self, *args, username, name, days, **options):
         user = User.objects.filter(username=username, is_active=True).first()

@@ -8,6 +8,7 @@ a job is re-run from the start, never resumed half way (its work was rolled back
 each claims its work once. Beside the queue, a thread asks the schedule every
 XUEBI_SCHEDULE_SECONDS which periodic tasks are due and enqueues them (once a period, however
 many workers run); with --batch it asks once, before the queue is run to its end."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,7 @@ class Command(BaseCommand):
         if batch:
             schedule.enqueue_due()
         else:
-            threading.Thread(target=self._schedule_loop, args=(stop,), name="xuebi-schedule",
-                             daemon=True).start()
+            threading.Thread(target=self._schedule_loop, args=(stop,), name="xuebi-schedule", daemon=True).start()
         try:
             if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
                 import django_rq

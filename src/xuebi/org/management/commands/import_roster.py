@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 where = f"第{e.row}行 " if e.row else ""
                 self.stderr.write(f"{where}{e.column} {e.message}".strip())
             if result.needs_unit:
-                self.stderr.write("请用 --unit 指定单位，如 --unit \"阿巴嘎旗委组织部/组织股\"。")
+                self.stderr.write('请用 --unit 指定单位，如 --unit "阿巴嘎旗委组织部/组织股"。')
             raise CommandError(f"导入失败：{len(result.errors)} 处错误，未导入任何数据。")
         for reason, rows in result.skipped_summary:
             self.stdout.write(f"跳过 {rows}：{reason}")

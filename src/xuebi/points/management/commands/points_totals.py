@@ -26,6 +26,9 @@ class Command(BaseCommand):
             stored, expected = readmodel.check(item)
             wrong = len(stored ^ expected)
             differing += wrong
-            self.stdout.write(f"{item.name}：" + ("合计与积分明细一致。" if not wrong else f"{wrong} 行合计与积分明细不符，请用 --rebuild 重建。"))
+            self.stdout.write(
+                f"{item.name}："
+                + ("合计与积分明细一致。" if not wrong else f"{wrong} 行合计与积分明细不符，请用 --rebuild 重建。")
+            )
         if differing:
             raise CommandError("合计与积分明细不符。")
