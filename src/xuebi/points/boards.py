@@ -425,30 +425,18 @@ def _subtree_sums(board: Board, span: Span, width: int, under: str) -> tuple[str
     build this than the database to run it."""
     indicator_id = board.indicator.pk if board.indicator else None
     if span.upto:  # the standing at a month end: the months up to it
-        return statements.subtree_sums(
-            campaign_id=board.campaign.pk,
-            indicator_id=indicator_id,
-            column_name=board.column,
-            width=width,
-            under=under,
-            upto=(Period.MONTH, span.upto),
-        )
-    if span.key:
-        return statements.subtree_sums(
-            campaign_id=board.campaign.pk,
-            indicator_id=indicator_id,
-            column_name=board.column,
-            width=width,
-            under=under,
-            kept=span.key,
-        )
+        source: dict = {"upto": (Period.MONTH, span.upto)}
+    elif span.key:
+        source = {"kept": span.key}
+    else:
+        source = {"journal": (span.start, span.end)}
     return statements.subtree_sums(
         campaign_id=board.campaign.pk,
         indicator_id=indicator_id,
         column_name=board.column,
         width=width,
         under=under,
-        journal=(span.start, span.end),
+        **source,
     )
 
 

@@ -9,22 +9,15 @@ import pytest
 from xuebi.jobs import services as jobs
 from xuebi.jobs.models import Job
 from xuebi.org.models import Person
-from xuebi.org.tests.test_roster_files import ZHANG_X, county_file
-from xuebi.testing.helpers import sign_in
+from xuebi.org.tests.test_roster_browser import upload_county_file
+from xuebi.org.tests.test_roster_files import ZHANG_X
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_large_roster_import_ends_on_the_job_page_with_the_bar_full_and_the_summary(page, org, users, tmp_path, settings):
     settings.XUEBI_IMPORT_INLINE_ROWS = 1  # the county's two people are "large" here
-    path = tmp_path / "阿巴嘎花名册.xlsx"
-    path.write_bytes(county_file().getvalue())
-    sign_in(page, "abag")
-    page.goto("/org/people/import/")
-    page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(path))
-    page.get_by_label("导入到单位").select_option(label="　组织股")
-    page.get_by_role("button", name="上传并预览").click()
-    page.get_by_test_id("import-preview").wait_for()
+    upload_county_file(page, tmp_path)
     page.get_by_test_id("import-confirm").click()
 
     page.wait_for_url("**/jobs/*/")

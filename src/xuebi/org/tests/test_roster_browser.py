@@ -43,18 +43,22 @@ def test_a_date_field_has_a_picker_button_and_still_takes_typed_dates(page, org,
     assert page.problems == []
 
 
-def test_a_county_file_is_previewed_then_imported(page, org, users, tmp_path):
+def upload_county_file(page, tmp_path):
+    """As 阿巴嘎's admin: upload the county's roster file into 组织股 and wait for the preview."""
     path = tmp_path / "阿巴嘎花名册.xlsx"
     path.write_bytes(county_file().getvalue())
     sign_in(page, "abag")
     page.goto("/org/people/import/")
-
     page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(path))
     page.get_by_label("导入到单位").select_option(label="　组织股")
     page.get_by_role("button", name="上传并预览").click()
-
     preview = page.get_by_test_id("import-preview")
     preview.wait_for()
+    return preview
+
+
+def test_a_county_file_is_previewed_then_imported(page, org, users, tmp_path):
+    preview = upload_county_file(page, tmp_path)
     assert "新增 2 人 / 更新 0 人 / 未变化 0 人 / 跳过 7 行" in preview.inner_text()
     assert "第9行：合计行" in page.get_by_test_id("import-skipped").inner_text()
     assert not Person.objects.filter(name="张伟").exists()
