@@ -4,27 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="ApiToken",
+            name='ApiToken',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="用途")),
-                ("prefix", models.CharField(editable=False, max_length=12, verbose_name="前缀")),
-                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
-                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用")),
-                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="有效期至")),
-                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="撤销时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='用途')),
+                ('prefix', models.CharField(editable=False, max_length=12, verbose_name='前缀')),
+                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
+                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='有效期至')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
             ],
             options={
-                "verbose_name": "访问令牌",
-                "verbose_name_plural": "访问令牌",
-                "ordering": ["-created_at"],
+                'verbose_name': '访问令牌',
+                'verbose_name_plural': '访问令牌',
+                'ordering': ['-created_at'],
             },
         ),
     ]

@@ -4,74 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="AuditEntry",
+            name='AuditEntry',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
-                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="操作人账号")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("auth.login", "登录"),
-                            ("auth.logout", "退出"),
-                            ("auth.login_failed", "登录失败"),
-                            ("auth.lockout", "账号锁定"),
-                            ("auth.timeout", "超时退出"),
-                            ("auth.password_change", "修改密码"),
-                            ("auth.otp_enable", "启用双因素认证"),
-                            ("auth.otp_disable", "停用双因素认证"),
-                            ("auth.otp_failed", "动态口令错误"),
-                            ("org.unit.create", "新建单位"),
-                            ("org.unit.update", "修改单位"),
-                            ("org.unit.deactivate", "停用单位"),
-                            ("org.person.create", "新建人员"),
-                            ("org.person.update", "修改人员"),
-                            ("org.person.deactivate", "停用人员"),
-                            ("org.person.move", "人员调动"),
-                            ("org.person.reveal", "查看敏感信息"),
-                            ("org.roster.import", "导入花名册"),
-                            ("org.roster.export", "导出花名册"),
-                            ("accounts.user.create", "新建账号"),
-                            ("accounts.user.update", "修改账号"),
-                            ("accounts.user.deactivate", "停用账号"),
-                            ("accounts.user.unlock", "解除锁定"),
-                            ("accounts.user.password_reset", "重置密码"),
-                            ("accounts.role.grant", "授予角色"),
-                            ("accounts.role.revoke", "撤销角色"),
-                            ("accounts.token.create", "创建访问令牌"),
-                            ("accounts.token.revoke", "撤销访问令牌"),
-                            ("audit.export", "导出操作日志"),
-                        ],
-                        db_index=True,
-                        max_length=40,
-                        verbose_name="操作",
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("success", "成功"), ("failure", "失败")], default="success", max_length=10, verbose_name="结果"
-                    ),
-                ),
-                ("target_type", models.CharField(blank=True, max_length=50, verbose_name="对象类型")),
-                ("target_id", models.CharField(blank=True, max_length=50, verbose_name="对象编号")),
-                ("target_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
-                ("changes", models.JSONField(blank=True, default=dict, verbose_name="变更内容")),
-                ("ip", models.CharField(blank=True, max_length=45, verbose_name="来源地址")),
-                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="请求编号")),
-                ("user_agent", models.CharField(blank=True, max_length=200, verbose_name="客户端")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
+                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人账号')),
+                ('action', models.CharField(choices=[('auth.login', '登录'), ('auth.logout', '退出'), ('auth.login_failed', '登录失败'), ('auth.lockout', '账号锁定'), ('auth.timeout', '超时退出'), ('auth.password_change', '修改密码'), ('auth.otp_enable', '启用双因素认证'), ('auth.otp_disable', '停用双因素认证'), ('auth.otp_failed', '动态口令错误'), ('org.unit.create', '新建单位'), ('org.unit.update', '修改单位'), ('org.unit.deactivate', '停用单位'), ('org.person.create', '新建人员'), ('org.person.update', '修改人员'), ('org.person.deactivate', '停用人员'), ('org.person.move', '人员调动'), ('org.person.reveal', '查看敏感信息'), ('org.roster.import', '导入花名册'), ('org.roster.export', '导出花名册'), ('accounts.user.create', '新建账号'), ('accounts.user.update', '修改账号'), ('accounts.user.deactivate', '停用账号'), ('accounts.user.unlock', '解除锁定'), ('accounts.user.password_reset', '重置密码'), ('accounts.role.grant', '授予角色'), ('accounts.role.revoke', '撤销角色'), ('accounts.token.create', '创建访问令牌'), ('accounts.token.revoke', '撤销访问令牌'), ('audit.export', '导出操作日志')], db_index=True, max_length=40, verbose_name='操作')),
+                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失败')], default='success', max_length=10, verbose_name='结果')),
+                ('target_type', models.CharField(blank=True, max_length=50, verbose_name='对象类型')),
+                ('target_id', models.CharField(blank=True, max_length=50, verbose_name='对象编号')),
+                ('target_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
+                ('changes', models.JSONField(blank=True, default=dict, verbose_name='变更内容')),
+                ('ip', models.CharField(blank=True, max_length=45, verbose_name='来源地址')),
+                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='请求编号')),
+                ('user_agent', models.CharField(blank=True, max_length=200, verbose_name='客户端')),
             ],
             options={
-                "verbose_name": "操作日志",
-                "verbose_name_plural": "操作日志",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': '操作日志',
+                'verbose_name_plural': '操作日志',
+                'ordering': ['-at', '-pk'],
             },
         ),
     ]

@@ -6,7 +6,6 @@ SQLite has no such guard beyond the model; production runs on PostgreSQL.
 TRUNCATE is left to the database owner (the test runner empties tables with it); a deployment
 grants the application role no TRUNCATE on this table (docs/deployment.md).
 """
-
 from django.db import migrations
 
 CREATE = """

@@ -6,203 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Campaign",
+            name='Campaign',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="活动名称")),
-                ("start_date", models.DateField(verbose_name="开始日期")),
-                ("end_date", models.DateField(verbose_name="结束日期")),
-                (
-                    "is_closed",
-                    models.BooleanField(default=False, help_text="结束后不再接受该期间的台账记录", verbose_name="已结束"),
-                ),
-                (
-                    "points_generation",
-                    models.PositiveIntegerField(
-                        default=0,
-                        editable=False,
-                        help_text="每次重算积分加一；同一轮次内同一来源只计一次分",
-                        verbose_name="积分计算轮次",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='活动名称')),
+                ('start_date', models.DateField(verbose_name='开始日期')),
+                ('end_date', models.DateField(verbose_name='结束日期')),
+                ('is_closed', models.BooleanField(default=False, help_text='结束后不再接受该期间的台账记录', verbose_name='已结束')),
+                ('points_generation', models.PositiveIntegerField(default=0, editable=False, help_text='每次重算积分加一；同一轮次内同一来源只计一次分', verbose_name='积分计算轮次')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
             ],
             options={
-                "verbose_name": "活动",
-                "verbose_name_plural": "活动",
-                "ordering": ["-start_date"],
+                'verbose_name': '活动',
+                'verbose_name_plural': '活动',
+                'ordering': ['-start_date'],
             },
         ),
         migrations.CreateModel(
-            name="Indicator",
+            name='Indicator',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "dimension",
-                    models.CharField(
-                        choices=[("theory", "学理论"), ("business", "学业务"), ("party_spirit", "比党性"), ("work", "比工作")],
-                        max_length=20,
-                        verbose_name="类别",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="指标名称")),
-                (
-                    "max_points",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="本活动期间每人在该指标上的最高得分；空为不设上限",
-                        max_digits=10,
-                        null=True,
-                        verbose_name="满分（上限）",
-                    ),
-                ),
-                ("sort_order", models.PositiveIntegerField(default=100, verbose_name="排序")),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="indicators",
-                        to="campaign.campaign",
-                        verbose_name="活动",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('dimension', models.CharField(choices=[('theory', '学理论'), ('business', '学业务'), ('party_spirit', '比党性'), ('work', '比工作')], max_length=20, verbose_name='类别')),
+                ('name', models.CharField(max_length=100, verbose_name='指标名称')),
+                ('max_points', models.DecimalField(blank=True, decimal_places=2, help_text='本活动期间每人在该指标上的最高得分；空为不设上限', max_digits=10, null=True, verbose_name='满分（上限）')),
+                ('sort_order', models.PositiveIntegerField(default=100, verbose_name='排序')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='campaign.campaign', verbose_name='活动')),
             ],
             options={
-                "verbose_name": "考核指标",
-                "verbose_name_plural": "考核指标",
-                "ordering": ["campaign", "sort_order", "pk"],
+                'verbose_name': '考核指标',
+                'verbose_name_plural': '考核指标',
+                'ordering': ['campaign', 'sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Rule",
+            name='Rule',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="规则名称")),
-                ("source_type", models.CharField(default="ledger", max_length=20, verbose_name="来源")),
-                (
-                    "source_kind",
-                    models.CharField(help_text="如台账类型代码 self_study", max_length=40, verbose_name="来源类型代码"),
-                ),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[
-                            ("fixed", "每项固定分值"),
-                            ("per_unit", "按数值计分（如每学时0.5分）"),
-                            ("lookup", "按选项计分（如采用级别）"),
-                        ],
-                        default="fixed",
-                        max_length=10,
-                        verbose_name="计分方式",
-                    ),
-                ),
-                (
-                    "points",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=Decimal("1"),
-                        help_text="固定分值，或按数值计分时每单位的分值",
-                        max_digits=10,
-                        verbose_name="分值",
-                    ),
-                ),
-                (
-                    "field_key",
-                    models.CharField(
-                        blank=True,
-                        help_text="按数值计分：数字字段的键，或 hours 表示学时；按选项计分：单选字段的键",
-                        max_length=40,
-                        verbose_name="计分字段",
-                    ),
-                ),
-                (
-                    "lookup",
-                    models.JSONField(blank=True, default=dict, help_text='如 {"中央": 10, "自治区": 5}', verbose_name="选项分值"),
-                ),
-                (
-                    "recipients",
-                    models.CharField(
-                        choices=[
-                            ("author", "记录人"),
-                            ("presenter", "主讲人"),
-                            ("attendees", "参加人员（不含记录人）"),
-                            ("all", "全部参加人员"),
-                        ],
-                        default="author",
-                        max_length=10,
-                        verbose_name="得分人",
-                    ),
-                ),
-                ("cap_day", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="每日上限")),
-                (
-                    "cap_week",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="每周上限"),
-                ),
-                (
-                    "cap_month",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="每月上限"),
-                ),
-                (
-                    "cap_campaign",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="活动期间上限"),
-                ),
-                (
-                    "once_per_value",
-                    models.BooleanField(
-                        default=False, help_text="如廉政“六个一”：每个项目在活动期间只计一次", verbose_name="每个选项只计一次"
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="rules",
-                        to="campaign.campaign",
-                        verbose_name="活动",
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="rules",
-                        to="campaign.indicator",
-                        verbose_name="考核指标",
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="superseded_by",
-                        to="campaign.rule",
-                        verbose_name="取代的规则",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='规则名称')),
+                ('source_type', models.CharField(default='ledger', max_length=20, verbose_name='来源')),
+                ('source_kind', models.CharField(help_text='如台账类型代码 self_study', max_length=40, verbose_name='来源类型代码')),
+                ('method', models.CharField(choices=[('fixed', '每项固定分值'), ('per_unit', '按数值计分（如每学时0.5分）'), ('lookup', '按选项计分（如采用级别）')], default='fixed', max_length=10, verbose_name='计分方式')),
+                ('points', models.DecimalField(decimal_places=2, default=Decimal('1'), help_text='固定分值，或按数值计分时每单位的分值', max_digits=10, verbose_name='分值')),
+                ('field_key', models.CharField(blank=True, help_text='按数值计分：数字字段的键，或 hours 表示学时；按选项计分：单选字段的键', max_length=40, verbose_name='计分字段')),
+                ('lookup', models.JSONField(blank=True, default=dict, help_text='如 {"中央": 10, "自治区": 5}', verbose_name='选项分值')),
+                ('recipients', models.CharField(choices=[('author', '记录人'), ('presenter', '主讲人'), ('attendees', '参加人员（不含记录人）'), ('all', '全部参加人员')], default='author', max_length=10, verbose_name='得分人')),
+                ('cap_day', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='每日上限')),
+                ('cap_week', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='每周上限')),
+                ('cap_month', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='每月上限')),
+                ('cap_campaign', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='活动期间上限')),
+                ('once_per_value', models.BooleanField(default=False, help_text='如廉政“六个一”：每个项目在活动期间只计一次', verbose_name='每个选项只计一次')),
+                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='campaign.campaign', verbose_name='活动')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='campaign.indicator', verbose_name='考核指标')),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='campaign.rule', verbose_name='取代的规则')),
             ],
             options={
-                "verbose_name": "积分规则",
-                "verbose_name_plural": "积分规则",
-                "ordering": ["campaign", "indicator__sort_order", "pk"],
+                'verbose_name': '积分规则',
+                'verbose_name_plural': '积分规则',
+                'ordering': ['campaign', 'indicator__sort_order', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="indicator",
-            constraint=models.UniqueConstraint(fields=("campaign", "name"), name="campaign_indicator_unique"),
+            model_name='indicator',
+            constraint=models.UniqueConstraint(fields=('campaign', 'name'), name='campaign_indicator_unique'),
         ),
         migrations.AddIndex(
-            model_name="rule",
-            index=models.Index(fields=["source_type", "source_kind", "is_active"], name="campaign_ru_source__b4302d_idx"),
+            model_name='rule',
+            index=models.Index(fields=['source_type', 'source_kind', 'is_active'], name='campaign_ru_source__b4302d_idx'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaign", "0001_initial"),
+        ('campaign', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="indicator",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="修改时间"),
+            model_name='indicator',
+            name='updated_at',
+            field=models.DateTimeField(auto_now=True, verbose_name='修改时间'),
         ),
     ]

@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,73 +16,45 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="PeriodicRun",
+            name='PeriodicRun',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=60, verbose_name="任务")),
-                ("period", models.CharField(max_length=20, verbose_name="周期")),
-                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
-                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=60, verbose_name='任务')),
+                ('period', models.CharField(max_length=20, verbose_name='周期')),
+                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='开始时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
             ],
             options={
-                "verbose_name": "定时任务运行",
-                "verbose_name_plural": "定时任务运行",
-                "constraints": [models.UniqueConstraint(fields=("name", "period"), name="jobs_periodic_once")],
+                'verbose_name': '定时任务运行',
+                'verbose_name_plural': '定时任务运行',
+                'constraints': [models.UniqueConstraint(fields=('name', 'period'), name='jobs_periodic_once')],
             },
         ),
         migrations.CreateModel(
-            name="Job",
+            name='Job',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(max_length=60, verbose_name="类型")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("waiting", "排队中"), ("running", "进行中"), ("done", "已完成"), ("failed", "失败")],
-                        default="waiting",
-                        max_length=10,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("params", models.JSONField(blank=True, default=dict, verbose_name="参数")),
-                ("done", models.PositiveIntegerField(default=0, verbose_name="已完成")),
-                ("total", models.PositiveIntegerField(default=0, verbose_name="共计")),
-                ("summary", models.TextField(blank=True, verbose_name="结果摘要")),
-                (
-                    "result",
-                    models.JSONField(blank=True, default=list, help_text="结果明细，如重算后每人的积分变化", verbose_name="结果"),
-                ),
-                ("error", models.TextField(blank=True, verbose_name="错误")),
-                (
-                    "file",
-                    models.FileField(
-                        blank=True,
-                        max_length=300,
-                        storage=xuebi.jobs.models.job_storage,
-                        upload_to="jobs/",
-                        verbose_name="结果文件",
-                    ),
-                ),
-                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="文件名")),
-                ("claimed_by", models.CharField(blank=True, max_length=200, verbose_name="运行进程")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
-                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
-                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="发起人",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=60, verbose_name='类型')),
+                ('status', models.CharField(choices=[('waiting', '排队中'), ('running', '进行中'), ('done', '已完成'), ('failed', '失败')], default='waiting', max_length=10, verbose_name='状态')),
+                ('params', models.JSONField(blank=True, default=dict, verbose_name='参数')),
+                ('done', models.PositiveIntegerField(default=0, verbose_name='已完成')),
+                ('total', models.PositiveIntegerField(default=0, verbose_name='共计')),
+                ('summary', models.TextField(blank=True, verbose_name='结果摘要')),
+                ('result', models.JSONField(blank=True, default=list, help_text='结果明细，如重算后每人的积分变化', verbose_name='结果')),
+                ('error', models.TextField(blank=True, verbose_name='错误')),
+                ('file', models.FileField(blank=True, max_length=300, storage=xuebi.jobs.models.job_storage, upload_to='jobs/', verbose_name='结果文件')),
+                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
+                ('claimed_by', models.CharField(blank=True, max_length=200, verbose_name='运行进程')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
+                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
             ],
             options={
-                "verbose_name": "后台任务",
-                "verbose_name_plural": "后台任务",
-                "ordering": ["-created_at", "-pk"],
-                "indexes": [models.Index(fields=["status"], name="jobs_job_status")],
+                'verbose_name': '后台任务',
+                'verbose_name_plural': '后台任务',
+                'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['status'], name='jobs_job_status')],
             },
         ),
     ]

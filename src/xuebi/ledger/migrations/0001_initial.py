@@ -6,551 +6,282 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("org", "0001_initial"),
+        ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RecordKind",
+            name='RecordKind',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
-                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
-                (
-                    "dimension",
-                    models.CharField(
-                        choices=[("theory", "学理论"), ("business", "学业务"), ("party_spirit", "比党性"), ("work", "比工作")],
-                        max_length=20,
-                        verbose_name="类别",
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="说明")),
-                (
-                    "participation",
-                    models.CharField(
-                        choices=[("single", "个人记录"), ("group", "集体活动（组织者记录，含参加人员）")],
-                        default="single",
-                        max_length=10,
-                        verbose_name="记录方式",
-                    ),
-                ),
-                ("evidence_required", models.BooleanField(default=False, verbose_name="须上传佐证材料")),
-                ("review_required", models.BooleanField(default=True, verbose_name="须审核")),
-                (
-                    "attendee_hours",
-                    models.BooleanField(default=False, help_text="集体活动中为每位参加人员填写学时", verbose_name="按人记录学时"),
-                ),
-                (
-                    "has_study_level",
-                    models.BooleanField(
-                        default=False, help_text="记录时选择中心组领学、党支部深学等层级", verbose_name="五学联动层级"
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
-                ("sort_order", models.PositiveIntegerField(default=100, verbose_name="排序")),
-                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="字段版本")),
-                ("fields", models.JSONField(blank=True, default=list, editable=False, verbose_name="字段")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
+                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
+                ('dimension', models.CharField(choices=[('theory', '学理论'), ('business', '学业务'), ('party_spirit', '比党性'), ('work', '比工作')], max_length=20, verbose_name='类别')),
+                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ('participation', models.CharField(choices=[('single', '个人记录'), ('group', '集体活动（组织者记录，含参加人员）')], default='single', max_length=10, verbose_name='记录方式')),
+                ('evidence_required', models.BooleanField(default=False, verbose_name='须上传佐证材料')),
+                ('review_required', models.BooleanField(default=True, verbose_name='须审核')),
+                ('attendee_hours', models.BooleanField(default=False, help_text='集体活动中为每位参加人员填写学时', verbose_name='按人记录学时')),
+                ('has_study_level', models.BooleanField(default=False, help_text='记录时选择中心组领学、党支部深学等层级', verbose_name='五学联动层级')),
+                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ('sort_order', models.PositiveIntegerField(default=100, verbose_name='排序')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='字段版本')),
+                ('fields', models.JSONField(blank=True, default=list, editable=False, verbose_name='字段')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
             ],
             options={
-                "verbose_name": "台账类型",
-                "verbose_name_plural": "台账类型",
-                "ordering": ["sort_order", "pk"],
+                'verbose_name': '台账类型',
+                'verbose_name_plural': '台账类型',
+                'ordering': ['sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="LectureSeries",
+            name='LectureSeries',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=100, verbose_name="名称")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("is_active", models.BooleanField(default=True, verbose_name="进行中")),
-                (
-                    "created_by",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="lecture_series",
-                        to="org.unit",
-                        verbose_name="单位",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="ledger.recordkind",
-                        verbose_name="台账类型",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=100, verbose_name='名称')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('is_active', models.BooleanField(default=True, verbose_name='进行中')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lecture_series', to='org.unit', verbose_name='单位')),
+                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.recordkind', verbose_name='台账类型')),
             ],
             options={
-                "verbose_name": "业务讲堂",
-                "verbose_name_plural": "业务讲堂",
-                "ordering": ["-created_at", "-pk"],
+                'verbose_name': '业务讲堂',
+                'verbose_name_plural': '业务讲堂',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Record",
+            name='Record',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200, verbose_name="标题")),
-                ("occurred_on", models.DateField(verbose_name="日期")),
-                ("data", models.JSONField(blank=True, default=dict, verbose_name="内容")),
-                (
-                    "study_level",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("center", "中心组领学"),
-                            ("organ", "机关党委督学"),
-                            ("branch", "党支部深学"),
-                            ("group", "党小组促学"),
-                            ("member", "党员研学"),
-                        ],
-                        max_length=10,
-                        verbose_name="学习层级",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "草稿"), ("submitted", "待审核"), ("returned", "已退回"), ("approved", "已通过")],
-                        default="draft",
-                        max_length=10,
-                        verbose_name="状态",
-                    ),
-                ),
-                (
-                    "version",
-                    models.PositiveIntegerField(default=0, help_text="已通过的版本号；0 表示尚未通过", verbose_name="版本"),
-                ),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
-                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
-                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
-                ("has_pending_correction", models.BooleanField(default=False, verbose_name="更正待审批")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="authored_records",
-                        to="org.person",
-                        verbose_name="记录人",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="records",
-                        to="org.unit",
-                        verbose_name="所属单位",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="records",
-                        to="ledger.recordkind",
-                        verbose_name="台账类型",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='标题')),
+                ('occurred_on', models.DateField(verbose_name='日期')),
+                ('data', models.JSONField(blank=True, default=dict, verbose_name='内容')),
+                ('study_level', models.CharField(blank=True, choices=[('center', '中心组领学'), ('organ', '机关党委督学'), ('branch', '党支部深学'), ('group', '党小组促学'), ('member', '党员研学')], max_length=10, verbose_name='学习层级')),
+                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('returned', '已退回'), ('approved', '已通过')], default='draft', max_length=10, verbose_name='状态')),
+                ('version', models.PositiveIntegerField(default=0, help_text='已通过的版本号；0 表示尚未通过', verbose_name='版本')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
+                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
+                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
+                ('has_pending_correction', models.BooleanField(default=False, verbose_name='更正待审批')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authored_records', to='org.person', verbose_name='记录人')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='org.unit', verbose_name='所属单位')),
+                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='ledger.recordkind', verbose_name='台账类型')),
             ],
             options={
-                "verbose_name": "台账记录",
-                "verbose_name_plural": "台账记录",
-                "ordering": ["-occurred_on", "-pk"],
+                'verbose_name': '台账记录',
+                'verbose_name_plural': '台账记录',
+                'ordering': ['-occurred_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="LectureSession",
+            name='LectureSession',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("planned_on", models.DateField(verbose_name="日期")),
-                ("topic", models.CharField(blank=True, max_length=200, verbose_name="主题")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("planned", "计划"), ("held", "已举办"), ("cancelled", "取消")],
-                        default="planned",
-                        max_length=10,
-                        verbose_name="状态",
-                    ),
-                ),
-                (
-                    "absentees",
-                    models.ManyToManyField(blank=True, related_name="+", to="org.person", verbose_name="缺席（本次跳过）"),
-                ),
-                (
-                    "presenter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.person", verbose_name="主讲人"
-                    ),
-                ),
-                (
-                    "series",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="ledger.lectureseries"
-                    ),
-                ),
-                (
-                    "record",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="lecture_session",
-                        to="ledger.record",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('planned_on', models.DateField(verbose_name='日期')),
+                ('topic', models.CharField(blank=True, max_length=200, verbose_name='主题')),
+                ('status', models.CharField(choices=[('planned', '计划'), ('held', '已举办'), ('cancelled', '取消')], default='planned', max_length=10, verbose_name='状态')),
+                ('absentees', models.ManyToManyField(blank=True, related_name='+', to='org.person', verbose_name='缺席（本次跳过）')),
+                ('presenter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person', verbose_name='主讲人')),
+                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='ledger.lectureseries')),
+                ('record', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lecture_session', to='ledger.record')),
             ],
             options={
-                "verbose_name": "讲堂场次",
-                "ordering": ["series", "planned_on", "pk"],
+                'verbose_name': '讲堂场次',
+                'ordering': ['series', 'planned_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Evidence",
+            name='Evidence',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "field_key",
-                    models.CharField(blank=True, help_text="附件字段的键；空表示佐证材料", max_length=40, verbose_name="字段"),
-                ),
-                ("file", models.FileField(max_length=200, upload_to="", verbose_name="文件")),
-                ("thumbnail", models.FileField(blank=True, max_length=200, upload_to="", verbose_name="缩略图")),
-                ("sha256", models.CharField(db_index=True, max_length=64)),
-                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
-                ("size", models.PositiveBigIntegerField(verbose_name="大小")),
-                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "record",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="ledger.record"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('field_key', models.CharField(blank=True, help_text='附件字段的键；空表示佐证材料', max_length=40, verbose_name='字段')),
+                ('file', models.FileField(max_length=200, upload_to='', verbose_name='文件')),
+                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to='', verbose_name='缩略图')),
+                ('sha256', models.CharField(db_index=True, max_length=64)),
+                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
+                ('size', models.PositiveBigIntegerField(verbose_name='大小')),
+                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
+                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='ledger.record')),
             ],
             options={
-                "verbose_name": "佐证材料",
-                "verbose_name_plural": "佐证材料",
-                "ordering": ["pk"],
+                'verbose_name': '佐证材料',
+                'verbose_name_plural': '佐证材料',
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(
-            name="RecordEvent",
+            name='RecordEvent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("create", "新建"),
-                            ("update", "修改"),
-                            ("submit", "提交"),
-                            ("return", "退回"),
-                            ("approve", "通过"),
-                            ("correction_propose", "申请更正"),
-                            ("correction_approve", "更正通过"),
-                            ("correction_reject", "更正驳回"),
-                            ("delete", "删除草稿"),
-                        ],
-                        max_length=20,
-                        verbose_name="操作",
-                    ),
-                ),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
-                ("comment", models.TextField(blank=True, verbose_name="意见")),
-                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
-                (
-                    "actor",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "record",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="events", to="ledger.record"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('create', '新建'), ('update', '修改'), ('submit', '提交'), ('return', '退回'), ('approve', '通过'), ('correction_propose', '申请更正'), ('correction_approve', '更正通过'), ('correction_reject', '更正驳回'), ('delete', '删除草稿')], max_length=20, verbose_name='操作')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
+                ('comment', models.TextField(blank=True, verbose_name='意见')),
+                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
+                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='ledger.record')),
             ],
             options={
-                "verbose_name": "台账记录日志",
-                "ordering": ["at", "pk"],
+                'verbose_name': '台账记录日志',
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="MeetingRequirement",
+            name='MeetingRequirement',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "frequency",
-                    models.CharField(
-                        choices=[("month", "每月"), ("quarter", "每季度"), ("half", "每半年"), ("year", "每年")],
-                        max_length=10,
-                        verbose_name="频次",
-                    ),
-                ),
-                ("min_count", models.PositiveSmallIntegerField(default=1, verbose_name="每期至少次数")),
-                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
-                (
-                    "kind",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="requirement",
-                        to="ledger.recordkind",
-                        verbose_name="台账类型",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('frequency', models.CharField(choices=[('month', '每月'), ('quarter', '每季度'), ('half', '每半年'), ('year', '每年')], max_length=10, verbose_name='频次')),
+                ('min_count', models.PositiveSmallIntegerField(default=1, verbose_name='每期至少次数')),
+                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ('kind', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='requirement', to='ledger.recordkind', verbose_name='台账类型')),
             ],
             options={
-                "verbose_name": "组织生活要求",
-                "verbose_name_plural": "组织生活要求",
-                "ordering": ["kind__sort_order", "pk"],
+                'verbose_name': '组织生活要求',
+                'verbose_name_plural': '组织生活要求',
+                'ordering': ['kind__sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="RecordKindVersion",
+            name='RecordKindVersion',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("version", models.PositiveIntegerField(verbose_name="版本")),
-                ("fields", models.JSONField(default=list, verbose_name="字段")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "kind",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="ledger.recordkind"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(verbose_name='版本')),
+                ('fields', models.JSONField(default=list, verbose_name='字段')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='ledger.recordkind')),
             ],
             options={
-                "verbose_name": "台账类型版本",
-                "ordering": ["kind", "-version"],
+                'verbose_name': '台账类型版本',
+                'ordering': ['kind', '-version'],
             },
         ),
         migrations.CreateModel(
-            name="RecordCorrection",
+            name='RecordCorrection',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("base_version", models.PositiveIntegerField()),
-                ("title", models.CharField(max_length=200, verbose_name="标题")),
-                ("occurred_on", models.DateField(verbose_name="日期")),
-                ("data", models.JSONField(default=dict)),
-                ("study_level", models.CharField(blank=True, max_length=10)),
-                ("participants", models.JSONField(default=list, help_text="[{person_id, role, hours}]")),
-                ("reason", models.TextField(verbose_name="更正理由")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "待审批"), ("approved", "已批准"), ("rejected", "已驳回")],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("proposed_at", models.DateTimeField(auto_now_add=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("decision_comment", models.TextField(blank=True, verbose_name="审批意见")),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "proposed_by",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "record",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="corrections", to="ledger.record"
-                    ),
-                ),
-                (
-                    "schema",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ledger.recordkindversion"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('base_version', models.PositiveIntegerField()),
+                ('title', models.CharField(max_length=200, verbose_name='标题')),
+                ('occurred_on', models.DateField(verbose_name='日期')),
+                ('data', models.JSONField(default=dict)),
+                ('study_level', models.CharField(blank=True, max_length=10)),
+                ('participants', models.JSONField(default=list, help_text='[{person_id, role, hours}]')),
+                ('reason', models.TextField(verbose_name='更正理由')),
+                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('rejected', '已驳回')], default='pending', max_length=10, verbose_name='状态')),
+                ('proposed_at', models.DateTimeField(auto_now_add=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('decision_comment', models.TextField(blank=True, verbose_name='审批意见')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='ledger.record')),
+                ('schema', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.recordkindversion')),
             ],
             options={
-                "verbose_name": "更正申请",
-                "ordering": ["-proposed_at", "-pk"],
+                'verbose_name': '更正申请',
+                'ordering': ['-proposed_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="record",
-            name="schema",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="records", to="ledger.recordkindversion"
-            ),
+            model_name='record',
+            name='schema',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='ledger.recordkindversion'),
         ),
         migrations.CreateModel(
-            name="RecordVersion",
+            name='RecordVersion',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveIntegerField(verbose_name="版本")),
-                ("title", models.CharField(max_length=200, verbose_name="标题")),
-                ("occurred_on", models.DateField(verbose_name="日期")),
-                ("data", models.JSONField(default=dict)),
-                ("study_level", models.CharField(blank=True, max_length=10)),
-                ("participants", models.JSONField(default=list)),
-                ("approved_at", models.DateTimeField(auto_now_add=True, verbose_name="通过时间")),
-                ("reason", models.TextField(blank=True, verbose_name="更正理由")),
-                (
-                    "approved_by",
-                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
-                ),
-                (
-                    "record",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="ledger.record"),
-                ),
-                (
-                    "schema",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ledger.recordkindversion"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(verbose_name='版本')),
+                ('title', models.CharField(max_length=200, verbose_name='标题')),
+                ('occurred_on', models.DateField(verbose_name='日期')),
+                ('data', models.JSONField(default=dict)),
+                ('study_level', models.CharField(blank=True, max_length=10)),
+                ('participants', models.JSONField(default=list)),
+                ('approved_at', models.DateTimeField(auto_now_add=True, verbose_name='通过时间')),
+                ('reason', models.TextField(blank=True, verbose_name='更正理由')),
+                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='ledger.record')),
+                ('schema', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.recordkindversion')),
             ],
             options={
-                "verbose_name": "台账记录版本",
-                "ordering": ["record", "number"],
+                'verbose_name': '台账记录版本',
+                'ordering': ['record', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="LectureMember",
+            name='LectureMember',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveIntegerField(verbose_name="轮次顺序")),
-                ("person", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.person")),
-                (
-                    "series",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="ledger.lectureseries"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='轮次顺序')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person')),
+                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='ledger.lectureseries')),
             ],
             options={
-                "ordering": ["series", "position"],
-                "constraints": [models.UniqueConstraint(fields=("series", "person"), name="ledger_lecture_member_unique")],
+                'ordering': ['series', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('series', 'person'), name='ledger_lecture_member_unique')],
             },
         ),
         migrations.CreateModel(
-            name="Participant",
+            name='Participant',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("author", "记录人"), ("attendee", "参加人员"), ("presenter", "主讲人")],
-                        default="attendee",
-                        max_length=10,
-                        verbose_name="身份",
-                    ),
-                ),
-                ("hours", models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name="学时")),
-                ("occurred_on", models.DateField(verbose_name="日期")),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="participations",
-                        to="org.person",
-                        verbose_name="人员",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit", verbose_name="当时所在单位"
-                    ),
-                ),
-                (
-                    "record",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="participants", to="ledger.record"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('author', '记录人'), ('attendee', '参加人员'), ('presenter', '主讲人')], default='attendee', max_length=10, verbose_name='身份')),
+                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='学时')),
+                ('occurred_on', models.DateField(verbose_name='日期')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='org.person', verbose_name='人员')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='当时所在单位')),
+                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='ledger.record')),
             ],
             options={
-                "verbose_name": "参加人员",
-                "verbose_name_plural": "参加人员",
-                "indexes": [models.Index(fields=["person", "occurred_on", "record"], name="ledger_participant_timeline")],
-                "constraints": [models.UniqueConstraint(fields=("record", "person"), name="ledger_participant_unique")],
+                'verbose_name': '参加人员',
+                'verbose_name_plural': '参加人员',
+                'indexes': [models.Index(fields=['person', 'occurred_on', 'record'], name='ledger_participant_timeline')],
+                'constraints': [models.UniqueConstraint(fields=('record', 'person'), name='ledger_participant_unique')],
             },
         ),
         migrations.AddConstraint(
-            model_name="recordkindversion",
-            constraint=models.UniqueConstraint(fields=("kind", "version"), name="ledger_kind_version_unique"),
+            model_name='recordkindversion',
+            constraint=models.UniqueConstraint(fields=('kind', 'version'), name='ledger_kind_version_unique'),
         ),
         migrations.AddConstraint(
-            model_name="recordcorrection",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "pending")), fields=("record",), name="ledger_one_pending_correction"
-            ),
+            model_name='recordcorrection',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('record',), name='ledger_one_pending_correction'),
         ),
         migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["author", "occurred_on"], name="ledger_reco_author__81eec2_idx"),
+            model_name='record',
+            index=models.Index(fields=['author', 'occurred_on'], name='ledger_reco_author__81eec2_idx'),
         ),
         migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["status", "submitted_at"], name="ledger_reco_status_964217_idx"),
+            model_name='record',
+            index=models.Index(fields=['status', 'submitted_at'], name='ledger_reco_status_964217_idx'),
         ),
         migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["unit", "status", "submitted_at"], name="ledger_reco_unit_id_fc9e07_idx"),
+            model_name='record',
+            index=models.Index(fields=['unit', 'status', 'submitted_at'], name='ledger_reco_unit_id_fc9e07_idx'),
         ),
         migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["unit", "occurred_on"], name="ledger_reco_unit_id_0ee93d_idx"),
+            model_name='record',
+            index=models.Index(fields=['unit', 'occurred_on'], name='ledger_reco_unit_id_0ee93d_idx'),
         ),
         migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["kind", "occurred_on"], name="ledger_reco_kind_id_8dae15_idx"),
+            model_name='record',
+            index=models.Index(fields=['kind', 'occurred_on'], name='ledger_reco_kind_id_8dae15_idx'),
         ),
         migrations.AddConstraint(
-            model_name="recordversion",
-            constraint=models.UniqueConstraint(fields=("record", "number"), name="ledger_record_version_unique"),
+            model_name='recordversion',
+            constraint=models.UniqueConstraint(fields=('record', 'number'), name='ledger_record_version_unique'),
         ),
     ]

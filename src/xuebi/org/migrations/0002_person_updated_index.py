@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("org", "0001_initial"),
+        ('org', '0001_initial'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["updated_at"], name="org_person_updated"),
+            model_name='person',
+            index=models.Index(fields=['updated_at'], name='org_person_updated'),
         ),
     ]

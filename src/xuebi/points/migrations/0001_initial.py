@@ -7,359 +7,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("campaign", "0001_initial"),
-        ("org", "0002_person_updated_index"),
+        ('campaign', '0001_initial'),
+        ('org', '0002_person_updated_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="StandingSnapshot",
+            name='StandingSnapshot',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("month", models.DateField(verbose_name="月份")),
-                ("taken_at", models.DateTimeField(auto_now=True, verbose_name="生成时间")),
-                (
-                    "campaign",
-                    models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaign.campaign"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('month', models.DateField(verbose_name='月份')),
+                ('taken_at', models.DateTimeField(auto_now=True, verbose_name='生成时间')),
+                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
             ],
             options={
-                "verbose_name": "月末积分快照",
+                'verbose_name': '月末积分快照',
             },
         ),
         migrations.CreateModel(
-            name="PersonTotal",
+            name='PersonTotal',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "period",
-                    models.CharField(
-                        choices=[("campaign", "活动期间"), ("quarter", "季度"), ("month", "月"), ("snapshot", "截至月末")],
-                        default="campaign",
-                        max_length=10,
-                        verbose_name="期间",
-                    ),
-                ),
-                ("period_start", models.DateField(verbose_name="期间开始")),
-                ("total", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="总分")),
-                ("theory", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="学理论")),
-                ("business", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="学业务")),
-                (
-                    "party_spirit",
-                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="比党性"),
-                ),
-                ("work", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="比工作")),
-                (
-                    "campaign",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaign.campaign"),
-                ),
-                (
-                    "county",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="人员现在所在的旗县市区（或盟直科室）：排行榜按人员现在的单位排",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="org.unit",
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="空：全部指标",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="campaign.indicator",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="point_totals", to="org.person"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(choices=[('campaign', '活动期间'), ('quarter', '季度'), ('month', '月'), ('snapshot', '截至月末')], default='campaign', max_length=10, verbose_name='期间')),
+                ('period_start', models.DateField(verbose_name='期间开始')),
+                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='总分')),
+                ('theory', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='学理论')),
+                ('business', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='学业务')),
+                ('party_spirit', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='比党性')),
+                ('work', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='比工作')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
+                ('county', models.ForeignKey(blank=True, help_text='人员现在所在的旗县市区（或盟直科室）：排行榜按人员现在的单位排', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.unit')),
+                ('indicator', models.ForeignKey(blank=True, help_text='空：全部指标', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.indicator')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='point_totals', to='org.person')),
             ],
             options={
-                "verbose_name": "个人积分合计",
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", True)),
-                        fields=["campaign", "period", "period_start", "-total"],
-                        name="points_person_rank",
-                    ),
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", False)),
-                        fields=["campaign", "period", "period_start", "indicator", "-total"],
-                        name="points_person_indicator_rank",
-                    ),
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", True)),
-                        fields=["campaign", "period", "period_start", "county", "-total"],
-                        name="points_person_county_rank",
-                    ),
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", False)),
-                        fields=["campaign", "period", "period_start", "indicator", "county", "-total"],
-                        name="points_person_county_ind_rank",
-                    ),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("indicator__isnull", True)),
-                        fields=("campaign", "person", "period", "period_start"),
-                        name="points_person_total_unique",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("indicator__isnull", False)),
-                        fields=("campaign", "person", "indicator", "period", "period_start"),
-                        name="points_person_indicator_unique",
-                    ),
-                ],
+                'verbose_name': '个人积分合计',
+                'indexes': [models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-total'], name='points_person_rank'), models.Index(condition=models.Q(('indicator__isnull', False)), fields=['campaign', 'period', 'period_start', 'indicator', '-total'], name='points_person_indicator_rank'), models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', 'county', '-total'], name='points_person_county_rank'), models.Index(condition=models.Q(('indicator__isnull', False)), fields=['campaign', 'period', 'period_start', 'indicator', 'county', '-total'], name='points_person_county_ind_rank')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('indicator__isnull', True)), fields=('campaign', 'person', 'period', 'period_start'), name='points_person_total_unique'), models.UniqueConstraint(condition=models.Q(('indicator__isnull', False)), fields=('campaign', 'person', 'indicator', 'period', 'period_start'), name='points_person_indicator_unique')],
             },
         ),
         migrations.CreateModel(
-            name="PointEntry",
+            name='PointEntry',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "dimension",
-                    models.CharField(
-                        choices=[("theory", "学理论"), ("business", "学业务"), ("party_spirit", "比党性"), ("work", "比工作")],
-                        max_length=20,
-                        verbose_name="类别",
-                    ),
-                ),
-                ("occurred_on", models.DateField(verbose_name="日期")),
-                (
-                    "entry_type",
-                    models.CharField(
-                        choices=[("award", "得分"), ("reversal", "冲销"), ("adjustment", "加分/扣分")],
-                        max_length=10,
-                        verbose_name="类型",
-                    ),
-                ),
-                ("points", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="积分")),
-                (
-                    "base_points",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="规则分值"),
-                ),
-                ("note", models.CharField(blank=True, help_text="封顶、冲销或加减分的理由", max_length=200, verbose_name="说明")),
-                ("source_type", models.CharField(blank=True, max_length=20, verbose_name="来源")),
-                ("source_id", models.CharField(blank=True, max_length=40, verbose_name="来源编号")),
-                ("source_version", models.PositiveIntegerField(default=0, verbose_name="来源版本")),
-                (
-                    "generation",
-                    models.PositiveIntegerField(default=0, help_text="重算积分后的新一轮得分", verbose_name="计算轮次"),
-                ),
-                (
-                    "revision",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="撤销别的记录腾出上限后，本项得分按上限重新计算的次数", verbose_name="调整次数"
-                    ),
-                ),
-                ("source_label", models.CharField(blank=True, max_length=200, verbose_name="来源")),
-                ("value_key", models.CharField(blank=True, max_length=100, verbose_name="计分项")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记账时间")),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaign.campaign", verbose_name="活动"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="campaign.indicator",
-                        verbose_name="考核指标",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="point_entries",
-                        to="org.person",
-                        verbose_name="人员",
-                    ),
-                ),
-                (
-                    "reverses",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reversed_by",
-                        to="points.pointentry",
-                        verbose_name="冲销的明细",
-                    ),
-                ),
-                (
-                    "rule",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="campaign.rule",
-                        verbose_name="积分规则",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit", verbose_name="当时所在单位"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('dimension', models.CharField(choices=[('theory', '学理论'), ('business', '学业务'), ('party_spirit', '比党性'), ('work', '比工作')], max_length=20, verbose_name='类别')),
+                ('occurred_on', models.DateField(verbose_name='日期')),
+                ('entry_type', models.CharField(choices=[('award', '得分'), ('reversal', '冲销'), ('adjustment', '加分/扣分')], max_length=10, verbose_name='类型')),
+                ('points', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='积分')),
+                ('base_points', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='规则分值')),
+                ('note', models.CharField(blank=True, help_text='封顶、冲销或加减分的理由', max_length=200, verbose_name='说明')),
+                ('source_type', models.CharField(blank=True, max_length=20, verbose_name='来源')),
+                ('source_id', models.CharField(blank=True, max_length=40, verbose_name='来源编号')),
+                ('source_version', models.PositiveIntegerField(default=0, verbose_name='来源版本')),
+                ('generation', models.PositiveIntegerField(default=0, help_text='重算积分后的新一轮得分', verbose_name='计算轮次')),
+                ('revision', models.PositiveSmallIntegerField(default=0, help_text='撤销别的记录腾出上限后，本项得分按上限重新计算的次数', verbose_name='调整次数')),
+                ('source_label', models.CharField(blank=True, max_length=200, verbose_name='来源')),
+                ('value_key', models.CharField(blank=True, max_length=100, verbose_name='计分项')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记账时间')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaign.campaign', verbose_name='活动')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaign.indicator', verbose_name='考核指标')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='point_entries', to='org.person', verbose_name='人员')),
+                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='points.pointentry', verbose_name='冲销的明细')),
+                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaign.rule', verbose_name='积分规则')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='当时所在单位')),
             ],
             options={
-                "verbose_name": "积分明细",
-                "verbose_name_plural": "积分明细",
-                "ordering": ["-occurred_on", "-pk"],
-                "indexes": [
-                    models.Index(fields=["person", "campaign", "occurred_on"], name="points_poin_person__8290f4_idx"),
-                    models.Index(fields=["person", "rule", "occurred_on"], name="points_poin_person__2de900_idx"),
-                    models.Index(fields=["source_type", "source_id"], name="points_poin_source__b517a8_idx"),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("entry_type", "award")),
-                        fields=("rule", "source_type", "source_id", "source_version", "person", "generation", "revision"),
-                        name="points_award_once",
-                    )
-                ],
+                'verbose_name': '积分明细',
+                'verbose_name_plural': '积分明细',
+                'ordering': ['-occurred_on', '-pk'],
+                'indexes': [models.Index(fields=['person', 'campaign', 'occurred_on'], name='points_poin_person__8290f4_idx'), models.Index(fields=['person', 'rule', 'occurred_on'], name='points_poin_person__2de900_idx'), models.Index(fields=['source_type', 'source_id'], name='points_poin_source__b517a8_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('entry_type', 'award')), fields=('rule', 'source_type', 'source_id', 'source_version', 'person', 'generation', 'revision'), name='points_award_once')],
             },
         ),
         migrations.CreateModel(
-            name="RankCount",
+            name='RankCount',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "period",
-                    models.CharField(
-                        choices=[("campaign", "活动期间"), ("quarter", "季度"), ("month", "月"), ("snapshot", "截至月末")],
-                        max_length=10,
-                    ),
-                ),
-                ("period_start", models.DateField()),
-                ("column", models.CharField(max_length=20)),
-                ("bucket", models.IntegerField()),
-                ("people", models.IntegerField()),
-                (
-                    "campaign",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaign.campaign"),
-                ),
-                (
-                    "county",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.unit"
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="campaign.indicator",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(choices=[('campaign', '活动期间'), ('quarter', '季度'), ('month', '月'), ('snapshot', '截至月末')], max_length=10)),
+                ('period_start', models.DateField()),
+                ('column', models.CharField(max_length=20)),
+                ('bucket', models.IntegerField()),
+                ('people', models.IntegerField()),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
+                ('county', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit')),
+                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.indicator')),
             ],
             options={
-                "verbose_name": "积分分段人数",
-                "indexes": [
-                    models.Index(
-                        fields=["campaign", "period", "period_start", "indicator", "column", "county", "bucket"],
-                        name="points_rankcount_key",
-                    )
-                ],
+                'verbose_name': '积分分段人数',
+                'indexes': [models.Index(fields=['campaign', 'period', 'period_start', 'indicator', 'column', 'county', 'bucket'], name='points_rankcount_key')],
             },
         ),
         migrations.CreateModel(
-            name="UnitTotal",
+            name='UnitTotal',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "period",
-                    models.CharField(
-                        choices=[("campaign", "活动期间"), ("quarter", "季度"), ("month", "月"), ("snapshot", "截至月末")],
-                        default="campaign",
-                        max_length=10,
-                        verbose_name="期间",
-                    ),
-                ),
-                ("period_start", models.DateField(verbose_name="期间开始")),
-                ("total", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="总分")),
-                ("theory", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="学理论")),
-                ("business", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="学业务")),
-                (
-                    "party_spirit",
-                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="比党性"),
-                ),
-                ("work", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="比工作")),
-                (
-                    "campaign",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaign.campaign"),
-                ),
-                (
-                    "indicator",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="空：全部指标",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="campaign.indicator",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="point_totals", to="org.unit"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period', models.CharField(choices=[('campaign', '活动期间'), ('quarter', '季度'), ('month', '月'), ('snapshot', '截至月末')], default='campaign', max_length=10, verbose_name='期间')),
+                ('period_start', models.DateField(verbose_name='期间开始')),
+                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='总分')),
+                ('theory', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='学理论')),
+                ('business', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='学业务')),
+                ('party_spirit', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='比党性')),
+                ('work', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='比工作')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign')),
+                ('indicator', models.ForeignKey(blank=True, help_text='空：全部指标', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.indicator')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='point_totals', to='org.unit')),
             ],
             options={
-                "verbose_name": "单位积分合计",
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", True)),
-                        fields=["campaign", "period", "period_start", "-total"],
-                        name="points_unit_rank",
-                    ),
-                    models.Index(
-                        condition=models.Q(("indicator__isnull", False)),
-                        fields=["campaign", "period", "period_start", "indicator", "-total"],
-                        name="points_unit_indicator_rank",
-                    ),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("indicator__isnull", True)),
-                        fields=("campaign", "unit", "period", "period_start"),
-                        name="points_unit_total_unique",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("indicator__isnull", False)),
-                        fields=("campaign", "unit", "indicator", "period", "period_start"),
-                        name="points_unit_indicator_unique",
-                    ),
-                ],
+                'verbose_name': '单位积分合计',
+                'indexes': [models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-total'], name='points_unit_rank'), models.Index(condition=models.Q(('indicator__isnull', False)), fields=['campaign', 'period', 'period_start', 'indicator', '-total'], name='points_unit_indicator_rank')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('indicator__isnull', True)), fields=('campaign', 'unit', 'period', 'period_start'), name='points_unit_total_unique'), models.UniqueConstraint(condition=models.Q(('indicator__isnull', False)), fields=('campaign', 'unit', 'indicator', 'period', 'period_start'), name='points_unit_indicator_unique')],
             },
         ),
     ]

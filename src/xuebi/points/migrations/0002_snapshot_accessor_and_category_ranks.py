@@ -5,50 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaign", "0001_initial"),
-        ("org", "0002_person_updated_index"),
-        ("points", "0001_initial"),
+        ('campaign', '0001_initial'),
+        ('org', '0002_person_updated_index'),
+        ('points', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="standingsnapshot",
-            name="campaign",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE, related_name="standing_snapshot", to="campaign.campaign"
-            ),
+            model_name='standingsnapshot',
+            name='campaign',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='standing_snapshot', to='campaign.campaign'),
         ),
         migrations.AddIndex(
-            model_name="persontotal",
-            index=models.Index(
-                condition=models.Q(("indicator__isnull", True)),
-                fields=["campaign", "period", "period_start", "-theory"],
-                name="points_person_theory_rank",
-            ),
+            model_name='persontotal',
+            index=models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-theory'], name='points_person_theory_rank'),
         ),
         migrations.AddIndex(
-            model_name="persontotal",
-            index=models.Index(
-                condition=models.Q(("indicator__isnull", True)),
-                fields=["campaign", "period", "period_start", "-business"],
-                name="points_person_business_rank",
-            ),
+            model_name='persontotal',
+            index=models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-business'], name='points_person_business_rank'),
         ),
         migrations.AddIndex(
-            model_name="persontotal",
-            index=models.Index(
-                condition=models.Q(("indicator__isnull", True)),
-                fields=["campaign", "period", "period_start", "-party_spirit"],
-                name="points_person_party_rank",
-            ),
+            model_name='persontotal',
+            index=models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-party_spirit'], name='points_person_party_rank'),
         ),
         migrations.AddIndex(
-            model_name="persontotal",
-            index=models.Index(
-                condition=models.Q(("indicator__isnull", True)),
-                fields=["campaign", "period", "period_start", "-work"],
-                name="points_person_work_rank",
-            ),
+            model_name='persontotal',
+            index=models.Index(condition=models.Q(('indicator__isnull', True)), fields=['campaign', 'period', 'period_start', '-work'], name='points_person_work_rank'),
         ),
     ]

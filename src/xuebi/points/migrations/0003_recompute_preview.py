@@ -6,58 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaign", "0003_campaign_updated_at"),
-        ("points", "0002_snapshot_accessor_and_category_ranks"),
+        ('campaign', '0003_campaign_updated_at'),
+        ('points', '0002_snapshot_accessor_and_category_ranks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RecomputePreview",
+            name='RecomputePreview',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("queued", "排队中"), ("running", "计算中"), ("done", "已完成"), ("failed", "失败")],
-                        default="queued",
-                        max_length=10,
-                        verbose_name="状态",
-                    ),
-                ),
-                (
-                    "generation",
-                    models.PositiveIntegerField(
-                        default=0, help_text="预览时活动的计算轮次；重算后预览作废", verbose_name="计算轮次"
-                    ),
-                ),
-                ("done", models.PositiveIntegerField(default=0, verbose_name="已计算")),
-                ("total", models.PositiveIntegerField(default=0, verbose_name="共计")),
-                ("result", models.JSONField(blank=True, default=list, verbose_name="结果")),
-                ("error", models.CharField(blank=True, max_length=500, verbose_name="错误")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
-                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="campaign.campaign", verbose_name="活动"
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="发起人",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '计算中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
+                ('generation', models.PositiveIntegerField(default=0, help_text='预览时活动的计算轮次；重算后预览作废', verbose_name='计算轮次')),
+                ('done', models.PositiveIntegerField(default=0, verbose_name='已计算')),
+                ('total', models.PositiveIntegerField(default=0, verbose_name='共计')),
+                ('result', models.JSONField(blank=True, default=list, verbose_name='结果')),
+                ('error', models.CharField(blank=True, max_length=500, verbose_name='错误')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaign.campaign', verbose_name='活动')),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
             ],
             options={
-                "verbose_name": "重算预览",
-                "verbose_name_plural": "重算预览",
-                "ordering": ["-created_at", "-pk"],
+                'verbose_name': '重算预览',
+                'verbose_name_plural': '重算预览',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
     ]

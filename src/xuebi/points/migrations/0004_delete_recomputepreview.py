@@ -4,12 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("points", "0003_recompute_preview"),
+        ('points', '0003_recompute_preview'),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name="RecomputePreview",
+            name='RecomputePreview',
         ),
     ]
