@@ -23,6 +23,17 @@ def active_kinds():
     return sources.kinds()
 
 
+def _cap_field(label: str) -> forms.DecimalField:
+    """A cap (每日/每周/每月/活动期间上限): optional, above zero, its messages naming it."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0.01,
+        **DECIMAL,
+        error_messages={"min_value": f"{label}应大于0；不设上限请留空。", "invalid": f"{label}应为数字。"},
+    )
+
+
 class IndicatorForm(StyledFormMixin, forms.Form):
     dimension = forms.ChoiceField(
         label="类别",
@@ -112,34 +123,10 @@ class RuleForm(StyledFormMixin, forms.Form):
     recipients = forms.ChoiceField(
         label="得分人", choices=Recipients.choices, initial=Recipients.AUTHOR, error_messages={"invalid_choice": "请选择得分人。"}
     )
-    cap_day = forms.DecimalField(
-        label="每日上限",
-        required=False,
-        min_value=0.01,
-        **DECIMAL,
-        error_messages={"min_value": "每日上限应大于0；不设上限请留空。", "invalid": "每日上限应为数字。"},
-    )
-    cap_week = forms.DecimalField(
-        label="每周上限",
-        required=False,
-        min_value=0.01,
-        **DECIMAL,
-        error_messages={"min_value": "每周上限应大于0；不设上限请留空。", "invalid": "每周上限应为数字。"},
-    )
-    cap_month = forms.DecimalField(
-        label="每月上限",
-        required=False,
-        min_value=0.01,
-        **DECIMAL,
-        error_messages={"min_value": "每月上限应大于0；不设上限请留空。", "invalid": "每月上限应为数字。"},
-    )
-    cap_campaign = forms.DecimalField(
-        label="活动期间上限",
-        required=False,
-        min_value=0.01,
-        **DECIMAL,
-        error_messages={"min_value": "活动期间上限应大于0；不设上限请留空。", "invalid": "活动期间上限应为数字。"},
-    )
+    cap_day = _cap_field("每日上限")
+    cap_week = _cap_field("每周上限")
+    cap_month = _cap_field("每月上限")
+    cap_campaign = _cap_field("活动期间上限")
     once_per_value = forms.BooleanField(
         label="每个选项只计一次", required=False, help_text="如廉政“六个一”：每个项目在活动期间只计一次（须选择单选字段）"
     )
