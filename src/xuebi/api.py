@@ -243,6 +243,7 @@ def _routers():
     from xuebi.jobs.api import router as jobs_router
     from xuebi.org.api import router as org_router
     from xuebi.points.api import router as points_router
+    from xuebi.reports.api import router as reports_router
     from xuebi.study.api import router as study_router
 
     api.add_router("/", org_router)
@@ -252,6 +253,7 @@ def _routers():
     api.add_router("/", study_router)
     api.add_router("/", points_router)
     api.add_router("/", jobs_router)
+    api.add_router("/reports", reports_router)
 
 
 _routers()

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xuebi.ledger",
     "xuebi.study",
     "xuebi.points",
+    "xuebi.reports",
     "xuebi.home",
 ]
 
@@ -260,6 +261,8 @@ STORAGES = {
     # Background jobs' result files (large exports): never served directly, only to their owner
     # through jobs.views.download.
     "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "jobs")}},
+    # Issued notices and summaries, kept byte for byte as issued; served only through their pages.
+    "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR / "documents")}},
 }
 # Serve assets straight from the package so that no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True

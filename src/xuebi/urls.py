@@ -16,6 +16,7 @@ urlpatterns = [
     path("study/", include("xuebi.study.urls")),
     path("points/", include("xuebi.points.urls")),
     path("jobs/", include("xuebi.jobs.urls")),
+    path("reports/", include("xuebi.reports.urls")),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("xuebi/favicon.svg"), permanent=True)),

@@ -1,0 +1,133 @@
+"""What the department publishes: ranking notices (通报), numbered per issuing unit and year and
+kept as issued; the letterhead each issuing unit prints them under."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xuebi.campaign.models import Campaign, Indicator
+from xuebi.org.choices import ADMIN_ROLES
+from xuebi.org.models import Unit
+from xuebi.org.scoping import ScopedQuerySet
+
+__all__ = ["Letterhead", "NoticeNumber", "Notice", "NoticeStatus", "Ranking", "document_storage"]
+
+
+def document_storage():
+    """Where issued documents are kept: ``settings.STORAGES["documents"]`` (files under DATA_DIR
+    by default), served only by the notice's download view."""
+    return storages["documents"]
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已印发")
+
+
+class Ranking(models.TextChoices):
+    UNITS = "units", _("单位总分")
+    UNITS_PER_HEAD = "units_per_head", _("单位人均")
+    PEOPLE = "people", _("个人")
+
+
+class Letterhead(models.Model):
+    """发文机关标志 and 发文字号 of an issuing unit (中共锡林郭勒盟委组织部, 锡组通)."""
+
+    unit = models.OneToOneField(Unit, verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="letterhead")
+    authority = models.CharField(_("发文机关标志"), max_length=40)
+    prefix = models.CharField(_("发文字号代字"), max_length=10)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+    scope_roles = {"view": ADMIN_ROLES, "change": ADMIN_ROLES}
+
+    class Meta:
+        verbose_name = _("发文机关")
+        verbose_name_plural = _("发文机关")
+
+    def __str__(self) -> str:
+        return self.authority
+
+
+class NoticeNumber(models.Model):
+    """The last number given to a notice of ``issuer`` in ``year``: taken under a row lock at
+    issue, so numbers run 1, 2, 3 … without a gap or a repeat."""
+
+    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="reports_number_issuer_year")]
+
+
+class Notice(models.Model):
+    """A ranking notice (排名通报): a question asked of the boards (campaign, period, what is
+    ranked), the framing text an admin edits, and — once issued — its number and the three files
+    as issued, which never change."""
+
+    issuer = models.ForeignKey(Unit, verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="notices")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="notices")
+    period = models.CharField(_("期间"), max_length=10)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    ranking = models.CharField(_("排名对象"), max_length=20, choices=Ranking.choices, default=Ranking.UNITS)
+    dimension = models.CharField(_("类别"), max_length=20, default="total")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("排名范围"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("个人排名的单位"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    opening = models.TextField(_("开头"), blank=True)
+    praise = models.TextField(_("表扬"), blank=True)
+    remind = models.TextField(_("提醒"), blank=True)
+    closing = models.TextField(_("结尾"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    number_text = models.CharField(_("发文字号"), max_length=40, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("印发人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(_("排名数据"), default=dict, blank=True)
+    docx = models.FileField(_("公文"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
+    pdf = models.FileField(_("PDF"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
+    xlsx = models.FileField(_("表格"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
+    digests = models.JSONField(_("文件摘要"), default=dict, blank=True)
+    scheduled = models.BooleanField(_("定时生成"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "issuer"
+    scope_roles = {"view": ADMIN_ROLES, "change": ADMIN_ROLES}
+
+    class Meta:
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"], condition=Q(number__isnull=False), name="reports_notice_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
