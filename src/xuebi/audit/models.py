@@ -80,6 +80,17 @@ class Outcome(models.TextChoices):
     FAILURE = "failure", _("失败")
 
 
+class ActionField(models.CharField):
+    """An action code. Its choices (``Action``) grow with every app; they are labels for the log's
+    pages, not a constraint of the table, so migrations leave them out (``deconstruct``): a new
+    action is a new ``Action`` member and no migration."""
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, path, args, kwargs
+
+
 class AuditEntry(models.Model):
     """One audited event. Append-only: nothing in xuebi updates or deletes a row, and on
     PostgreSQL a trigger refuses it (migration 0002)."""
@@ -90,7 +101,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
+    action = ActionField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     target_type = models.CharField(_("对象类型"), max_length=50, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=50, blank=True)
