@@ -1,4 +1,4 @@
-"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study. Each loader is
+"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → last month's notice drafts. Each loader is
 idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
 
 The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
@@ -19,6 +19,7 @@ from xuebi.ledger.demo.requirements import load_demo_requirements
 from xuebi.org.demo import load_demo
 from xuebi.org.models import User
 from xuebi.points import readmodel
+from xuebi.reports.services.notices import scheduled_drafts
 from xuebi.study.demo import load_study_demo
 
 
@@ -39,4 +40,6 @@ def load_all(*, people: int = 400) -> dict:
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
     # the month-end snapshots the scheduled task would have built (the boards' ↑↓)
     result["snapshots_built"] = len(readmodel.build_due_snapshots())
+    # last month's ranking notices, drafted as the scheduler does on the 1st: waiting to be issued
+    result["notice_drafts"] = len(scheduled_drafts())
     return result

@@ -73,6 +73,12 @@ class Action(models.TextChoices):
     STUDY_PROGRESS = "study.progress", _("登记学习进度")
     STUDY_PLAN_SAVE = "study.plan.save", _("保存学习计划")
     STUDY_NOTE_SAVE = "study.note.save", _("保存学习笔记")
+    NOTICE_CREATE = "reports.notice.create", _("起草通报")
+    NOTICE_UPDATE = "reports.notice.update", _("修改通报草稿")
+    NOTICE_REGENERATE = "reports.notice.regenerate", _("重新生成通报数据")
+    NOTICE_DELETE = "reports.notice.delete", _("删除通报草稿")
+    NOTICE_ISSUE = "reports.notice.issue", _("印发通报")
+    LETTERHEAD_SAVE = "reports.letterhead.save", _("设置发文机关")
 
 
 class Outcome(models.TextChoices):

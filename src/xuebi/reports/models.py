@@ -10,11 +10,33 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xuebi.campaign.models import Campaign, Indicator
-from xuebi.org.choices import ADMIN_ROLES
+from xuebi.org.choices import ADMIN_ROLES, Role, UnitKind
 from xuebi.org.models import Unit
-from xuebi.org.scoping import ScopedQuerySet
+from xuebi.org.scoping import ScopedQuerySet, grants_of
 
-__all__ = ["Letterhead", "NoticeNumber", "Notice", "NoticeStatus", "Ranking", "document_storage"]
+__all__ = ["Letterhead", "NoticeNumber", "Notice", "NoticeStatus", "Ranking", "document_storage", "issuing_unit_ids"]
+
+ISSUING_KINDS = {UnitKind.LEAGUE_DEPT: {Role.LEAGUE_ADMIN}, UnitKind.COUNTY_DEPT: {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}}
+
+
+def issuing_unit_ids(user) -> list[int]:
+    """The units whose notices ``user`` drafts and issues: the 盟委组织部 for a league admin, a
+    旗县市区委组织部 for its admins. A section's admin issues none: notices go out under a
+    department's name and number. One query, kept on the user object for the request."""
+    kept = getattr(user, "_xuebi_issuers", None)
+    if kept is not None:
+        return kept
+    roles: dict[int, set[str]] = {}
+    for role, _path, unit_id in grants_of(user):
+        if unit_id is not None and role in (Role.LEAGUE_ADMIN, Role.UNIT_ADMIN):
+            roles.setdefault(unit_id, set()).add(role)
+    kept = []
+    if roles:
+        units = Unit.objects.filter(pk__in=roles, kind__in=ISSUING_KINDS).values_list("pk", "kind")
+        kept = sorted(pk for pk, kind in units if roles[pk] & ISSUING_KINDS[kind])
+    if getattr(user, "is_authenticated", False):
+        user._xuebi_issuers = kept
+    return kept
 
 
 def document_storage():
@@ -65,6 +87,14 @@ class NoticeNumber(models.Model):
         constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="reports_number_issuer_year")]
 
 
+class NoticeQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """Admins read the notices of their subtree (a league admin every county's too); only an
+        issuing unit's own admins change or issue its notices (``issuing_unit_ids``)."""
+        rows = super().visible_to(user, "view")
+        return rows if action == "view" else rows.filter(issuer_id__in=issuing_unit_ids(user))
+
+
 class Notice(models.Model):
     """A ranking notice (排名通报): a question asked of the boards (campaign, period, what is
     ranked), the framing text an admin edits, and — once issued — its number and the three files
@@ -72,7 +102,7 @@ class Notice(models.Model):
 
     issuer = models.ForeignKey(Unit, verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="notices")
     campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="notices")
-    period = models.CharField(_("期间"), max_length=10)
+    period = models.CharField(_("期间"), max_length=24)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     ranking = models.CharField(_("排名对象"), max_length=20, choices=Ranking.choices, default=Ranking.UNITS)
@@ -90,6 +120,7 @@ class Notice(models.Model):
         help_text=_("个人排名的单位"),
     )
     title = models.CharField(_("标题"), max_length=200)
+    recipients = models.CharField(_("主送机关"), max_length=200, blank=True)
     opening = models.TextField(_("开头"), blank=True)
     praise = models.TextField(_("表扬"), blank=True)
     remind = models.TextField(_("提醒"), blank=True)
@@ -104,6 +135,7 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("印发人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(_("排名数据"), default=dict, blank=True)
+    generated_at = models.DateTimeField(_("数据生成时间"), null=True, blank=True)
     docx = models.FileField(_("公文"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
     pdf = models.FileField(_("PDF"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
     xlsx = models.FileField(_("表格"), storage=document_storage, upload_to="notices/", max_length=300, blank=True)
@@ -115,7 +147,7 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
     scope_unit_field = "issuer"
     scope_roles = {"view": ADMIN_ROLES, "change": ADMIN_ROLES}
 

@@ -1,10 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from .views import dashboard, notices, summary  # noqa: F401
 
 app_name = "reports"
 urlpatterns = [
     # notices (通报)
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/regenerate/", notices.notice_regenerate, name="notice_regenerate"),
+    path("notices/<int:pk>/delete/", notices.notice_delete, name="notice_delete"),
+    path("notices/<int:pk>/issue/", notices.notice_issue, name="notice_issue"),
+    path("notices/<int:pk>/<str:kind>/", notices.notice_file, name="notice_file"),
+    path("notices/letterhead/<int:pk>/", notices.letterhead_edit, name="letterhead"),
     # summary (年度总结)
     # dashboard and 大屏
 ]

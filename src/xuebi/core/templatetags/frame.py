@@ -22,6 +22,7 @@ STYLESHEETS = [
     "xuebi/person-picker.css",
     "xuebi/roster.css",
     "xuebi/boards.css",
+    "reports/notice.css",
 ]
 PRINT_STYLESHEETS = ["xuebi/print.css"]
 SCRIPTS = [

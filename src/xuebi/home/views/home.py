@@ -36,6 +36,10 @@ def home(request):
         if user.person_id:
             waiting = waiting.exclude(author_id=user.person_id)
         context["waiting"] = waiting.count()
+    if roles & {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}:
+        from xuebi.reports.selectors.notices import drafts_waiting
+
+        context["notice_drafts"] = drafts_waiting(user)
     if user.person_id:
         from xuebi.ledger.models import Participant, Record
 
