@@ -25,6 +25,7 @@ NAV = [
     ("学习清单", "study:manage", STAFF, "学习"),
     ("业务讲堂", "ledger:lecture_list", WORK, "学习"),
     ("统计报表", "ledger:reports", STAFF, ""),
+    ("年度总结", "reports:summary", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, ""),
     ("组织机构", "org:unit_list", {*WORK, Role.JUDGE}, "管理"),
     ("人员花名册", "org:person_list", STAFF, "管理"),
     ("开通账号", "accounts:accounts_open", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "管理"),
