@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Aggregate, Count, DecimalField, Q, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -175,7 +175,7 @@ def _ledger(catalogue: list[Figure], *, unit: Unit, start: dt.date, end: dt.date
     if not wanted:
         return {}
     kind_ids = dict(RecordKind.objects.filter(code__in={f.kind for f in wanted}).values_list("code", "pk"))
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for figure in wanted:
         kind_id = kind_ids.get(figure.kind)
         if kind_id is None:  # the kind is not set up here: nothing to count

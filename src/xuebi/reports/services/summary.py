@@ -129,7 +129,7 @@ def docx_name(summary: selectors.Summary) -> str:
 def summary_docx(*, actor, summary: selectors.Summary) -> bytes:
     """The summary as a .docx in the department's document style (``core.officialdoc``): a summary,
     not a numbered notice — no 发文字号, no 主送机关. Audited as an export."""
-    from xuebi.core import officialdoc  # written alongside (issue 15): the export waits for it
+    from xuebi.core import officialdoc  # type: ignore[attr-defined]  # written alongside (issue 15): the export waits for it
 
     _admin_of(actor, summary.unit)
     body = [paragraph for paragraph in summary.edited_text.splitlines() if paragraph.strip()]

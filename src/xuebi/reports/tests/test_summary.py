@@ -15,7 +15,7 @@ from xuebi.campaign.models import Campaign
 from xuebi.ledger.demo.kinds import DEMO_KINDS
 from xuebi.ledger.models import RecordKind
 from xuebi.ledger.services.kinds import kind_create
-from xuebi.ledger.services.records import record_approve, record_return
+from xuebi.ledger.services.records import record_return
 from xuebi.org.choices import Role
 from xuebi.reports import figures
 from xuebi.reports.figures import display
@@ -230,9 +230,7 @@ def test_a_county_writes_quan_qi_and_leaves_out_what_it_has_none_of(dataset, org
 def test_rounding_at_each_boundary_on_the_computed_figures(dataset, org, users, campaign):
     """专题片 at a unit of 3: 锡林浩特 2 (below), 阿巴嘎 3 (on it), 全盟 5 (above); 播放量 at 10:
     锡林浩特 10 (on it), 阿巴嘎 4226 and 全盟 4236 (above); 稿件 at 3: 1 (below), 3 (on), 4 (above)."""
-    services.summary_figures_update(
-        actor=users.league_admin, settings={"feature_films": (3, True), "wechat_posts": (3, True)}
-    )
+    services.summary_figures_update(actor=users.league_admin, settings={"feature_films": (3, True), "wechat_posts": (3, True)})
     league, abag, xilin = (
         _displays(selectors.summary_for(campaign=campaign, unit=unit)) for unit in (org.league, org.abag, org.xilin)
     )
@@ -268,7 +266,9 @@ def _summary_url(campaign, unit) -> str:
     return f"{reverse('reports:summary')}?campaign={campaign.pk}&unit={unit.pk}"
 
 
-def test_the_page_shows_the_figures_and_the_drafted_text(dataset, org, users, campaign, client_for, django_assert_max_num_queries):
+def test_the_page_shows_the_figures_and_the_drafted_text(
+    dataset, org, users, campaign, client_for, django_assert_max_num_queries
+):
     client = client_for(users.league_admin)
     client.get(_summary_url(campaign, org.league))  # the session's first request
     with django_assert_max_num_queries(16):
@@ -408,7 +408,11 @@ def test_the_api_answers_the_figures_and_the_text(dataset, org, users, campaign,
 def test_the_api_refuses_what_it_should(dataset, org, users, campaign, api):
     assert api.get(users.league_admin, "/reports/summary?campaign_id=999999").status_code == 404
     bad = api.get(users.league_admin, "/reports/summary?campaign_id=abc")
-    assert bad.status_code == 422 and "campaign_id" in bad.json()["detail"][0]["msg"] and "应为整数" in bad.json()["detail"][0]["msg"]
+    assert (
+        bad.status_code == 422
+        and "campaign_id" in bad.json()["detail"][0]["msg"]
+        and "应为整数" in bad.json()["detail"][0]["msg"]
+    )
     missing = api.get(users.league_admin, "/reports/summary")
     assert missing.status_code == 422 and "必须填写" in missing.json()["detail"][0]["msg"]
     assert api.get(users.abag_admin, f"/reports/summary?campaign_id={campaign.pk}&unit_id={org.xilin.pk}").status_code == 404
