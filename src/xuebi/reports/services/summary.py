@@ -34,6 +34,7 @@ __all__ = [
     "summary_figures_update",
     "summary_docx",
     "docx_name",
+    "title",
 ]
 
 # Audit action codes (labels can join xuebi.audit.models.Action; the log shows the code meanwhile).
@@ -122,8 +123,14 @@ def summary_figures_update(*, actor, settings: dict[str, tuple[int | None, bool]
     return changed
 
 
+def title(summary: selectors.Summary) -> str:
+    """关于2026年双学双比活动开展情况的总结 — whose it is, the letterhead says."""
+    name = summary.campaign.name
+    return f"关于{name}{'' if name.endswith('活动') else '活动'}开展情况的总结"
+
+
 def docx_name(summary: selectors.Summary) -> str:
-    return f"{summary.year}年{summary.subject}工作总结（数据部分）.docx"
+    return f"{summary.subject}{summary.campaign.name}总结.docx"
 
 
 def summary_docx(*, actor, summary: selectors.Summary) -> bytes:
@@ -135,7 +142,7 @@ def summary_docx(*, actor, summary: selectors.Summary) -> bytes:
     body = [paragraph for paragraph in summary.edited_text.splitlines() if paragraph.strip()]
     document = officialdoc.Document(
         authority=_authority(summary.unit),
-        title=f"{summary.campaign.name}工作总结",
+        title=title(summary),
         body=body,
         signature=_authority(summary.unit),
         date=timezone.localdate(),

@@ -5,6 +5,8 @@ league admin's settings."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -346,6 +348,55 @@ def test_the_service_checks_scope(dataset, org, users, campaign):
         with pytest.raises(PermissionDenied):
             services.summary_save(actor=actor, campaign=campaign, unit=unit, figures=[], text="")
     assert not SummaryDraft.objects.exists()
+
+
+def test_the_export_is_a_docx_libreoffice_opens(dataset, org, users, campaign, client_for, tmp_path):
+    pytest.importorskip("xuebi.core.officialdoc")
+    services.summary_save(
+        actor=users.abag_admin,
+        campaign=campaign,
+        unit=org.abag,
+        figures=["feature_films"],
+        text="全旗组织系统拍摄党员教育专题片3部，好评如潮。\n\n第二段。",
+    )
+    response = client_for(users.abag_admin).get(f"{reverse('reports:summary_export')}?campaign={campaign.pk}&unit={org.abag.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "attachment" in response["Content-Disposition"]
+    docx = tmp_path / "summary.docx"
+    docx.write_bytes(response.content)
+    with zipfile.ZipFile(docx) as archive:  # a real Word file, not text LibreOffice would open anyway
+        assert "word/document.xml" in archive.namelist()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = "".join(
+        subprocess.run(["pdftotext", str(tmp_path / "summary.pdf"), "-"], capture_output=True, text=True).stdout.split()
+    )
+    assert "关于2026年双学双比活动开展情况的总结" in text
+    assert "全旗组织系统拍摄党员教育专题片3部，好评如潮。" in text and "第二段。" in text
+    assert "中共阿巴嘎旗委组织部" in text
+    assert "发文字号" not in text and "〔" not in text  # a summary, not a numbered notice
+    assert AuditEntry.objects.filter(action=services.ACTION_EXPORT, actor=users.abag_admin).count() == 1
+
+
+def test_an_empty_summary_is_not_exported(org, users, campaign, client_for):
+    client = client_for(users.abag_admin)
+    response = client.get(f"{reverse('reports:summary_export')}?campaign={campaign.pk}&unit={org.abag.pk}")
+    assert response.status_code == 302
+    assert "正文为空" in client.get(response["Location"]).content.decode()
 
 
 # --- the figure settings ----------------------------------------------------------------------
