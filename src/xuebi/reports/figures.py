@@ -79,13 +79,10 @@ class Figure:
     def with_settings(self, *, rounding_unit: int | None, included: bool) -> Figure:
         return replace(self, rounding_unit=rounding_unit, included=included)
 
-    def describe(self) -> str:
-        """What the figure counts, for the admin's table: 专题片 记录数; 宣传稿件 刊播平台为 微信公众号 …"""
-        if self.provider:
-            return "由其他模块提供"
-        what = "记录数" if self.measure == COUNT else f"“{self.measure}”之和"
-        conditions = "；".join(f"{key} 为 {'、'.join(choices)}" for key, choices in self.filters)
-        return f"{self.kind} {what}" + (f"（{conditions}）" if conditions else "")
+    @property
+    def sample(self) -> str:
+        """The phrase as an admin reads it: 拍摄党员教育专题片××部."""
+        return self.phrase.format(display=f"××{self.unit_word}", area="全盟")
 
 
 def number_text(value: Number) -> str:

@@ -54,6 +54,7 @@ __all__ = [
     "scope_unit",
     "scope_units",
     "summary_for",
+    "describe",
 ]
 
 # What a sum is cast to: room for any sum of the ledger's number fields (12 digits, 2 decimals each).
@@ -150,6 +151,26 @@ def catalogue() -> list[Figure]:
             figure = figure.with_settings(rounding_unit=setting.rounding_unit, included=setting.included)
         result.append(figure)
     return result
+
+
+def describe(catalogue: list[Figure]) -> dict[str, str]:
+    """key → what each figure counts, in the kinds' own words (one query): 宣传稿件 记录数（刊播平台为
+    微信公众号）, 培训班 参训人数之和（…）."""
+    kinds = {k.code: k for k in RecordKind.objects.filter(code__in={f.kind for f in catalogue if f.from_ledger})}
+    described = {}
+    for figure in catalogue:
+        kind = kinds.get(figure.kind)
+        if not figure.from_ledger:
+            described[figure.key] = "由其他模块提供"
+            continue
+        if kind is None:
+            described[figure.key] = f"台账类型“{figure.kind}”尚未设置"
+            continue
+        labels = {f["key"]: f["label"] for f in kind.fields}
+        what = "记录数" if figure.measure == COUNT else f"{labels.get(figure.measure, figure.measure)}之和"
+        conditions = "；".join(f"{labels.get(key, key)}为{'、'.join(choices)}" for key, choices in figure.filters)
+        described[figure.key] = f"{kind.name} {what}" + (f"（{conditions}）" if conditions else "")
+    return described
 
 
 # --- the figures ------------------------------------------------------------------------------

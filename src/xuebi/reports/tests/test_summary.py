@@ -405,7 +405,8 @@ def test_an_empty_summary_is_not_exported(org, users, campaign, client_for):
 def test_the_league_admin_sets_a_rounding_unit(dataset, org, users, campaign, client_for):
     client = client_for(users.league_admin)
     page = client.get(reverse("reports:summary_figures")).content.decode()
-    assert "拍摄党员教育专题片{display}" in page
+    assert "拍摄党员教育专题片××部" in page and "宣传稿件 记录数（刊播平台为微信公众号）" in page
+    assert "培训班 参训人数之和（班次类型为专题研讨班、轮训班、示范班）" in page
     data = {}
     for figure in selectors.catalogue():
         data[f"{figure.key}-rounding_unit"] = figure.rounding_unit or ""

@@ -133,4 +133,6 @@ def figure_settings(request):
         if changed is not None:
             messages.success(request, f"已保存（{changed}项有改动）。" if changed else "没有改动。")
             return redirect("reports:summary_figures")
-    return render(request, "reports/summary_figures.html", {"forms": forms})
+    described = selectors.describe(catalogue)
+    rows = [(form, described[form.figure.key]) for form in forms]
+    return render(request, "reports/summary_figures.html", {"forms": forms, "rows": rows})
