@@ -163,3 +163,52 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- summary (年度总结) ---------------------------------------------------------------------------
+
+
+class SummaryFigure(models.Model):
+    """A league admin's setting of one figure of the catalogue (``reports.figures.CATALOGUE``): its
+    rounding unit and whether a new draft takes it. A figure without a row is as the catalogue says."""
+
+    key = models.CharField(_("数字"), max_length=40, unique=True)
+    rounding_unit = models.PositiveIntegerField(_("取整单位"), null=True, blank=True, help_text=_("空表示写确数"))
+    included = models.BooleanField(_("默认写入"), default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("总结数字设置")
+        verbose_name_plural = _("总结数字设置")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SummaryDraft(models.Model):
+    """The annual summary of one campaign for one unit's subtree, as its admin keeps it: the figures
+    chosen and the text as edited. ``generated`` is the drafted text the edit started from, so the
+    page can tell when the data (or the choice of figures) has moved on since."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(_("选用的数字"), default=list, blank=True)
+    text = models.TextField(_("正文"), blank=True)
+    generated = models.TextField(_("生成的正文"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit"
+    scope_roles = {"view": ADMIN_ROLES, "change": ADMIN_ROLES}
+
+    class Meta:
+        verbose_name = _("年度总结")
+        verbose_name_plural = _("年度总结")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="reports_summary_campaign_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.unit}"

@@ -15,5 +15,8 @@ urlpatterns = [
     path("notices/<int:pk>/<str:kind>/", notices.notice_file, name="notice_file"),
     path("notices/letterhead/<int:pk>/", notices.letterhead_edit, name="letterhead"),
     # summary (年度总结)
+    path("summary/", summary.summary_page, name="summary"),
+    path("summary/export/", summary.summary_export, name="summary_export"),
+    path("summary/figures/", summary.figure_settings, name="summary_figures"),
     # dashboard and 大屏
 ]
