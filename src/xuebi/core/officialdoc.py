@@ -1,0 +1,462 @@
+"""A 公文 (official document) as data, laid out per GB/T 9704-2012 《党政机关公文格式》 as a .docx
+(python-docx), and its PDF (LibreOffice headless). It knows no domain: a notice or a summary
+builds a ``Document`` and asks for its bytes.
+
+The layout: A4; 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm; body 仿宋 三号 on a grid of 22 lines of
+28 characters; the red 发文机关标志 in 小标宋, the 发文字号 below it and the red separator line
+under that; the title in 小标宋 二号; 主送机关 flush left; 一级标题 黑体, 二级标题 楷体; the 署名 centred
+over the 成文日期 in Chinese numerals, which stands four characters from the right; page numbers
+"— 1 —" in 宋体 四号, right on odd pages and left on even ones, one character in.
+
+The document names the official fonts (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312, 宋体): a
+department's Word shows them as it always has. Where they are absent — a Debian server — the PDF
+is made with the fontconfig aliases in ``fonts.conf`` beside this module: Noto Serif CJK SC for
+仿宋/宋体/楷体/小标宋 (bold for 小标宋), Noto Sans CJK SC for 黑体 (Debian's fonts-noto-cjk).
+
+``render_docx`` is deterministic: the same ``Document`` gives the same bytes (fixed document
+properties and zip dates), so a re-render can be compared with a stored copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor, Twips
+
+__all__ = ["Heading", "Table", "Document", "render_docx", "docx_to_pdf", "chinese_date", "FONTS"]
+
+FONTS = {
+    "title": "方正小标宋简体",
+    "body": "仿宋_GB2312",
+    "heading1": "黑体",
+    "heading2": "楷体_GB2312",
+    "page": "宋体",
+    "latin": "Times New Roman",
+}
+RED = RGBColor(0xFF, 0x00, 0x00)
+BODY_PT = 16  # 三号
+TITLE_PT = 22  # 二号
+PAGE_PT = 14  # 四号
+TABLE_PT = 12  # 小四
+LINES, CHARS = 22, 28
+TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156, 225
+LINE_TWIPS = round(Mm(TEXT_HEIGHT_MM).twips / LINES)  # 580: 22 lines fill the 版心
+CHAR_TWIPS = Mm(TEXT_WIDTH_MM).twips / CHARS  # 28 characters fill a line: 15.79 pt each
+CHAR_SPACING_TWENTIETHS = -5  # so 三号 (16 pt) is drawn 0.25 pt closer: 28 × 15.75 pt fit the 442 pt line
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+CONVERT_SECONDS = 120
+
+
+@dataclass
+class Heading:
+    """一级标题 "一、…" (黑体) or, level 2, "（一）…" (楷体), indented as a paragraph."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Table:
+    """A table of text: a bold, centred header row; ``title`` is a caption line above it;
+    ``widths`` are relative column widths."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    title: str = ""
+    widths: list[float] | None = None
+
+
+@dataclass
+class Document:
+    authority: str  # 发文机关标志
+    title: str
+    body: list[str | Heading | Table]
+    signature: str  # 发文机关署名
+    date: dt.date  # 成文日期
+    number: str = ""  # 发文字号; empty for a draft or a document without one
+    recipients: str = ""  # 主送机关
+    draft: bool = False
+    copies_to: str = ""  # 抄送
+    printed_by: str = ""  # 印发机关 in the 版记 (with the date printed)
+    notes: list[str] = field(default_factory=list)  # 附注 lines after the date
+
+
+# --- Chinese numerals ------------------------------------------------------------------------------
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _small_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 31 → 三十一."""
+    tens, ones = divmod(n, 10)
+    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
+    return text + (_DIGITS[ones] if ones or not tens else "")
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026-12-04 → 二〇二六年十二月四日 (the 成文日期 as GB/T 9704-2012 writes it)."""
+    year = "".join(_DIGITS[int(d)] for d in str(day.year))
+    return f"{year}年{_small_number(day.month)}月{_small_number(day.day)}日"
+
+
+# --- the .docx ----------------------------------------------------------------------------------
+
+
+def _fonts(run, east_asia: str, latin: str | None = None) -> None:
+    """Name the font for every script, so Word and LibreOffice agree on it."""
+    latin = latin or FONTS["latin"]
+    run.font.name = latin
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+
+
+def _paragraph(doc, text: str = "", *, font: str = FONTS["body"], size: float = BODY_PT, align=None, indent: bool = False,
+               bold: bool = False, color: RGBColor | None = None, latin: str | None = None, exact: int | None = LINE_TWIPS):  # fmt: skip
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    if exact:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Twips(exact)
+    if align is not None:
+        p.alignment = align
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        if color is not None:
+            run.font.color.rgb = color
+        _fonts(run, font, latin)
+    return p
+
+
+def _off_grid(paragraph) -> None:
+    """A paragraph not held to the body's line grid (table cells, the title): its own spacing."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().append(snap)
+
+
+def _page_setup(doc) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(297 - 37 - TEXT_HEIGHT_MM)
+    section.left_margin, section.right_margin = Mm(28), Mm(210 - 28 - TEXT_WIDTH_MM)
+    section.header_distance, section.footer_distance = Mm(15), Mm(297 - 37 - TEXT_HEIGHT_MM - 7 - 7)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    # 22 lines: a line grid. 28 characters: the body's characters drawn 0.25 pt closer (``_defaults``),
+    # not a character grid — LibreOffice gives a glyph wider than a grid cell two cells.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
+    _defaults(doc)
+
+
+def _defaults(doc) -> None:
+    """The document's defaults are the body's: 仿宋 三号, Chinese, no space after a paragraph —
+    LibreOffice sizes the character grid from them."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr):
+        rpr.remove(child)
+    fonts = OxmlElement("w:rFonts")
+    for attr, value in (
+        ("w:eastAsia", FONTS["body"]),
+        ("w:ascii", FONTS["latin"]),
+        ("w:hAnsi", FONTS["latin"]),
+        ("w:cs", FONTS["latin"]),
+    ):
+        fonts.set(qn(attr), value)
+    rpr.append(fonts)
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), str(BODY_PT * 2))
+        rpr.append(size)
+    tighter = OxmlElement("w:spacing")
+    tighter.set(qn("w:val"), str(CHAR_SPACING_TWENTIETHS))
+    rpr.append(tighter)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    rpr.append(lang)
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr):
+        ppr.remove(child)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), str(LINE_TWIPS))
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    style = doc.styles["Normal"]
+    style.font.size = Pt(BODY_PT)
+
+
+def _page_number(footer, *, odd: bool) -> None:
+    """— 1 —: 宋体 四号, one character in from the outer edge."""
+    p = footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    if odd:
+        p.paragraph_format.right_indent = Pt(PAGE_PT)
+    else:
+        p.paragraph_format.left_indent = Pt(PAGE_PT)
+
+    def run(text: str = ""):
+        r = p.add_run(text)
+        r.font.size = Pt(PAGE_PT)
+        _fonts(r, FONTS["page"], FONTS["page"])
+        return r
+
+    run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        r = run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            r._element.append(char)
+        elif text == "1":
+            r.text = "1"
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            r._element.append(instr)
+    run(" —")
+
+
+def _border(paragraph, where: str, *, color: str, size_eighths: int, space_pt: int = 0) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    line = OxmlElement(f"w:{where}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size_eighths))
+    line.set(qn("w:space"), str(space_pt))
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _head(doc, document: Document) -> None:
+    """版头: the red 发文机关标志, the 发文字号 a blank line below, the red line 4 mm under it."""
+    chars = max(len(document.authority), 1)
+    size = min(42, (TEXT_WIDTH_MM / 25.4 * 72) / chars * 0.92)
+    _paragraph(doc, exact=None)  # the 版头 starts 35 mm into the 版心 on a printed 公文; a line here keeps it clear
+    authority = _paragraph(
+        doc, document.authority, font=FONTS["title"], size=size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=None
+    )
+    authority.paragraph_format.space_after = Pt(BODY_PT * 1.5)
+    number = document.number or ("（草稿）" if document.draft else "")
+    line = _paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED if document.draft and not document.number else None)
+    _border(line, "bottom", color="FF0000", size_eighths=12, space_pt=11)
+    _paragraph(doc)
+    _paragraph(doc)
+
+
+def _table(doc, table: Table) -> None:
+    if table.title:
+        _paragraph(doc, table.title, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=BODY_PT - 1)
+    columns = max(len(table.headers), 1)
+    grid = doc.add_table(rows=1 + len(table.rows), cols=columns)
+    grid.style = doc.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = (table.widths or [])[:columns] + [1.0] * max(0, columns - len(table.widths or []))
+    total = sum(widths) or 1
+    twips = [round(Mm(TEXT_WIDTH_MM).twips * weight / total) for weight in widths]
+    for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        col.set(qn("w:w"), str(width))  # LibreOffice reads the grid, Word the cells: both are set
+    for column, width in zip(grid.columns, twips, strict=True):
+        for cell in column.cells:
+            cell.width = Twips(width)
+    for row_index, values in enumerate([table.headers, *table.rows]):
+        for column, value in enumerate(values[:columns]):
+            cell = grid.cell(row_index, column)
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            fmt = p.paragraph_format
+            fmt.space_before = fmt.space_after = Pt(1)
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(TABLE_PT * 1.5)
+            _off_grid(p)
+            run = p.add_run(str(value))
+            run.font.size = Pt(TABLE_PT)
+            run.font.bold = row_index == 0
+            _fonts(run, FONTS["heading1"] if row_index == 0 else FONTS["body"])
+    header = grid.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    header.append(repeat)  # the header row again on every page
+
+
+def _ending(doc, document: Document) -> None:
+    """署名 centred over the 成文日期, which stands four characters from the right edge."""
+    date = chinese_date(document.date)
+    _paragraph(doc)
+    _paragraph(doc)
+    offset = 4 + max(0, (len(date) - len(document.signature)) / 2)
+    signature = _paragraph(doc, document.signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature.paragraph_format.right_indent = Pt(BODY_PT * offset)
+    when = _paragraph(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    when.paragraph_format.right_indent = Pt(BODY_PT * (4 + max(0, (len(document.signature) - len(date)) / 2)))
+    for note in document.notes:
+        _paragraph(doc, note, indent=True)
+
+
+def _record(doc, document: Document) -> None:
+    """版记: 抄送 and 印发机关/印发日期 between thin lines, when given."""
+    if not (document.copies_to or document.printed_by):
+        return
+    _paragraph(doc)
+    first = True
+    if document.copies_to:
+        p = _paragraph(doc, f"抄送：{document.copies_to}。", size=PAGE_PT)
+        p.paragraph_format.left_indent = Pt(PAGE_PT)
+        _border(p, "top", color="000000", size_eighths=8)
+        first = False
+    if document.printed_by:
+        p = _paragraph(doc, f"{document.printed_by}", size=PAGE_PT)
+        p.add_run(f"\t{document.date.year}年{document.date.month}月{document.date.day}日印发").font.size = Pt(PAGE_PT)
+        if first:
+            _border(p, "top", color="000000", size_eighths=8)
+        _border(p, "bottom", color="000000", size_eighths=8)
+
+
+def _properties(doc, document: Document) -> None:
+    moment = dt.datetime.combine(document.date, dt.time(8, 0))
+    props = doc.core_properties
+    props.author = props.last_modified_by = "学比"
+    props.title = document.title
+    props.created = props.modified = moment
+    props.last_printed = moment
+    props.revision = 1
+    props.comments = props.keywords = props.subject = props.category = ""
+
+
+def _fixed_zip(content: bytes, day: dt.date) -> bytes:
+    """The package again with every member dated ``day`` (zip dates are the only clock in it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(max(day.year, 1980), day.month, day.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(document: Document) -> bytes:
+    doc = new_document()
+    _page_setup(doc)
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    _page_number(section.footer, odd=True)
+    _page_number(section.even_page_footer, odd=False)
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _head(doc, document)
+    title = _paragraph(doc, document.title, font=FONTS["title"], size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=None)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.45)
+    _off_grid(title)
+    _paragraph(doc)
+    if document.recipients:
+        _paragraph(doc, document.recipients)
+    for block in document.body:
+        if isinstance(block, Table):
+            _table(doc, block)
+        elif isinstance(block, Heading):
+            font = FONTS["heading1"] if block.level == 1 else FONTS["heading2"]
+            _paragraph(doc, block.text, font=font, indent=True)
+        else:
+            _paragraph(doc, str(block), indent=True)
+    _ending(doc, document)
+    _record(doc, document)
+    _properties(doc, document)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _fixed_zip(buffer.getvalue(), document.date)
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+def _profile_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "libreoffice"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        raise ValueError("服务器未安装 LibreOffice，无法生成 PDF（请安装 libreoffice-writer-nogui）。")
+    return found
+
+
+def docx_to_pdf(content: bytes) -> bytes:
+    """The .docx as a PDF with its fonts embedded, by LibreOffice headless. One conversion at a
+    time per data dir (LibreOffice's profile, kept between conversions so only the first one
+    creates it, takes one user); the official fonts fall back through ``fonts.conf``."""
+    soffice = _soffice()
+    profile = _profile_dir()
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": str(profile)}
+    with tempfile.TemporaryDirectory(prefix="xuebi-pdf-") as work, open(profile / "lock", "w") as lock:
+        source = Path(work) / "document.docx"
+        source.write_bytes(content)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={(profile / 'user').as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--nologo",
+                    "--nodefault",
+                    "--nolockcheck",
+                    "--convert-to",
+                    "pdf:writer_pdf_Export",
+                    "--outdir",
+                    work,
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=CONVERT_SECONDS,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ValueError("生成 PDF 超时，请稍后重试。") from None
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        pdf = Path(work) / "document.pdf"
+        if done.returncode != 0 or not pdf.exists():
+            raise ValueError("LibreOffice 无法把该文档转换为 PDF。")
+        return pdf.read_bytes()
