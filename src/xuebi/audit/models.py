@@ -79,6 +79,9 @@ class Action(models.TextChoices):
     NOTICE_DELETE = "reports.notice.delete", _("删除通报草稿")
     NOTICE_ISSUE = "reports.notice.issue", _("印发通报")
     LETTERHEAD_SAVE = "reports.letterhead.save", _("设置发文机关")
+    SUMMARY_SAVE = "reports.summary.save", _("保存年度总结")
+    SUMMARY_FIGURES = "reports.summary.figures", _("设置总结数字")
+    SUMMARY_EXPORT = "reports.summary.export", _("导出年度总结")
 
 
 class Outcome(models.TextChoices):

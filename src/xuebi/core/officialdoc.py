@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class Table:
 class Document:
     authority: str  # 发文机关标志
     title: str
-    body: list[str | Heading | Table]
+    body: Sequence[str | Heading | Table]
     signature: str  # 发文机关署名
     date: dt.date  # 成文日期
     number: str = ""  # 发文字号; empty for a draft or a document without one

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -101,7 +102,10 @@ def response(notice: Notice, kind: str) -> HttpResponse:
         else:
             content = notice_docx(notice, notice.data, number="", day=day, draft=True)
             if kind == "pdf":
-                content = officialdoc.docx_to_pdf(content)
+                try:
+                    content = officialdoc.docx_to_pdf(content)
+                except ValueError as exc:
+                    raise ValidationError(str(exc)) from None
         answer = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     answer["Content-Disposition"] = content_disposition_header(True, name)
     return answer

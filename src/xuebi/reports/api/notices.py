@@ -223,8 +223,13 @@ def notice_issue(request, pk: DbInt):
 
 
 @router.get(
-    "/notices/{pk}/files/{kind}", response={200: None, 404: ErrorOut}, summary="下载通报：docx、pdf 或 xlsx（已印发的按原样）"
+    "/notices/{pk}/files/{kind}",
+    response={200: None, 404: ErrorOut, 422: ErrorOut},
+    summary="下载通报：docx、pdf 或 xlsx（已印发的按原样）",
 )
 def notice_file(request, pk: DbInt, kind: str):
     _require(request.auth)
-    return documents.response(get_visible_or_404(Notice, request.auth, pk), kind)
+    try:
+        return documents.response(get_visible_or_404(Notice, request.auth, pk), kind)
+    except ValidationError as exc:
+        return _422(validation_detail(exc))

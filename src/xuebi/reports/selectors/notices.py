@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from xuebi.campaign.models import Campaign
+from xuebi.campaign.models import Campaign, Indicator
 from xuebi.core.formatting import points_text
 from xuebi.org.models import Unit
 from xuebi.points import boards, readmodel, selectors as points_selectors
@@ -59,7 +59,7 @@ class Question:
     period: str  # as asked: "month:2026-11-01", "quarter:…", "campaign", "custom"
     ranking: str
     dimension: str = "total"
-    indicator: object = None
+    indicator: Indicator | None = None
     unit: Unit | None = None  # people within this unit; units directly under it
 
     @classmethod

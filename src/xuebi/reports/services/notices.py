@@ -189,7 +189,10 @@ def notice_issue(*, actor, notice: Notice, progress: Progress | None = None) -> 
     step(1, 4)
     docx = documents.notice_docx(notice, notice.data, number=notice.number_text, day=day, draft=False)
     step(2, 4)
-    pdf = officialdoc.docx_to_pdf(docx)
+    try:
+        pdf = officialdoc.docx_to_pdf(docx)
+    except ValueError as exc:  # no LibreOffice, or it failed: nothing is issued, the number stays free
+        raise ValidationError(str(exc)) from None
     step(3, 4)
     xlsx = documents.notice_xlsx(notice, notice.data, number=notice.number_text, day=day)
     stem = f"{notice.issuer_id}/{day.year}/{number}"

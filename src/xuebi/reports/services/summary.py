@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, diff, snapshot
 from xuebi.campaign.models import Campaign
+from xuebi.core import officialdoc
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Unit
 from xuebi.org.permissions import require_in_scope
@@ -23,6 +25,7 @@ from xuebi.org.selectors import county_of
 
 from ..models import SummaryDraft, SummaryFigure
 from ..selectors import summary as selectors
+from ..selectors.notices import letterhead
 
 __all__ = [
     "ACTION_SAVE",
@@ -38,9 +41,9 @@ __all__ = [
 ]
 
 # Audit action codes (labels can join xuebi.audit.models.Action; the log shows the code meanwhile).
-ACTION_SAVE = "reports.summary.save"
-ACTION_FIGURES = "reports.summary.figures"
-ACTION_EXPORT = "reports.summary.export"
+ACTION_SAVE = Action.SUMMARY_SAVE
+ACTION_FIGURES = Action.SUMMARY_FIGURES
+ACTION_EXPORT = Action.SUMMARY_EXPORT
 
 MAX_TEXT = 20_000
 MAX_ROUNDING_UNIT = 100_000_000
@@ -136,8 +139,6 @@ def docx_name(summary: selectors.Summary) -> str:
 def summary_docx(*, actor, summary: selectors.Summary) -> bytes:
     """The summary as a .docx in the department's document style (``core.officialdoc``): a summary,
     not a numbered notice — no 发文字号, no 主送机关. Audited as an export."""
-    from xuebi.core import officialdoc  # type: ignore[attr-defined]  # written alongside (issue 15): the export waits for it
-
     _admin_of(actor, summary.unit)
     body = [paragraph for paragraph in summary.edited_text.splitlines() if paragraph.strip()]
     document = officialdoc.Document(
@@ -160,5 +161,4 @@ def summary_docx(*, actor, summary: selectors.Summary) -> bytes:
 
 def _authority(unit: Unit) -> str:
     """中共锡林郭勒盟委组织部: the unit's department, as it signs."""
-    name = county_of(unit).name
-    return name if name.startswith("中共") else f"中共{name}"
+    return letterhead(county_of(unit)).authority

@@ -3,7 +3,6 @@ admins only, each for their own subtree; out of scope is a 404."""
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 
 from xuebi.org.models import Unit
 from xuebi.reports.models import SummaryDraft, SummaryFigure
@@ -49,12 +48,7 @@ CASES = [
         query="campaign_id={obj.campaign_id}&unit_id={obj.unit_id}",
         refused=REFUSED,
     ),
-    # the .docx needs core.officialdoc (issue 15, written alongside): asked once it is there
-    *(
-        [Case("/reports/summary/export/", model=SummaryDraft, obj=lambda ns: ns.draft, query=DRAFT_QUERY, refused=REFUSED)]
-        if find_spec("xuebi.core.officialdoc")
-        else []
-    ),
+    Case("/reports/summary/export/", model=SummaryDraft, obj=lambda ns: ns.draft, query=DRAFT_QUERY, refused=REFUSED),
 ]
 WRITES = [
     Case(

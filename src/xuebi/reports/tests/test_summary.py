@@ -351,7 +351,6 @@ def test_the_service_checks_scope(dataset, org, users, campaign):
 
 
 def test_the_export_is_a_docx_libreoffice_opens(dataset, org, users, campaign, client_for, tmp_path):
-    pytest.importorskip("xuebi.core.officialdoc")
     services.summary_save(
         actor=users.abag_admin,
         campaign=campaign,

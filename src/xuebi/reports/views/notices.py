@@ -220,7 +220,11 @@ def notice_issue(request, pk: int):
 def notice_file(request, pk: int, kind: str):
     require_role(request, *ADMIN_ROLES)
     notice = get_visible_or_404(Notice, request.user, pk)
-    return documents.response(notice, kind)
+    try:
+        return documents.response(notice, kind)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("reports:notice_detail", notice.pk)
 
 
 @login_required

@@ -110,11 +110,7 @@ def summary_export(request):
     if not summary.edited_text:
         messages.error(request, "正文为空：请先选择数字或填写正文。")
         return redirect(_address("reports:summary", campaign, unit))
-    try:
-        content = services.summary_docx(actor=request.user, summary=summary)
-    except ImportError:  # core.officialdoc is being written (issue 15): until it is merged
-        messages.error(request, "导出 Word 的功能尚未就绪。")
-        return redirect(_address("reports:summary", campaign, unit))
+    content = services.summary_docx(actor=request.user, summary=summary)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(True, services.docx_name(summary))
     return response
