@@ -32,8 +32,7 @@ RENAME = {"issuer": "issuer_id", "scope": "unit_id"}
 class NoticeIn(Schema):
     campaign_id: DbInt
     issuer_id: DbInt | None = None
-    period: str = ""
-    on: str = ""
+    period: str = ""  # campaign, month:2026-11-01, quarter:2026-10-01, custom (with start and end)
     start: str = ""
     end: str = ""
     category: str = "total"
@@ -144,7 +143,6 @@ def notice_create(request, payload: NoticeIn):
     data = {
         "issuer": issuer_id,
         "period": payload.period or "campaign",
-        "on": payload.on,
         "start": payload.start,
         "end": payload.end,
         "category": payload.category,

@@ -31,12 +31,14 @@ class NoticeForm(BoardForm):
     remind = forms.CharField(label="提醒", required=False)
     closing = forms.CharField(label="结尾", required=False)
 
-    field_order = ["issuer", "period", "on", "start", "end", "category", "ranking", "scope"]
+    field_order = ["issuer", "period", "start", "end", "category", "ranking", "scope"]
 
     def __init__(self, *args, user, campaign, today, issuers: list[Unit], **kwargs):
         super().__init__(*args, campaign=campaign, today=today, **kwargs)
-        del self.fields["per_head"], self.fields["unit"]
+        del self.fields["per_head"], self.fields["unit"], self.fields["on"]  # a month or quarter is chosen in 通报期间
         self.fields["period"].label = "通报期间"
+        self.fields["start"].label, self.fields["end"].label = "自定义期间的开始日期", "自定义期间的结束日期"
+        self.fields["end"].help_text = "通报期间选“自定义”时填写"
         self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[u.pk for u in issuers])
         self.fields["issuer"].label_from_instance = lambda u: u.name
         if issuers and not self.is_bound:
@@ -48,7 +50,7 @@ class NoticeForm(BoardForm):
         self.fields["scope"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
         for name, rows in TEXT_WIDGETS.items():
             self.fields[name].widget = forms.Textarea(attrs={"rows": rows})
-        self.fields["title"].help_text = "可用占位符：" + "、".join(f"{{{k}}}（{v}）" for k, v in selectors.PLACEHOLDERS.items())
+        self.fields["title"].help_text = "可写占位符，如 {期间}、{前列}，生成时按排名数据填入（见下方说明）"
         self.style_fields()
 
     def clean(self):

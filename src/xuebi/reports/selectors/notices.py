@@ -183,7 +183,7 @@ def ranking(question: Question, issuer: Unit, *, today: dt.date | None = None) -
         start=question.span.start.isoformat(),
         end=question.span.end.isoformat(),
         top=scored[:named],
-        bottom=[] if people or len(scored) <= 2 * named else scored[-named:],
+        bottom=[] if people or len(data["names"]) <= 2 * named else data["names"][-named:],
         scope=scope_name(issuer),
         generated_at=timezone.now().isoformat(timespec="seconds"),
     )
@@ -197,7 +197,7 @@ def fill(text: str, notice: Notice, data: dict) -> str:
     values = {
         "活动": notice.campaign.name,
         "期间": data.get("period_words", ""),
-        "类别": data.get("category_label", ""),
+        "类别": "" if data.get("category_label") == "总分" else data.get("category_label", ""),
         "范围": data.get("scope", ""),
         "前列": "、".join(data.get("top", [])) + (what if data.get("top") else ""),
         "靠后": "、".join(data.get("bottom", [])),

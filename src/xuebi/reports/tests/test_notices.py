@@ -74,7 +74,7 @@ def test_a_league_admin_drafts_a_notice_that_ranks_the_counties_and_names_the_fi
     assert [row[1] for row in notice.data["rows"]] == ["阿巴嘎旗委组织部", "锡林浩特市委组织部"]
     assert notice.data["rows"][0][:3] == ["1", "阿巴嘎旗委组织部", "12"]
     page = client.get(f"/reports/notices/{notice.pk}/").content.decode()
-    assert "关于2026年双学双比11月总分积分排名情况的通报" in page
+    assert "关于2026年双学双比11月积分排名情况的通报" in page
     assert "阿巴嘎旗委组织部、锡林浩特市委组织部积分位居前列，予以通报表扬" in page
     assert "为深入推进“双学双比”活动，激励全盟组织系统干部" in page
     assert AuditEntry.objects.filter(action="reports.notice.create").count() == 1

@@ -27,7 +27,7 @@ def notice(ns):
 
 
 CASES = [
-    Case("reports:notice_list", model=Notice, obj=notice, shows=lambda n: n.title, refused=ADMINS_ONLY),
+    Case("reports:notice_list", model=Notice, obj=notice, shows=lambda n: n.title, refused=ADMINS_ONLY, query="below=1"),
     Case("reports:notice_detail", model=Notice, obj=notice, refused=ADMINS_ONLY),
     Case("/reports/notices/{pk}/xlsx/", model=Notice, obj=notice, refused=ADMINS_ONLY, id="reports:notice_file[xlsx]"),
     Case("reports:notice_edit", model=Notice, obj=notice, action="change", refused=ADMINS_ONLY),

@@ -33,16 +33,26 @@ from ..services import notices as services
 @login_required
 def notice_list(request):
     require_role(request, *ADMIN_ROLES)
+    issuers = selectors.issuers(request.user)
     notices = (
         Notice.objects.visible_to(request.user).select_related("issuer", "campaign").order_by("status", "-updated_at", "-pk")
     )
+    below = request.GET.get("below") == "1" or not issuers  # the subtree's units' notices, read only
+    if not below:
+        notices = notices.filter(issuer__in=issuers)
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
-    issuers = selectors.issuers(request.user)
-    changeable = set(u.pk for u in issuers)
+    for notice in page:
+        notice.title_text = selectors.fill(notice.title, notice, notice.data)
     return render(
         request,
         "reports/notice_list.html",
-        {"page_obj": page, "issuers": issuers, "changeable": changeable, "drafts": selectors.drafts_waiting(request.user)},
+        {
+            "page_obj": page,
+            "issuers": issuers,
+            "below": below,
+            "query": "below=1" if below and issuers else "",
+            "drafts": selectors.drafts_waiting(request.user),
+        },
     )
 
 
