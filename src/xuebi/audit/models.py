@@ -82,6 +82,9 @@ class Action(models.TextChoices):
     SUMMARY_SAVE = "reports.summary.save", _("保存年度总结")
     SUMMARY_FIGURES = "reports.summary.figures", _("设置总结数字")
     SUMMARY_EXPORT = "reports.summary.export", _("导出年度总结")
+    MEDAL_ISSUE = "org.medal.issue", _("登记纪念章颁发")
+    MEDAL_UNDO = "org.medal.undo", _("撤销纪念章颁发")
+    MEDAL_EXPORT = "org.medal.export", _("导出纪念章名单")
 
 
 class Outcome(models.TextChoices):

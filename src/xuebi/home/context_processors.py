@@ -30,6 +30,7 @@ NAV = [
     ("组织机构", "org:unit_list", {*WORK, Role.JUDGE}, "管理"),
     ("人员花名册", "org:person_list", STAFF, "管理"),
     ("开通账号", "accounts:accounts_open", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "管理"),
+    ("光荣在党50年", "org:medal_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "管理"),
     ("台账类型", "ledger:kind_list", {Role.LEAGUE_ADMIN}, "管理"),
     ("活动", "campaign:list", {Role.LEAGUE_ADMIN}, "管理"),
     ("账号管理", "accounts:user_list", {Role.SYSADMIN}, ""),

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from xuebi.core.api import DbInt, LimitOffsetPagination, paginate
-from xuebi.core.forms import error_detail
+from xuebi.core.forms import error_detail, validation_detail
 from xuebi.org.permissions import get_visible_or_404
 
+from . import medals
+from .services import medals as medal_services
 from .services import people as services
-from .forms import PERSON_FIELDS, PersonForm
+from .choices import Role
+from .forms import PERSON_FIELDS, MedalIssueForm, MedalQueryForm, PersonForm
+from .scoping import has_role
 from .models import Person, Unit
 from .selectors import roles_held
 
@@ -214,3 +219,94 @@ def me(request):
     user = request.auth
     person = Person.objects.select_related("unit").filter(pk=user.person_id).first() if user.person_id else None
     return {"username": user.username, "full_name": user.full_name, "roles": roles_held(user), "person": person}
+
+
+# --- 光荣在党50年纪念章 ----------------------------------------------------------------------
+
+
+class MedalCandidateOut(Schema):
+    person_id: int
+    name: str
+    unit: str
+    full_member_date: str
+    counted_from: dt.date
+    party_years: int
+    status: str
+    issued: bool
+    issued_on: dt.date | None
+    issued_by_unit: str | None
+    medal_id: int | None
+
+
+class MedalIssueIn(Schema):
+    person_ids: list[DbInt]
+    issued_on: str
+    unit_id: DbInt
+    cutoff: str = ""
+
+
+def _medal_admin(user) -> None:
+    if not has_role(user, Role.LEAGUE_ADMIN, Role.UNIT_ADMIN):
+        raise PermissionDenied("您的角色无权访问此接口。")
+
+
+def _medal_out(c: medals.Candidate) -> dict:
+    return {
+        "person_id": c.person.pk,
+        "name": c.person.name,
+        "unit": c.person.unit_label,
+        "full_member_date": c.full_member_text,
+        "counted_from": c.counted_from,
+        "party_years": c.years,
+        "status": c.person.get_status_display(),
+        "issued": c.medal is not None,
+        "issued_on": c.medal.issued_on if c.medal else None,
+        "issued_by_unit": c.medal.unit.name if c.medal else None,
+        "medal_id": c.medal.pk if c.medal else None,
+    }
+
+
+def _medal_form(user, **params) -> MedalQueryForm:
+    return MedalQueryForm({k: v for k, v in params.items() if v not in (None, "")}, user=user)
+
+
+@router.get(
+    "/medals",
+    response={200: list[MedalCandidateOut], 422: ErrorOut},
+    summary="光荣在党50年纪念章名单：截至 cutoff（默认当年7月1日）党龄满50年的健在党员及颁发情况",
+)
+@paginate(LimitOffsetPagination)
+def medal_list(request, cutoff: str = "", unit_id: DbInt | None = None, issued: str = ""):
+    _medal_admin(request.auth)
+    form = _medal_form(request.auth, cutoff=cutoff, unit=unit_id, issued=issued)
+    if not form.is_valid():
+        raise ValidationError({name: errors for name, errors in form.errors.items()})
+    return [_medal_out(c) for c in medals.candidates(request.auth, **form.question(timezone.localdate()))]
+
+
+@router.post(
+    "/medals/issue",
+    response={201: list[MedalCandidateOut], 422: ErrorOut},
+    summary="登记颁发光荣在党50年纪念章（日期、颁发单位）",
+)
+def medal_issue(request, payload: MedalIssueIn):
+    _medal_admin(request.auth)
+    query = _medal_form(request.auth, cutoff=payload.cutoff)
+    issue = MedalIssueForm({"issued_on": payload.issued_on, "unit": payload.unit_id}, user=request.auth)
+    if not query.is_valid() or not issue.is_valid():
+        return Status(
+            422, {"detail": error_detail(query, rename={"unit": "unit_id"}) + error_detail(issue, rename={"unit": "unit_id"})}
+        )
+    cutoff = query.question(timezone.localdate())["cutoff"]
+    try:
+        medal_services.medals_issue(
+            actor=request.auth,
+            person_ids=payload.person_ids,
+            issued_on=issue.cleaned_data["issued_on"].date,
+            unit=issue.cleaned_data["unit"],
+            cutoff=cutoff,
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": validation_detail(exc)})
+    wanted = set(payload.person_ids)
+    return Status(201, [_medal_out(c) for c in medals.candidates(request.auth, cutoff) if c.person.pk in wanted])

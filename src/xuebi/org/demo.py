@@ -6,16 +6,18 @@ whatever exists already is left as it is, so a second run changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import context
+from xuebi.core import context, dates
 
-from . import demo_data
-from .choices import Role
-from .models import Person, RoleGrant, Unit, UnitMembership, User
+from . import demo_data, party
+from .choices import PersonStatus, Role
+from .models import MedalIssue, Person, RoleGrant, Unit, UnitMembership, User
 
 DEMO_PASSWORD = "Xuebi@2021"
 ABAG = (demo_data.ROOT_NAME, "阿巴嘎旗委组织部")
@@ -97,11 +99,63 @@ def _load_accounts(units) -> list[str]:
     return made
 
 
+# 老党员 of the 光荣在党50年 list: (name, sex, years a full member by this year's 七一, month-precise 转正, medal given)
+VETERANS = [
+    ("乌力吉", "M", 56, False, True),
+    ("其其格", "F", 53, True, True),
+    ("孟克", "M", 51, False, True),
+    ("萨仁高娃", "F", 50, True, False),
+    ("王秀英", "F", 50, False, False),
+    ("巴特", "M", 49, False, False),  # not yet: 49 years
+]
+
+
+def _load_veterans() -> int:
+    """Retired members who qualify for the 光荣在党50年纪念章 (dates counted from today), some of
+    them given it last 七一 by their county."""
+    today = timezone.localdate()
+    cutoff = party.default_cutoff(today)
+    given_on = cutoff if today >= cutoff else cutoff.replace(year=cutoff.year - 1)
+    counties = list(Unit.objects.filter(kind="county_dept", is_active=True).order_by("path")[:3])
+    if not counties:
+        return 0
+    created = 0
+    for seq, (name, sex, years, by_month, medal) in enumerate(VETERANS, start=1):
+        full_member = dt.date(cutoff.year - years, 1 + seq, 1 + seq)  # before 七一: 50 years by the cut-off
+        birth = dt.date(full_member.year - 22, 1 + seq, 1)
+        number = demo_data._id_number("152522", birth, 900 + seq)
+        if Person.objects.filter(id_number_hash=Person.hash_id_number(number)).exists():
+            continue
+        county = counties[seq % len(counties)]
+        unit = Unit.objects.filter(path__startswith=county.path, depth=3, is_active=True).order_by("path").first() or county
+        person = Person(
+            unit=unit,
+            name=name,
+            sex=sex,
+            ethnicity="蒙古族" if seq % 2 else "汉族",
+            birth_date=birth,
+            political_status="member",
+            joined_party_date=full_member.replace(year=full_member.year - 1),
+            full_member_date=full_member.replace(day=1) if by_month else full_member,
+            date_precision={"full_member_date": dates.MONTH} if by_month else {},
+            status=PersonStatus.RETIRED,
+            is_org_cadre=False,
+        )
+        person.set_id_number(number)
+        person.save()
+        UnitMembership.objects.create(person=person, unit=unit, start_date=today, end_date=None)
+        if medal:
+            MedalIssue.objects.create(person=person, year=given_on.year, issued_on=given_on, unit=county)
+        created += 1
+    return created
+
+
 @transaction.atomic
 def load_demo(*, count: int = 400) -> dict:
     with context.acting_as(None, ip="127.0.0.1"):
         units = _load_units()
         people = _load_people(units, count)
+        people += _load_veterans()
         accounts = _load_accounts(units)
         if people or accounts:
             audit_record(

@@ -13,6 +13,7 @@ from xuebi.core.forms import NameField, StyledFormMixin, TypedDateField
 
 from .choices import ETHNIC_CHOICES, PersonStatus, UnitKind
 from .models import Person, Unit
+from .party import default_cutoff
 
 PERSON_FIELDS = [
     "name",
@@ -323,3 +324,35 @@ class RosterImportForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True)
         self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MedalQueryForm(StyledFormMixin, forms.Form):
+    """The 光荣在党50年 list's question: the cut-off, a unit's subtree, given or not yet."""
+
+    cutoff = TypedDateField(label="截止日期", allow_partial=False, required=False, help_text="党龄算至该日，默认为当年7月1日")
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False, empty_label="全部")
+    issued = forms.ChoiceField(label="颁发情况", required=False, choices=[("", "全部"), ("no", "未颁发"), ("yes", "已颁发")])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True).order_by("path")
+        self.fields["unit"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
+        self.style_fields()
+
+    def question(self, today) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        cutoff = data.get("cutoff")
+        issued = {"yes": True, "no": False}.get(data.get("issued") or "")
+        return {"cutoff": cutoff.date if cutoff else default_cutoff(today), "unit": data.get("unit"), "issued": issued}
+
+
+class MedalIssueForm(StyledFormMixin, forms.Form):
+    issued_on = TypedDateField(label="颁发日期", allow_partial=False)
+    unit = forms.ModelChoiceField(label="颁发单位", queryset=Unit.objects.none(), empty_label=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            Unit.objects.visible_to(user, "change").filter(is_active=True, depth__lte=2).order_by("path")
+        )
+        self.style_fields()

@@ -281,3 +281,37 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         where = f" @ {self.unit}" if self.unit_id else ""
         return f"{self.user} · {self.get_role_display()}{where}"
+
+
+class MedalKind(models.TextChoices):
+    FIFTY_YEARS = "50years", _("光荣在党50年纪念章")
+
+
+class MedalIssue(models.Model):
+    """A medal given to a person (光荣在党50年纪念章): when, by which unit. One of each kind a person."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="medals")
+    kind = models.CharField(_("纪念章"), max_length=20, choices=MedalKind.choices, default=MedalKind.FIFTY_YEARS)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    issued_on = models.DateField(_("颁发日期"))
+    unit = models.ForeignKey(Unit, verbose_name=_("颁发单位"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "person__unit"
+    scope_roles = {
+        "view": frozenset({Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}),
+        "change": frozenset({Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}),
+    }
+
+    class Meta:
+        verbose_name = _("纪念章颁发")
+        verbose_name_plural = _("纪念章颁发")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="org_medal_once_a_person")]
+        indexes = [models.Index(fields=["kind", "issued_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()}"

@@ -21,4 +21,7 @@ urlpatterns = [
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("people/<int:pk>/mask/<str:field>/", views.person_mask, name="person_mask"),
     path("me/", views.me, name="me"),
+    path("medals/", views.medal_list, name="medal_list"),
+    path("medals/export.xlsx", views.medal_export, name="medal_export"),
+    path("medals/<int:pk>/undo/", views.medal_undo, name="medal_undo"),
 ]

@@ -16,13 +16,14 @@ from xuebi.org.permissions import get_visible_or_404, require_role
 
 from xuebi.jobs import services as jobs
 
-from . import tasks
+from . import medals, tasks
+from .services import medals as medal_services
 from .services import people as services
 from .services import roster, units
 from .choices import ADMIN_ROLES, Role
 from .filters import PersonFilter
-from .forms import PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
-from .models import Person, Unit
+from .forms import MedalIssueForm, MedalQueryForm, PersonDeactivateForm, PersonForm, RosterImportForm, UnitForm
+from .models import MedalIssue, Person, Unit
 from .scoping import has_role
 from .tables import PersonTable
 
@@ -347,3 +348,76 @@ def roster_export(request):
         return redirect("jobs:job", job.pk)
     data = roster.export_people(people, query=request.GET.urlencode())
     return xlsx.download(data, f"roster-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# --- 光荣在党50年纪念章 ----------------------------------------------------------------------
+
+
+MEDAL_ROLES = (Role.LEAGUE_ADMIN, Role.UNIT_ADMIN)
+
+
+def _medal_question(request):
+    form = MedalQueryForm(request.GET or None, user=request.user)
+    return form, form.question(timezone.localdate())
+
+
+@login_required
+def medal_list(request):
+    """Who qualifies for the 光荣在党50年纪念章 by the cut-off, and the medals given; an admin ticks
+    people and records the medal as given (date, giving unit)."""
+    require_role(request, *MEDAL_ROLES)
+    form, question = _medal_question(request)
+    issue_form = MedalIssueForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        initial={"issued_on": timezone.localdate().isoformat()},
+    )
+    if request.method == "POST" and issue_form.is_valid():
+        try:
+            ids = [int(pk) for pk in request.POST.getlist("person")]
+        except ValueError:
+            ids = []
+        try:
+            done = medal_services.medals_issue(
+                actor=request.user,
+                person_ids=ids,
+                issued_on=issue_form.cleaned_data["issued_on"].date,
+                unit=issue_form.cleaned_data["unit"],
+                cutoff=question["cutoff"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已登记为{len(done)}人颁发光荣在党50年纪念章。")
+            return redirect(f"{reverse('org:medal_list')}?{request.GET.urlencode()}")
+    found = medals.candidates(request.user, **question)
+    return render(
+        request,
+        "org/medal_list.html",
+        {
+            "form": form,
+            "issue_form": issue_form,
+            "cutoff": question["cutoff"],
+            "candidates": found,
+            "issued_count": sum(1 for c in found if c.medal),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def medal_export(request):
+    require_role(request, *MEDAL_ROLES)
+    _form, question = _medal_question(request)
+    content = medal_services.medals_workbook(request.user, medals.candidates(request.user, **question), question["cutoff"])
+    return xlsx.download(content, f"光荣在党50年-{question['cutoff']:%Y%m%d}.xlsx")
+
+
+@login_required
+@require_POST
+def medal_undo(request, pk: int):
+    require_role(request, *MEDAL_ROLES)
+    medal = get_visible_or_404(MedalIssue, request.user, pk, "change")
+    medal_services.medal_undo(actor=request.user, medal=medal)
+    messages.success(request, f"已撤销{medal.person.name}的颁发登记。")
+    return redirect(f"{reverse('org:medal_list')}?{request.POST.get('query', '')}")

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from xuebi.core.formatting import points_text
-from xuebi.org import selectors as org_selectors
+from xuebi.org.medals import medals_issued
 
 __all__ = [
     "COUNT",
@@ -122,10 +122,8 @@ def providers() -> frozenset[str]:
     return frozenset(_PROVIDERS)
 
 
-# The medals issued (光荣在党50年纪念章) are counted by org once it records them; until then the
-# figure is left out of the catalogue (its provider is not registered).
-if hasattr(org_selectors, "medals_issued"):
-    register_provider("medals", org_selectors.medals_issued)
+# The medals issued (光荣在党50年纪念章) are counted by org, which records them.
+register_provider("medals", medals_issued)
 
 
 # --- the default catalogue --------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Every org page and API object, for every role: expectations from Unit/Person.visible_to (xuebi.testing.scoped)."""
 
-from xuebi.org.models import Person, Unit
+import datetime as dt
+
+from xuebi.org.models import MedalIssue, Person, Unit
+from xuebi.testing.helpers import add_person
 from xuebi.testing.scoped import NO_BUSINESS_ROLE, Case, scoped_suite
 
 ROSTER_REFUSED = NO_BUSINESS_ROLE | {"cadre", "judge"}
@@ -106,3 +109,35 @@ WRITES = [
 ]
 
 test_scoped_writes = scoped_suite(WRITES)
+
+
+# 光荣在党50年纪念章: a medal given to a 1970 member of 阿巴嘎旗's section, for admins only.
+def medal_setup(ns):
+    veteran = add_person(
+        ns.org.abag_section, "乌力吉", 301, political_status="member", full_member_date=dt.date(1970, 5, 4), status="retired"
+    )
+    ns.medal = MedalIssue.objects.create(person=veteran, year=2026, issued_on=dt.date(2026, 7, 1), unit=ns.org.abag)
+
+
+MEDAL_REFUSED = NO_BUSINESS_ROLE | {"cadre", "judge", "abag_reviewer"}
+MEDALS = [
+    Case("org:medal_list", model=MedalIssue, obj=lambda ns: ns.medal, shows=lambda m: m.person.name, refused=MEDAL_REFUSED),
+    Case(
+        "/api/v1/medals",
+        model=MedalIssue,
+        obj=lambda ns: ns.medal,
+        api=True,
+        shows=lambda m: m.person.name,
+        refused=MEDAL_REFUSED,
+    ),
+    Case(
+        "org:medal_undo",
+        model=MedalIssue,
+        obj=lambda ns: ns.medal,
+        action="change",
+        method="post",
+        refused=MEDAL_REFUSED,
+        done_by="abag_admin",
+    ),
+]
+test_scoped_medals = scoped_suite(MEDALS, medal_setup)

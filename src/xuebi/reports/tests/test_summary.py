@@ -10,6 +10,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+
+from xuebi.org.models import MedalIssue
 from django.urls import reverse
 
 from xuebi.audit.models import AuditEntry
@@ -25,7 +27,7 @@ from xuebi.reports.models import SummaryDraft, SummaryFigure
 from xuebi.reports.selectors import summary as selectors
 from xuebi.reports.services import summary as services
 from xuebi.testing.factories import RecordFactory
-from xuebi.testing.helpers import make_user
+from xuebi.testing.helpers import add_person, make_user
 
 CODES = (
     "feature_film",
@@ -146,6 +148,20 @@ def dataset(org, users, campaign, password_hash):
     # 组工信息 adopted at 盟 or above: 阿巴嘎 1
     for level in ("中央", "未采用"):
         a("org_info", {"title": "信息", "submitted_on": "2026-03-01", "level": level})
+    # 光荣在党50年纪念章 given: 阿巴嘎 2 in 2026 (and one in 2025), 锡林浩特's section 1
+    for seq, (unit, day) in enumerate(
+        (
+            (org.abag, dt.date(2026, 7, 1)),
+            (org.abag, dt.date(2026, 7, 1)),
+            (org.abag, dt.date(2025, 7, 1)),
+            (org.xilin_section, dt.date(2026, 6, 28)),
+        ),
+        start=401,
+    ):
+        veteran = add_person(
+            org.abag_section, f"老党员{seq}", seq, political_status="member", full_member_date=dt.date(1970, 1, 1)
+        )
+        MedalIssue.objects.create(person=veteran, year=day.year, issued_on=day, unit=unit)
     return kinds
 
 
@@ -159,6 +175,7 @@ LEAGUE = {
     "first_secretaries": 2,
     "practical_services": 3,
     "org_info_adopted": 1,
+    "medals": 3,
 }
 ABAG = {
     "feature_films": 3,
@@ -170,6 +187,7 @@ ABAG = {
     "first_secretaries": 2,
     "practical_services": 1,
     "org_info_adopted": 1,
+    "medals": 2,
 }
 XILIN = {
     "feature_films": 2,
@@ -181,6 +199,7 @@ XILIN = {
     "first_secretaries": 0,
     "practical_services": 2,
     "org_info_adopted": 0,
+    "medals": 1,
 }
 
 
@@ -196,7 +215,7 @@ def _displays(summary) -> dict:
     "unit, expected", [("league", LEAGUE), ("abag", ABAG), ("xilin", XILIN), ("xilin_section", XILIN), ("league_section", {})]
 )
 def test_figures_match_the_hand_computed_counts(dataset, org, campaign, unit, expected, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):  # settings, kinds, one aggregate, the draft (+ a section's county)
+    with django_assert_max_num_queries(6):  # settings, kinds, one aggregate, the medals, the draft (+ a section's county)
         summary = selectors.summary_for(campaign=campaign, unit=getattr(org, unit))
     assert _values(summary) == (expected or dict.fromkeys(LEAGUE, 0))
 
@@ -205,7 +224,7 @@ def test_records_outside_the_campaign_count_for_their_own(dataset, org):
     last_year = Campaign.objects.get(name="2025年双学双比")
     summary = selectors.summary_for(campaign=last_year, unit=org.league)
     assert _values(summary)["feature_films"] == 1
-    assert summary.text == "全盟组织系统拍摄党员教育专题片1部。"
+    assert summary.text == "全盟组织系统拍摄党员教育专题片1部，为全盟光荣在党50年老党员颁发纪念章1枚。"
 
 
 def test_the_league_text_in_the_departments_style(dataset, org, campaign):
@@ -213,7 +232,7 @@ def test_the_league_text_in_the_departments_style(dataset, org, campaign):
     assert summary.text == (
         "全盟组织系统拍摄党员教育专题片5部，微信公众号刊播转发稿件4条（篇），中央、自治区主流媒体刊发稿件2篇，"
         "拍摄微视频、短视频，播放量达4230余次，举办专题研讨班、轮训班、示范班等3期，培训领导干部95人次，"
-        "选派2名第一书记，共办好事实事3件。"
+        "选派2名第一书记，共办好事实事3件，为全盟光荣在党50年老党员颁发纪念章3枚。"
     )
     assert summary.year == 2026
 
@@ -222,7 +241,7 @@ def test_a_county_writes_quan_qi_and_leaves_out_what_it_has_none_of(dataset, org
     assert selectors.summary_for(campaign=campaign, unit=org.abag).text.startswith("全旗组织系统拍摄党员教育专题片3部，")
     assert selectors.summary_for(campaign=campaign, unit=org.xilin).text == (
         "全市组织系统拍摄党员教育专题片2部，微信公众号刊播转发稿件1条（篇），拍摄微视频、短视频，播放量达10次，"
-        "举办专题研讨班、轮训班、示范班等1期，培训领导干部20人次，共办好事实事2件。"
+        "举办专题研讨班、轮训班、示范班等1期，培训领导干部20人次，共办好事实事2件，为全市光荣在党50年老党员颁发纪念章1枚。"
     )
     section = selectors.summary_for(campaign=campaign, unit=org.xilin_section).text
     assert section.startswith("锡林浩特市委组织部组织股拍摄党员教育专题片2部，")  # below a county: named
@@ -421,7 +440,9 @@ def test_the_league_admin_sets_a_rounding_unit(dataset, org, users, campaign, cl
     }
     assert AuditEntry.objects.filter(action=services.ACTION_FIGURES).count() == 2
     summary = selectors.summary_for(campaign=campaign, unit=org.league)
-    assert "培训领导干部90余人次" in summary.text and summary.text.endswith("组工信息被盟级以上采用1篇。")
+    assert "培训领导干部90余人次" in summary.text and summary.text.endswith(
+        "组工信息被盟级以上采用1篇，为全盟光荣在党50年老党员颁发纪念章3枚。"
+    )
 
 
 def test_a_bad_rounding_unit_is_refused_by_name(dataset, users, client_for):
