@@ -27,6 +27,7 @@ NAV = [
     ("统计报表", "ledger:reports", STAFF, ""),
     ("排名通报", "reports:notice_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("年度总结", "reports:summary", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
+    ("数据看板", "reports:dashboard", STAFF, "通报"),
     ("组织机构", "org:unit_list", {*WORK, Role.JUDGE}, "管理"),
     ("人员花名册", "org:person_list", STAFF, "管理"),
     ("开通账号", "accounts:accounts_open", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "管理"),

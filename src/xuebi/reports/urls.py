@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, notices, summary  # noqa: F401
+from .views import dashboard, notices, summary
 
 app_name = "reports"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("summary/export/", summary.summary_export, name="summary_export"),
     path("summary/figures/", summary.figure_settings, name="summary_figures"),
     # dashboard and 大屏
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("screen/", dashboard.screen, name="screen"),
 ]
