@@ -254,7 +254,7 @@ def _medal_out(c: medals.Candidate) -> dict:
     return {
         "person_id": c.person.pk,
         "name": c.person.name,
-        "unit": c.person.unit_label,
+        "unit": c.unit_label,
         "full_member_date": c.full_member_text,
         "counted_from": c.counted_from,
         "party_years": c.years,

@@ -30,6 +30,11 @@ class Candidate:
     medal: MedalIssue | None
 
     @property
+    def unit_label(self) -> str:
+        """The person's unit as lists name it (阿巴嘎旗委组织部 · 组织股), set by ``candidates``."""
+        return getattr(self.person, "unit_label", self.person.unit.name)
+
+    @property
     def full_member_text(self) -> str:
         return self.person.date_display("full_member_date")
 

@@ -89,7 +89,7 @@ def medals_workbook(actor, found: list[medals.Candidate], cutoff: dt.date) -> by
         [
             i,
             c.person.name,
-            c.person.unit_label,
+            c.unit_label,
             c.person.get_sex_display(),
             c.person.date_display("birth_date"),
             c.person.date_display("joined_party_date"),

@@ -190,7 +190,7 @@ def study(scope: Scope, *, limit: int = 5) -> dict:
 def counties(campaign: Campaign) -> dict:
     """The 13 counties' campaign points, per head too, with their place on the schematic grid."""
     board = readmodel.units(boards.Board(campaign, boards.span_for(campaign, "campaign")), per_head=True)
-    rows = []
+    rows: list[dict] = []
     for r in board.rows:
         name = r["unit"].short_name or r["unit"].name.removesuffix("委组织部")
         x, y = COUNTY_TILES.get(name, (len(rows) % 5, 4 + len(rows) // 5))
