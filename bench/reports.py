@@ -17,6 +17,12 @@ measured in the same run):
 * docx / pdf / xlsx — each document made from that data; their sum and each part's share.
 * issue — ``services.notice_issue`` end to end (number, the three files, the audit), in a
   transaction rolled back after each run. Requirement: < 3 s.
+* dashboard — each ``/api/v1/reports/dashboard/…`` endpoint through Django's test client, as the
+  league admin and as 阿巴嘎旗's admin, the caches emptied before each request ("cold", as after new
+  points: the boards' caches are keyed by the data's version). Requirement: < 100 ms each.
+* summary — the annual summary's figures (``selectors.summary.summary_for``) league-wide and for a
+  county on this database (its records are the demo's; bench/summary.py measures a large ledger).
+  Requirement: < 1 s.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from django.utils import timezone  # noqa: E402
 
 SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "5"))
 ISSUE_S = 3.0
+DASHBOARD_MS, SUMMARY_MS = 100, 1000
 
 
 def build(campaign) -> None:
@@ -150,7 +157,27 @@ def main() -> int:
     print(
         f"\nissue end to end {issue_s:.2f} s — {'meets' if ok else 'MISSES'} the {ISSUE_S:.0f} s requirement; runs {RUNS}/{SLOW_RUNS}"
     )
-    return 0 if ok else 1
+
+    from xuebi.reports.selectors import summary as summary_selectors
+
+    rows, slowest = [["/healthz", healthz, 1, ""]], 0.0
+    for username in ("league", "abag"):
+        viewer = Client()
+        viewer.force_login(User.objects.get(username=username))
+        for name in ("units", "units?per_head=true", "months", "dimensions", "kinds", "counties", "compliance", "study"):
+            url = f"/api/v1/reports/dashboard/{name}"
+            ms = median_ms(lambda url=url, viewer=viewer: viewer.get(url), before=pb.clear_caches)
+            slowest = max(slowest, ms)
+            rows.append([f"{username}: {name}", ms, ms / healthz, f"< {DASHBOARD_MS}"])
+    for unit in (league, county):
+        ms = median_ms(lambda unit=unit: summary_selectors.summary_for(campaign=campaign, unit=unit))
+        rows.append([f"summary figures: {unit.name}", ms, ms / healthz, f"< {SUMMARY_MS}"])
+    table(
+        ["figure", "median ms (cold)", "× /healthz", "requirement"], rows, title="Dashboard endpoints and the summary's figures"
+    )
+    board_ok = slowest < DASHBOARD_MS
+    print(f"slowest dashboard endpoint {slowest:.1f} ms — {'meets' if board_ok else 'MISSES'} the {DASHBOARD_MS} ms requirement")
+    return 0 if ok and board_ok else 1
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from xuebi.points import boards, readmodel
 from xuebi.points.models import Period, PersonTotal, UnitTotal
 from xuebi.points.selectors import board_paths, current_campaign
 from xuebi.study.choices import ListStatus
-from xuebi.study.models import StudyList
-from xuebi.study.selectors import completion
+from xuebi.study.models import StudyItem, StudyList, StudyProgress
+from xuebi.study.selectors import reached_people
 
 __all__ = [
     "Scope",
@@ -175,14 +175,36 @@ def compliance(scope: Scope, year: int) -> dict:
     }
 
 
-def study(scope: Scope, *, limit: int = 5) -> dict:
-    """The latest published study lists the viewer follows, each with its share of people done."""
-    lists = StudyList.objects.visible_to(scope.user).filter(status=ListStatus.PUBLISHED).order_by("-published_at", "-pk")[:limit]
+def study(scope: Scope, *, limit: int = 3) -> dict:
+    """The latest published study lists the viewer follows, each with the share of the people it
+    reaches (in the viewer's reach) who have done every item: three counts a list, not the
+    per-person report (``study.selectors.completion``, which annotates every person reached)."""
+    lists = list(
+        StudyList.objects.visible_to(scope.user).filter(status=ListStatus.PUBLISHED).order_by("-published_at", "-pk")[:limit]
+    )
     rows = []
     for study_list in lists:
-        report = completion(study_list, scope.user)
+        people = reached_people(study_list, scope.user)
+        reached = people.count()
+        required = dict(StudyItem.objects.filter(study_list=study_list).values_list("pk", "required_hours"))
+        logged = (
+            StudyProgress.objects.filter(item__study_list=study_list, person__in=people.values("pk"))
+            .order_by()
+            .values_list("person_id", "item_id")
+            .annotate(hours=Sum("hours"))
+        )
+        done: dict[int, int] = {}
+        for person_id, item_id, hours in logged:
+            if hours and hours >= required.get(item_id, 0):
+                done[person_id] = done.get(person_id, 0) + 1
+        complete = sum(1 for count in done.values() if required and count >= len(required))
         rows.append(
-            {"title": study_list.title, "reached": report.reached, "complete": report.complete, "percent": report.percent}
+            {
+                "title": study_list.title,
+                "reached": reached,
+                "complete": complete,
+                "percent": round(100 * complete / reached) if reached else 0,
+            }
         )
     return {"lists": rows}
 

@@ -101,3 +101,20 @@ def test_the_pages_render_for_admins_and_reviewers(client_for, users, points):
         page = client.get("/reports/screen/?refresh=1").content.decode()
         assert 'data-refresh="10"' in page  # at least ten seconds
     assert client_for(users.cadre).get("/reports/dashboard/").status_code == 403
+
+
+def test_study_lists_count_the_people_who_did_every_item(api, users, org, study):
+    from decimal import Decimal
+
+    from xuebi.study import selectors as study_selectors
+    from xuebi.study.models import StudyList
+    from xuebi.study.services import study_progress_log
+
+    study_progress_log(actor=users.cadre, item=study.abag_item, hours=Decimal("0.5"), studied_on=dt.date(2026, 11, 20))
+    study_progress_log(actor=users.cadre, item=study.abag_item, hours=Decimal("0.5"), studied_on=dt.date(2026, 11, 21))
+    listed = api.get(users.league_admin, API + "study").json()["lists"]
+    abag = next(row for row in listed if row["title"] == "阿巴嘎旗组工干部业务学习")
+    assert (abag["reached"], abag["complete"], abag["percent"]) == (2, 1, 50)  # 巴依斯古楞 did its one item (1 学时)
+    for row in listed:  # the same figures as the list's own completion report
+        report = study_selectors.completion(StudyList.objects.get(title=row["title"]), users.league_admin)
+        assert (row["reached"], row["complete"], row["percent"]) == (report.reached, report.complete, report.percent)
