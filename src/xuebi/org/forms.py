@@ -339,6 +339,12 @@ class MedalQueryForm(StyledFormMixin, forms.Form):
         self.fields["unit"].label_from_instance = lambda u: ("　" * max(u.depth - 1, 0)) + u.name
         self.style_fields()
 
+    def clean_cutoff(self):
+        cutoff = self.cleaned_data.get("cutoff")
+        if cutoff and not 1971 <= cutoff.date.year <= 2100:
+            raise forms.ValidationError("截止日期应在1971年至2100年之间。")
+        return cutoff
+
     def question(self, today) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         cutoff = data.get("cutoff")

@@ -153,6 +153,6 @@ def test_the_api_lists_and_records(api, users, veterans, org):
         {"person_ids": [veterans["xilin"].pk], "issued_on": "2026-07-01", "unit_id": org.abag.pk},
     )
     assert refused.status_code == 422 and "不在您的管理范围内" in refused.json()["detail"][0]["msg"]
-    bad = api.get(users.league_admin, "/medals?cutoff=明年")
-    assert bad.status_code == 422
+    for cutoff in ("明年", "0001-01-01"):
+        assert api.get(users.league_admin, f"/medals?cutoff={cutoff}").status_code == 422
     assert api.get(users.cadre, "/medals").status_code == 403

@@ -64,6 +64,9 @@ def _check_text(values: dict) -> None:
             errors[name] = f"不认识的占位符：{'、'.join(f'{{{u}}}' for u in unknown)}。可用的有：{known}。"
     if not (values.get("title") or "").strip():
         errors["title"] = "请填写标题。"
+    for name, most in (("title", 200), ("recipients", 200)):
+        if len(values.get(name) or "") > most:
+            errors[name] = f"不能超过{most}个字。"
     if errors:
         raise ValidationError(errors)
 
