@@ -368,6 +368,27 @@ def _fixed_zip(content: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
+TITLE_CHARS = int(TEXT_WIDTH_MM / 25.4 * 72 // TITLE_PT) - 1  # 19 characters of 二号 a line, with room to spare
+
+
+def _title_lines(title: str) -> str:
+    """A title too long for one line in lines of even length (回行时排列对称), not a full line and
+    a stray character or two; a digit counts as half a character."""
+    width = sum(0.5 if ch.isascii() else 1 for ch in title)
+    if width <= TITLE_CHARS or "\n" in title:
+        return title
+    lines = -(-int(width) // TITLE_CHARS)
+    share, out, used = width / lines, [], 0.0
+    for ch in title:
+        inside_number = out and (ch.isascii() or out[-1].isascii())  # 11月 and 2026年 stay whole
+        if used >= share and out and not inside_number and out.count("\n") < lines - 1:
+            out.append("\n")
+            used = 0.0
+        out.append(ch)
+        used += 0.5 if ch.isascii() else 1
+    return "".join(out)
+
+
 def render_docx(document: Document) -> bytes:
     doc = new_document()
     _page_setup(doc)
@@ -380,7 +401,9 @@ def render_docx(document: Document) -> bytes:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     _head(doc, document)
-    title = _paragraph(doc, document.title, font=FONTS["title"], size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=None)
+    title = _paragraph(
+        doc, _title_lines(document.title), font=FONTS["title"], size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, exact=None
+    )
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.45)
     _off_grid(title)

@@ -123,3 +123,10 @@ def test_without_libreoffice_the_pdf_is_refused_in_chinese(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ValueError, match="服务器未安装 LibreOffice"):
         od.docx_to_pdf(od.render_docx(_document()))
+
+
+def test_a_long_title_wraps_in_even_lines_without_splitting_a_number(rendered):
+    _content, pdf = rendered
+    lines = [line.strip().replace(" ", "") for line in _run("pdftotext", "-layout", str(pdf), "-").splitlines()]
+    first = lines.index("关于2026年双学双比11月")
+    assert lines[first + 1] == "积分排名情况的通报"
