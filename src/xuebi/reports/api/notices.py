@@ -29,7 +29,16 @@ router = Router(tags=["通报与总结"])
 RENAME = {"issuer": "issuer_id", "scope": "unit_id"}
 
 
-class NoticeIn(Schema):
+class NoticePatch(Schema):
+    title: str | None = None
+    recipients: str | None = None
+    opening: str | None = None
+    praise: str | None = None
+    remind: str | None = None
+    closing: str | None = None
+
+
+class NoticeIn(NoticePatch):
     campaign_id: DbInt
     issuer_id: DbInt | None = None
     period: str = ""  # campaign, month:2026-11-01, quarter:2026-10-01, custom (with start and end)
@@ -38,21 +47,6 @@ class NoticeIn(Schema):
     category: str = "total"
     ranking: str = "units"
     unit_id: DbInt | None = None
-    title: str | None = None
-    recipients: str | None = None
-    opening: str | None = None
-    praise: str | None = None
-    remind: str | None = None
-    closing: str | None = None
-
-
-class NoticePatch(Schema):
-    title: str | None = None
-    recipients: str | None = None
-    opening: str | None = None
-    praise: str | None = None
-    remind: str | None = None
-    closing: str | None = None
 
 
 class NoticeOut(Schema):

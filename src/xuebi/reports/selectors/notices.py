@@ -257,19 +257,13 @@ def changes(before: dict, after: dict) -> list[str]:
     return lines
 
 
+SAME_QUESTION = ("issuer_id", "campaign_id", "start", "end", "ranking", "dimension", "indicator_id", "unit_id")
+
+
 def issued_twin(notice: Notice) -> Notice | None:
     """The latest issued notice that asked the same question (same issuer, campaign, period,
     ranking, 类别 and scope) — what a draft is compared with."""
-    same = Q(
-        issuer_id=notice.issuer_id,
-        campaign_id=notice.campaign_id,
-        start=notice.start,
-        end=notice.end,
-        ranking=notice.ranking,
-        dimension=notice.dimension,
-        indicator_id=notice.indicator_id,
-        unit_id=notice.unit_id,
-    )
+    same = Q(**{name: getattr(notice, name) for name in SAME_QUESTION})
     return Notice.objects.filter(same, status=NoticeStatus.ISSUED).exclude(pk=notice.pk).order_by("-issued_at").first()
 
 
