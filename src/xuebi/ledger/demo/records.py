@@ -94,6 +94,7 @@ def _record(
     attendees: list[Person] = (),
     submit: bool = True,
     level: str = "branch",
+    data: dict | None = None,
 ) -> Record | None:
     kind = RecordKind.objects.filter(code=code, is_active=True).first()
     if kind is None:
@@ -103,7 +104,7 @@ def _record(
         occurred_on=day,
         unit=unit,
         author=author if actor.person_id != author.pk else None,
-        data=_data(kind, index, author, day),
+        data={**_data(kind, index, author, day), **(data or {})},
         study_level=level if kind.has_study_level else "",
         attendees=[(p, hours) for p in attendees] if kind.is_group else [],
         files=[("", demo_photo(index))] if kind.evidence_required else [],
@@ -167,7 +168,49 @@ def load_ledger_demo() -> int:
     league, checker = (User.objects.filter(username=u).first() for u in ("league", "league_reviewer"))
     if league is not None and checker is not None:
         _across_the_league(league, checker, exclude=abag, today=today)
+        _publicity_and_service(league, checker, today=today)
     return Record.objects.count()
+
+
+# What the annual summary counts (reports/figures.py), a little in every county: per county index c,
+# (kind, how many, the fields that decide whether and how it counts).
+PUBLISHED = (
+    ("feature_film", lambda c: 1 + c % 3, lambda c, i: {}),
+    (
+        "publicity",
+        lambda c: 3 + c % 4,
+        lambda c, i: {"channel": ("微信公众号", "微信公众号", "网站")[i % 3], "origin": ("原创", "转发")[i % 2]},
+    ),
+    ("media_publication", lambda c: c % 3, lambda c, i: {"level": ("中央", "自治区", "盟", "旗县")[(c + i) % 4]}),
+    ("video_views", lambda c: 1, lambda c, i: {"views": str(150 + 317 * c)}),
+    (
+        "training",
+        lambda c: 1 + c % 2,
+        lambda c, i: {"class_type": ("专题研讨班", "轮训班", "示范班", "业务培训班")[(c + i) % 4], "trainees": str(30 + 17 * c)},
+    ),
+    ("first_secretary", lambda c: 2 + c % 3, lambda c, i: {}),
+    ("practical_service", lambda c: 1 + c % 4, lambda c, i: {}),
+)
+
+
+def _publicity_and_service(league, checker, *, today: dt.date) -> None:
+    """Films, articles, media reports, video views, training classes, 第一书记 and 办实事 of this
+    year in every county, entered by the league admin and approved by the league's reviewer — what
+    the annual summary's sentences count (专题片20余部，微信公众号刊播转发稿件…)."""
+    new_year = dt.date(today.year, 1, 1)
+    span = max((today - new_year).days, 1)
+    for c, county in enumerate(Unit.objects.filter(depth=2, kind="county_dept").order_by("path")):
+        author = Person.objects.filter(unit__path__startswith=county.path, status="active").order_by("pk").first()
+        if author is None:
+            continue
+        for k, (code, count, fields) in enumerate(PUBLISHED):
+            for i in range(count(c)):
+                day = new_year + dt.timedelta(days=(13 * c + 29 * k + 7 * i) % span)
+                with context.acting_as(league, ip="127.0.0.1"):
+                    record = _record(league, code, author, day, c + i, data=fields(c, i))
+                if record is not None and record.status == "submitted":
+                    with context.acting_as(checker, ip="127.0.0.1"):
+                        services.record_approve(actor=checker, record=record)
 
 
 def _across_the_league(league, checker, *, exclude: Unit, today: dt.date) -> None:
