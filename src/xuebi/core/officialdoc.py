@@ -56,9 +56,15 @@ PAGE_PT = 14  # 四号
 TABLE_PT = 12  # 小四
 LINES, CHARS = 22, 28
 TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156, 225
-LINE_TWIPS = round(Mm(TEXT_HEIGHT_MM).twips / LINES)  # 580: 22 lines fill the 版心
-CHAR_TWIPS = Mm(TEXT_WIDTH_MM).twips / CHARS  # 28 characters fill a line: 15.79 pt each
+LINE_TWIPS = int(Mm(TEXT_HEIGHT_MM).twips // LINES)  # 579: 22 lines fill the 版心 (580 would make 225 mm hold 21)
 CHAR_SPACING_TWENTIETHS = -5  # so 三号 (16 pt) is drawn 0.25 pt closer: 28 × 15.75 pt fit the 442 pt line
+HEAD_TOP_MM = 35  # 发文机关标志: its top edge 35 mm below the 版心's (7.2.4)
+AUTHORITY_LINE = 1.3  # its line's height, in its size
+AUTHORITY_TOP = 0.16  # where its glyphs start in that line
+RED_LINE_SPACE_PT = 5  # from the number's line to the red line: 4 mm below the number's glyphs (7.2.7)
+PAGE_NUMBER_LINE_PT = 18  # the footer's line; the 一字线 7 mm below the 版心 (7.5)
+HEADER_MM = 20  # from the page's top edge to the header (草稿 on a draft)
+FOOTER_MM = 25.3  # from the page's bottom edge to the footer's
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 CONVERT_SECONDS = 120
 
@@ -164,7 +170,7 @@ def _page_setup(doc) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(297 - 37 - TEXT_HEIGHT_MM)
     section.left_margin, section.right_margin = Mm(28), Mm(210 - 28 - TEXT_WIDTH_MM)
-    section.header_distance, section.footer_distance = Mm(15), Mm(297 - 37 - TEXT_HEIGHT_MM - 7 - 7)
+    section.header_distance, section.footer_distance = Mm(HEADER_MM), Mm(FOOTER_MM)
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
@@ -230,6 +236,9 @@ def _page_number(footer, *, odd: bool) -> None:
         _fonts(r, FONTS["page"], FONTS["page"])
         return r
 
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Pt(PAGE_NUMBER_LINE_PT)
+    _off_grid(p)
     run("— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         r = run()
@@ -262,19 +271,38 @@ def _border(paragraph, where: str, *, color: str, size_eighths: int, space_pt: i
 
 
 def _head(doc, document: Document) -> None:
-    """版头: the red 发文机关标志, the 发文字号 a blank line below, the red line 4 mm under it."""
+    """版头 (7.2): the red 发文机关标志 35 mm below the 版心's top edge, the 发文字号 two lines under
+    it (下空二行), the red line 4 mm under the number; the title comes two lines below the line."""
     chars = max(len(document.authority), 1)
     size = min(42, (TEXT_WIDTH_MM / 25.4 * 72) / chars * 0.92)
-    _paragraph(doc, exact=None)  # the 版头 starts 35 mm into the 版心 on a printed 公文; a line here keeps it clear
+    line = round(Pt(size * AUTHORITY_LINE).twips)
+    # The glyphs' top edge stands ``AUTHORITY_TOP`` of the line's height below its top (Noto's, in LibreOffice).
+    _off_grid(_paragraph(doc, exact=round(Mm(HEAD_TOP_MM).twips - line * AUTHORITY_TOP)))
     authority = _paragraph(
-        doc, document.authority, font=FONTS["title"], size=size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=None
+        doc, document.authority, font=FONTS["title"], size=size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=line
     )
-    authority.paragraph_format.space_after = Pt(BODY_PT * 1.5)
+    _off_grid(authority)
+    _paragraph(doc)
+    _paragraph(doc)
     number = document.number or ("（草稿）" if document.draft else "")
-    line = _paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED if document.draft and not document.number else None)
-    _border(line, "bottom", color="FF0000", size_eighths=12, space_pt=11)
+    numbered = _paragraph(
+        doc, number, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED if document.draft and not document.number else None
+    )
+    _border(numbered, "bottom", color="FF0000", size_eighths=12, space_pt=RED_LINE_SPACE_PT)
     _paragraph(doc)
     _paragraph(doc)
+
+
+def _draft_mark(section) -> None:
+    """草稿 in red at the top right of every page (the header space above the 版心), so a printed
+    draft is never taken for the issued document."""
+    for header in (section.header, section.even_page_header):
+        p = header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = p.add_run("草稿 · 未印发")
+        run.font.size = Pt(BODY_PT)
+        run.font.color.rgb = RED
+        _fonts(run, FONTS["heading1"])
 
 
 def _table(doc, table: Table) -> None:
@@ -313,15 +341,20 @@ def _table(doc, table: Table) -> None:
 
 
 def _ending(doc, document: Document) -> None:
-    """署名 centred over the 成文日期, which stands four characters from the right edge."""
+    """成文日期 four characters from the right edge, the 署名 centred over it (7.3.5.1, room for the
+    seal); a 署名 so long that it would come closer than two characters to the edge stops there, and
+    the date moves left with it to stay centred under it."""
     date = chinese_date(document.date)
     _paragraph(doc)
     _paragraph(doc)
-    offset = 4 + max(0, (len(date) - len(document.signature)) / 2)
-    signature = _paragraph(doc, document.signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    signature.paragraph_format.right_indent = Pt(BODY_PT * offset)
-    when = _paragraph(doc, date, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    when.paragraph_format.right_indent = Pt(BODY_PT * (4 + max(0, (len(document.signature) - len(date)) / 2)))
+    date_right = 4.0
+    signature_right = date_right + (len(date) - len(document.signature)) / 2
+    if signature_right < 2:
+        date_right += 2 - signature_right
+        signature_right = 2
+    for text, right in ((document.signature, signature_right), (date, date_right)):
+        p = _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Pt(BODY_PT * right)
     for note in document.notes:
         _paragraph(doc, note, indent=True)
 
@@ -378,7 +411,8 @@ def _title_lines(title: str) -> str:
     if width <= TITLE_CHARS or "\n" in title:
         return title
     lines = -(-int(width) // TITLE_CHARS)
-    share, out, used = width / lines, [], 0.0
+    share, used = width / lines, 0.0
+    out: list[str] = []
     for ch in title:
         inside_number = out and (ch.isascii() or out[-1].isascii())  # 11月 and 2026年 stay whole
         if used >= share and out and not inside_number and out.count("\n") < lines - 1:
@@ -396,6 +430,8 @@ def render_docx(document: Document) -> bytes:
     section = doc.sections[0]
     _page_number(section.footer, odd=True)
     _page_number(section.even_page_footer, odd=False)
+    if document.draft:
+        _draft_mark(section)
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
