@@ -318,12 +318,11 @@ def _table(doc, table: Table) -> None:
     twips = [round(Mm(TEXT_WIDTH_MM).twips * weight / total) for weight in widths]
     for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         col.set(qn("w:w"), str(width))  # LibreOffice reads the grid, Word the cells: both are set
-    for column, width in zip(grid.columns, twips, strict=True):
-        for cell in column.cells:
+    # Row by row: python-docx's ``table.cell(r, c)`` and ``column.cells`` walk the whole table each
+    # time (a 50-row ranking took 0.7 s that way).
+    for row_index, (row, values) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
+        for cell, width, value in zip(row.cells, twips, [*values[:columns], *[""] * (columns - len(values))], strict=True):
             cell.width = Twips(width)
-    for row_index, values in enumerate([table.headers, *table.rows]):
-        for column, value in enumerate(values[:columns]):
-            cell = grid.cell(row_index, column)
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             fmt = p.paragraph_format
@@ -331,10 +330,11 @@ def _table(doc, table: Table) -> None:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(TABLE_PT * 1.5)
             _off_grid(p)
-            run = p.add_run(str(value))
-            run.font.size = Pt(TABLE_PT)
-            run.font.bold = row_index == 0
-            _fonts(run, FONTS["heading1"] if row_index == 0 else FONTS["body"])
+            if str(value):
+                run = p.add_run(str(value))
+                run.font.size = Pt(TABLE_PT)
+                run.font.bold = row_index == 0
+                _fonts(run, FONTS["heading1"] if row_index == 0 else FONTS["body"])
     header = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     header.append(repeat)  # the header row again on every page
