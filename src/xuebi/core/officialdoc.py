@@ -59,6 +59,8 @@ TEXT_WIDTH_MM, TEXT_HEIGHT_MM = 156, 225
 LINE_TWIPS = int(Mm(TEXT_HEIGHT_MM).twips // LINES)  # 579: 22 lines fill the 版心 (580 would make 225 mm hold 21)
 CHAR_SPACING_TWENTIETHS = -5  # so 三号 (16 pt) is drawn 0.25 pt closer: 28 × 15.75 pt fit the 442 pt line
 HEAD_TOP_MM = 35  # 发文机关标志: its top edge 35 mm below the 版心's (7.2.4)
+AUTHORITY_PT = 60  # 发文机关标志 at most 21 mm tall
+AUTHORITY_NARROWEST = 60  # its characters narrowed to 60 % of their width at the most
 AUTHORITY_LINE = 1.3  # its line's height, in its size
 AUTHORITY_TOP = 0.16  # where its glyphs start in that line
 RED_LINE_SPACE_PT = 5  # from the number's line to the red line: 4 mm below the number's glyphs (7.2.7)
@@ -270,11 +272,22 @@ def _border(paragraph, where: str, *, color: str, size_eighths: int, space_pt: i
     borders.append(line)
 
 
+def _authority_size(authority: str) -> tuple[float, int]:
+    """The 发文机关标志's size in points and its characters' width in per cent: as tall as
+    ``AUTHORITY_PT`` allows, narrowed (down to ``AUTHORITY_NARROWEST``) to fit one line of the 版心,
+    smaller only beyond that — the tall, narrow red letters of a printed 红头."""
+    width = TEXT_WIDTH_MM / 25.4 * 72 * 0.96
+    chars = sum(0.5 if ch.isascii() else 1 for ch in authority) or 1
+    scale = min(100, int(width / (chars * AUTHORITY_PT) * 100))
+    if scale >= AUTHORITY_NARROWEST:
+        return AUTHORITY_PT, scale
+    return round(width / (chars * AUTHORITY_NARROWEST / 100), 1), AUTHORITY_NARROWEST
+
+
 def _head(doc, document: Document) -> None:
     """版头 (7.2): the red 发文机关标志 35 mm below the 版心's top edge, the 发文字号 two lines under
     it (下空二行), the red line 4 mm under the number; the title comes two lines below the line."""
-    chars = max(len(document.authority), 1)
-    size = min(42, (TEXT_WIDTH_MM / 25.4 * 72) / chars * 0.92)
+    size, scale = _authority_size(document.authority)
     line = round(Pt(size * AUTHORITY_LINE).twips)
     # The glyphs' top edge stands ``AUTHORITY_TOP`` of the line's height below its top (Noto's, in LibreOffice).
     _off_grid(_paragraph(doc, exact=round(Mm(HEAD_TOP_MM).twips - line * AUTHORITY_TOP)))
@@ -282,6 +295,10 @@ def _head(doc, document: Document) -> None:
         doc, document.authority, font=FONTS["title"], size=size, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, exact=line
     )
     _off_grid(authority)
+    if scale < 100:
+        narrow = OxmlElement("w:w")
+        narrow.set(qn("w:val"), str(scale))
+        authority.runs[0]._element.get_or_add_rPr().append(narrow)
     _paragraph(doc)
     _paragraph(doc)
     number = document.number or ("（草稿）" if document.draft else "")

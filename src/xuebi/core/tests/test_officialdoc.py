@@ -20,10 +20,10 @@ DAY = dt.date(2026, 12, 4)
 DPI = 150
 
 
-def _document(number: str = "锡组通〔2026〕12号", **extra) -> od.Document:
+def _document(number: str = "锡组通〔2026〕12号", authority: str = "中共锡林郭勒盟委组织部", **extra) -> od.Document:
     rows = [[str(i), f"第{i}旗委组织部", str(100 - i), "30"] for i in range(1, 16)]
     return od.Document(
-        authority="中共锡林郭勒盟委组织部",
+        authority=authority,
         title="关于2026年双学双比11月积分排名情况的通报",
         number=number,
         recipients="各旗县市区委组织部：",
@@ -154,6 +154,7 @@ def test_the_red_head_stands_where_the_standard_puts_it(rendered):
     _content, pdf = rendered
     authority, line = _bands(pdf, red=True)[:2]
     assert authority[0] == pytest.approx(37 + 35, abs=1)
+    assert 15 < authority[1] - authority[0] < 22 and 120 < authority[3] - authority[2] <= 156  # tall, one line
     assert line[1] - line[0] < 1 and line[2] == pytest.approx(28, abs=0.5) and line[3] == pytest.approx(210 - 26, abs=0.5)
     black = _bands(pdf, red=False)
     number = [band for band in black if authority[1] < band[0] < line[0]]
@@ -161,6 +162,21 @@ def test_the_red_head_stands_where_the_standard_puts_it(rendered):
     assert number[0][0] - authority[1] == pytest.approx(2 * 10.2 + 4.6, abs=2)  # 空二行
     title = min(word[2] for word in _words(pdf) if word[0].startswith("关于"))
     assert 15 < title - line[1] < 30
+
+
+@pytest.mark.parametrize(
+    "authority, size, narrowed",
+    [
+        ("锡林郭勒盟文件", 60, None),  # as tall as it goes, at its full width
+        ("中共锡林郭勒盟委组织部", 60, 64),  # as tall, narrowed to fit the line
+        ("中共锡林郭勒盟委组织部中共锡林浩特市委组织部联合", 29.5, 60),  # narrowed as far as it goes, then smaller
+    ],
+)
+def test_the_authority_is_tall_and_narrowed_to_fit_one_line(authority, size, narrowed):
+    xml = _xml(od.render_docx(_document(authority=authority)))
+    run = next(run for run in re.findall(r"<w:r>.*?</w:r>", xml) if f">{authority}<" in run)
+    assert f'<w:sz w:val="{round(size * 2)}"/>' in run
+    assert (re.search(r'<w:w w:val="(\d+)"/>', run) or [None, None])[1] == (narrowed and str(narrowed))
 
 
 def test_the_page_number_is_outside_seven_mm_below_the_text(rendered):
