@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "xuebi.campaign",
     "xuebi.ledger",
     "xuebi.study",
+    "xuebi.contests",
+    "xuebi.orginfo",
     "xuebi.points",
     "xuebi.reports",
     "xuebi.home",

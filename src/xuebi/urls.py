@@ -14,6 +14,8 @@ urlpatterns = [
     path("campaigns/", include("xuebi.campaign.urls")),
     path("ledger/", include("xuebi.ledger.urls")),
     path("study/", include("xuebi.study.urls")),
+    path("contests/", include("xuebi.contests.urls")),
+    path("orginfo/", include("xuebi.orginfo.urls")),
     path("points/", include("xuebi.points.urls")),
     path("jobs/", include("xuebi.jobs.urls")),
     path("reports/", include("xuebi.reports.urls")),
