@@ -85,6 +85,16 @@ class Action(models.TextChoices):
     MEDAL_ISSUE = "org.medal.issue", _("登记纪念章颁发")
     MEDAL_UNDO = "org.medal.undo", _("撤销纪念章颁发")
     MEDAL_EXPORT = "org.medal.export", _("导出纪念章名单")
+    CONTEST_SAVE = "contests.contest.save", _("保存评比设置")
+    CONTEST_OPEN = "contests.contest.open", _("发布评比")
+    CONTEST_ASSIGN = "contests.contest.assign", _("分配评审任务")
+    CONTEST_FINAL = "contests.contest.final", _("确定决赛名单")
+    CONTEST_PUBLISH = "contests.contest.publish", _("公布评比结果")
+    CONTEST_UNPUBLISH = "contests.contest.unpublish", _("撤回评比结果")
+    ENTRY_SUBMIT = "contests.entry.submit", _("报送参评作品")
+    ENTRY_WITHDRAW = "contests.entry.withdraw", _("撤回参评作品")
+    SCORE_SUBMIT = "contests.score.submit", _("提交评分")
+    SCORE_REOPEN = "contests.score.reopen", _("退回评分重评")
 
 
 class Outcome(models.TextChoices):

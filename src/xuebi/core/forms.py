@@ -51,6 +51,26 @@ class TypedDateField(forms.CharField):
         return dates.parse(value, allow_partial=self.allow_partial)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleans to a list of UploadedFile."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [item for item in data if item] if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if not items:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
 class NameField(forms.CharField):
     """A name (person, account, unit, campaign, indicator, rule, kind) without the characters
     nobody sees: zero-width and bidi controls are dropped (core.text.strip_invisible), so

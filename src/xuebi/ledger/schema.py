@@ -27,7 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from xuebi.core import dates
-from xuebi.core.forms import TypedDateField
+from xuebi.core.forms import MultipleFileField, TypedDateField
 from xuebi.org.widgets import PersonChoiceField
 
 from .choices import FieldType
@@ -122,26 +122,6 @@ def validate_definitions(fields: list[dict]) -> list[dict]:
 
 
 # --- form fields ------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; cleans to a list of UploadedFile."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        items = [item for item in data if item] if isinstance(data, (list, tuple)) else ([data] if data else [])
-        if not items:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 def _label(definition: dict) -> str:

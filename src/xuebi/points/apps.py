@@ -7,6 +7,7 @@ class PointsConfig(AppConfig):
     verbose_name = "积分"
 
     def ready(self):
+        from . import contest_source  # noqa: F401  (connects the contests' events)
         from . import receivers  # noqa: F401  (connects the ledger's events)
         from . import tasks
 
