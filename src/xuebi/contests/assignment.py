@@ -33,9 +33,7 @@ def _free(entry: Candidate, judge: Candidate) -> bool:
     return not (entry.home and judge.home and entry.home == judge.home)
 
 
-def spread_over_panels(
-    entries: Sequence[Candidate], panels: Mapping[int, Sequence[Candidate]], per_entry: int
-) -> dict[int, int]:
+def spread_over_panels(entries: Sequence[Candidate], panels: Mapping[int, Sequence[Candidate]], per_entry: int) -> dict[int, int]:
     """{entry id: panel id}: each entry to the least-filled panel that has ``per_entry`` judges
     free of a conflict with it (or, failing that, the one with the most such judges)."""
     filled: dict[int, int] = defaultdict(int)

@@ -96,7 +96,9 @@ class Contest(models.Model):
     entry_end = models.DateField(_("征集截止日期"))
     review_start = models.DateField(_("评审开始日期"))
     review_end = models.DateField(_("评审截止日期"))
-    live = models.BooleanField(_("现场评分"), default=False, help_text=_("演讲、朗诵等现场比赛：评委用手机打分，大屏实时显示得分"))
+    live = models.BooleanField(
+        _("现场评分"), default=False, help_text=_("演讲、朗诵等现场比赛：评委用手机打分，大屏实时显示得分")
+    )
     blind = models.BooleanField(_("匿名评审"), default=True, help_text=_("评委看不到作者和单位，只看到作品编号"))
     judges_per_entry = models.PositiveSmallIntegerField(
         _("每件作品评委人数"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
@@ -118,7 +120,9 @@ class Contest(models.Model):
     units = models.ManyToManyField(
         Unit, verbose_name=_("参评单位"), blank=True, related_name="+", help_text=_("留空：主办单位所辖各单位均可参评")
     )
-    people = models.ManyToManyField(Person, verbose_name=_("参评人员"), blank=True, related_name="+", help_text=_("留空：不限人员"))
+    people = models.ManyToManyField(
+        Person, verbose_name=_("参评人员"), blank=True, related_name="+", help_text=_("留空：不限人员")
+    )
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("计入活动"), on_delete=models.PROTECT, null=True, blank=True, related_name="contests"
     )

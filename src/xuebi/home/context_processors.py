@@ -25,6 +25,8 @@ NAV = [
     ("学习清单", "study:manage", STAFF, "学习"),
     ("业务讲堂", "ledger:lecture_list", WORK, "学习"),
     ("统计报表", "ledger:reports", STAFF, ""),
+    ("评比", "contests:contest_list", WORK, "比"),
+    ("评审任务", "contests:judging_home", {Role.JUDGE}, ""),
     ("排名通报", "reports:notice_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("年度总结", "reports:summary", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("数据看板", "reports:dashboard", STAFF, "通报"),

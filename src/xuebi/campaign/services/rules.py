@@ -231,8 +231,8 @@ def lookup_as_text(lookup: dict) -> str:
 # --- what a rule may count on -----------------------------------------------------------------
 
 
-def _kind(code: str):
-    return sources.kind(code)
+def _kind(code: str, source_type: str = "ledger"):
+    return sources.kind(code, source_type)
 
 
 def _has_hours(kind) -> bool:
@@ -288,15 +288,16 @@ def check_rule(values: dict, *, campaign: Campaign) -> dict:
         fail("indicator", "该考核指标不属于本活动。")
     v["source_type"] = v.get("source_type") or "ledger"
     if v["source_type"] not in sources.source_types():
-        fail("source_kind", "来源暂只支持台账。")
+        fail("source_kind", f"来源应为{'、'.join(sources.source_types().values())}之一。")
     v["source_kind"] = (v.get("source_kind") or "").strip()
     kind = None
     if not v["source_kind"]:
         fail("source_kind", "请选择台账类型。")
     else:
-        kind = _kind(v["source_kind"])
+        kind = _kind(v["source_kind"], v["source_type"])
         if kind is None:
-            fail("source_kind", f"没有启用的台账类型“{v['source_kind']}”。")
+            label = "台账类型" if v["source_type"] == "ledger" else sources.source_types().get(v["source_type"], "来源")
+            fail("source_kind", f"没有启用的{label}“{v['source_kind']}”。")
     method = v.get("method") or RuleMethod.FIXED
     v["method"] = method
     if method not in RuleMethod.values:

@@ -27,6 +27,19 @@ class Row:
     level: str = ""
     tied: bool = False
     pending: int = 0
+    gap: Decimal | None = None  # the judges disagree strongly: highest minus lowest
+
+    def scored(self) -> list[dict]:
+        """The judges' totals, highest first, with the one highest and one lowest dropped marked
+        (on the normalised totals when the contest normalises) — what the results page and the
+        big screen show."""
+        made = sorted(
+            ({"raw": raw, "normalised": norm, "dropped": ""} for _judge, raw, norm in self.totals),
+            key=lambda s: -(s["normalised"] if s["normalised"] is not None else s["raw"]),
+        )
+        if self.aggregate is not None and self.aggregate.trimmed and len(made) >= 2:
+            made[0]["dropped"], made[-1]["dropped"] = "high", "low"
+        return made
 
 
 @dataclass
@@ -155,9 +168,16 @@ def results(contest: Contest, *, with_checks: bool = True) -> Results:
     ordered: list[scoring.Ranked] = []
     if has_final:
         finalists = {pk: agg for pk, agg in final.items() if agg and entries[pk].finalist}
-        ordered += scoring.rank({k: a.score for k, a in finalists.items()}, tie_values=_tie_values(contest, finalists, Stage.FINAL, first))
+        ordered += scoring.rank(
+            {k: a.score for k, a in finalists.items()}, tie_values=_tie_values(contest, finalists, Stage.FINAL, first)
+        )
         for pk in finalists:
-            made[pk].stage, made[pk].aggregate, made[pk].raw, made[pk].prelim = Stage.FINAL, final[pk], final_raw[pk], prelim.get(pk)
+            made[pk].stage, made[pk].aggregate, made[pk].raw, made[pk].prelim = (
+                Stage.FINAL,
+                final[pk],
+                final_raw[pk],
+                prelim.get(pk),
+            )
             made[pk].totals = final_scores[pk]
         rest = {pk: agg for pk, agg in prelim.items() if pk not in finalists and agg}
     else:
@@ -174,9 +194,7 @@ def results(contest: Contest, *, with_checks: bool = True) -> Results:
     result_rows = [made[item.key] for item in ordered] + sorted(
         (r for pk, r in made.items() if r.place is None), key=lambda r: r.entry.code
     )
-    results_ = Results(
-        contest=contest, rows=result_rows, pending=sum(pending_by_entry.values()), has_final=has_final
-    )
+    results_ = Results(contest=contest, rows=result_rows, pending=sum(pending_by_entry.values()), has_final=has_final)
     if with_checks:
         _checks(contest, results_, rows, entries)
     return results_
@@ -194,8 +212,13 @@ def _checks(contest: Contest, results_: Results, rows, entries) -> None:
         panel = entries[entry].panel.name if stage == Stage.PRELIM and entries[entry].panel else "决赛"
         by_group[(stage, panel)].append((judge, entry, total))
         totals[(entry, stage)].append(total)
-    results_.spread = [(stage, panel, scoring.judge_spread(group)) for (stage, panel), group in sorted(by_group.items())]
-    gaps = scoring.disagreements(totals, maximum=maximum) if maximum else {}
-    results_.disagreements = {entry: gap for (entry, _stage), gap in gaps.items()}
     judge_ids = {judge for _pk, _e, judge, _s, _t in rows}
     results_.judges = {u.pk: str(u) for u in User.objects.filter(pk__in=judge_ids)}
+    results_.spread = [
+        (stage, panel, [(results_.judges.get(s.judge, ""), s) for s in scoring.judge_spread(group)])
+        for (stage, panel), group in sorted(by_group.items())
+    ]
+    gaps = scoring.disagreements(totals, maximum=maximum) if maximum else {}
+    results_.disagreements = {entry: gap for (entry, _stage), gap in gaps.items()}
+    for row in results_.rows:
+        row.gap = gaps.get((row.entry.pk, row.stage))

@@ -173,7 +173,10 @@ def _check(values: dict) -> None:
 
 
 def _snapshot(contest: Contest) -> dict:
-    data = {name: getattr(contest, f"{name}_id" if name in ("organizer", "campaign", "indicator") else name) for name in CONTEST_FIELDS}
+    data = {
+        name: getattr(contest, f"{name}_id" if name in ("organizer", "campaign", "indicator") else name)
+        for name in CONTEST_FIELDS
+    }
     data = {k: (str(v) if not isinstance(v, (str, int, bool, type(None))) else v) for k, v in data.items()}
     data["criteria"] = criteria_text(contest) if contest.pk else ""
     data["levels"] = levels_text(contest) if contest.pk else ""
@@ -308,6 +311,6 @@ def panels_save(*, actor, contest: Contest, panels: list[dict]) -> list[Panel]:
         row = Panel.objects.create(contest=contest, name=panel["name"].strip()[:50], is_final=panel["is_final"])
         row.judges.set(panel["judges"])
         made.append(row)
-    after = {p.name: sorted(u.username for u in p["judges"]) for p in panels}
+    after = {p["name"].strip(): sorted(u.username for u in p["judges"]) for p in panels}
     audit_record(action=Action.CONTEST_SAVE, actor=actor, target=contest, changes=diff(before, after))
     return made

@@ -66,7 +66,9 @@ def _check_blind_text(contest: Contest, title: str, text: str, authors: list[Per
     units = {a.unit.name for a in authors}
     for name in [a.name for a in authors] + sorted(units):
         if len(name) >= 2 and (name in title or name in text):
-            raise ValidationError({"text": f"本次评比为匿名评审，作品名称和正文中不能出现作者姓名或单位名称（“{name}”），请删去后再报送。"})
+            raise ValidationError(
+                {"text": f"本次评比为匿名评审，作品名称和正文中不能出现作者姓名或单位名称（“{name}”），请删去后再报送。"}
+            )
 
 
 def _new_code(contest: Contest) -> str:
@@ -179,7 +181,12 @@ def entry_replace(*, actor, entry: Entry, title: str, text: str = "", authors: l
             ]
         )
     after = {"title": entry.title, "authors": [a.name for a in authors], "version": entry.version}
-    audit_record(action=Action.ENTRY_SUBMIT, actor=actor, target=entry, changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    audit_record(
+        action=Action.ENTRY_SUBMIT,
+        actor=actor,
+        target=entry,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
     return entry
 
 
@@ -191,5 +198,3 @@ def entry_withdraw(*, actor, entry: Entry) -> Entry:
     entry.assignments.all().delete()
     audit_record(action=Action.ENTRY_WITHDRAW, actor=actor, target=entry, changes={"status": ["submitted", "withdrawn"]})
     return entry
-
-

@@ -11,31 +11,51 @@ from django.utils import timezone
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
+from xuebi.org.choices import UnitKind
+from xuebi.org.models import Unit
 
 from .. import assignment as arithmetic
 from .. import scoring
 from ..models import Assignment, AssignmentStatus, Contest, ContestStatus, Entry, EntryStatus, Panel, Score, Stage
 from .contests import require_organizer
 
-__all__ = ["home_key", "judge_home", "conflicts", "assign", "assignment_add", "assignment_remove", "score_save", "score_reopen"]
+__all__ = [
+    "departments",
+    "home_key",
+    "judge_home",
+    "conflicts",
+    "assign",
+    "assignment_add",
+    "assignment_remove",
+    "score_save",
+    "score_reopen",
+]
 
 
-def home_key(unit) -> str:
-    """The 组织部 a unit belongs to, as a path prefix: the unit itself at the top two levels (the
-    盟委组织部, a 旗县市区委组织部 or a league section), else its ancestor at the second level."""
+def departments() -> list[str]:
+    """The paths of the 组织部 (the 盟委组织部 and the 旗县市区委组织部), longest first."""
+    paths = Unit.objects.filter(kind__in=[UnitKind.LEAGUE_DEPT, UnitKind.COUNTY_DEPT]).values_list("path", flat=True)
+    return sorted(paths, key=len, reverse=True)
+
+
+def home_key(unit, depts: list[str] | None = None) -> str:
+    """The 组织部 a unit belongs to (its path): the nearest department at or above it — a county
+    department for its sections, the 盟委组织部 for its own sections. "" when none is."""
     if unit is None:
         return ""
-    step = type(unit).steplen
-    return unit.path[: 2 * step]
+    for path in depts if depts is not None else departments():
+        if unit.path.startswith(path):
+            return path
+    return ""
 
 
-def judge_home(judge) -> str:
+def judge_home(judge, depts: list[str] | None = None) -> str:
     """Where a judge comes from: their roster person's unit, else the unit of their 评委 grant."""
     person = getattr(judge, "person", None)
     if person is not None:
-        return home_key(person.unit)
+        return home_key(person.unit, depts)
     grant = judge.role_grants.filter(role="judge").select_related("unit").first()
-    return home_key(grant.unit) if grant else ""
+    return home_key(grant.unit, depts) if grant else ""
 
 
 def conflicts(entry: Entry, judge) -> str:
@@ -44,8 +64,9 @@ def conflicts(entry: Entry, judge) -> str:
         getattr(judge, "person_id", None) and entry.author_rows.filter(person_id=judge.person_id).exists()
     ):
         return "评委不能评审本人报送或参与的作品。"
-    key = judge_home(judge)
-    if key and home_key(entry.unit) == key:
+    depts = departments()
+    key = judge_home(judge, depts)
+    if key and home_key(entry.unit, depts) == key:
         return "评委不能评审本单位的作品（回避）。"
     return ""
 
@@ -78,13 +99,14 @@ def assign(*, actor, contest: Contest, stage: str = Stage.PRELIM) -> dict:
         raise ValidationError("还没有可分配的作品。" if stage == Stage.PRELIM else "还没有确定决赛名单。")
     Assignment.objects.filter(entry__contest=contest, stage=stage).delete()
     judges = {j.pk: j for p in panels for j in p.judges.all()}
-    homes = {pk: judge_home(j) for pk, j in judges.items()}
+    depts = departments()
+    homes = {pk: judge_home(j, depts) for pk, j in judges.items()}
     authored = {}
     for e in entries:
         authored[e.pk] = set(e.author_rows.values_list("person_id", flat=True))
 
     def candidate(entry):
-        return arithmetic.Candidate(entry.pk, home_key(entry.unit))
+        return arithmetic.Candidate(entry.pk, home_key(entry.unit, depts))
 
     def free_judges(panel):
         return [arithmetic.Candidate(j.pk, homes[j.pk]) for j in panel.judges.all()]
@@ -98,6 +120,13 @@ def assign(*, actor, contest: Contest, stage: str = Stage.PRELIM) -> dict:
     for panel in panels:
         mine = [e for e in entries if where[e.pk] == panel.pk]
         made.update(arithmetic.assign([candidate(e) for e in mine], free_judges(panel), per_entry))
+    if contest.live and stage == Stage.PRELIM:
+        # 出场顺序: by the random anonymous codes — a draw nobody chose — where none is set yet.
+        taken = [e.live_order for e in entries if e.live_order]
+        for entry in sorted((e for e in entries if not e.live_order), key=lambda e: e.code):
+            entry.live_order = max(taken, default=0) + 1
+            taken.append(entry.live_order)
+            Entry.objects.filter(pk=entry.pk).update(live_order=entry.live_order)
     rows = []
     for entry in entries:
         if stage == Stage.PRELIM:
@@ -132,7 +161,9 @@ def assignment_add(*, actor, entry: Entry, judge, stage: str = Stage.PRELIM) -> 
     if Assignment.objects.filter(entry=entry, judge=judge, stage=stage).exists():
         raise ValidationError({"judge": "该评委已经评审这件作品。"})
     row = Assignment.objects.create(entry=entry, judge=judge, stage=stage)
-    audit_record(action=Action.CONTEST_ASSIGN, actor=actor, target=entry, changes={"judge": [None, judge.username], "stage": [None, stage]})
+    audit_record(
+        action=Action.CONTEST_ASSIGN, actor=actor, target=entry, changes={"judge": [None, judge.username], "stage": [None, stage]}
+    )
     return row
 
 

@@ -35,9 +35,7 @@ def test_no_conflicts_every_entry_served_loads_balanced(contest):
             for other in free:
                 if other.id not in chosen:
                     assert load[jid] <= load[other.id] + 1
-    assert short_of_judges(made, per_entry) == sorted(
-        e.id for e in entries if sum(j.home != e.home for j in judges) < per_entry
-    )
+    assert short_of_judges(made, per_entry) == sorted(e.id for e in entries if sum(j.home != e.home for j in judges) < per_entry)
 
 
 def test_without_conflicts_loads_differ_by_one_at_most():
@@ -54,7 +52,10 @@ def test_the_same_input_gives_the_same_assignment():
 
 
 def test_entries_spread_over_panels_evenly_and_away_from_conflicts():
-    panels = {1: [Candidate(11, "A"), Candidate(12, "A"), Candidate(13, "B")], 2: [Candidate(21, "C"), Candidate(22, "D"), Candidate(23, "E")]}
+    panels = {
+        1: [Candidate(11, "A"), Candidate(12, "A"), Candidate(13, "B")],
+        2: [Candidate(21, "C"), Candidate(22, "D"), Candidate(23, "E")],
+    }
     entries = [Candidate(i, "A") for i in range(4)] + [Candidate(10 + i, "Z") for i in range(4)]
     where = spread_over_panels(entries, panels, 3)
     assert all(where[i] == 2 for i in range(4)), "entries of A need a panel with three judges free of A"

@@ -82,7 +82,9 @@ def test_award_by_count_one_two_three_and_the_rest():
 
 def test_a_tie_at_the_line_gives_the_level_to_every_tied_entry():
     ranked = scoring.rank({"a": D(95), "b": D(90), "c": D(90), "d": D(80), "e": D(70)})
-    won = scoring.award_levels(ranked, [AwardLevel("一等奖", count=1), AwardLevel("二等奖", count=1), AwardLevel("三等奖", count=1)])
+    won = scoring.award_levels(
+        ranked, [AwardLevel("一等奖", count=1), AwardLevel("二等奖", count=1), AwardLevel("三等奖", count=1)]
+    )
     # b and c share 2nd place: both 二等奖; place 4 (d) is beyond 一等奖 1 + 二等奖 1 + 三等奖 1
     assert won == {"a": "一等奖", "b": "二等奖", "c": "二等奖"}
 
