@@ -110,6 +110,10 @@ class ContestOut(Schema):
         return obj.phase()
 
     @staticmethod
+    def resolve_phase_label(obj) -> str:
+        return str(obj.phase_label())
+
+    @staticmethod
     def resolve_criteria(obj) -> list[dict]:
         return [{"id": c.pk, "name": c.name, "max_score": str(c.max_score), "weight": str(c.weight)} for c in obj.criteria.all()]
 
@@ -188,13 +192,13 @@ def contest_create(request, payload: ContestIn):
     return Status(201, _contest(contest.pk))
 
 
-@router.get("/{pk}", response=ContestOut, summary="评比详情")
+@router.get("/{int:pk}", response=ContestOut, summary="评比详情")
 def contest_detail(request, pk: DbInt):
     _require(request.auth)
     return _contest(get_visible_or_404(Contest, request.auth, pk).pk)
 
 
-@router.put("/{pk}", response={200: ContestOut, 422: ErrorOut}, summary="修改评比设置（全部字段）")
+@router.put("/{int:pk}", response={200: ContestOut, 422: ErrorOut}, summary="修改评比设置（全部字段）")
 def contest_update(request, pk: DbInt, payload: ContestIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")
@@ -205,7 +209,7 @@ def contest_update(request, pk: DbInt, payload: ContestIn):
     return _contest(pk)
 
 
-@router.post("/{pk}/open", response={200: ContestOut, 422: ErrorOut}, summary="发布评比（开始接受报送）")
+@router.post("/{int:pk}/open", response={200: ContestOut, 422: ErrorOut}, summary="发布评比（开始接受报送）")
 def contest_open(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
     services.contest_open(actor=request.auth, contest=get_visible_or_404(Contest, request.auth, pk, "change"))
@@ -218,7 +222,7 @@ class PanelIn(Schema):
     judge_ids: list[DbInt] = []
 
 
-@router.put("/{pk}/panels", response={200: list[dict], 422: ErrorOut}, summary="设置评审组和评委")
+@router.put("/{int:pk}/panels", response={200: list[dict], 422: ErrorOut}, summary="设置评审组和评委")
 def contest_panels(request, pk: DbInt, payload: list[PanelIn]):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")
@@ -286,7 +290,7 @@ def _entry(pk) -> Entry:
 
 
 @router.get(
-    "/{pk}/entries", response=list[EntryOut], summary="本评比中您能看到的作品（主办方：全部；单位管理员：本单位；作者：本人）"
+    "/{int:pk}/entries", response=list[EntryOut], summary="本评比中您能看到的作品（主办方：全部；单位管理员：本单位；作者：本人）"
 )
 @paginate(LimitOffsetPagination)
 def entry_list(request, pk: DbInt):
@@ -296,7 +300,9 @@ def entry_list(request, pk: DbInt):
 
 
 @router.post(
-    "/{pk}/entries", response={201: EntryOut, 403: ErrorOut, 422: ErrorOut}, summary="报送作品（征集时间内；文件请在网页上传）"
+    "/{int:pk}/entries",
+    response={201: EntryOut, 403: ErrorOut, 422: ErrorOut},
+    summary="报送作品（征集时间内；文件请在网页上传）",
 )
 def entry_create(request, pk: DbInt, payload: EntryIn):
     _require(request.auth, Role.CADRE, *ADMIN_ROLES)
@@ -307,13 +313,13 @@ def entry_create(request, pk: DbInt, payload: EntryIn):
     return Status(201, _entry(entry.pk))
 
 
-@router.get("/entries/{pk}", response=EntryOut, summary="作品详情（作者、本单位管理员、主办方）")
+@router.get("/entries/{int:pk}", response=EntryOut, summary="作品详情（作者、本单位管理员、主办方）")
 def entry_detail(request, pk: DbInt):
     _require(request.auth, Role.CADRE, *ADMIN_ROLES)
     return _entry(get_visible_or_404(Entry, request.auth, pk).pk)
 
 
-@router.put("/entries/{pk}", response={200: EntryOut, 422: ErrorOut}, summary="修改作品（保存为新版本，原文件保留）")
+@router.put("/entries/{int:pk}", response={200: EntryOut, 422: ErrorOut}, summary="修改作品（保存为新版本，原文件保留）")
 def entry_update(request, pk: DbInt, payload: EntryIn):
     _require(request.auth, Role.CADRE, *ADMIN_ROLES)
     entry = get_visible_or_404(Entry, request.auth, pk, "change")
@@ -323,7 +329,7 @@ def entry_update(request, pk: DbInt, payload: EntryIn):
     return _entry(pk)
 
 
-@router.post("/entries/{pk}/withdraw", response={200: EntryOut, 422: ErrorOut}, summary="撤回作品（征集时间内）")
+@router.post("/entries/{int:pk}/withdraw", response={200: EntryOut, 422: ErrorOut}, summary="撤回作品（征集时间内）")
 def entry_withdraw(request, pk: DbInt):
     _require(request.auth, Role.CADRE, *ADMIN_ROLES)
     entry_services.entry_withdraw(actor=request.auth, entry=get_visible_or_404(Entry, request.auth, pk, "change"))
@@ -362,14 +368,14 @@ def _stage(value: str) -> str:
     return value
 
 
-@router.post("/{pk}/assign", response={200: dict, 422: ErrorOut}, summary="自动分配评审任务（回避本单位、平均任务量）")
+@router.post("/{int:pk}/assign", response={200: dict, 422: ErrorOut}, summary="自动分配评审任务（回避本单位、平均任务量）")
 def contest_assign(request, pk: DbInt, payload: AssignIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")
     return judging.assign(actor=request.auth, contest=contest, stage=_stage(payload.stage))
 
 
-@router.get("/{pk}/assignments", response=list[AssignmentOut], summary="评审任务（主办方）")
+@router.get("/{int:pk}/assignments", response=list[AssignmentOut], summary="评审任务（主办方）")
 @paginate(LimitOffsetPagination)
 def assignment_list(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
@@ -381,7 +387,9 @@ class ReasonIn(Schema):
     reason: str
 
 
-@router.post("/assignments/{pk}/reopen", response={200: AssignmentOut, 422: ErrorOut}, summary="退回已提交的评分重评（写明原因）")
+@router.post(
+    "/assignments/{int:pk}/reopen", response={200: AssignmentOut, 422: ErrorOut}, summary="退回已提交的评分重评（写明原因）"
+)
 def assignment_reopen(request, pk: DbInt, payload: ReasonIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     assignment = get_visible_or_404(Assignment, request.auth, pk, "change")
@@ -452,7 +460,7 @@ def judging_list(request):
     return [_judge_out(a) for a in selectors.my_assignments(request.auth)]
 
 
-@router.get("/judging/{pk}", response=JudgeEntryOut, summary="一件评审任务（评委）")
+@router.get("/judging/{int:pk}", response=JudgeEntryOut, summary="一件评审任务（评委）")
 def judging_detail(request, pk: DbInt):
     _require(request.auth, Role.JUDGE)
     return _judge_out(_my_assignment(request.auth, pk))
@@ -465,7 +473,9 @@ class ScoresIn(Schema):
 
 
 @router.post(
-    "/judging/{pk}/scores", response={200: JudgeEntryOut, 403: ErrorOut, 422: ErrorOut}, summary="评分：暂存或提交（提交后锁定）"
+    "/judging/{int:pk}/scores",
+    response={200: JudgeEntryOut, 403: ErrorOut, 422: ErrorOut},
+    summary="评分：暂存或提交（提交后锁定）",
 )
 def judging_score(request, pk: DbInt, payload: ScoresIn):
     _require(request.auth, Role.JUDGE)
@@ -477,7 +487,9 @@ def judging_score(request, pk: DbInt, payload: ScoresIn):
 
 
 @router.get(
-    "/judging/{pk}/files/{index}", response={200: None, 404: ErrorOut}, summary="下载作品文件（按作品编号命名，已去除作者信息）"
+    "/judging/{int:pk}/files/{index}",
+    response={200: None, 404: ErrorOut},
+    summary="下载作品文件（按作品编号命名，已去除作者信息）",
 )
 def judging_file(request, pk: DbInt, index: DbInt):
     _require(request.auth, Role.JUDGE)
@@ -521,7 +533,7 @@ def _result_rows(contest: Contest, results) -> list[dict]:
     ]
 
 
-@router.get("/{pk}/results", response=dict, summary="评比结果：主办方随时可看（含各评委评分）；其他人在公布后看到公布的结果")
+@router.get("/{int:pk}/results", response=dict, summary="评比结果：主办方随时可看（含各评委评分）；其他人在公布后看到公布的结果")
 def contest_results(request, pk: DbInt):
     _require(request.auth)
     contest = get_visible_or_404(Contest, request.auth, pk)
@@ -563,21 +575,25 @@ def contest_results(request, pk: DbInt):
     }
 
 
-@router.post("/{pk}/final", response={200: dict, 422: ErrorOut}, summary="确定决赛名单（每组前 K 名，并列同进）")
+@router.post("/{int:pk}/final", response={200: dict, 422: ErrorOut}, summary="确定决赛名单（每组前 K 名，并列同进）")
 def contest_final(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
     made = result_services.final_select(actor=request.auth, contest=get_visible_or_404(Contest, request.auth, pk, "change"))
     return {"finalists": [e.code for e in made]}
 
 
-@router.post("/{pk}/publish", response={200: dict, 422: ErrorOut}, summary="公布结果：写入名次和奖项，获奖积分计入（不重复计分）")
+@router.post(
+    "/{int:pk}/publish", response={200: dict, 422: ErrorOut}, summary="公布结果：写入名次和奖项，获奖积分计入（不重复计分）"
+)
 def contest_publish(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
     awards = result_services.publish(actor=request.auth, contest=get_visible_or_404(Contest, request.auth, pk, "change"))
     return {"awards": [{"entry_id": a.entry_id, "place": a.place, "level": a.level, "score": str(a.score)} for a in awards]}
 
 
-@router.post("/{pk}/unpublish", response={200: ContestOut, 422: ErrorOut}, summary="撤回已公布的结果（冲销获奖积分，写明原因）")
+@router.post(
+    "/{int:pk}/unpublish", response={200: ContestOut, 422: ErrorOut}, summary="撤回已公布的结果（冲销获奖积分，写明原因）"
+)
 def contest_unpublish(request, pk: DbInt, payload: ReasonIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     result_services.unpublish(
@@ -586,7 +602,7 @@ def contest_unpublish(request, pk: DbInt, payload: ReasonIn):
     return _contest(pk)
 
 
-@router.get("/{pk}/screen", response=dict, summary="现场大屏数据：全部评委评完的选手显示最后得分和去掉的最高分、最低分")
+@router.get("/{int:pk}/screen", response=dict, summary="现场大屏数据：全部评委评完的选手显示最后得分和去掉的最高分、最低分")
 def contest_screen(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")

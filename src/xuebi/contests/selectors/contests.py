@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from xuebi.org.choices import ADMIN_ROLES, Role
-from xuebi.org.scoping import has_role
-
 from ..models import Assignment, AssignmentStatus, Award, Contest, ContestStatus, Entry, EntryStatus, Score
 
 __all__ = ["contests_for", "is_organizer", "entries_for", "my_assignments", "JudgeView", "judge_view", "published_results"]
@@ -21,8 +18,6 @@ def is_organizer(user, contest: Contest) -> bool:
 def contests_for(user):
     """The contests a user sees, with what concerns them: their entries, their judging."""
     rows = Contest.objects.visible_to(user).select_related("organizer")
-    if has_role(user, Role.JUDGE) and not has_role(user, Role.CADRE, *ADMIN_ROLES, Role.REVIEWER):
-        rows = rows.filter(panels__judges=user).distinct()
     mine = Q(entries__in=Entry.objects.visible_to(user).filter(status=EntryStatus.SUBMITTED))
     return rows.annotate(
         my_entries=Count("entries", filter=mine, distinct=True),

@@ -37,7 +37,15 @@ def judges(org, users, password_hash):
     )
 
 
-def make_contest(users, *, campaign=None, indicator=None, criteria="内容 40\n表达 30\n仪态 20\n时间 10", levels="一等奖 1 10\n二等奖 1 6\n三等奖 1 4", **values):
+def make_contest(
+    users,
+    *,
+    campaign=None,
+    indicator=None,
+    criteria="内容 40\n表达 30\n仪态 20\n时间 10",
+    levels="一等奖 1 10\n二等奖 1 6\n三等奖 1 4",
+    **values,
+):
     base = {
         "title": "“学思践悟”调研文章评比",
         "kind": "essay",
@@ -72,7 +80,10 @@ def make_contest(users, *, campaign=None, indicator=None, criteria="内容 40\n�
 def to_review(contest: Contest) -> Contest:
     """Move the windows so that today (the frozen test day) is in the review."""
     Contest.objects.filter(pk=contest.pk).update(
-        entry_start=dt.date(2026, 11, 1), entry_end=dt.date(2026, 11, 20), review_start=dt.date(2026, 11, 21), review_end=dt.date(2026, 11, 30)
+        entry_start=dt.date(2026, 11, 1),
+        entry_end=dt.date(2026, 11, 20),
+        review_start=dt.date(2026, 11, 21),
+        review_end=dt.date(2026, 11, 30),
     )
     contest.refresh_from_db()
     return contest
@@ -83,7 +94,11 @@ def people(org):
     """Authors: three in 阿巴嘎, three in 锡林浩特 (besides the fixture's own)."""
     return SimpleNamespace(
         abag=[org.bayi, org.abag_other, add_person(org.abag_section, "乌兰", 61)],
-        xilin=[org.xilin_person, add_person(org.xilin_section, "其其格", 62, address="152502"), add_person(org.xilin_section, "张伟", 63, address="152502")],
+        xilin=[
+            org.xilin_person,
+            add_person(org.xilin_section, "其其格", 62, address="152502"),
+            add_person(org.xilin_section, "张伟", 63, address="152502"),
+        ],
     )
 
 

@@ -48,7 +48,9 @@ def test_entries_open_in_the_window_only_and_keep_their_versions(org, users, peo
     contest = make_contest(users)
     entry = entries.entry_submit(actor=users.cadre, contest=contest, title="牧区党建调研", text="一稿", authors=[org.bayi])
     assert entry.unit == org.abag_section and len(entry.code) == 5
-    entry = entries.entry_replace(actor=users.cadre, entry=entry, title="牧区党建调研报告", text="二稿", authors=[org.bayi, org.abag_other])
+    entry = entries.entry_replace(
+        actor=users.cadre, entry=entry, title="牧区党建调研报告", text="二稿", authors=[org.bayi, org.abag_other]
+    )
     assert [v.text for v in entry.versions.order_by("number")] == ["一稿", "二稿"]
     assert entry.version == 2
     to_review(contest)
@@ -84,7 +86,11 @@ def test_the_entry_must_come_from_an_eligible_unit(org, users):
 
 def test_assignment_avoids_the_judges_own_department_and_balances(org, users, judges, people):
     contest = make_contest(users)
-    setup.panels_save(actor=users.league_admin, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2, judges.j3, judges.j4, judges.j5]}])
+    setup.panels_save(
+        actor=users.league_admin,
+        contest=contest,
+        panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2, judges.j3, judges.j4, judges.j5]}],
+    )
     made = [submit(users, contest, p, f"作品{i}") for i, p in enumerate(people.abag + people.xilin)]
     made.append(submit(users, contest, org.league_person, "盟里的作品"))
     summary = judging.assign(actor=users.league_admin, contest=contest)
@@ -106,10 +112,16 @@ def test_assignment_avoids_the_judges_own_department_and_balances(org, users, ju
 def judged(org, users, judges, people, campaign, work):
     """Six entries, each scored by the five judges (trimmed), in review."""
     contest = make_contest(users, campaign=campaign, indicator=work, judges_per_entry=5, trim_from=5)
-    setup.panels_save(actor=users.league_admin, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2, judges.j3, judges.j4, judges.j5]}])
+    setup.panels_save(
+        actor=users.league_admin,
+        contest=contest,
+        panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2, judges.j3, judges.j4, judges.j5]}],
+    )
     made = [submit(users, contest, p, f"作品{i}") for i, p in enumerate(people.abag + people.xilin)]
     # no conflicts among these: let every judge score every entry
-    Assignment.objects.bulk_create([Assignment(entry=e, judge=j, stage=Stage.PRELIM) for e in made for j in vars(judges).values()])
+    Assignment.objects.bulk_create(
+        [Assignment(entry=e, judge=j, stage=Stage.PRELIM) for e in made for j in vars(judges).values()]
+    )
     return to_review(contest), made
 
 
@@ -162,7 +174,9 @@ def test_publishing_awards_points_once_and_withdrawing_reverses_them(judged, jud
     assert first.detail["dropped_high"] == "98.00" and first.detail["dropped_low"] == "81.00"
     assert [by_entry[e.pk].level for e in made] == ["一等奖", "二等奖", "三等奖", "", "", ""]
     journal = PointEntry.objects.filter(source_type="contest")
-    assert sorted(journal.values_list("person_id", "points")) == sorted([(org.bayi.pk, D("10.00")), (org.abag_other.pk, D("6.00")), (made[2].author_rows.get().person_id, D("4.00"))])
+    assert sorted(journal.values_list("person_id", "points")) == sorted(
+        [(org.bayi.pk, D("10.00")), (org.abag_other.pk, D("6.00")), (made[2].author_rows.get().person_id, D("4.00"))]
+    )
     with pytest.raises(ValidationError, match="已经公布"):
         results.publish(actor=users.league_admin, contest=contest)
     # the engine is idempotent too: the same award again writes nothing
