@@ -11,6 +11,7 @@ from django.db import transaction
 
 from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.demo.rules import load_demo_rules
+from xuebi.contests.demo import load_contests_demo
 from xuebi.core import context
 from xuebi.ledger.demo.records import load_ledger_demo
 from xuebi.ledger.demo.kinds import load_demo_kinds
@@ -36,6 +37,7 @@ def load_all(*, people: int = 400) -> dict:
     result["records_created"] = load_ledger_demo()
     result["lectures_created"] = load_demo_lectures()  # after the records: it writes records too
     result["study_created"] = load_study_demo()
+    result["contests_created"] = load_contests_demo()  # after the campaigns and rules: awards earn points
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
     # the month-end snapshots the scheduled task would have built (the boards' ↑↓)

@@ -510,7 +510,7 @@ def _result_rows(contest: Contest, results) -> list[dict]:
             "code": row.entry.code,
             "title": row.entry.title,
             "authors": [r.person.name for r in row.entry.author_rows.all()],
-            "unit": row.entry.unit.name,
+            "unit": row.entry.unit_label,
             "place": row.place,
             "tied": row.tied,
             "stage": row.stage,
@@ -606,7 +606,7 @@ def contest_unpublish(request, pk: DbInt, payload: ReasonIn):
 def contest_screen(request, pk: DbInt):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")
-    results = result_selectors.results(contest, with_checks=False)
+    results = result_selectors.results(contest, with_checks=False)  # entries labelled with their units
     rows = []
     for row in sorted(results.rows, key=lambda r: (r.entry.live_order or 10**6, r.entry.code)):
         done = row.pending == 0 and row.aggregate is not None
@@ -616,7 +616,7 @@ def contest_screen(request, pk: DbInt):
                 "code": row.entry.code,
                 "title": row.entry.title,
                 "name": "" if contest.blind else "、".join(r.person.name for r in row.entry.author_rows.all()),
-                "unit": "" if contest.blind else row.entry.unit.name,
+                "unit": "" if contest.blind else row.entry.unit_label,
                 "done": done,
                 "scored": sum(1 for _t in row.totals),
                 "judges": len(row.totals) + row.pending,

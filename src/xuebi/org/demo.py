@@ -29,6 +29,11 @@ DEMO_ACCOUNTS = [
     ("league_reviewer", "盟委组织部审核员", Role.REVIEWER, (demo_data.ROOT_NAME,), None),
     ("cadre", "巴依斯古楞", Role.CADRE, ABAG, "cadre"),
     ("judge", "评委", Role.JUDGE, (demo_data.ROOT_NAME,), None),
+    # the panel of the demo's contests: a judge from the league and one from each of four counties
+    ("judge2", "评委（盟委党校）", Role.JUDGE, (demo_data.ROOT_NAME,), None),
+    ("judge3", "评委（锡林浩特市）", Role.JUDGE, (demo_data.ROOT_NAME, "锡林浩特市委组织部"), None),
+    ("judge4", "评委（正蓝旗）", Role.JUDGE, (demo_data.ROOT_NAME, "正蓝旗委组织部"), None),
+    ("judge5", "评委（东乌珠穆沁旗）", Role.JUDGE, (demo_data.ROOT_NAME, "东乌珠穆沁旗委组织部"), None),
     ("sysadmin", "系统管理员", Role.SYSADMIN, None, None),
     ("secadmin", "安全管理员", Role.SECADMIN, None, None),
     ("auditor", "审计管理员", Role.AUDITOR, None, None),

@@ -8,7 +8,28 @@ from django.db.models import Count, Q
 
 from ..models import Assignment, AssignmentStatus, Award, Contest, ContestStatus, Entry, EntryStatus, Score
 
-__all__ = ["contests_for", "is_organizer", "entries_for", "my_assignments", "JudgeView", "judge_view", "published_results"]
+__all__ = [
+    "label_units",
+    "contests_for",
+    "is_organizer",
+    "entries_for",
+    "my_assignments",
+    "JudgeView",
+    "judge_view",
+    "published_results",
+]
+
+
+def label_units(entries) -> list:
+    """Give each entry ``unit_label`` — “阿巴嘎旗委组织部 / 组织股”, not a bare “组织股” of which a
+    league has fourteen — reading the units once."""
+    from xuebi.org.widgets import UnitNames
+
+    names = UnitNames()
+    entries = list(entries)
+    for entry in entries:
+        entry.unit_label = names.label(entry.unit.path)
+    return entries
 
 
 def is_organizer(user, contest: Contest) -> bool:

@@ -149,6 +149,9 @@ def results(contest: Contest, *, with_checks: bool = True) -> Results:
         .select_related("unit", "panel")
         .prefetch_related("author_rows__person", "author_rows__unit")
     }
+    from .contests import label_units
+
+    label_units(entries.values())
     rows = _submitted(contest)
     pending_by_entry: dict[int, int] = defaultdict(int)
     for entry_id in (

@@ -89,14 +89,20 @@ def contest_detail(request, pk):
         "organizer": organizer,
         "criteria": contest.criteria.all(),
         "levels": contest.levels.all(),
-        "entries": selectors.entries_for(request.user, contest),
+        "entries": selectors.label_units(selectors.entries_for(request.user, contest)),
         "can_enter": contest.accepts_entries() and request.user.has_role(Role.CADRE, *ADMIN_ROLES),
-        "results": selectors.published_results(contest),
+        "results": _labelled(selectors.published_results(contest)),
         "panels": contest.panels.prefetch_related("judges") if organizer else [],
         "progress": selectors.judging_progress(contest) if organizer else {},
         "my_assignments": selectors.my_assignments(request.user).filter(entry__contest=contest).count(),
     }
     return render(request, "contests/contest_detail.html", context)
+
+
+def _labelled(awards) -> list:
+    awards = list(awards)
+    selectors.label_units(a.entry for a in awards)
+    return awards
 
 
 def _organizer_post(request, pk, action, done: str):
@@ -148,7 +154,7 @@ def contest_assignments(request, pk):
     require_role(request, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.user, pk, "change")
     stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else Stage.PRELIM
-    entries = list(
+    entries = selectors.label_units(
         contest.entries.filter(status=EntryStatus.SUBMITTED, **({"finalist": True} if stage == Stage.FINAL else {}))
         .select_related("unit", "panel")
         .order_by("panel_id", "code")

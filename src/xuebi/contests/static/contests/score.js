@@ -17,4 +17,5 @@
     out.textContent = complete ? total.toFixed(2) : "—";
   }
   form.addEventListener("input", update);
+  update(); // values typed before this script ran (or kept by the browser) count too
 })();

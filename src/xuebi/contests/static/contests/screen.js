@@ -29,10 +29,18 @@
       if (r.done) {
         r.totals.forEach(function (t) {
           var span = document.createElement("span");
-          span.textContent = t.value;
           if (t.dropped) {
+            // struck through, and said in words: 去掉的最高分 / 最低分
+            var struck = document.createElement("s");
+            struck.textContent = t.value;
+            var label = document.createElement("small");
+            label.textContent = t.dropped === "high" ? "最高" : "最低";
             span.className = "dropped";
-            span.dataset.label = t.dropped === "high" ? "最高" : "最低";
+            span.dataset.dropped = t.dropped;
+            span.appendChild(struck);
+            span.appendChild(label);
+          } else {
+            span.textContent = t.value;
           }
           totals.appendChild(span);
         });
