@@ -11,6 +11,10 @@ class ContestsConfig(AppConfig):
 
         register_source_type("contest", "评比", contest_kinds)  # what campaign rules may count
 
+        from . import tasks
+
+        tasks.register()  # the certificates, as a job kind
+
 
 def contest_kinds(codes, active_only: bool) -> list:
     """Each contest as a kind of source for the rules (``contest-<pk>``), its award levels the

@@ -409,3 +409,20 @@ class Award(models.Model):
         verbose_name = _("评比结果")
         verbose_name_plural = _("评比结果")
         ordering = ["contest", "place", "entry__code"]
+
+
+class Certificate(models.Model):
+    """A winner's 奖状: one per author of an awarded entry, numbered within the contest, its PDF
+    made by the certificates job (``certificates.py``) when the results are published."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="certificates")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("证书编号"), max_length=30)
+    pdf = models.FileField(upload_to="certificates/", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("奖状")
+        verbose_name_plural = _("奖状")
+        ordering = ["award__place", "pk"]
+        constraints = [models.UniqueConstraint(fields=["award", "person"], name="contests_certificate_once")]

@@ -135,3 +135,12 @@ def judging_progress(contest: Contest) -> dict:
     ):
         made[stage] = (done, total)
     return made
+
+
+def certificates_job(contest: Contest):
+    """The latest certificates job of the contest (its page has the PDF of them all), or None."""
+    from xuebi.jobs.models import Job
+
+    from ..tasks import CERTIFICATES
+
+    return Job.objects.filter(kind=CERTIFICATES, params__contest=contest.pk).order_by("-pk").first()

@@ -92,6 +92,10 @@ def publish(*, actor, contest: Contest) -> list[Award]:
         changes={"version": [None, contest.results_version], "awards": [None, sum(1 for a in awards if a.level)]},
     )
     events.results_published.send(sender=Contest, contest=contest, version=contest.results_version, actor=actor)
+    if any(a.level for a in awards):
+        from ..tasks import start_certificates
+
+        contest.certificates_job = start_certificates(actor=actor, contest=contest)  # 奖状, once this commits
     return awards
 
 

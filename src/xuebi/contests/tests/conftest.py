@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from xuebi.campaign.models import Indicator
-from xuebi.contests.models import Contest
+from xuebi.contests.models import Assignment, Contest, Stage
 from xuebi.contests.services import contests as setup
-from xuebi.contests.services import entries
+from xuebi.contests.services import entries, judging
 from xuebi.org.choices import Role
 from xuebi.testing.helpers import add_person, make_user
 
@@ -105,3 +105,17 @@ def people(org):
 def submit(users, contest, person, title, text="正文内容", **kw):
     actor = users.league_admin
     return entries.entry_submit(actor=actor, contest=contest, title=title, text=text, authors=[person], **kw)
+
+
+def score_all(contest, values_for, stage=Stage.PRELIM):
+    """Every assignment of the stage scored and submitted: ``values_for(assignment)`` → total
+    spread over the criteria (content gets what is left)."""
+    criteria = list(contest.criteria.all())
+    for a in Assignment.objects.filter(entry__contest=contest, stage=stage).select_related("judge", "entry"):
+        total = Decimal(values_for(a))
+        values = {c.pk: min(c.max_score, total) for c in criteria}
+        left = total
+        for c in criteria:
+            values[c.pk] = min(c.max_score, left)
+            left -= values[c.pk]
+        judging.score_save(actor=a.judge, assignment=a, values=values, submit=True)

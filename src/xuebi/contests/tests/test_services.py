@@ -12,21 +12,7 @@ from xuebi.contests.services import contests as setup
 from xuebi.contests.services import entries, judging, results
 from xuebi.points.models import EntryType, PointEntry
 
-from .conftest import make_contest, submit, to_review
-
-
-def score_all(contest, values_for, stage=Stage.PRELIM):
-    """Every assignment of the stage scored and submitted: ``values_for(assignment)`` → total
-    spread over the criteria (content gets what is left)."""
-    criteria = list(contest.criteria.all())
-    for a in Assignment.objects.filter(entry__contest=contest, stage=stage).select_related("judge", "entry"):
-        total = D(values_for(a))
-        values = {c.pk: min(c.max_score, total) for c in criteria}
-        left = total
-        for c in criteria:
-            values[c.pk] = min(c.max_score, left)
-            left -= values[c.pk]
-        judging.score_save(actor=a.judge, assignment=a, values=values, submit=True)
+from .conftest import make_contest, score_all, submit, to_review
 
 
 def test_the_rubric_and_scheme_lines_name_the_bad_line():

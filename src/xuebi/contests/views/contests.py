@@ -17,6 +17,7 @@ from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import User
 from xuebi.org.permissions import get_visible_or_404, require_role
 
+from .. import tasks
 from ..forms.contests import ContestForm, PanelsForm, ReasonForm
 from ..models import Assignment, Contest, EntryStatus, Stage
 from ..selectors import contests as selectors
@@ -95,6 +96,7 @@ def contest_detail(request, pk):
         "panels": contest.panels.prefetch_related("judges") if organizer else [],
         "progress": selectors.judging_progress(contest) if organizer else {},
         "my_assignments": selectors.my_assignments(request.user).filter(entry__contest=contest).count(),
+        "certificates_job": selectors.certificates_job(contest) if organizer else None,
     }
     return render(request, "contests/contest_detail.html", context)
 
@@ -313,6 +315,19 @@ def contest_unpublish(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     return redirect("contests:contest_results", pk)
+
+
+@login_required
+@require_POST
+def contest_certificates(request, pk):
+    """Make the certificates again (after a correction of names, say): a job, shown on its page."""
+    require_role(request, Role.LEAGUE_ADMIN)
+    contest = get_visible_or_404(Contest, request.user, pk, "change")
+    if contest.status != "published":
+        messages.error(request, "评比结果尚未公布，不能生成奖状。")
+        return redirect("contests:contest_detail", pk)
+    job = tasks.start_certificates(actor=request.user, contest=contest)
+    return redirect("jobs:job", job.pk)
 
 
 @login_required

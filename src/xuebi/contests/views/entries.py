@@ -16,7 +16,7 @@ from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404, require_role
 
 from ..forms.entries import EntryForm
-from ..models import Contest, Entry, EntryFile
+from ..models import Certificate, Contest, Entry, EntryFile
 from ..selectors import contests as selectors
 from ..services import entries as services
 
@@ -84,6 +84,9 @@ def entry_detail(request, pk):
             and entry.contest.accepts_entries()
             and Entry.objects.visible_to(request.user, "change").filter(pk=entry.pk).exists(),
             "award": selectors.published_results(entry.contest).filter(entry=entry).first(),
+            "certificates": Certificate.objects.filter(award__entry=entry, award__contest__status="published")
+            .exclude(pdf="")
+            .select_related("person"),
         },
     )
 
@@ -141,3 +144,17 @@ def entry_file(request, pk, file_pk):
     except EntryFile.DoesNotExist:
         raise Http404("没有这个文件。") from None
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.blind_name(entry.code))
+
+
+@login_required
+def certificate_file(request, pk):
+    """A winner's 奖状, for those who see the entry (its authors, their unit's admins, the organiser)."""
+    require_role(request, *ENTRANTS)
+    try:
+        row = Certificate.objects.select_related("award__entry", "person").get(pk=pk, award__contest__status="published")
+    except Certificate.DoesNotExist:
+        raise Http404("没有这张奖状。") from None
+    get_visible_or_404(Entry, request.user, row.award.entry_id)
+    if not row.pdf:
+        raise Http404("奖状正在生成，请稍后再试。")
+    return FileResponse(row.pdf.open("rb"), as_attachment=True, filename=f"奖状-{row.person.name}-{row.number}.pdf")
