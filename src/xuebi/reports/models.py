@@ -54,6 +54,7 @@ class Ranking(models.TextChoices):
     UNITS = "units", _("单位总分")
     UNITS_PER_HEAD = "units_per_head", _("单位人均")
     PEOPLE = "people", _("个人")
+    CONTEST = "contest", _("评比结果")
 
 
 class Letterhead(models.Model):
@@ -109,6 +110,15 @@ class Notice(models.Model):
     dimension = models.CharField(_("类别"), max_length=20, default="total")
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contest = models.ForeignKey(
+        "contests.Contest",
+        verbose_name=_("评比"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        help_text=_("评比结果通报：公布哪一次评比的结果"),
     )
     unit = models.ForeignKey(
         Unit,

@@ -157,6 +157,19 @@ def notice_create(request, payload: NoticeIn):
     return Status(201, _detail(notice))
 
 
+@router.post(
+    "/notices/from-contest/{contest_id}",
+    response={201: NoticeDetail, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="起草评比结果通报（评比结果公布后，主办单位管理员）",
+)
+def notice_from_contest(request, contest_id: DbInt):
+    _require(request.auth)
+    from xuebi.contests.models import Contest
+
+    contest = get_visible_or_404(Contest, request.auth, contest_id, "change")
+    return Status(201, _detail(services.contest_notice(actor=request.auth, contest=contest)))
+
+
 @router.get("/notices/{pk}", response=NoticeDetail, summary="通报详情：正文、排名数据，草稿与已印发同题通报相比的变化")
 def notice_detail(request, pk: DbInt):
     _require(request.auth)

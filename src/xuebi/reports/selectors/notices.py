@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from xuebi.campaign.models import Campaign, Indicator
+from xuebi.contests.models import Contest, ContestStatus
+from xuebi.contests.selectors import contests as contest_selectors
 from xuebi.core.formatting import points_text
 from xuebi.org.models import Unit
 from xuebi.points import boards, readmodel, selectors as points_selectors
@@ -46,6 +48,7 @@ PLACEHOLDERS = {
     "靠后": "排名靠后的单位，以顿号隔开",
     "第一名": "排名第一的单位（或人员）",
     "参评数": "参加排名的单位（或人员）数",
+    "评比": "评比名称（评比结果通报）",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]{1,10})\}")
 
@@ -61,6 +64,7 @@ class Question:
     dimension: str = "total"
     indicator: Indicator | None = None
     unit: Unit | None = None  # people within this unit; units directly under it
+    contest: Contest | None = None  # a contest's results (``Ranking.CONTEST``)
 
     @classmethod
     def of(cls, notice: Notice) -> Question:
@@ -70,7 +74,7 @@ class Question:
             span = boards.span_for(campaign, kind, start=notice.start, end=notice.end)
         else:
             span = boards.span_for(campaign, kind, on=dt.date.fromisoformat(on) if on else notice.start)
-        return cls(campaign, span, notice.period, notice.ranking, notice.dimension, notice.indicator, notice.unit)
+        return cls(campaign, span, notice.period, notice.ranking, notice.dimension, notice.indicator, notice.unit, notice.contest)
 
     def board(self) -> boards.Board:
         return boards.Board(self.campaign, self.span, dimension=self.dimension, indicator=self.indicator)
@@ -164,10 +168,53 @@ def _people_rows(question: Question, issuer: Unit, today: dt.date) -> dict:
     }
 
 
+def _contest_rows(question: Question, issuer: Unit) -> dict:
+    """A contest's published awards as the notice's table: level, work, authors, unit, score."""
+    contest = question.contest
+    if contest is None or contest.status != ContestStatus.PUBLISHED:
+        raise ValidationError({"contest": "评比结果尚未公布，不能起草结果通报。"})
+    awards = [a for a in contest_selectors.published_results(contest) if a.level]
+    contest_selectors.label_units(a.entry for a in awards)
+    rows, keys, names = [], [], []
+    for award in awards:
+        authors = "、".join(r.person.name for r in award.entry.author_rows.all())
+        rows.append([award.level, award.entry.title, authors, award.entry.unit_label, award.detail.get("shown", "")])
+        keys.append(award.entry_id)
+        names.append(authors)
+    return {
+        "columns": ["奖项", "作品", "作者", "单位", "得分"],
+        "widths": [1.2, 3.6, 1.6, 2.6, 1],
+        "rows": rows,
+        "keys": keys,
+        "names": names,
+        "score_column": 4,
+        "scope_label": "",
+        "compared_with": "",
+        "category_label": "",
+        "contest_title": contest.title,
+        "kind": "contest",
+    }
+
+
 def ranking(question: Question, issuer: Unit, *, today: dt.date | None = None) -> dict:
     """The notice's table and the words its text names, as JSON (kept on the notice: what it was
     at generation). Raises ``ValidationError`` when the question reaches outside the issuer."""
     today = today or timezone.localdate()
+    if question.ranking == Ranking.CONTEST:
+        data = _contest_rows(question, issuer)
+        first_level = data["rows"][0][0] if data["rows"] else ""
+        firsts = [name for name, row in zip(data["names"], data["rows"], strict=True) if row[0] == first_level]
+        data.update(
+            period_label="",
+            period_words="",
+            start=question.span.start.isoformat(),
+            end=question.span.end.isoformat(),
+            top=firsts,
+            bottom=[],
+            scope=scope_name(issuer),
+            generated_at=timezone.now().isoformat(timespec="seconds"),
+        )
+        return data
     if question.unit is not None and not question.unit.path.startswith(issuer.path):
         raise ValidationError({"unit": "排名范围应在发文单位之内。"})
     people = question.ranking == Ranking.PEOPLE
@@ -203,6 +250,7 @@ def fill(text: str, notice: Notice, data: dict) -> str:
         "靠后": "、".join(data.get("bottom", [])),
         "第一名": (data.get("top") or [""])[0],
         "参评数": str(len(data.get("rows", []))),
+        "评比": data.get("contest_title", ""),
     }
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
@@ -216,6 +264,15 @@ def default_texts(issuer: Unit, ranking_kind: str) -> dict[str, str]:
     usual wording, with the units (or people) named from the data through placeholders."""
     league = issuer.depth == 1
     people = ranking_kind == Ranking.PEOPLE
+    if ranking_kind == Ranking.CONTEST:
+        return {
+            "title": "关于{评比}结果的通报",
+            "recipients": "各旗县市区委组织部，盟委组织部各科室：" if league else "部机关各股室：",
+            "opening": "为深入推进“双学双比”活动，{范围}组织系统开展了{评比}。经评委评审，评出获奖作品如下。",
+            "praise": "希望获奖同志珍惜荣誉、再接再厉；各单位要以此次评比为契机，营造比学赶超的浓厚氛围。",
+            "remind": "",
+            "closing": "获奖积分已按活动积分规则计入，荣誉证书由各单位转发本人。",
+        }
     return {
         "title": "关于{活动}{期间}{类别}积分排名情况的通报",
         "recipients": "各旗县市区委组织部，盟委组织部各科室：" if league else "部机关各股室：",

@@ -79,6 +79,7 @@ def _apply_question(notice: Notice, question: selectors.Question) -> None:
     notice.dimension = question.dimension
     notice.indicator = question.indicator
     notice.unit = question.unit
+    notice.contest = question.contest
 
 
 def _generate(notice: Notice, today: dt.date | None = None) -> None:
@@ -109,6 +110,21 @@ def notice_create(
         changes=diff({}, snapshot(notice, AUDITED)),
     )
     return notice
+
+
+def contest_notice(*, actor, contest) -> Notice:
+    """A draft notice of a published contest's results, issued by the contest's organiser (a
+    department the actor issues for), its table the awarded entries; edited and issued as any
+    notice."""
+    contest = type(contest).objects.get(pk=contest.pk)  # as it is now (published since it was read?)
+    issuer = next((u for u in selectors.issuers(actor) if u.pk == contest.organizer_id), None)
+    if issuer is None:
+        raise PermissionDenied("只有主办单位（发文单位）的管理员可以起草评比结果通报。")
+    campaign = contest.campaign or selectors.default_campaign(timezone.localdate())
+    if campaign is None:
+        raise ValidationError("尚未设置活动，不能起草通报。")
+    question = selectors.Question(campaign, boards.span_for(campaign, "campaign"), "campaign", Ranking.CONTEST, contest=contest)
+    return notice_create(actor=actor, issuer=issuer, question=question)
 
 
 def _draft_for_change(actor, notice: Notice) -> Notice:

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -259,3 +259,20 @@ def letterhead_edit(request, pk: int):
         "core/form_page.html",
         {"form": form, "title": f"发文机关设置：{issuer.name}", "back": reverse("reports:notice_list")},
     )
+
+
+@login_required
+@require_POST
+def notice_from_contest(request, contest_pk):
+    """A draft notice of a contest's published results (the button on the contest's page)."""
+    require_role(request, *ADMIN_ROLES)
+    from xuebi.contests.models import Contest
+
+    contest = get_visible_or_404(Contest, request.user, contest_pk, "change")
+    try:
+        notice = services.contest_notice(actor=request.user, contest=contest)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("contests:contest_detail", contest.pk)
+    messages.success(request, "已起草评比结果通报，请预览、修改后印发。")
+    return redirect("reports:notice_detail", notice.pk)
