@@ -8,9 +8,9 @@ from django import forms
 
 from xuebi.campaign.models import Campaign, Indicator
 from xuebi.core.forms import StyledFormMixin, TypedDateField
-from xuebi.org.models import Unit
+from xuebi.org.models import Unit, User
 
-from ..models import Contest
+from ..models import Assignment, AssignmentStatus, Contest
 from ..services import contests as services
 
 DATE_FIELDS = ("entry_start", "entry_end", "review_start", "review_end")
@@ -73,7 +73,7 @@ class ContestForm(StyledFormMixin, forms.ModelForm):
         data = super().clean()
         for name in DATE_FIELDS:
             if data.get(name) is not None:
-                data[name] = data[name].as_date()
+                data[name] = data[name].date
         if "criteria" in data:
             try:
                 data["criteria_rows"] = services.parse_criteria(data["criteria"])
@@ -148,3 +148,35 @@ class PanelsForm(StyledFormMixin, forms.Form):
 
 class ReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    """Which submitted score goes back: the entry's code, the judge, and why."""
+
+    code = forms.CharField(label="作品编号", max_length=12)
+    judge = forms.ModelChoiceField(label="评委", queryset=User.objects.none(), empty_label="请选择评委")
+    reason = forms.CharField(label="退回原因", max_length=200)
+
+    def __init__(self, *args, contest: Contest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contest = contest
+        self.fields["judge"].queryset = User.objects.filter(contest_panels__contest=contest).distinct().order_by("username")
+        self.fields["judge"].label_from_instance = lambda u: str(u)
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        code, judge = (data.get("code") or "").strip().upper(), data.get("judge")
+        if code and judge:
+            found = (
+                Assignment.objects.filter(
+                    entry__contest=self.contest, entry__code=code, judge=judge, status=AssignmentStatus.SUBMITTED
+                )
+                .select_related("entry", "judge")
+                .order_by("-stage")
+                .first()
+            )
+            if found is None:
+                raise forms.ValidationError(f"没有找到评委“{judge}”对作品 {code} 已提交的评分。")
+            data["assignment"] = found
+        return data

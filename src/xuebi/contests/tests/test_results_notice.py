@@ -20,9 +20,18 @@ from .conftest import make_contest, score_all, submit, to_review
 @pytest.fixture
 def contest(org, users, judges, people, campaign):
     contest = make_contest(users, judges_per_entry=2, levels="一等奖 1 0\n二等奖 1 0")
-    setup.panels_save(actor=users.league_admin, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2]}])
-    made = [submit(users, contest, person, title) for person, title in zip(people.abag + people.xilin[:1], ["草原上的党课", "牧区调研札记", "第三篇", "第四篇"])]
-    Assignment.objects.bulk_create([Assignment(entry=e, judge=j, stage=Stage.PRELIM) for e in made for j in (judges.j1, judges.j2)])
+    setup.panels_save(
+        actor=users.league_admin,
+        contest=contest,
+        panels=[{"name": "评审组", "is_final": False, "judges": [judges.j1, judges.j2]}],
+    )
+    made = [
+        submit(users, contest, person, title)
+        for person, title in zip(people.abag + people.xilin[:1], ["草原上的党课", "牧区调研札记", "第三篇", "第四篇"])
+    ]
+    Assignment.objects.bulk_create(
+        [Assignment(entry=e, judge=j, stage=Stage.PRELIM) for e in made for j in (judges.j1, judges.j2)]
+    )
     to_review(contest)
     score_all(contest, lambda a: 90 - 5 * [e.pk for e in made].index(a.entry_id))
     return contest
@@ -36,7 +45,10 @@ def test_the_results_notice_lists_the_winners(contest, users):
         notices.contest_notice(actor=users.abag_admin, contest=contest)
     notice = notices.contest_notice(actor=users.league_admin, contest=contest)
     assert notice.ranking == Ranking.CONTEST and notice.contest == contest
-    assert [row[:3] for row in notice.data["rows"]] == [["一等奖", "草原上的党课", "巴依斯古楞"], ["二等奖", "牧区调研札记", "王芳"]]
+    assert [row[:3] for row in notice.data["rows"]] == [
+        ["一等奖", "草原上的党课", "巴依斯古楞"],
+        ["二等奖", "牧区调研札记", "王芳"],
+    ]
     content = documents.notice_docx(notice, notice.data, number="", day=notice.created_at.date(), draft=True)
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert f"关于{contest.title}结果的通报".replace("\n", "") in text.replace("\n", "")

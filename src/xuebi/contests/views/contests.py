@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xuebi.core.forms import run_service
+from xuebi.core.forms import db_id, run_service
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import User
 from xuebi.org.permissions import get_visible_or_404, require_role
 
 from .. import tasks
-from ..forms.contests import ContestForm, PanelsForm, ReasonForm
+from ..forms.contests import ContestForm, PanelsForm, ReasonForm, ReopenForm
 from ..models import Assignment, Contest, EntryStatus, Stage
 from ..selectors import contests as selectors
 from ..selectors import results as result_selectors
@@ -206,11 +206,11 @@ def assignment_add(request, pk):
     require_role(request, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.user, pk, "change")
     stage = request.POST.get("stage") if request.POST.get("stage") in Stage.values else Stage.PRELIM
-    try:
-        entry = contest.entries.get(pk=int(request.POST.get("entry", "")))
-        judge = User.objects.get(pk=int(request.POST.get("judge", "")))
-    except (ValueError, TypeError, contest.entries.model.DoesNotExist, User.DoesNotExist):
-        messages.error(request, "请选择作品和评委。")
+    code = (request.POST.get("code") or "").strip().upper()[:12]
+    entry = contest.entries.filter(code=code, status=EntryStatus.SUBMITTED).first() if code else None
+    judge = User.objects.filter(pk=db_id(request.POST.get("judge"))).first()
+    if entry is None or judge is None:
+        messages.error(request, f"没有编号为“{code}”的作品。" if judge is not None else "请填写作品编号并选择评委。")
     else:
         try:
             judging.assignment_add(actor=request.user, entry=entry, judge=judge, stage=stage)
@@ -236,19 +236,24 @@ def assignment_remove(request, pk):
 
 @login_required
 @require_POST
-def assignment_reopen(request, pk):
+def contest_reopen(request, pk):
+    """Send one judge's submitted score of one entry back (by the entry's code and the judge),
+    with the reason — the results page's one form, however many scores the contest has."""
     require_role(request, Role.LEAGUE_ADMIN)
-    assignment = get_visible_or_404(Assignment, request.user, pk, "change")
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            judging.score_reopen(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
-            messages.success(request, f"已退回 {assignment.judge} 对作品 {assignment.entry.code} 的评分，评委可以重新评分。")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-    else:
-        messages.error(request, "请填写退回重评的原因。")
-    return redirect("contests:contest_results", assignment.entry.contest_id)
+    contest = get_visible_or_404(Contest, request.user, pk, "change")
+    form = ReopenForm(request.POST, contest=contest)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("contests:contest_results", pk)
+    assignment = form.cleaned_data["assignment"]
+    try:
+        judging.score_reopen(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+        messages.success(request, f"已退回 {assignment.judge} 对作品 {assignment.entry.code} 的评分，评委可以重新评分。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("contests:contest_results", pk)
 
 
 @login_required
@@ -259,18 +264,13 @@ def contest_results(request, pk):
     require_role(request, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.user, pk, "change")
     results = result_selectors.results(contest)
-    assignments: dict[int, list] = {}
-    for row in Assignment.objects.filter(entry__contest=contest).select_related("judge").order_by("stage", "judge__username"):
-        assignments.setdefault(row.entry_id, []).append(row)
-    for row in results.rows:
-        row.entry.tasks = assignments.get(row.entry.pk, [])
     return render(
         request,
         "contests/results.html",
         {
             "contest": contest,
             "results": results,
-            "reason_form": ReasonForm(),
+            "reopen_form": ReopenForm(contest=contest),
             "has_final_panel": contest.final_top and contest.panels.filter(is_final=True).exists(),
         },
     )
