@@ -466,8 +466,13 @@ def judging_detail(request, pk: DbInt):
     return _judge_out(_my_assignment(request.auth, pk))
 
 
+class ScoreIn(Schema):
+    criterion_id: DbInt
+    value: str  # as typed, e.g. "36.5": checked by the service (a number, 2 decimals, within the maximum)
+
+
 class ScoresIn(Schema):
-    scores: dict[str, str]  # criterion id → score, e.g. {"12": "36.5"}
+    scores: list[ScoreIn]
     comment: str = ""
     submit: bool = False
 

@@ -166,7 +166,7 @@ CASES = [
 
 
 def _score(ns, pk):
-    return {"scores": {str(c.pk): "50" for c in ns.review.criteria.all()}, "submit": False}
+    return {"scores": [{"criterion_id": c.pk, "value": "50"} for c in ns.review.criteria.all()], "submit": False}
 
 
 WRITES = [
@@ -204,7 +204,7 @@ WRITES = [
         obj=pending,
         method="post",
         api=True,
-        data={"scores": {}, "submit": False},
+        data={"scores": [], "submit": False},
         refused=JUDGE_ONLY,
         done_by="judge",
     ),

@@ -104,9 +104,13 @@ def test_the_api_scores_and_names_the_wrong_field(api, org, users, judges):
     mine = Assignment.objects.create(entry=entry, judge=judges.j1)
     to_review(contest)
     content = contest.criteria.first()
-    answer = api.post(judges.j1, f"/contests/judging/{mine.pk}/scores", {"scores": {str(content.pk): "39.999"}, "submit": False})
+    answer = api.post(
+        judges.j1,
+        f"/contests/judging/{mine.pk}/scores",
+        {"scores": [{"criterion_id": content.pk, "value": "39.999"}], "submit": False},
+    )
     assert answer.status_code == 422 and "“内容”的得分最多保留两位小数。" in str(answer.json())
-    values = {str(c.pk): str(c.max_score) for c in contest.criteria.all()}
+    values = [{"criterion_id": c.pk, "value": str(c.max_score)} for c in contest.criteria.all()]
     answer = api.post(judges.j1, f"/contests/judging/{mine.pk}/scores", {"scores": values, "submit": True})
     assert answer.status_code == 200 and answer.json()["status"] == "submitted" and answer.json()["total"] == "100.00"
 
