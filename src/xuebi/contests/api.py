@@ -485,9 +485,8 @@ class ScoresIn(Schema):
 def judging_score(request, pk: DbInt, payload: ScoresIn):
     _require(request.auth, Role.JUDGE)
     assignment = _my_assignment(request.auth, pk)
-    judging.score_save(
-        actor=request.auth, assignment=assignment, values=payload.scores, comment=payload.comment, submit=payload.submit
-    )
+    values = {item.criterion_id: item.value for item in payload.scores}
+    judging.score_save(actor=request.auth, assignment=assignment, values=values, comment=payload.comment, submit=payload.submit)
     return _judge_out(_my_assignment(request.auth, pk))
 
 
