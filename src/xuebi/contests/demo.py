@@ -103,6 +103,20 @@ def _values(title, kind, today, *, entry, review, **extra) -> dict:
     return values
 
 
+def _open(league, judges, values: dict, criteria: str, levels: str) -> Contest:
+    """Save the contest with its rubric and scheme (as typed on the page), publish it and seat the
+    demo's five judges on its one panel."""
+    contest = setup.contest_save(
+        actor=league,
+        values=values,
+        criteria=setup.parse_criteria(criteria),
+        levels=setup.parse_levels(levels, values["award_by"]),
+    )
+    setup.contest_open(actor=league, contest=contest)
+    setup.panels_save(actor=league, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": judges}])
+    return contest
+
+
 def _move(contest: Contest, today: dt.date, *, entry, review) -> None:
     Contest.objects.filter(pk=contest.pk).update(
         entry_start=today + dt.timedelta(days=entry[0]),
@@ -164,14 +178,9 @@ def _essay_contest(league, judges, title, today, rng, avoid, campaign, indicator
         campaign=campaign,
         indicator=indicator,
     )
-    contest = setup.contest_save(
-        actor=league,
-        values=values,
-        criteria=setup.parse_criteria("选题 20\n内容 40\n对策建议 30\n文字表达 10"),
-        levels=setup.parse_levels("一等奖 1 8\n二等奖 2 5\n三等奖 3 3\n优秀奖 其余 1", "count"),
+    contest = _open(
+        league, judges, values, "选题 20\n内容 40\n对策建议 30\n文字表达 10", "一等奖 1 8\n二等奖 2 5\n三等奖 3 3\n优秀奖 其余 1"
     )
-    setup.contest_open(actor=league, contest=contest)
-    setup.panels_save(actor=league, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": judges}])
     authors = _people(rng, len(ESSAYS), avoid=set())
     for essay, person in zip(ESSAYS, authors, strict=False):
         entries.entry_submit(actor=league, contest=contest, title=essay, text=f"{essay}。\n\n（正文略）", authors=[person])
@@ -203,14 +212,9 @@ def _speech_contest(league, judges, title, today, rng, avoid, campaign, indicato
         campaign=campaign,
         indicator=indicator,
     )
-    contest = setup.contest_save(
-        actor=league,
-        values=values,
-        criteria=setup.parse_criteria("内容 40\n表达 30\n仪态 20\n时间 10"),
-        levels=setup.parse_levels("一等奖 1 6\n二等奖 2 4\n三等奖 3 2\n优秀奖 其余 1", "count"),
+    contest = _open(
+        league, judges, values, "内容 40\n表达 30\n仪态 20\n时间 10", "一等奖 1 6\n二等奖 2 4\n三等奖 3 2\n优秀奖 其余 1"
     )
-    setup.contest_open(actor=league, contest=contest)
-    setup.panels_save(actor=league, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": judges}])
     for speech, person in zip(SPEECHES, _people(rng, len(SPEECHES), avoid=avoid), strict=False):
         entries.entry_submit(actor=league, contest=contest, title=speech, text="", authors=[person])
     judging.assign(actor=league, contest=contest)
@@ -233,14 +237,7 @@ def _open_contest(league, judges, title, today) -> int:
         description="以“我身边的组工故事”为题撰写公文或征文，体裁不限。",
         award_by="share",
     )
-    contest = setup.contest_save(
-        actor=league,
-        values=values,
-        criteria=setup.parse_criteria("主题 30\n结构 30\n文字 40"),
-        levels=setup.parse_levels("一等奖 10% 0\n二等奖 20% 0\n三等奖 30% 0", "share"),
-    )
-    setup.contest_open(actor=league, contest=contest)
-    setup.panels_save(actor=league, contest=contest, panels=[{"name": "评审组", "is_final": False, "judges": judges}])
+    contest = _open(league, judges, values, "主题 30\n结构 30\n文字 40", "一等奖 10% 0\n二等奖 20% 0\n三等奖 30% 0")
     cadre = User.objects.filter(username="cadre").select_related("person").first()
     if cadre and cadre.person:
         entries.entry_submit(

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)  # what is ranked: an entry's id in the app, a letter in the tests
 
 __all__ = [
     "Aggregate",
@@ -47,6 +50,12 @@ TIE_BREAKS = ("share", "full_mean", "first_criterion")
 
 def _q(value: Decimal, places: Decimal) -> Decimal:
     return value.quantize(places, ROUND_HALF_UP)
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimals a typed number has (0 for an integer or a special value)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def weighted_total(scores: Mapping[int, Decimal], weights: Mapping[int, Decimal]) -> Decimal:
@@ -94,31 +103,31 @@ def aggregate(totals: Sequence[Decimal], *, trim_from: int) -> Aggregate | None:
 
 
 @dataclass(frozen=True)
-class Ranked:
-    key: object
+class Ranked(Generic[K]):
+    key: K
     place: int
     score: Decimal
     tie_value: Decimal | None = None
     tied: bool = False  # shares its place with another entry
 
 
-def rank(scores: Mapping[object, Decimal], *, tie_values: Mapping[object, Decimal] | None = None) -> list[Ranked]:
+def rank(scores: Mapping[K, Decimal], *, tie_values: Mapping[K, Decimal] | None = None) -> list[Ranked[K]]:
     """Entries in order, best first, with places in the competition style: equal scores share a
     place and the next place is skipped (1, 2, 2, 4). ``tie_values`` (the configured tie-break's
     value per entry) separate equal scores first; entries equal on both share the place. Entries
     with the same place are listed by key, so the order is deterministic."""
-    tie_values = tie_values or {}
+    ties: Mapping[K, Decimal] = tie_values or {}
 
-    def order(key):
-        tie = tie_values.get(key)
+    def order(key: K):
+        tie = ties.get(key)
         return (-scores[key], -(tie if tie is not None else Decimal(0)), str(key))
 
     keys = sorted(scores, key=order)
-    made: list[Ranked] = []
+    made: list[Ranked[K]] = []
     for position, key in enumerate(keys, start=1):
-        same_as_previous = made and scores[key] == made[-1].score and tie_values.get(key) == made[-1].tie_value
+        same_as_previous = bool(made) and scores[key] == made[-1].score and ties.get(key) == made[-1].tie_value
         place = made[-1].place if same_as_previous else position
-        made.append(Ranked(key, place, scores[key], tie_values.get(key)))
+        made.append(Ranked(key, place, scores[key], ties.get(key)))
     counts: dict[int, int] = defaultdict(int)
     for item in made:
         counts[item.place] += 1
@@ -158,7 +167,7 @@ def level_sizes(levels: Sequence[AwardLevel], entries: int) -> list[int]:
     return sizes
 
 
-def award_levels(ranking: Sequence[Ranked], levels: Sequence[AwardLevel]) -> dict[object, str]:
+def award_levels(ranking: Sequence[Ranked[K]], levels: Sequence[AwardLevel]) -> dict[K, str]:
     """{entry: level name} for the entries that win something. A level of size n goes to the
     entries placed within the first n places of what is left; entries that share a place share
     its level, so a tie at a level's last place gives that level to all of them (and the next
@@ -168,7 +177,7 @@ def award_levels(ranking: Sequence[Ranked], levels: Sequence[AwardLevel]) -> dic
     for level, size in zip(levels, sizes, strict=True):
         total += size
         bounds.append((total, level.name))
-    won: dict[object, str] = {}
+    won: dict[K, str] = {}
     for item in ranking:
         for bound, name in bounds:
             if item.place <= bound:
@@ -177,7 +186,7 @@ def award_levels(ranking: Sequence[Ranked], levels: Sequence[AwardLevel]) -> dic
     return won
 
 
-def finalists(ranking: Sequence[Ranked], top: int) -> list[object]:
+def finalists(ranking: Sequence[Ranked[K]], top: int) -> list[K]:
     """The entries of a panel that go to the final: those placed within the first ``top`` places
     (so a tie at the line takes every tied entry)."""
     return [item.key for item in ranking if item.place <= top]
@@ -252,7 +261,9 @@ def judge_spread(scores: Iterable[tuple[object, object, Decimal]]) -> list[Judge
     return made
 
 
-def disagreements(totals: Mapping[object, Sequence[Decimal]], *, maximum: Decimal, share: Decimal = Decimal("0.2")) -> dict:
+def disagreements(
+    totals: Mapping[K, Sequence[Decimal]], *, maximum: Decimal, share: Decimal = Decimal("0.2")
+) -> dict[K, Decimal]:
     """Entries whose judges disagree strongly: the highest and lowest total more than ``share``
     of the rubric's maximum apart (20 points of 100 by default). {entry: the gap}."""
     made = {}

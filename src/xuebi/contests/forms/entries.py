@@ -49,3 +49,8 @@ class EntryForm(StyledFormMixin, forms.Form):
     def authors(self) -> list[Person]:
         data = self.cleaned_data
         return [p for p in [data.get("author"), *(data.get(f"co_author_{i}") for i in range(CO_AUTHORS))] if p is not None]
+
+    def values(self) -> dict:
+        """What the entry services take: title, text, authors, files."""
+        data = self.cleaned_data
+        return {"title": data["title"], "text": data["text"], "authors": self.authors(), "files": data["files"]}

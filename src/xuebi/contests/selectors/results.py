@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .. import scoring
 from ..models import Assignment, AssignmentStatus, AwardBy, Contest, Entry, EntryStatus, Score, Stage, TieBreak
@@ -29,14 +30,12 @@ class Row:
     pending: int = 0
     gap: Decimal | None = None  # the judges disagree strongly: highest minus lowest
 
-    def scored(self) -> list[dict]:
+    def scored(self) -> list[dict[str, Any]]:
         """The judges' totals, highest first, with the one highest and one lowest dropped marked
         (on the normalised totals when the contest normalises) — what the results page and the
         big screen show."""
-        made = sorted(
-            ({"raw": raw, "normalised": norm, "dropped": ""} for _judge, raw, norm in self.totals),
-            key=lambda s: -(s["normalised"] if s["normalised"] is not None else s["raw"]),
-        )
+        rows: list[dict[str, Any]] = [{"raw": raw, "normalised": norm, "dropped": ""} for _judge, raw, norm in self.totals]
+        made = sorted(rows, key=lambda s: -(s["normalised"] if s["normalised"] is not None else s["raw"]))
         if self.aggregate is not None and self.aggregate.trimmed and len(made) >= 2:
             made[0]["dropped"], made[-1]["dropped"] = "high", "low"
         return made
@@ -86,7 +85,7 @@ def _first_criterion(contest: Contest) -> dict[tuple[int, str], Decimal]:
         criterion=first, assignment__status=AssignmentStatus.SUBMITTED, assignment__entry__contest=contest
     ).values_list("assignment__entry_id", "assignment__stage", "value"):
         sums[(entry_id, stage)].append(value)
-    return {key: (sum(v) / len(v)).quantize(scoring.THREE, ROUND_HALF_UP) for key, v in sums.items()}
+    return {key: (sum(v, Decimal(0)) / len(v)).quantize(scoring.THREE, ROUND_HALF_UP) for key, v in sums.items()}
 
 
 def _stage_scores(contest: Contest, rows, stage: str, entries: dict[int, Entry]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from xuebi.org.choices import Role
 from xuebi.org.models import Unit, User
 from xuebi.org.scoping import has_role
 
+from .. import scoring
 from ..models import AwardBy, AwardLevel, Contest, ContestStatus, Criterion, Panel
 
 __all__ = [
@@ -67,7 +69,7 @@ def _number(text: str, where: str, what: str) -> Decimal:
         value = Decimal(text.rstrip("%％"))
     except InvalidOperation:
         raise ValidationError(f"{where}：{what}“{text}”不是数字。") from None
-    if value < 0 or value.as_tuple().exponent < -2:
+    if not value.is_finite() or value < 0 or scoring.decimal_places(value) > 2:
         raise ValidationError(f"{where}：{what}“{text}”应为不小于 0、最多两位小数的数。")
     return value
 
@@ -103,7 +105,8 @@ def parse_criteria(text: str) -> list[dict]:
 def parse_levels(text: str, award_by: str) -> list[dict]:
     """The award scheme as typed, one level a line: ``一等奖 1 20`` (name, how many — a count, or a
     share in % when awarding by shares, or ``其余`` for all the rest — and its points)."""
-    made, names = [], set()
+    made: list[dict[str, Any]] = []
+    names: set[str] = set()
     for n, parts in _lines(text):
         where = f"奖项第 {n} 行"
         if len(parts) not in (2, 3):
@@ -128,7 +131,7 @@ def parse_levels(text: str, award_by: str) -> list[dict]:
     open_levels = [m for m in made if m["count"] is None and m["share"] is None]
     if len(open_levels) > 1 or (open_levels and made[-1] is not open_levels[0]):
         raise ValidationError("奖项：“其余”只能用于最后一个奖项（如优秀奖）。")
-    if award_by == AwardBy.SHARE and sum(m["share"] or 0 for m in made) > 100:
+    if award_by == AwardBy.SHARE and sum((m["share"] or Decimal(0) for m in made), Decimal(0)) > 100:
         raise ValidationError("奖项：各奖项比例之和不能超过 100%。")
     return made
 
@@ -235,7 +238,7 @@ def _sync_rule(actor, contest: Contest) -> Rule | None:
         if rule is not None:
             rule_services.rule_deactivate(actor=actor, rule=rule)
         return None
-    attrs = {
+    attrs: dict[str, Any] = {
         "name": f"{contest.title}获奖"[:100],
         "indicator": contest.indicator,
         "method": RuleMethod.LOOKUP,
@@ -247,6 +250,7 @@ def _sync_rule(actor, contest: Contest) -> Rule | None:
         return rule_services.rule_change(actor=actor, rule=rule, **attrs)
     if rule is not None:
         rule_services.rule_deactivate(actor=actor, rule=rule)
+    assert contest.campaign is not None  # an indicator needs its campaign (``_check``)
     return rule_services.rule_create(
         actor=actor, campaign=contest.campaign, source_type="contest", source_kind=contest.source_kind, points=None, **attrs
     )

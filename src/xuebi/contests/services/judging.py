@@ -185,7 +185,8 @@ def assignment_remove(*, actor, assignment: Assignment) -> None:
 def _values(contest: Contest, raw: dict, *, complete: bool) -> dict[int, Decimal]:
     """The criterion scores as typed, checked: a number of at most 2 decimals between 0 and the
     criterion's maximum; every criterion when submitting."""
-    made, errors = {}, []
+    made: dict[int, Decimal] = {}
+    errors: list[str] = []
     for criterion in contest.criteria.all():
         given = raw.get(criterion.pk, raw.get(str(criterion.pk)))
         if given in (None, ""):
@@ -199,7 +200,7 @@ def _values(contest: Contest, raw: dict, *, complete: bool) -> dict[int, Decimal
             continue
         if not value.is_finite() or value < 0 or value > criterion.max_score:
             errors.append(f"“{criterion.name}”的得分应在 0 到 {criterion.max_score.normalize():f} 之间。")
-        elif value.as_tuple().exponent < -2:
+        elif scoring.decimal_places(value) > 2:
             errors.append(f"“{criterion.name}”的得分最多保留两位小数。")
         else:
             made[criterion.pk] = value

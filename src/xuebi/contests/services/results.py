@@ -40,7 +40,7 @@ def final_select(*, actor, contest: Contest) -> list[Entry]:
     _require_all_scored(contest, Stage.PRELIM)
     if Assignment.objects.filter(entry__contest=contest, stage=Stage.FINAL).exclude(status=AssignmentStatus.PENDING).exists():
         raise ValidationError("决赛已开始评分，不能再更改决赛名单。")
-    chosen = []
+    chosen: list[int] = []
     for ranking in selectors.panel_rankings(contest).values():
         chosen += scoring.finalists(ranking, contest.final_top)
     contest.entries.update(finalist=False)
@@ -66,18 +66,19 @@ def publish(*, actor, contest: Contest) -> list[Award]:
     if not result.complete:
         raise ValidationError("还没有任何作品得到评分，不能公布结果。")
     Award.objects.filter(contest=contest).delete()
+    scored = [row for row in result.rows if row.place is not None and row.aggregate is not None]
     awards = [
         Award(
             contest=contest,
             entry=row.entry,
-            place=row.place,
+            place=row.place or 0,  # ``scored`` holds placed rows only
             score=row.aggregate.score,
             level=row.level,
             stage=row.stage,
             detail=_detail(row),
         )
-        for row in result.rows
-        if row.place is not None
+        for row in scored
+        if row.aggregate is not None
     ]
     Award.objects.bulk_create(awards)
     contest.status = ContestStatus.PUBLISHED
@@ -95,13 +96,14 @@ def publish(*, actor, contest: Contest) -> list[Award]:
     if any(a.level for a in awards):
         from ..tasks import start_certificates
 
-        contest.certificates_job = start_certificates(actor=actor, contest=contest)  # 奖状, once this commits
+        start_certificates(actor=actor, contest=contest)  # 奖状, once this commits
     return awards
 
 
 def _detail(row: selectors.Row) -> dict:
     """How the score came about, kept with the published result (the trimmed mean shown)."""
     agg = row.aggregate
+    assert agg is not None  # only scored entries are published
 
     def text(value):
         return None if value is None else f"{value:f}"

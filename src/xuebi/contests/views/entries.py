@@ -39,18 +39,7 @@ def entry_create(request, pk):
     contest = get_visible_or_404(Contest, request.user, pk)
     form = EntryForm(request.POST or None, request.FILES or None, user=request.user, contest=contest)
     if request.method == "POST" and form.is_valid():
-        entry = _run(
-            request,
-            form,
-            lambda: services.entry_submit(
-                actor=request.user,
-                contest=contest,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                authors=form.authors(),
-                files=form.cleaned_data["files"],
-            ),
-        )
+        entry = _run(request, form, lambda: services.entry_submit(actor=request.user, contest=contest, **form.values()))
         if entry is not None:
             messages.success(request, f"作品已报送，编号 {entry.code}。征集截止前可以修改或撤回。")
             return redirect("contests:entry_detail", entry.pk)
@@ -97,18 +86,7 @@ def entry_edit(request, pk):
     entry = get_visible_or_404(Entry, request.user, pk, "change")
     form = EntryForm(request.POST or None, request.FILES or None, user=request.user, contest=entry.contest, entry=entry)
     if request.method == "POST" and form.is_valid():
-        saved = _run(
-            request,
-            form,
-            lambda: services.entry_replace(
-                actor=request.user,
-                entry=entry,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                authors=form.authors(),
-                files=form.cleaned_data["files"],
-            ),
-        )
+        saved = _run(request, form, lambda: services.entry_replace(actor=request.user, entry=entry, **form.values()))
         if saved is not None:
             messages.success(request, f"已保存为第 {saved.version} 版；之前的版本仍然保留。")
             return redirect("contests:entry_detail", saved.pk)
