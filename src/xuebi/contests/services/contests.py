@@ -167,7 +167,7 @@ def _check(values: dict) -> None:
         errors["review_end"] = "评审截止日期不能早于开始日期。"
     if values.get("indicator") is not None and values.get("campaign") is None:
         errors["campaign"] = "选择了考核指标时，请同时选择计入的活动。"
-    if values.get("indicator") is not None and values["indicator"].campaign_id != values["campaign"].pk:
+    elif values.get("indicator") is not None and values["indicator"].campaign_id != values["campaign"].pk:
         errors["indicator"] = "考核指标不属于所选活动。"
     if values["trim_from"] < 3:
         errors["trim_from"] = "去掉最高分和最低分至少需要 3 位评委。"

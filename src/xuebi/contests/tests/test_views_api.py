@@ -115,7 +115,7 @@ def test_the_api_scores_and_names_the_wrong_field(api, org, users, judges):
     assert answer.status_code == 200 and answer.json()["status"] == "submitted" and answer.json()["total"] == "100.00"
 
 
-def test_the_api_sets_a_contest_up_and_refuses_a_bad_scheme(api, org, users):
+def test_the_api_sets_a_contest_up_and_refuses_a_bad_scheme(api, org, users, work):
     body = {
         "title": "演讲比赛",
         "kind": "speech",
@@ -133,6 +133,8 @@ def test_the_api_sets_a_contest_up_and_refuses_a_bad_scheme(api, org, users):
     bad = api.post(users.league_admin, "/contests", {**body, "levels": [{"name": "优秀奖"}, {"name": "一等奖", "count": 1}]})
     assert bad.status_code == 422 and "“其余”只能用于最后一个奖项" in str(bad.json())
     assert api.post(users.abag_admin, "/contests", body).status_code == 403
+    orphan = api.post(users.league_admin, "/contests", {**body, "indicator_id": work.pk})  # an indicator without its campaign
+    assert orphan.status_code == 422 and "请同时选择计入的活动" in str(orphan.json())
     assert Contest.objects.count() == 1
 
 
