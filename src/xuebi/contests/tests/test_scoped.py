@@ -2,7 +2,7 @@
 every business role once published and changed by the organiser's league admins; an entry by its
 author, its unit's admins and the organiser — never by a judge; an assignment by its judge alone."""
 
-from xuebi.contests.models import Assignment, Contest, Entry
+from xuebi.contests.models import Assignment, Award, Certificate, Contest, Entry
 from xuebi.contests.services import contests as setup_services
 from xuebi.contests.services import entries, judging
 from xuebi.testing.scoped import NO_BUSINESS_ROLE, ROLES, Case, scoped_suite
@@ -16,6 +16,7 @@ JUDGE_ONLY = frozenset(ROLES) - {"judge"}
 
 def setup(ns):
     users, org = ns.users, ns.org
+    ns.request.getfixturevalue("campaign")  # a results notice is issued within a campaign
     # an open contest taking entries, with 巴依斯古楞's entry and its file
     ns.contest = make_contest(users, live=True, title="演讲比赛（征集中）")
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,6 +45,17 @@ def setup(ns):
     ns.submitted = Assignment.objects.create(entry=second, judge=users.judge)
     values = {c.pk: c.max_score for c in ns.review.criteria.all()}
     judging.score_save(actor=users.judge, assignment=ns.submitted, values=values, submit=True)
+    # a published contest with 巴依斯古楞's award and certificate
+    ns.published = make_contest(users, title="已公布的评比")
+    won = entries.entry_submit(actor=users.cadre, contest=ns.published, title="获奖作品", text="正文", authors=[org.bayi])
+    Contest.objects.filter(pk=ns.published.pk).update(status="published")
+    award = Award.objects.create(contest=ns.published, entry=won, place=1, score=90, level="一等奖", detail={"shown": "90.00"})
+    from django.core.files.base import ContentFile
+
+    cert = Certificate(award=award, person=org.bayi, number="2026001-001")
+    cert.pdf.save("c.pdf", ContentFile(_pdf()), save=True)
+    won.cert_pk = cert.pk
+    ns.won = won
     # a draft, only its organisers see
     from .conftest import make_contest as _make  # noqa: F401
 
@@ -123,6 +135,20 @@ CASES = [
     ),
     Case("contests:judging_home", model=Assignment, obj=pending, shows=lambda a: a.entry.code, refused=JUDGE_ONLY),
     Case("contests:assignment_score", model=Assignment, obj=pending, refused=JUDGE_ONLY),
+    Case(
+        "/contests/judging/{pk}/files/0/",
+        model=Assignment,
+        obj=lambda ns: ns.submitted,
+        refused=JUDGE_ONLY,
+        id="contests:assignment_file",
+    ),
+    Case(
+        "/contests/certificates/{obj.cert_pk}/",
+        model=Entry,
+        obj=lambda ns: ns.won,
+        refused=ENTRANTS_ONLY,
+        id="contests:certificate_file",
+    ),
     Case("/api/v1/contests", model=Contest, obj=contest, api=True, shows=lambda c: c.title, refused=NO_BUSINESS_ROLE),
     Case("/api/v1/contests/{pk}", model=Contest, obj=contest, api=True, refused=NO_BUSINESS_ROLE),
     Case(
@@ -237,6 +263,111 @@ WRITES = [
         action="change",
         method="post",
         api=True,
+        refused=ORGANIZER_ONLY,
+        done_by="league_admin",
+    ),
+]
+
+
+def organizer_post(url, obj=contest, **extra) -> Case:
+    """An organiser's action on a contest: refused to every role but the league admin, done by them
+    (a page answers 302 whether the action went through or was refused with a message)."""
+    return Case(
+        url, model=Contest, obj=obj, action="change", method="post", refused=ORGANIZER_ONLY, done_by="league_admin", **extra
+    )
+
+
+WRITES += [
+    organizer_post("contests:contest_assign", data={"stage": "prelim"}),
+    organizer_post("contests:assignment_add", data=lambda ns, pk: {"code": ns.entry.code, "judge": ns.users.judge.pk}),
+    organizer_post("contests:contest_final", obj=lambda ns: ns.review),
+    organizer_post("contests:contest_publish", obj=lambda ns: ns.review),
+    organizer_post("contests:contest_unpublish", obj=lambda ns: ns.published, data={"reason": "更正"}),
+    organizer_post("contests:contest_certificates", obj=lambda ns: ns.published, done=302),
+    Case(
+        "contests:assignment_remove",
+        model=Assignment,
+        obj=pending,
+        action="change",
+        method="post",
+        refused=ORGANIZER_ONLY,
+        scope=lambda user, action: Assignment.objects.visible_to(user, action).exclude(judge=user),
+        done_by="league_admin",
+    ),
+    Case(
+        "/reports/notices/from-contest/{pk}/",
+        model=Contest,
+        obj=lambda ns: ns.published,
+        action="change",
+        method="post",
+        refused=NO_BUSINESS_ROLE | {"cadre", "judge", "abag_reviewer"},
+        done_by="league_admin",
+        id="reports:notice_from_contest",
+    ),
+    Case(
+        "/api/v1/reports/notices/from-contest/{pk}",
+        model=Contest,
+        obj=lambda ns: ns.published,
+        action="change",
+        method="post",
+        api=True,
+        refused=NO_BUSINESS_ROLE | {"cadre", "judge", "abag_reviewer"},
+        done_by="league_admin",
+        done=201,
+    ),
+    Case(
+        "/api/v1/contests/{pk}/entries",
+        model=Contest,
+        obj=contest,
+        method="post",
+        api=True,
+        data=lambda ns, pk: {"title": "新作品", "text": "正文", "author_ids": [ns.org.bayi.pk]},
+        refused=ENTRANTS_ONLY,
+        done_by="cadre",
+        done=201,
+    ),
+    Case(
+        "/api/v1/contests/{pk}/assign",
+        model=Contest,
+        obj=contest,
+        action="change",
+        method="post",
+        api=True,
+        data={"stage": "prelim"},
+        refused=ORGANIZER_ONLY,
+        done_by="league_admin",
+        done=422,
+    ),
+    Case(
+        "/api/v1/contests/{pk}/publish",
+        model=Contest,
+        obj=lambda ns: ns.review,
+        action="change",
+        method="post",
+        api=True,
+        refused=ORGANIZER_ONLY,
+        done_by="league_admin",
+        done=422,
+    ),
+    Case(
+        "/api/v1/contests/{pk}/final",
+        model=Contest,
+        obj=lambda ns: ns.review,
+        action="change",
+        method="post",
+        api=True,
+        refused=ORGANIZER_ONLY,
+        done_by="league_admin",
+        done=422,
+    ),
+    Case(
+        "/api/v1/contests/{pk}/unpublish",
+        model=Contest,
+        obj=lambda ns: ns.published,
+        action="change",
+        method="post",
+        api=True,
+        data={"reason": "更正"},
         refused=ORGANIZER_ONLY,
         done_by="league_admin",
     ),
