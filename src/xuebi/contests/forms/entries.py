@@ -10,7 +10,7 @@ from xuebi.org.widgets import PersonChoiceField
 
 from ..blind import ENTRY_TYPES
 
-CO_AUTHORS = 3
+CO_AUTHORS = 3  # 第二、三、四作者
 
 
 class EntryForm(StyledFormMixin, forms.Form):

@@ -100,7 +100,7 @@ def judge_view(assignment: Assignment) -> JudgeView:
     )
     if not contest.blind:
         view.authors = [row.person.name for row in entry.author_rows.select_related("person")]
-        view.unit = entry.unit.name
+        view.unit = label_units([entry])[0].unit_label
     return view
 
 

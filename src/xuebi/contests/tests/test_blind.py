@@ -173,7 +173,7 @@ def test_an_open_contest_shows_the_judge_who_wrote_it(org, users):
     from xuebi.contests.selectors.contests import judge_view
 
     view = judge_view(assignment)
-    assert view.authors == ["巴依斯古楞"] and view.unit == "组织股"
+    assert view.authors == ["巴依斯古楞"] and view.unit == "阿巴嘎旗委组织部 / 组织股"
 
 
 def test_a_file_whose_metadata_cannot_be_cleaned_is_refused(org, users):
