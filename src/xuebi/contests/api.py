@@ -73,6 +73,8 @@ class ContestIn(Schema):
     indicator_id: DbInt | None = None
     criteria: list[CriterionIn]
     levels: list[LevelIn]
+    unit_ids: list[DbInt] = []  # who may enter: these units' subtrees (empty: the organiser's whole subtree)
+    person_ids: list[DbInt] = []  # and only these people (empty: anyone there)
 
 
 class ContestOut(Schema):
@@ -100,6 +102,16 @@ class ContestOut(Schema):
     indicator_id: int | None
     criteria: list[dict]
     levels: list[dict]
+    unit_ids: list[int]
+    person_ids: list[int]
+
+    @staticmethod
+    def resolve_unit_ids(obj) -> list[int]:
+        return sorted(u.pk for u in obj.units.all())
+
+    @staticmethod
+    def resolve_person_ids(obj) -> list[int]:
+        return sorted(p.pk for p in obj.people.all())
 
     @staticmethod
     def resolve_organizer(obj) -> str:
@@ -174,21 +186,35 @@ def _rubric(payload: ContestIn) -> tuple[list[dict], list[dict]]:
 
 
 def _contest(pk) -> Contest:
-    return Contest.objects.select_related("organizer").prefetch_related("criteria", "levels").get(pk=pk)
+    return Contest.objects.select_related("organizer").prefetch_related("criteria", "levels", "units", "people").get(pk=pk)
+
+
+def _entrants(payload: ContestIn) -> dict:
+    from xuebi.org.models import Unit
+
+    units = list(Unit.objects.filter(pk__in=payload.unit_ids))
+    people = list(Person.objects.filter(pk__in=payload.person_ids))
+    if len(units) != len(set(payload.unit_ids)):
+        raise ValidationError({"unit_ids": "有参评单位不存在。"})
+    if len(people) != len(set(payload.person_ids)):
+        raise ValidationError({"person_ids": "有参评人员不存在。"})
+    return {"units": units, "people": people}
 
 
 @router.get("", response=list[ContestOut], summary="评比列表（评委只看到自己参加评审的）")
 @paginate(LimitOffsetPagination)
 def contest_list(request):
     _require(request.auth)
-    return selectors.contests_for(request.auth).prefetch_related("criteria", "levels")
+    return selectors.contests_for(request.auth).prefetch_related("criteria", "levels", "units", "people")
 
 
 @router.post("", response={201: ContestOut, 403: ErrorOut, 422: ErrorOut}, summary="新建评比（盟级管理员）")
 def contest_create(request, payload: ContestIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     criteria, levels = _rubric(payload)
-    contest = services.contest_save(actor=request.auth, values=_values(payload, request.auth), criteria=criteria, levels=levels)
+    contest = services.contest_save(
+        actor=request.auth, values=_values(payload, request.auth), criteria=criteria, levels=levels, **_entrants(payload)
+    )
     return Status(201, _contest(contest.pk))
 
 
@@ -203,8 +229,9 @@ def contest_update(request, pk: DbInt, payload: ContestIn):
     _require(request.auth, Role.LEAGUE_ADMIN)
     contest = get_visible_or_404(Contest, request.auth, pk, "change")
     criteria, levels = _rubric(payload)
+    values = _values(payload, request.auth)
     services.contest_save(
-        actor=request.auth, contest=contest, values=_values(payload, request.auth), criteria=criteria, levels=levels
+        actor=request.auth, contest=contest, values=values, criteria=criteria, levels=levels, **_entrants(payload)
     )
     return _contest(pk)
 

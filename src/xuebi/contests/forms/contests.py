@@ -34,6 +34,14 @@ class ContestForm(StyledFormMixin, forms.ModelForm):
         help_text="每行一项：奖项 名额（按比例时写百分比，如 10%；“其余”表示其余全部） 积分，如“一等奖 1 10”。",
     )
 
+    units = forms.ModelMultipleChoiceField(
+        label="参评单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="不选：主办单位所辖各单位均可参评；选了：只有这些单位（含下级）的人员可以报送",
+    )
+
     class Meta:
         model = Contest
         fields = [
@@ -59,6 +67,10 @@ class ContestForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organizer"].queryset = Unit.objects.visible_to(user, "change").filter(depth__lte=2).order_by("path")
         self.fields["organizer"].empty_label = None
+        self.fields["units"].queryset = Unit.objects.visible_to(user, "change").filter(depth=2, is_active=True).order_by("path")
+        self.fields["units"].label_from_instance = lambda u: u.name
+        if self.instance.pk:
+            self.initial["units"] = [u.pk for u in self.instance.units.all()]
         self.fields["campaign"].queryset = Campaign.objects.open().order_by("-start_date")
         self.fields["campaign"].help_text = "获奖积分计入的活动；不计积分可留空"
         self.fields["indicator"].queryset = Indicator.objects.filter(campaign__is_closed=False).select_related("campaign")

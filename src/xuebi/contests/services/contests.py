@@ -182,14 +182,19 @@ def _snapshot(contest: Contest) -> dict:
     }
     data = {k: (str(v) if not isinstance(v, (str, int, bool, type(None))) else v) for k, v in data.items()}
     data["criteria"] = criteria_text(contest) if contest.pk else ""
+    data["units"] = sorted(contest.units.values_list("name", flat=True)) if contest.pk else []
+    data["people"] = sorted(contest.people.values_list("name", flat=True)) if contest.pk else []
     data["levels"] = levels_text(contest) if contest.pk else ""
     return data
 
 
 @transaction.atomic
-def contest_save(*, actor, contest: Contest | None = None, values: dict, criteria: list[dict], levels: list[dict]) -> Contest:
-    """Create or change a contest with its rubric and award levels. Once scoring has begun the
-    rubric is fixed (the scores were given against it)."""
+def contest_save(
+    *, actor, contest: Contest | None = None, values: dict, criteria: list[dict], levels: list[dict], units=None, people=None
+) -> Contest:
+    """Create or change a contest with its rubric and award levels, and — when given — who may
+    enter (``units``: their subtrees; ``people``: these people only; empty: the organiser's whole
+    subtree). Once scoring has begun the rubric is fixed (the scores were given against it)."""
     organizer = values.get("organizer") or (contest.organizer if contest else None)
     require_organizer(actor, contest, organizer)
     _check(values)
@@ -213,6 +218,13 @@ def contest_save(*, actor, contest: Contest | None = None, values: dict, criteri
     else:
         contest.criteria.all().delete()
         Criterion.objects.bulk_create([Criterion(contest=contest, sort_order=i, **c) for i, c in enumerate(criteria)])
+    if units is not None:
+        outside = [u.name for u in units if not u.path.startswith(contest.organizer.path)]
+        if outside:
+            raise ValidationError({"units": f"参评单位“{outside[0]}”不在主办单位范围内。"})
+        contest.units.set(units)
+    if people is not None:
+        contest.people.set(people)
     contest.levels.all().delete()
     AwardLevel.objects.bulk_create([AwardLevel(contest=contest, sort_order=i, **lv) for i, lv in enumerate(levels)])
     if not contest.panels.exists():

@@ -203,3 +203,31 @@ def test_lists_take_a_fixed_number_of_queries(client, org, users, judges, people
     client.force_login(users.judge if url == "contests:judging_home" else users.league_admin)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(url)).status_code == 200
+
+
+def test_who_may_enter_is_set_on_the_form_and_through_the_api(client, api, org, users):
+    client.force_login(users.league_admin)
+    answer = client.post(reverse("contests:contest_create"), {**FORM, "organizer": org.league.pk, "units": [org.xilin.pk]})
+    assert answer.status_code == 302
+    contest = Contest.objects.get()
+    assert list(contest.units.all()) == [org.xilin]
+    setup.contest_open(actor=users.league_admin, contest=contest)
+    from django.core.exceptions import ValidationError
+
+    from xuebi.contests.services import entries
+
+    with pytest.raises(ValidationError, match="不在本次评比的参评单位范围内"):
+        entries.entry_submit(actor=users.cadre, contest=contest, title="调研", text="x", authors=[org.bayi])
+    body = api.get(users.league_admin, f"/contests/{contest.pk}").json()
+    criteria = [{"name": c["name"], "max_score": c["max_score"]} for c in body["criteria"]]
+    levels = [{"name": lv["name"], "count": lv["count"], "points": lv["points"]} for lv in body["levels"]]
+    keep = {k: body[k] for k in ("title", "kind", "entry_start", "entry_end", "review_start", "review_end")}
+    answer = client.put(
+        f"/api/v1/contests/{contest.pk}",
+        {**keep, "criteria": criteria, "levels": levels, "person_ids": [org.xilin_person.pk]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["person_ids"] == [org.xilin_person.pk] and answer.json()["unit_ids"] == []
+    with pytest.raises(ValidationError, match="不在本次评比的参评人员名单中"):
+        submit(users, contest, org.league_person, "调研")

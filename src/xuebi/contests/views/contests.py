@@ -49,7 +49,12 @@ def _save(request, form, contest=None):
     return run_service(
         form,
         lambda: services.contest_save(
-            actor=request.user, contest=contest, values=form.values(), criteria=data["criteria_rows"], levels=data["level_rows"]
+            actor=request.user,
+            contest=contest,
+            values=form.values(),
+            criteria=data["criteria_rows"],
+            levels=data["level_rows"],
+            units=list(data["units"]),
         ),
     )
 
