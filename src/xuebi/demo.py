@@ -1,4 +1,4 @@
-"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → last month's notice drafts. Each loader is
+"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → 组工信息 → contests → last month's notice drafts. Each loader is
 idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
 
 The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
@@ -19,6 +19,7 @@ from xuebi.ledger.demo.lectures import load_demo_lectures
 from xuebi.ledger.demo.requirements import load_demo_requirements
 from xuebi.org.demo import load_demo
 from xuebi.org.models import User
+from xuebi.orginfo.demo import load_orginfo_demo
 from xuebi.points import readmodel
 from xuebi.reports.services.notices import scheduled_drafts
 from xuebi.study.demo import load_study_demo
@@ -37,6 +38,7 @@ def load_all(*, people: int = 400) -> dict:
     result["records_created"] = load_ledger_demo()
     result["lectures_created"] = load_demo_lectures()  # after the records: it writes records too
     result["study_created"] = load_study_demo()
+    result["orginfo_created"] = load_orginfo_demo()  # after the campaigns and rules: adoptions earn points
     result["contests_created"] = load_contests_demo()  # after the campaigns and rules: awards earn points
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)

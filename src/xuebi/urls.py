@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("xuebi.accounts.urls")),
     path("org/", include("xuebi.org.urls")),
     path("campaigns/", include("xuebi.campaign.urls")),
+    # 组工信息 moved from the ledger to its own app: the old record page points there
+    path("ledger/new/org_info/", RedirectView.as_view(pattern_name="orginfo:item_create", permanent=False)),
     path("ledger/", include("xuebi.ledger.urls")),
     path("study/", include("xuebi.study.urls")),
     path("contests/", include("xuebi.contests.urls")),

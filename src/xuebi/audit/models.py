@@ -95,6 +95,12 @@ class Action(models.TextChoices):
     ENTRY_WITHDRAW = "contests.entry.withdraw", _("撤回参评作品")
     SCORE_SUBMIT = "contests.score.submit", _("提交评分")
     SCORE_REOPEN = "contests.score.reopen", _("退回评分重评")
+    ORGINFO_SAVE = "orginfo.item.save", _("保存组工信息")
+    ORGINFO_SUBMIT = "orginfo.item.submit", _("报送组工信息")
+    ORGINFO_WITHDRAW = "orginfo.item.withdraw", _("撤回组工信息")
+    ORGINFO_DELETE = "orginfo.item.delete", _("删除组工信息草稿")
+    ORGINFO_ADOPT = "orginfo.adoption.record", _("登记组工信息采用")
+    ORGINFO_UNDO = "orginfo.adoption.undo", _("撤销组工信息采用")
 
 
 class Outcome(models.TextChoices):

@@ -24,6 +24,8 @@ CONTENT_TYPES = {"docx": DOCX, "pdf": "application/pdf", "xlsx": xlsx.CONTENT_TY
 def table_title(notice: Notice, data: dict) -> str:
     if data.get("kind") == "contest":
         return f"{data.get('contest_title', '')}获奖名单"
+    if data.get("kind") == "orginfo":
+        return f"{data.get('period_label', '')}各旗县市区组工信息采用情况"
     what = "人员" if data.get("kind") == "people" else "单位"
     return f"{data.get('scope_label', '')}{fill('{期间}{类别}', notice, data)}积分排名（{what}）"
 

@@ -37,6 +37,7 @@ from decimal import Decimal
 
 from xuebi.core.formatting import points_text
 from xuebi.org.medals import medals_issued
+from xuebi.orginfo.selectors import adopted_items
 
 __all__ = [
     "COUNT",
@@ -124,6 +125,8 @@ def providers() -> frozenset[str]:
 
 # The medals issued (光荣在党50年纪念章) are counted by org, which records them.
 register_provider("medals", medals_issued)
+# The items adopted at 盟 or above (each once) are counted by orginfo, which records the adoptions.
+register_provider("orginfo_adopted", adopted_items)
 
 
 # --- the default catalogue --------------------------------------------------------------------
@@ -178,13 +181,13 @@ CATALOGUE: tuple[Figure, ...] = (
     ),
     Figure("first_secretaries", "选派第一书记", "选派{display}第一书记", "名", kind="first_secretary"),
     Figure("practical_services", "办好事实事", "共办好事实事{display}", "件", kind="practical_service"),
+    # 组工信息 live in the orginfo app (its adoptions), not in the ledger (docs/decisions.md)
     Figure(
         "org_info_adopted",
         "组工信息被盟级以上采用",
         "组工信息被盟级以上采用{display}",
         "篇",
-        kind="org_info",
-        filters=(("level", ("中央", "自治区", "盟")),),
+        provider="orginfo_adopted",
         included=False,
     ),
     Figure("medals", "光荣在党50年纪念章", "为{area}光荣在党50年老党员颁发纪念章{display}", "枚", provider="medals"),

@@ -55,6 +55,7 @@ class Ranking(models.TextChoices):
     UNITS_PER_HEAD = "units_per_head", _("单位人均")
     PEOPLE = "people", _("个人")
     CONTEST = "contest", _("评比结果")
+    ORGINFO = "orginfo", _("组工信息采用")
 
 
 class Letterhead(models.Model):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_create, name="notice_create"),
     path("notices/from-contest/<int:contest_pk>/", notices.notice_from_contest, name="notice_from_contest"),
+    path("notices/from-orginfo/", notices.notice_from_orginfo, name="notice_from_orginfo"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
     path("notices/<int:pk>/regenerate/", notices.notice_regenerate, name="notice_regenerate"),

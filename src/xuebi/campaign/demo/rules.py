@@ -89,15 +89,7 @@ DEMO_RULES = [
     _rule("党性锻炼", "办实事每件2分，每月最多4分", "practical_service", points="2", cap_month="4"),
     _rule("党性锻炼", "走访慰问每次1分，每月最多2分", "condolence", points="1", cap_month="2"),
     # 比工作
-    _rule(
-        "工作实绩",
-        "组工信息按采用级别计分",
-        "org_info",
-        RuleMethod.LOOKUP,
-        None,
-        field_key="level",
-        lookup={"中央": "10", "自治区": "5", "盟": "2", "未采用": "0.5"},
-    ),
+    # 组工信息: the orginfo app's rules (source type "orginfo"), loaded by orginfo/demo.py
     _rule(
         "工作实绩",
         "媒体发表按媒体级别计分",

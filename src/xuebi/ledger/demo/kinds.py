@@ -98,6 +98,7 @@ def _kind(
     attendee_hours=False,
     has_study_level=False,
     description="",
+    is_active=True,
 ) -> dict:
     return {
         "code": code,
@@ -109,6 +110,7 @@ def _kind(
         "attendee_hours": attendee_hours,
         "has_study_level": has_study_level,
         "description": description,
+        "is_active": is_active,
         "fields": fields,
     }
 
@@ -378,7 +380,10 @@ _KINDS = [
         "org_info",
         "组工信息",
         "work",
-        description="组工信息报送及采用情况。",
+        # retired: 组工信息 are submitted and adopted in the orginfo app (/orginfo/); the kind stays,
+        # stopped, so that records kept from before remain readable (docs/decisions.md)
+        is_active=False,
+        description="组工信息报送及采用情况（已停用，请在“组工信息”栏目报送）。",
         fields=[
             text("title", "标题", required=True),
             date("submitted_on", "报送日期", required=True),

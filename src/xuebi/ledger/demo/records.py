@@ -135,11 +135,11 @@ def load_ledger_demo() -> int:
     branch = Unit.objects.get_children(abag).filter(kind="branch").first()
     with context.acting_as(cadre, ip="127.0.0.1"):
         # the cadre's own ledger: self-study every third day of the last eight weeks, a group study,
-        # an adopted 组工信息, a 廉政“六个一” item; the newest few waiting, one returned, a draft today
+        # a 中央 media publication, a 廉政“六个一” item; the newest few waiting, one returned, a draft today
         for i in range(19):
             _record(cadre, "self_study" if i % 3 else "nightly_hour", me, today - dt.timedelta(days=55 - 3 * i), i)
         _record(cadre, "group_study", me, today - dt.timedelta(days=13), 1, attendees=[me, *colleagues[:4]])
-        _record(cadre, "org_info", me, today - dt.timedelta(days=20), 2)
+        _record(cadre, "media_publication", me, today - dt.timedelta(days=20), 2)
         _record(cadre, "integrity_six", me, today - dt.timedelta(days=36), 3)
         _record(cadre, "self_study", me, today, 4, submit=False)
     with context.acting_as(reviewer, ip="127.0.0.1"):
@@ -217,10 +217,10 @@ def _across_the_league(league, checker, *, exclude: Unit, today: dt.date) -> Non
     """Each other county: two to four people with a few records in last year's autumn and over the
     last three months of this year, entered on their behalf (代录) by the league admin and approved
     by the league's reviewer (who enters a record does not approve it) — unequal on purpose. In every fourth county the last of them, who lags, gains ground at the end:
-    a point on the last day of the previous month and an adopted 组工信息 (10 points) today, and the
+    a point on the last day of the previous month and a 中央 media publication (8 points) today, and the
     same on 30 November and 20 December of last year — the boards' ↑ and ↓."""
     counties = Unit.objects.filter(depth=2, kind="county_dept").exclude(pk=exclude.pk).order_by("path")
-    codes = ("self_study", "org_info", "nightly_hour", "self_study", "publicity")
+    codes = ("self_study", "media_publication", "nightly_hour", "self_study", "publicity")
     last_year, start = today.year - 1, max(today - dt.timedelta(days=90), dt.date(today.year, 1, 1))
     span = (today - start).days + 1
     new_year = dt.date(today.year, 1, 1)
@@ -247,7 +247,7 @@ def _across_the_league(league, checker, *, exclude: Unit, today: dt.date) -> Non
             ):
                 if before >= new_year or after < new_year:  # in January there is no earlier month this year
                     approved("self_study", climber, before, c)
-                approved("org_info", climber, after, 0)  # the first choice: adopted by 中央
+                approved("media_publication", climber, after, 0)  # the first choice: 中央 media
 
 
 def _branch_meetings(admin, reviewer, branch: Unit, members: list[Person], today: dt.date) -> None:

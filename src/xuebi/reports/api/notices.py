@@ -170,6 +170,21 @@ def notice_from_contest(request, contest_id: DbInt):
     return Status(201, _detail(services.contest_notice(actor=request.auth, contest=contest)))
 
 
+@router.post(
+    "/notices/from-orginfo",
+    response={201: NoticeDetail, 403: ErrorOut, 422: ErrorOut},
+    summary="起草组工信息采用情况通报（盟级管理员；period 如 2026-11 或 2026-Q4）",
+)
+def notice_from_orginfo(request, period: str = ""):
+    _require(request.auth)
+    from django.utils import timezone
+
+    from xuebi.orginfo import ranking as orginfo_ranking
+
+    asked = orginfo_ranking.parse_period(period, today=timezone.localdate())
+    return Status(201, _detail(services.orginfo_notice(actor=request.auth, period=asked)))
+
+
 @router.get("/notices/{pk}", response=NoticeDetail, summary="通报详情：正文、排名数据，草稿与已印发同题通报相比的变化")
 def notice_detail(request, pk: DbInt):
     _require(request.auth)

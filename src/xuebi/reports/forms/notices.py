@@ -16,9 +16,11 @@ TEXT_WIDGETS = {"opening": 4, "praise": 3, "remind": 3, "closing": 3}
 
 class NoticeForm(BoardForm):
     issuer = forms.ModelChoiceField(label="发文单位", queryset=Unit.objects.none(), empty_label=None)
-    # a contest's results notice is drafted from the contest's page, not asked here
+    # a contest's results notice is drafted from the contest's page, a 组工信息 one from its ranking page
     ranking = forms.ChoiceField(
-        label="排名对象", choices=[c for c in Ranking.choices if c[0] != Ranking.CONTEST], initial=Ranking.UNITS
+        label="排名对象",
+        choices=[c for c in Ranking.choices if c[0] not in (Ranking.CONTEST, Ranking.ORGINFO)],
+        initial=Ranking.UNITS,
     )
     scope = forms.ModelChoiceField(
         label="排名范围",

@@ -17,6 +17,7 @@ from xuebi.contests.models import Contest, ContestStatus
 from xuebi.contests.selectors import contests as contest_selectors
 from xuebi.core.formatting import points_text
 from xuebi.org.models import Unit
+from xuebi.orginfo import ranking as orginfo_ranking, selectors as orginfo_selectors
 from xuebi.points import boards, readmodel, selectors as points_selectors
 from xuebi.points.sheets import movement_text
 
@@ -49,6 +50,7 @@ PLACEHOLDERS = {
     "第一名": "排名第一的单位（或人员）",
     "参评数": "参加排名的单位（或人员）数",
     "评比": "评比名称（评比结果通报）",
+    "未完成": "未完成组工信息报送、采用任务的单位，以顿号隔开（组工信息通报）",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]{1,10})\}")
 
@@ -70,7 +72,9 @@ class Question:
     def of(cls, notice: Notice) -> Question:
         kind, _, on = notice.period.partition(":")
         campaign = notice.campaign
-        if kind == "custom":
+        if notice.ranking == Ranking.ORGINFO:  # its own month or quarter, not the campaign's boards
+            span = boards.Span(kind, notice.start, notice.end, "")
+        elif kind == "custom":
             span = boards.span_for(campaign, kind, start=notice.start, end=notice.end)
         else:
             span = boards.span_for(campaign, kind, on=dt.date.fromisoformat(on) if on else notice.start)
@@ -196,10 +200,48 @@ def _contest_rows(question: Question, issuer: Unit) -> dict:
     }
 
 
+def orginfo_period(question: Question) -> orginfo_ranking.Period:
+    """The month or quarter a 组工信息 notice ranks (``period`` "quarter:2026-10-01")."""
+    kind, _, on = question.period.partition(":")
+    return orginfo_ranking.period_of(kind, dt.date.fromisoformat(on) if on else question.span.start)
+
+
+def _orginfo_rows(question: Question, issuer: Unit) -> dict:
+    """The county departments' 组工信息 ranking (``orginfo.selectors.ranking``) as the notice's
+    table; the league department's notice only."""
+    if issuer.depth != 1:
+        raise ValidationError({"issuer": "组工信息采用排名通报由盟委组织部印发。"})
+    period = orginfo_period(question)
+    result = orginfo_selectors.ranking(period)
+    table = orginfo_selectors.ranking_table(result)
+    scored = [r.tally.name for r in result.rows if r.tally.points > 0]
+    return {
+        **table,
+        "score_column": table["columns"].index("积分"),
+        "scope_label": "",
+        "compared_with": "",
+        "category_label": "组工信息",
+        "kind": "orginfo",
+        "period_label": period.label,
+        "period_words": period.label.removeprefix(f"{period.start.year}年")
+        if question.campaign.name.startswith(f"{period.start.year}年")
+        else period.label,
+        "top": scored[:NAMED],
+        "bottom": [r.tally.name for r in result.rows if not r.quota_met],
+        "quota_text": orginfo_selectors.quota_text(result.quota, period.kind),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+
+
 def ranking(question: Question, issuer: Unit, *, today: dt.date | None = None) -> dict:
     """The notice's table and the words its text names, as JSON (kept on the notice: what it was
     at generation). Raises ``ValidationError`` when the question reaches outside the issuer."""
     today = today or timezone.localdate()
+    if question.ranking == Ranking.ORGINFO:
+        data = _orginfo_rows(question, issuer)
+        data.update(scope=scope_name(issuer), generated_at=timezone.now().isoformat(timespec="seconds"))
+        return data
     if question.ranking == Ranking.CONTEST:
         data = _contest_rows(question, issuer)
         first_level = data["rows"][0][0] if data["rows"] else ""
@@ -251,6 +293,7 @@ def fill(text: str, notice: Notice, data: dict) -> str:
         "第一名": (data.get("top") or [""])[0],
         "参评数": str(len(data.get("rows", []))),
         "评比": data.get("contest_title", ""),
+        "未完成": "、".join(data.get("bottom", [])) if data.get("kind") == "orginfo" else "",
     }
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
@@ -264,6 +307,15 @@ def default_texts(issuer: Unit, ranking_kind: str) -> dict[str, str]:
     usual wording, with the units (or people) named from the data through placeholders."""
     league = issuer.depth == 1
     people = ranking_kind == Ranking.PEOPLE
+    if ranking_kind == Ranking.ORGINFO:
+        return {
+            "title": "关于{期间}组工信息采用情况的通报",
+            "recipients": "各旗县市区委组织部，盟委组织部各科室：",
+            "opening": "为进一步做好组工信息工作，现将{期间}各旗县市区委组织部组工信息报送、采用情况通报如下。",
+            "praise": "{前列}组工信息采用积分位居前列，予以通报表扬。",
+            "remind": "{未完成}未完成组工信息报送、采用任务，请认真分析原因，加强信息工作力量，确保完成任务。",
+            "closing": "各旗县市区委组织部要进一步提高认识，围绕中心工作多报精品信息，不断提升组工信息的质量和采用率。",
+        }
     if ranking_kind == Ranking.CONTEST:
         return {
             "title": "关于{评比}结果的通报",

@@ -32,6 +32,7 @@ __all__ = [
     "notice_delete",
     "notice_issue",
     "scheduled_drafts",
+    "orginfo_notice",
     "letterhead_save",
     "TEXT_FIELDS",
     "NOT_A_DRAFT",
@@ -124,6 +125,23 @@ def contest_notice(*, actor, contest) -> Notice:
     if campaign is None:
         raise ValidationError("尚未设置活动，不能起草通报。")
     question = selectors.Question(campaign, boards.span_for(campaign, "campaign"), "campaign", Ranking.CONTEST, contest=contest)
+    return notice_create(actor=actor, issuer=issuer, question=question)
+
+
+def orginfo_notice(*, actor, period) -> Notice:
+    """A draft notice of the county departments' 组工信息 ranking in ``period`` (an
+    ``orginfo.ranking.Period``), issued by the league department; edited and issued as any notice."""
+    issuer = next((u for u in selectors.issuers(actor) if u.depth == 1), None)
+    if issuer is None:
+        raise PermissionDenied("只有盟级管理员可以起草组工信息采用情况通报。")
+    campaign = (
+        Campaign.objects.filter(start_date__lte=period.end, end_date__gte=period.start).order_by("-start_date").first()
+        or selectors.default_campaign(timezone.localdate())
+    )
+    if campaign is None:
+        raise ValidationError("尚未设置活动，不能起草通报。")
+    span = boards.Span(period.kind, period.start, period.end, period.label)
+    question = selectors.Question(campaign, span, f"{period.kind}:{period.start:%Y-%m-%d}", Ranking.ORGINFO)
     return notice_create(actor=actor, issuer=issuer, question=question)
 
 

@@ -21,6 +21,7 @@ from xuebi.ledger.models import RecordKind
 from xuebi.ledger.services.kinds import kind_create
 from xuebi.ledger.services.records import record_return
 from xuebi.org.choices import Role
+from xuebi.orginfo import services as orginfo
 from xuebi.reports import figures
 from xuebi.reports.figures import display
 from xuebi.reports.models import SummaryDraft, SummaryFigure
@@ -37,7 +38,6 @@ CODES = (
     "training",
     "first_secretary",
     "practical_service",
-    "org_info",
 )
 MARCH = dt.date(2026, 3, 10)
 
@@ -145,9 +145,22 @@ def dataset(org, users, campaign, password_hash):
     a("practical_service", {"title": "送医送药"}, approve=False)
     x("practical_service", {"title": "清理积雪"})
     x("practical_service", {"title": "代办证件"})
-    # 组工信息 adopted at 盟 or above: 阿巴嘎 1
-    for level in ("中央", "未采用"):
-        a("org_info", {"title": "信息", "submitted_on": "2026-03-01", "level": level})
+    # 组工信息 adopted at 盟 or above (the orginfo app's adoptions): 阿巴嘎 1 — taken by 中组部 and by
+    # the 盟 (one item, counted once); another taken by the own bulletin only, a third not at all
+    sent = [
+        orginfo.item_save(
+            actor=abag,
+            unit=org.abag,
+            title=f"信息{n}",
+            text="正文",
+            submitted_on=dt.date(2026, 3, 1),
+            authors=[org.bayi],
+            submit=True,
+        )
+        for n in range(3)
+    ]
+    for item, outlet in ((sent[0], "central"), (sent[0], "league"), (sent[1], "own")):
+        orginfo.adoption_record(actor=users.league_admin, item=item, outlet=outlet, adopted_on=dt.date(2026, 3, 5))
     # 光荣在党50年纪念章 given: 阿巴嘎 2 in 2026 (and one in 2025), 锡林浩特's section 1
     for seq, (unit, day) in enumerate(
         (
@@ -215,7 +228,8 @@ def _displays(summary) -> dict:
     "unit, expected", [("league", LEAGUE), ("abag", ABAG), ("xilin", XILIN), ("xilin_section", XILIN), ("league_section", {})]
 )
 def test_figures_match_the_hand_computed_counts(dataset, org, campaign, unit, expected, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # settings, kinds, one aggregate, the medals, the draft (+ a section's county)
+    # settings, kinds, one aggregate, the medals, the 组工信息 adoptions, the draft (+ a section's county)
+    with django_assert_max_num_queries(7):
         summary = selectors.summary_for(campaign=campaign, unit=getattr(org, unit))
     assert _values(summary) == (expected or dict.fromkeys(LEAGUE, 0))
 

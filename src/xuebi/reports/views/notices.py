@@ -20,7 +20,7 @@ from xuebi.campaign.models import Campaign
 from xuebi.core.forms import add_validation_error
 from xuebi.core.officialdoc import chinese_date
 from xuebi.jobs import services as jobs
-from xuebi.org.choices import ADMIN_ROLES
+from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404, require_role
 
 from .. import documents, tasks
@@ -275,4 +275,21 @@ def notice_from_contest(request, contest_pk):
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("contests:contest_detail", contest.pk)
     messages.success(request, "已起草评比结果通报，请预览、修改后印发。")
+    return redirect("reports:notice_detail", notice.pk)
+
+
+@login_required
+@require_POST
+def notice_from_orginfo(request):
+    """A draft notice of the county departments' 组工信息 ranking (the button on the ranking page)."""
+    require_role(request, Role.LEAGUE_ADMIN)
+    from xuebi.orginfo import ranking as orginfo_ranking
+
+    try:
+        period = orginfo_ranking.parse_period(request.POST.get("period"), today=timezone.localdate())
+        notice = services.orginfo_notice(actor=request.user, period=period)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("orginfo:ranking")
+    messages.success(request, "已起草组工信息采用情况通报，请预览、修改后印发。")
     return redirect("reports:notice_detail", notice.pk)
