@@ -88,7 +88,9 @@ class ItemOut(Schema):
         rows = getattr(obj, "standing", None)
         if rows is None:
             rows = list(obj.adoptions.standing())
-        return [{"id": a.pk, "outlet": a.outlet, "key": a.key, "instruction": a.instruction, "adopted_on": a.adopted_on} for a in rows]
+        return [
+            {"id": a.pk, "outlet": a.outlet, "key": a.key, "instruction": a.instruction, "adopted_on": a.adopted_on} for a in rows
+        ]
 
 
 class ItemIn(Schema):
@@ -263,7 +265,11 @@ class RankingOut(Schema):
     rows: list[RankingRowOut]
 
 
-@router.get("/ranking", response={200: RankingOut, 403: ErrorOut, 422: ErrorOut}, summary="旗县市区组工信息采用排名（月度 2026-11 或季度 2026-Q4）")
+@router.get(
+    "/ranking",
+    response={200: RankingOut, 403: ErrorOut, 422: ErrorOut},
+    summary="旗县市区组工信息采用排名（月度 2026-11 或季度 2026-Q4）",
+)
 def ranking(request, period: str = ""):
     _require(request.auth, *ADMIN_ROLES)
     result = selectors.ranking(rk.parse_period(period, today=timezone.localdate()))

@@ -145,7 +145,9 @@ def load_orginfo_demo() -> int:
             last_day = min(today, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
             for i in range(1 + (c + back) % 3 + (1 if mine else 0)):
                 day = min(first + dt.timedelta(days=(3 * c + 9 * i + 2) % 27), last_day)
-                authors = [people[(c + i) % len(people)]] + ([people[(c + i + 1) % len(people)]] if i % 2 and len(people) > 1 else [])
+                authors = [people[(c + i) % len(people)]] + (
+                    [people[(c + i + 1) % len(people)]] if i % 2 and len(people) > 1 else []
+                )
                 if mine and cadre is not None and cadre.person_id and back == 1 and i == 0:
                     authors = [cadre.person]
                 long_piece = (c + i + back) % 2 == 0

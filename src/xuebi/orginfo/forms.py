@@ -38,12 +38,12 @@ class ItemForm(StyledFormMixin, forms.Form):
         people = Person.objects.visible_to(user, "pick")
         self.fields["author"] = PersonChoiceField(people, label="第一作者", empty_label="请选择")
         for i in range(CO_AUTHORS):
-            self.fields[f"co_author_{i}"] = PersonChoiceField(people, label=f"第{i + 2}作者", required=False, empty_label="（无）")
+            self.fields[f"co_author_{i}"] = PersonChoiceField(
+                people, label=f"第{i + 2}作者", required=False, empty_label="（无）"
+            )
         if item is not None:
             authors = [row.person for row in item.author_rows.select_related("person")]
-            self.initial.update(
-                {"unit": item.unit_id, "title": item.title, "text": item.text, "submitted_on": item.submitted_on}
-            )
+            self.initial.update({"unit": item.unit_id, "title": item.title, "text": item.text, "submitted_on": item.submitted_on})
             if authors:
                 self.initial["author"] = authors[0].pk
             for i, person in enumerate(authors[1:][:CO_AUTHORS]):

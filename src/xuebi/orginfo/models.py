@@ -31,7 +31,18 @@ from xuebi.org.scoping import ScopedQuerySet, grants_of, has_role, subtree_q, un
 
 from . import conf
 
-__all__ = ["source_kinds", "INSTRUCTION_NAMES", "ItemStatus", "Length", "Instruction", "InfoItem", "InfoAuthor", "Adoption", "text_length", "county_path"]
+__all__ = [
+    "source_kinds",
+    "INSTRUCTION_NAMES",
+    "ItemStatus",
+    "Length",
+    "Instruction",
+    "InfoItem",
+    "InfoAuthor",
+    "Adoption",
+    "text_length",
+    "county_path",
+]
 
 _SPACE = re.compile(r"\s+")
 

@@ -130,9 +130,7 @@ def ranking(period: rk.Period) -> Ranking:
     units = list(counties().values_list("pk", "short_name", "name"))
     tallies = {pk: rk.Tally(pk, short or name) for pk, short, name in units}
     submitted = (
-        InfoItem.objects.filter(
-            unit_id__in=tallies, status=ItemStatus.SUBMITTED, submitted_on__range=(period.start, period.end)
-        )
+        InfoItem.objects.filter(unit_id__in=tallies, status=ItemStatus.SUBMITTED, submitted_on__range=(period.start, period.end))
         .values("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -163,9 +161,7 @@ def adopted_items(paths: list[str], start: dt.date, end: dt.date) -> int:
     """Items of the subtrees ``paths`` adopted at 盟 or above (an outlet that counts for the quota)
     between the dates — each item once, however many outlets took it (年度总结: 组工信息被盟级以上采用N篇)."""
     codes = [o.code for o in conf.outlets() if o.counts_for_quota]
-    rows = Adoption.objects.standing().filter(
-        subtree_q(paths, "item__unit"), outlet__in=codes, adopted_on__range=(start, end)
-    )
+    rows = Adoption.objects.standing().filter(subtree_q(paths, "item__unit"), outlet__in=codes, adopted_on__range=(start, end))
     return rows.values("item_id").distinct().count()
 
 

@@ -58,7 +58,9 @@ def _check_item(actor, *, unit, title: str, text: str, submitted_on, authors: li
     elif len(authors) > MAX_AUTHORS:
         errors["authors"] = f"作者不能超过{MAX_AUTHORS}人。"
     else:
-        reachable = set(Person.objects.visible_to(actor, "pick").filter(pk__in=[a.pk for a in authors]).values_list("pk", flat=True))
+        reachable = set(
+            Person.objects.visible_to(actor, "pick").filter(pk__in=[a.pk for a in authors]).values_list("pk", flat=True)
+        )
         outside = [a.name for a in authors if a.pk not in reachable]
         if outside:
             errors["authors"] = f"作者“{'、'.join(outside)}”不在您可以选择的人员范围内。"

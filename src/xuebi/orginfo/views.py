@@ -86,7 +86,9 @@ def item_create(request):
             ),
         )
         if item is not None:
-            messages.success(request, "已报送，等待盟委组织部登记采用情况。" if submit else "已保存为草稿，报送后盟委组织部才能看到。")
+            messages.success(
+                request, "已报送，等待盟委组织部登记采用情况。" if submit else "已保存为草稿，报送后盟委组织部才能看到。"
+            )
             return redirect("orginfo:item_detail", item.pk)
     return _item_form_page(request, form, title="报送组工信息", back=reverse("orginfo:item_list"))
 
@@ -133,7 +135,9 @@ def item_detail(request, pk: int):
         and not standing
         and InfoItem.objects.visible_to(request.user, "change").filter(pk=item.pk).exists()
     )
-    can_adopt = item.status == ItemStatus.SUBMITTED and InfoItem.objects.visible_to(request.user, "adopt").filter(pk=item.pk).exists()
+    can_adopt = (
+        item.status == ItemStatus.SUBMITTED and InfoItem.objects.visible_to(request.user, "adopt").filter(pk=item.pk).exists()
+    )
     return render(
         request,
         "orginfo/item_detail.html",

@@ -280,7 +280,8 @@ def test_an_admin_reopens_an_approved_record_with_a_reason(users, kinds, client_
 
 def test_the_kind_picker_groups_kinds_by_dimension(users, kinds, client_for):
     page = client_for(users.cadre).get("/ledger/new/").content.decode()
-    assert page.index("学理论") < page.index("个人自学") < page.index("比工作") < page.index("组工信息")
+    # the kind's tile, not the navigation's 组工信息 (the orginfo app) that comes before it
+    assert page.index("学理论") < page.index("个人自学") < page.index("比工作") < page.index('data-testid="kind-org_info"')
 
 
 def test_only_the_author_submits_a_draft_anyone_else_finds_no_such_record(users, kinds, client_for, api):

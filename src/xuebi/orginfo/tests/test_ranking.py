@@ -63,7 +63,12 @@ def test_periods(code, kind, start, end, label):
 
 @pytest.mark.parametrize(
     "code, message",
-    [("2026-13", "月份应为1至12"), ("2026年11月", "应写成 2026-11（月度）或 2026-Q4（季度）"), ("1900-01", "年份不对"), ("2026-Q5", "应写成")],
+    [
+        ("2026-13", "月份应为1至12"),
+        ("2026年11月", "应写成 2026-11（月度）或 2026-Q4（季度）"),
+        ("1900-01", "年份不对"),
+        ("2026-Q5", "应写成"),
+    ],
 )
 def test_a_bad_period_is_refused_by_name(code, message):
     with pytest.raises(ValidationError) as caught:
@@ -137,7 +142,10 @@ def test_the_ranking_page_export_and_api(adopted, users, client_for, api):
 
 
 def test_a_notice_is_drafted_from_the_ranking_and_issued(adopted, users, client_for, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     client = client_for(users.league_admin)
     assert "起草通报" in client.get("/orginfo/ranking/", {"period": "2026-Q4"}).content.decode()
     response = client.post("/reports/notices/from-orginfo/", {"period": "2026-Q4"})

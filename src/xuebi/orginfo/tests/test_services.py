@@ -159,7 +159,13 @@ def test_a_draft_is_sent_then_fixed_once_adopted(rules, org, users):
     adopt(users.league_admin, item)
     with pytest.raises(ValidationError, match="已被采用，不能再修改"):
         services.item_save(
-            actor=users.cadre, item=item, unit=org.abag, title="再改", text="x", submitted_on=item.submitted_on, authors=[org.bayi]
+            actor=users.cadre,
+            item=item,
+            unit=org.abag,
+            title="再改",
+            text="x",
+            submitted_on=item.submitted_on,
+            authors=[org.bayi],
         )
     with pytest.raises(ValidationError, match="已被采用，不能撤回"):
         services.item_withdraw(actor=users.cadre, item=item)

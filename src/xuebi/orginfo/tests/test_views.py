@@ -42,7 +42,14 @@ def test_bad_input_on_the_page_is_named_and_saves_nothing(org, users, client_for
     client = client_for(users.cadre)
     response = client.post(
         "/orginfo/new/",
-        {"unit": org.abag.pk, "title": "标题", "submitted_on": "2026年12月1日", "author": org.bayi.pk, "text": "正文", "submit": "1"},
+        {
+            "unit": org.abag.pk,
+            "title": "标题",
+            "submitted_on": "2026年12月1日",
+            "author": org.bayi.pk,
+            "text": "正文",
+            "submit": "1",
+        },
     )
     assert response.status_code == 200 and "报送日期不能晚于今天" in response.content.decode()
     response = client.post("/orginfo/new/", {"unit": org.xilin.pk, "title": "标题", "submitted_on": "2026-11-1", "text": "x"})
@@ -101,7 +108,9 @@ def test_the_api_writes_through_the_same_services(rules, org, users, api):
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["status"] == "submitted" and body["chars"] == 800 and body["authors"] == [{"id": org.bayi.pk, "name": "巴依斯古楞"}]
+    assert (
+        body["status"] == "submitted" and body["chars"] == 800 and body["authors"] == [{"id": org.bayi.pk, "name": "巴依斯古楞"}]
+    )
     pk = body["id"]
     refused = api.post(users.cadre, "/orginfo/items", {"unit_id": org.xilin.pk, "title": "", "text": "x", "author_ids": [999999]})
     assert refused.status_code == 422 and refused.json()["detail"][0]["msg"] == "没有编号为 999999 的人员。"

@@ -134,10 +134,9 @@ def orginfo_notice(*, actor, period) -> Notice:
     issuer = next((u for u in selectors.issuers(actor) if u.depth == 1), None)
     if issuer is None:
         raise PermissionDenied("只有盟级管理员可以起草组工信息采用情况通报。")
-    campaign = (
-        Campaign.objects.filter(start_date__lte=period.end, end_date__gte=period.start).order_by("-start_date").first()
-        or selectors.default_campaign(timezone.localdate())
-    )
+    campaign = Campaign.objects.filter(start_date__lte=period.end, end_date__gte=period.start).order_by(
+        "-start_date"
+    ).first() or selectors.default_campaign(timezone.localdate())
     if campaign is None:
         raise ValidationError("尚未设置活动，不能起草通报。")
     span = boards.Span(period.kind, period.start, period.end, period.label)
