@@ -51,7 +51,7 @@ CASES = [
     Case("orginfo:item_list", model=InfoItem, obj=item, shows=lambda i: i.title, refused=READERS_ONLY),
     Case("orginfo:item_detail", model=InfoItem, obj=item, refused=READERS_ONLY),
     Case("orginfo:item_edit", model=InfoItem, obj=item, action="change", refused=WRITERS_ONLY),
-    Case("orginfo:item_create", model=InfoItem, obj=item, action="change", refused=WRITERS_ONLY, scope=UNITS),
+    Case("orginfo:item_create", model=Unit, obj=lambda ns: ns.org.abag, refused=WRITERS_ONLY, scope=UNITS),
     Case("orginfo:adoption_create", model=InfoItem, obj=item, action="adopt", refused=LEAGUE_ONLY),
     Case("orginfo:ranking", model=Unit, obj=lambda ns: ns.org.abag, shows=lambda u: u.name, scope=UNITS, refused=ADMINS_ONLY),
     Case(
