@@ -26,7 +26,7 @@ NAV = [
     ("业务讲堂", "ledger:lecture_list", WORK, "学习"),
     ("评比", "contests:contest_list", WORK, "比"),
     ("评审任务", "contests:judging_home", {Role.JUDGE}, ""),
-    ("组工信息", "orginfo:item_list", WORK, ""),
+    ("组工信息", "orginfo:item_list", WORK, "比"),
     ("排名通报", "reports:notice_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("年度总结", "reports:summary", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("数据看板", "reports:dashboard", STAFF, "通报"),
