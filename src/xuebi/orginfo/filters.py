@@ -13,6 +13,10 @@ from .models import Adoption, InfoItem, ItemStatus
 ADOPTED_ANY, ADOPTED_NONE = "any", "none"
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="标题", method="search", widget=forms.TextInput(attrs={"placeholder": "标题中的字词", "type": "search"})
@@ -20,8 +24,12 @@ class ItemFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(label="报送单位", queryset=Unit.objects.none(), empty_label="全部单位")
     status = django_filters.ChoiceFilter(label="状态", choices=ItemStatus.choices, empty_label="全部状态")
     adopted = django_filters.ChoiceFilter(label="采用", method="by_adoption", empty_label="采用与否不限", choices=())
-    year = django_filters.NumberFilter(
-        label="年度", field_name="submitted_on__year", widget=forms.NumberInput(attrs={"placeholder": "年度", "min": 2000})
+    year = YearFilter(
+        label="年度",
+        field_name="submitted_on__year",
+        min_value=2000,
+        max_value=2100,  # a year the database can turn into dates (99999 was a 500)
+        widget=forms.NumberInput(attrs={"placeholder": "年度", "min": 2000, "max": 2100}),
     )
 
     class Meta:

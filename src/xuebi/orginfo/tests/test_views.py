@@ -125,3 +125,12 @@ def test_the_api_writes_through_the_same_services(rules, org, users, api):
     undone = api.post(users.league_admin, f"/orginfo/adoptions/{adoption.json()['id']}/undo", {"reason": "误"})
     assert undone.status_code == 200 and undone.json()["standing"] is False
     assert api.get(users.xilin_admin, f"/orginfo/items/{pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "year, shown", [("2026", True), ("2025", False), ("99999", True), ("-5", True), ("1.5", True), ("abc", True)]
+)
+def test_a_wrong_year_filter_is_left_out_not_a_500(org, users, client_for, year, shown):
+    send(users.cadre, org.abag, [org.bayi], title="今年的信息")
+    response = client_for(users.abag_admin).get("/orginfo/", {"year": year})
+    assert response.status_code == 200 and ("今年的信息" in response.content.decode()) == shown
