@@ -58,6 +58,11 @@ class Ranking(models.TextChoices):
     ORGINFO = "orginfo", _("组工信息采用")
 
 
+# Notices whose table is not a board's question but another app's result (a contest's awards, the
+# 组工信息 ranking): their draft is edited as text only, and regenerated from that app.
+TEXT_ONLY_RANKINGS = frozenset({Ranking.CONTEST, Ranking.ORGINFO})
+
+
 class Letterhead(models.Model):
     """发文机关标志 and 发文字号 of an issuing unit (中共锡林郭勒盟委组织部, 锡组通)."""
 

@@ -55,3 +55,30 @@ def test_the_results_notice_lists_the_winners(contest, users):
     tables = Document(io.BytesIO(content)).tables
     cells = [c.text for row in tables[0].rows for c in row.cells]
     assert "草原上的党课" in cells and "阿巴嘎旗委组织部 / 组织股" in cells
+
+
+def test_the_results_notice_is_edited_as_text(contest, users, client):
+    results.publish(actor=users.league_admin, contest=contest)
+    notice = notices.contest_notice(actor=users.league_admin, contest=contest)
+    client.force_login(users.league_admin)
+    page = client.get(f"/reports/notices/{notice.pk}/edit/")
+    assert page.status_code == 200 and "排名对象" not in page.content.decode()
+    answer = client.post(
+        f"/reports/notices/{notice.pk}/edit/",
+        {
+            "title": "关于{评比}获奖情况的通报",
+            "recipients": "各旗县市区委组织部：",
+            "opening": "现将获奖作品通报如下。",
+            "praise": "",
+            "remind": "",
+            "closing": "",
+        },
+    )
+    assert answer.status_code == 302
+    notice.refresh_from_db()
+    assert notice.opening == "现将获奖作品通报如下。" and notice.ranking == Ranking.CONTEST and notice.data["rows"]
+    bad = client.post(f"/reports/notices/{notice.pk}/edit/", {"title": "", "opening": "x"})
+    body = bad.content.decode()
+    assert bad.status_code == 200 and ("这个字段是必填项" in body or "请填写标题" in body)
+    notice.refresh_from_db()
+    assert notice.title == "关于{评比}获奖情况的通报"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from xuebi.core.forms import StyledFormMixin
+
 from xuebi.org.models import Unit
 from xuebi.points.forms import BoardForm
 
@@ -80,6 +82,21 @@ class NoticeForm(BoardForm):
             data["indicator"],
             data.get("scope"),
         )
+
+    def texts(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in ("title", "recipients", *TEXT_WIDGETS)}
+
+
+class NoticeTextForm(StyledFormMixin, forms.Form):
+    """The draft's words only — for a notice whose table another app made (a contest's results, the
+    组工信息 ranking): what it ranks is fixed by where it was drafted from."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    recipients = forms.CharField(label="主送机关", max_length=200, required=False)
+    opening = forms.CharField(label="开头", required=False, widget=forms.Textarea(attrs={"rows": TEXT_WIDGETS["opening"]}))
+    praise = forms.CharField(label="表扬", required=False, widget=forms.Textarea(attrs={"rows": TEXT_WIDGETS["praise"]}))
+    remind = forms.CharField(label="提醒", required=False, widget=forms.Textarea(attrs={"rows": TEXT_WIDGETS["remind"]}))
+    closing = forms.CharField(label="结尾", required=False, widget=forms.Textarea(attrs={"rows": TEXT_WIDGETS["closing"]}))
 
     def texts(self) -> dict:
         return {name: self.cleaned_data.get(name) or "" for name in ("title", "recipients", *TEXT_WIDGETS)}

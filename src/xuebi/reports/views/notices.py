@@ -24,8 +24,8 @@ from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404, require_role
 
 from .. import documents, tasks
-from ..forms.notices import LetterheadForm, NoticeForm
-from ..models import Notice, NoticeStatus
+from ..forms.notices import LetterheadForm, NoticeForm, NoticeTextForm
+from ..models import TEXT_ONLY_RANKINGS, Notice, NoticeStatus
 from ..selectors import notices as selectors
 from ..services import notices as services
 
@@ -165,6 +165,17 @@ def notice_edit(request, pk: int):
         messages.error(request, services.NOT_A_DRAFT)
         return redirect("reports:notice_detail", notice.pk)
     initial = {name: getattr(notice, name) for name in services.TEXT_FIELDS}
+    if notice.ranking in TEXT_ONLY_RANKINGS:
+        text_form = NoticeTextForm(request.POST or None, initial=initial)
+        if request.method == "POST" and text_form.is_valid():
+            try:
+                services.notice_update(actor=request.user, notice=notice, texts=text_form.texts())
+            except ValidationError as exc:
+                add_validation_error(text_form, exc)
+            else:
+                messages.success(request, "通报草稿已保存。")
+                return redirect("reports:notice_detail", notice.pk)
+        return _form_page(request, text_form, notice.campaign, "修改通报草稿", notice)
     initial.update(
         issuer=notice.issuer_id,
         period=notice.period,
