@@ -106,6 +106,7 @@ def item_save(
             raise ValidationError("该信息已被采用，不能再修改；如需更正，请盟委组织部先撤销采用登记。")
         before = {**snapshot(item, AUDITED), "authors": _author_names(item)}
     title, text = _check_item(actor, unit=unit, title=title, text=text, submitted_on=submitted_on, authors=authors)
+    assert unit is not None and submitted_on is not None  # ``_check_item`` refuses them missing
     item = item or InfoItem(submitted_by=actor)
     was = item.status if item.pk else None
     item.unit, item.title, item.text, item.submitted_on = unit, title, text, submitted_on
@@ -214,6 +215,7 @@ def adoption_record(
         errors["note"] = "备注不能超过200个字。"
     if errors:
         raise ValidationError(errors)
+    assert found is not None and adopted_on is not None  # refused above when missing
     adoption = Adoption.objects.create(
         item=item,
         outlet=found.code,
