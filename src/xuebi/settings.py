@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "xuebi.jobs",
     "xuebi.accounts",
     "xuebi.campaign",
+    "xuebi.notifications",
+    "xuebi.checklists",
     "xuebi.ledger",
     "xuebi.study",
     "xuebi.contests",
@@ -196,6 +198,17 @@ XUEBI_IMPORT_INLINE_ROWS = env_int("XUEBI_IMPORT_INLINE_ROWS", 300)
 XUEBI_EXPORT_INLINE_ROWS = env_int("XUEBI_EXPORT_INLINE_ROWS", 3000)
 # How often `xuebi worker` looks for periodic tasks that are due (jobs.schedule), in seconds.
 XUEBI_SCHEDULE_SECONDS = env_int("XUEBI_SCHEDULE_SECONDS", 60)
+# Group robots (企业微信, 钉钉) may be sent messages only on these hosts (comma-separated): an
+# administrator's webhook address cannot make the server call anything else on the network.
+XUEBI_WEBHOOK_HOSTS = tuple(
+    h.strip().lower()
+    for h in os.environ.get("XUEBI_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com").split(",")
+    if h.strip()
+)
+# Checklist reminders (清单事项): days before the due date of the first reminder, and every how many
+# days an overdue item is brought up again (to the responsible person and their unit's admins).
+XUEBI_CHECKLIST_REMIND_DAYS = env_int("XUEBI_CHECKLIST_REMIND_DAYS", 3)
+XUEBI_CHECKLIST_OVERDUE_EVERY_DAYS = env_int("XUEBI_CHECKLIST_OVERDUE_EVERY_DAYS", 3)
 # The most an imported .xlsx (a roster) may unpack to, all its parts together, in megabytes.
 XUEBI_IMPORT_MAX_UNZIPPED_MB = env_int("XUEBI_IMPORT_MAX_UNZIPPED_MB", 50)
 

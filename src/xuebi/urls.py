@@ -18,6 +18,8 @@ urlpatterns = [
     path("study/", include("xuebi.study.urls")),
     path("contests/", include("xuebi.contests.urls")),
     path("orginfo/", include("xuebi.orginfo.urls")),
+    path("notifications/", include("xuebi.notifications.urls")),
+    path("checklists/", include("xuebi.checklists.urls")),
     path("points/", include("xuebi.points.urls")),
     path("jobs/", include("xuebi.jobs.urls")),
     path("reports/", include("xuebi.reports.urls")),

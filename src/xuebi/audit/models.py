@@ -101,6 +101,13 @@ class Action(models.TextChoices):
     ORGINFO_DELETE = "orginfo.item.delete", _("删除组工信息草稿")
     ORGINFO_ADOPT = "orginfo.adoption.record", _("登记组工信息采用")
     ORGINFO_UNDO = "orginfo.adoption.undo", _("撤销组工信息采用")
+    WEBHOOK_SAVE = "notifications.webhook.save", _("设置群机器人")
+    CHECKLIST_ITEM_SAVE = "checklists.item.save", _("保存清单事项")
+    CHECKLIST_ITEM_MOVE = "checklists.item.move", _("清单事项状态变更")
+    CHECKLIST_PROGRESS = "checklists.progress", _("报告清单事项进展")
+    CHECKLIST_IMPORT = "checklists.import", _("导入清单事项")
+    CHECKLIST_EXPORT = "checklists.export", _("导出清单事项")
+    PLEDGE_REVIEW = "checklists.pledge.review", _("践诺评价")
 
 
 class Outcome(models.TextChoices):

@@ -34,6 +34,7 @@ SCRIPTS = [
     "xuebi/attendee-hours.js",
     "xuebi/datepicker.js",
     "xuebi/boards.js",
+    "notifications/bell.js",
 ]
 
 

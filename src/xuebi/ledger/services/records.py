@@ -32,7 +32,7 @@ from xuebi.campaign.models import check_activity_date
 from xuebi.org.models import Person, Unit, UnitMembership
 
 from .. import changes, events
-from .. import evidence as evidence_files
+from xuebi.core import evidence as evidence_files
 from ..choices import CorrectionStatus, FieldType, ParticipantRole, RecordEventKind, RecordStatus, StudyLevel
 from ..models import (
     Evidence,

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from xuebi.ledger import evidence
+from xuebi.core import evidence
 from xuebi.ledger.models import Evidence, Record
 from xuebi.testing.helpers import photo, self_study
 
@@ -88,7 +88,7 @@ MEASURE = textwrap.dedent("""
     import re, sys
     import django
     django.setup()
-    from xuebi.ledger import evidence
+    from xuebi.core import evidence
 
     def peak_kb():  # this process's high-water mark of resident memory (ru_maxrss counts the parent's too)
         with open("/proc/self/status") as status:

@@ -11,16 +11,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xuebi.campaign.choices import Dimension
+from xuebi.core import evidence as evidence_files
 from xuebi.core.formatting import points_text
 from xuebi.core.http import query_without_page
 from xuebi.core.forms import add_validation_error, db_id
@@ -455,19 +455,7 @@ def _evidence(request, pk: int, action: str = "view") -> Evidence:
 @login_required
 def evidence_file(request, pk: int):
     item = _evidence(request, pk)
-    try:
-        handle = default_storage.open(item.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。") from None
-    response = FileResponse(
-        handle,
-        content_type=item.content_type,
-        as_attachment=not item.is_image and item.content_type != "application/pdf",
-        filename=item.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return evidence_files.serve(item.file.name, item.content_type, item.original_name)
 
 
 @login_required
@@ -487,11 +475,7 @@ def evidence_remove(request, pk: int):
 @login_required
 def evidence_thumbnail(request, pk: int):
     item = _evidence(request, pk)
-    if not item.thumbnail:
-        raise Http404("没有缩略图。")
-    response = FileResponse(default_storage.open(item.thumbnail.name, "rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return evidence_files.serve_thumbnail(item.thumbnail.name if item.thumbnail else "")
 
 
 # --- the attendee picker (HTMX) ---------------------------------------------------------------

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 import django_rq
                 from django_tasks_rq import Job
 
-                django_rq.get_worker("default", job_class=Job).work(burst=batch, with_scheduler=False)
+                django_rq.get_worker("default", job_class=Job).work(burst=batch, with_scheduler=True)
             else:
                 call_command("db_worker", batch=batch, no_startup_delay=batch)
         finally:

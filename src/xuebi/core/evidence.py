@@ -1,8 +1,9 @@
 """Evidence files: checked by content (``core.uploads.check_upload``), stored under their content
 hash through Django's storage API, images given a thumbnail.
 
-Files are never served straight from storage: ``views.evidence_file`` checks that the record is
-visible to the requester first. Thumbnails are made before anything else touches the pixels, so a
+Used by the ledger's records and the checklists' progress reports (one way of keeping evidence).
+Files are never served straight from storage: each app's view checks that the file's record is
+visible to the requester first, then answers with ``serve``. Thumbnails are made before anything else touches the pixels, so a
 JPEG is decoded at a fraction of its size (``Image.draft`` inside ``thumbnail``), never in full.
 """
 
@@ -14,9 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from xuebi.core.uploads import ALLOWED_TYPES, CheckedFile, check_upload, max_bytes, max_pixels
+from .uploads import ALLOWED_TYPES, CheckedFile, check_upload, max_bytes, max_pixels
 
-__all__ = ["CheckedFile", "check_upload", "store", "discard", "ALLOWED_TYPES", "max_bytes", "max_pixels"]
+__all__ = ["CheckedFile", "check_upload", "store", "serve", "serve_thumbnail", "discard", "ALLOWED_TYPES", "max_bytes", "max_pixels"]
 
 THUMBNAIL_SIZE = (480, 480)
 
@@ -50,6 +51,35 @@ def store(checked: CheckedFile) -> tuple[str, str]:
             data = _thumbnail(checked)
             thumb_name = default_storage.save(thumb_name, ContentFile(data)) if data else ""
     return name, thumb_name
+
+
+def serve(name: str, content_type: str, original_name: str):
+    """The stored file as a download (images and PDF shown in the page), or 404."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在。") from None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not content_type.startswith("image/") and content_type != "application/pdf",
+        filename=original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def serve_thumbnail(name: str):
+    from django.http import FileResponse, Http404
+
+    if not name:
+        raise Http404("没有缩略图。")
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def discard(names: list[str]) -> None:

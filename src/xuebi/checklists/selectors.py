@@ -1,0 +1,115 @@
+"""Reads of 清单式管理, all through ``Item.visible_to``: one's own items and pledges, a unit's board
+by status, what is overdue or due soon across the subtree, the completion rate by unit and month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from xuebi.org.choices import ADMIN_ROLES
+from xuebi.org.models import Unit
+from xuebi.org.scoping import unit_paths
+
+from .models import OPEN_STATUSES, Item, ItemEvent, ListKind, Status
+
+__all__ = ["mine", "board", "due", "completion", "events_of", "BOARD_COLUMNS"]
+
+BOARD_COLUMNS = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PENDING, Status.DONE]
+
+
+def _rows(qs: QuerySet) -> QuerySet:
+    return qs.select_related("unit", "responsible_unit", "responsible_person")
+
+
+def mine(user, year: int) -> dict:
+    """The items the user answers for (open first, then this year's closed) and their pledges of the year."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return {"open": [], "closed": [], "pledges": []}
+    own = _rows(Item.objects.filter(responsible_person_id=person_id))
+    return {
+        "open": list(own.exclude(kind=ListKind.PLEDGE).filter(status__in=OPEN_STATUSES).order_by("due_date", "pk")),
+        "closed": list(
+            own.exclude(kind=ListKind.PLEDGE)
+            .filter(year=year)
+            .exclude(status__in=OPEN_STATUSES)
+            .order_by("-closed_on", "-pk")[:50]
+        ),
+        "pledges": list(own.filter(kind=ListKind.PLEDGE, year=year).order_by("pk")),
+    }
+
+
+def scoped(user, *, unit: Unit | None = None, kind: str = "", year: int | None = None) -> QuerySet:
+    rows = Item.visible_to(user)
+    if unit is not None:
+        rows = rows.filter(Q(unit__path__startswith=unit.path) | Q(responsible_unit__path__startswith=unit.path))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year:
+        rows = rows.filter(year=year)
+    return _rows(rows)
+
+
+def board(user, *, unit=None, kind: str = "", year: int, today: dt.date) -> dict:
+    """The columns of a unit's board (each status's items, the overdue marked), with counts."""
+    rows = scoped(user, unit=unit, kind=kind, year=year).exclude(status=Status.CANCELLED).order_by("due_date", "pk")
+    columns: dict[str, list[Item]] = {status: [] for status in BOARD_COLUMNS}
+    overdue = 0
+    for item in rows[:2000]:
+        item.overdue = item.is_overdue(today)
+        overdue += item.overdue
+        columns[item.status].append(item)
+    return {"columns": [(Status(s).label, s, columns[s]) for s in BOARD_COLUMNS], "overdue": overdue}
+
+
+def due(user, *, today: dt.date, days: int, unit=None) -> dict:
+    """Open items overdue, and due within ``days`` days, across the user's subtree."""
+    rows = scoped(user, unit=unit).filter(status__in=OPEN_STATUSES, due_date__isnull=False)
+    return {
+        "overdue": list(rows.filter(due_date__lt=today).order_by("due_date", "pk")[:500]),
+        "soon": list(
+            rows.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)).order_by("due_date", "pk")[:500]
+        ),
+    }
+
+
+def completion(user, *, year: int, today: dt.date) -> dict:
+    """Per unit of the first level under the user's top unit, and per month of due date: items due,
+    done on time, done late, still open (overdue when the month is past). The rate is on time ÷ due
+    of the items whose due date has come."""
+    tops = unit_paths(user, ADMIN_ROLES)
+    rows = (
+        Item.visible_to(user)
+        .filter(year=year, due_date__isnull=False)
+        .exclude(status=Status.CANCELLED)
+        .exclude(kind=ListKind.PLEDGE)
+        .values("responsible_unit__path", "due_date__month", "status", "closed_late")
+        .annotate(n=Count("pk"))
+    )
+    step = Unit.steplen
+    depth = min((len(p) for p in tops), default=step) // step + 1
+    groups: dict[str, dict] = defaultdict(lambda: {"due": 0, "on_time": 0, "late": 0, "open": 0})
+    months: dict[int, dict] = defaultdict(lambda: {"due": 0, "on_time": 0, "late": 0, "open": 0})
+    for row in rows:
+        path = row["responsible_unit__path"]
+        key = path[: step * depth] if len(path) >= step * depth else path
+        for bucket in (groups[key], months[row["due_date__month"]]):
+            bucket["due"] += row["n"]
+            if row["status"] == Status.DONE:
+                bucket["late" if row["closed_late"] else "on_time"] += row["n"]
+            else:
+                bucket["open"] += row["n"]
+    names = dict(Unit.objects.filter(path__in=list(groups)).values_list("path", "name"))
+
+    def rate(bucket):
+        return round(100 * bucket["on_time"] / bucket["due"], 1) if bucket["due"] else None
+
+    units = [{"name": names.get(path, path), **bucket, "rate": rate(bucket)} for path, bucket in sorted(groups.items())]
+    by_month = [{"month": m, **months[m], "rate": rate(months[m])} for m in range(1, 13)]
+    return {"units": units, "months": by_month}
+
+
+def events_of(item: Item) -> list[ItemEvent]:
+    return list(item.events.select_related("actor").prefetch_related(Prefetch("files")).order_by("at", "pk"))
