@@ -31,7 +31,13 @@ def _reach(item, status, users):
     assert item.status == status
 
 
-MOVER = {Move.PROGRESS: "cadre", Move.SUBMIT: "cadre", Move.ACCEPT: "abag_admin", Move.RETURN: "abag_admin", Move.CANCEL: "abag_admin"}
+MOVER = {
+    Move.PROGRESS: "cadre",
+    Move.SUBMIT: "cadre",
+    Move.ACCEPT: "abag_admin",
+    Move.RETURN: "abag_admin",
+    Move.CANCEL: "abag_admin",
+}
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -148,7 +154,14 @@ def test_accepting_after_the_due_date_marks_the_item_late(users, item, time_mach
     ],
 )
 def test_bad_items_are_refused_by_field(org, users, change, field, message):
-    data = {"kind": ListKind.TASK, "unit": org.abag, "title": "整理档案", "responsible_unit": org.abag_section, "responsible_person": org.bayi, "due_date": DUE}
+    data = {
+        "kind": ListKind.TASK,
+        "unit": org.abag,
+        "title": "整理档案",
+        "responsible_unit": org.abag_section,
+        "responsible_person": org.bayi,
+        "due_date": DUE,
+    }
     data.update(change)
     with pytest.raises(ValidationError) as exc:
         services.save_item(actor=users.abag_admin, data=services.ItemData(**data))
@@ -170,7 +183,11 @@ def test_an_admin_lists_only_in_their_units_and_names_people_of_the_responsible_
 def test_a_closed_item_cannot_be_changed(org, users, item):
     services.move(actor=users.abag_admin, item=item, move=Move.CANCEL, text="任务调整")
     with pytest.raises(ValidationError, match="已销号或撤销"):
-        services.save_item(actor=users.abag_admin, item=item, data=services.ItemData(kind=ListKind.TASK, unit=org.abag, title="改", responsible_unit=org.abag, due_date=DUE))
+        services.save_item(
+            actor=users.abag_admin,
+            item=item,
+            data=services.ItemData(kind=ListKind.TASK, unit=org.abag, title="改", responsible_unit=org.abag, due_date=DUE),
+        )
 
 
 def test_pledges_are_the_cadres_own_public_to_their_unit_and_reviewed_by_an_admin(org, users, password_hash):
