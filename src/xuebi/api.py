@@ -239,9 +239,11 @@ def _invalid(request, exc):
 def _routers():
     from xuebi.accounts.api import router as accounts_router
     from xuebi.campaign.api import router as campaign_router
+    from xuebi.checklists.api import router as checklists_router
     from xuebi.contests.api import router as contests_router
     from xuebi.ledger.api import router as ledger_router
     from xuebi.jobs.api import router as jobs_router
+    from xuebi.notifications.api import router as notifications_router
     from xuebi.org.api import router as org_router
     from xuebi.orginfo.api import router as orginfo_router
     from xuebi.points.api import router as points_router
@@ -258,6 +260,8 @@ def _routers():
     api.add_router("/reports", reports_router)
     api.add_router("/contests", contests_router)
     api.add_router("/orginfo", orginfo_router)
+    api.add_router("/checklists", checklists_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _routers()

@@ -18,6 +18,14 @@ from xuebi.org.scoping import ScopedQuerySet
 ADMINS = ADMIN_ROLES
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """Only one's own messages, whatever one's roles."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("标题"), max_length=200)
@@ -27,6 +35,8 @@ class Notification(models.Model):
     key = models.CharField(_("去重键"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("消息")
@@ -42,10 +52,7 @@ class Notification(models.Model):
 
     @classmethod
     def visible_to(cls, user, action: str = "view"):
-        """Only one's own messages, whatever one's roles."""
-        if user is None or not user.is_authenticated:
-            return cls.objects.none()
-        return cls.objects.filter(recipient=user)
+        return cls.objects.visible_to(user, action)
 
 
 class Flavor(models.TextChoices):

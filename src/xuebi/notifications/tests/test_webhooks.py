@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from xuebi.audit.models import AuditEntry
 from xuebi.notifications import services
-from xuebi.notifications.models import Delivery, DeliveryStatus, Webhook
+from xuebi.notifications.models import DeliveryStatus, Webhook
 
 pytestmark = pytest.mark.django_db
 
