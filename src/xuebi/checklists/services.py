@@ -128,6 +128,7 @@ def save_item(*, actor, data: ItemData, item: Item | None = None) -> Item:
             raise ValidationError("事项已销号或撤销，不能再修改。")
     if errors:
         raise ValidationError(errors)
+    assert data.unit is not None and data.responsible_unit is not None  # checked above
     before = snapshot(item, ITEM_FIELDS) if item else {}
     item = item or Item(created_by=actor)
     item.kind, item.unit, item.title = data.kind, data.unit, " ".join(data.title.split())

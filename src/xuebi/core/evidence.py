@@ -17,7 +17,17 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .uploads import ALLOWED_TYPES, CheckedFile, check_upload, max_bytes, max_pixels
 
-__all__ = ["CheckedFile", "check_upload", "store", "serve", "serve_thumbnail", "discard", "ALLOWED_TYPES", "max_bytes", "max_pixels"]
+__all__ = [
+    "CheckedFile",
+    "check_upload",
+    "store",
+    "serve",
+    "serve_thumbnail",
+    "discard",
+    "ALLOWED_TYPES",
+    "max_bytes",
+    "max_pixels",
+]
 
 THUMBNAIL_SIZE = (480, 480)
 
