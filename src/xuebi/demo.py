@@ -1,4 +1,4 @@
-"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → 组工信息 → contests → last month's notice drafts. Each loader is
+"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → 组工信息 → contests → checklists → last month's notice drafts. Each loader is
 idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
 
 The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
@@ -11,6 +11,7 @@ from django.db import transaction
 
 from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.demo.rules import load_demo_rules
+from xuebi.checklists.demo import load_checklists_demo
 from xuebi.contests.demo import load_contests_demo
 from xuebi.core import context
 from xuebi.ledger.demo.records import load_ledger_demo
@@ -40,6 +41,7 @@ def load_all(*, people: int = 400) -> dict:
     result["study_created"] = load_study_demo()
     result["orginfo_created"] = load_orginfo_demo()  # after the campaigns and rules: adoptions earn points
     result["contests_created"] = load_contests_demo()  # after the campaigns and rules: awards earn points
+    result["checklists_created"] = load_checklists_demo()  # after the campaigns: accepted items earn points
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
     # the month-end snapshots the scheduled task would have built (the boards' ↑↓)

@@ -235,3 +235,12 @@ def source_kinds() -> list[dict]:
         {"key": "priority", "label": "优先级", "type": "choice", "choices": [str(p.label) for p in Priority]},
     ]
     return [{"code": kind.value, "name": str(kind.label), "fields": fields} for kind in ListKind]
+
+
+def source_data(item: Item) -> dict:
+    """The fields a rule counts on, for one closed item (``source_kinds``)."""
+    return {
+        "timeliness": TIMELINESS[item.closed_late],
+        "supervision": item.get_supervision_display() if item.supervision else "",
+        "priority": item.get_priority_display(),
+    }
