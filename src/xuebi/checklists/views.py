@@ -14,13 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xuebi.audit.models import Action
+from xuebi.audit.services import audit_record
 from xuebi.core import evidence as evidence_files
+from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id
 from xuebi.org.choices import ADMIN_ROLES, Role
 
 from xuebi.org.permissions import get_visible_or_404, require_role
 
-from . import selectors, services
+from . import selectors, services, sheets
 from .forms import DecisionForm, ItemForm, PledgeForm, PledgeReviewForm, ProgressForm, admin_units
 from .models import Item, ItemFile, ListKind, Move, Status
 
@@ -299,3 +302,44 @@ def file_download(request, pk: int):
 def file_thumbnail(request, pk: int):
     item_file = _file(request, pk)
     return evidence_files.serve_thumbnail(item_file.thumbnail.name if item_file.thumbnail else "")
+
+
+# --- .xlsx in and out --------------------------------------------------------------------------
+
+
+@login_required
+def import_items(request):
+    """导入: the list's unit and a file; all rows written, or none and every problem listed."""
+    require_role(request, *ADMIN_ROLES)
+    units = admin_units(request.user)
+    result, unit = None, None
+    if request.method == "POST":
+        unit = units.filter(pk=db_id(request.POST.get("unit"))).first()
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 .xlsx 文件。")
+        else:
+            result = sheets.import_items(upload, user=request.user, unit=unit)
+            if not result.errors:
+                messages.success(request, f"已导入 {result.created} 项。")
+                return redirect(reverse("checklists:board") + f"?unit={unit.pk}")
+    return render(request, "checklists/import.html", {"units": units, "unit": unit, "result": result, "columns": sheets.COLUMNS})
+
+
+@login_required
+def import_template(request):
+    require_role(request, *ADMIN_ROLES)
+    return xlsx.download(sheets.template(), "清单事项导入模板.xlsx")
+
+
+@login_required
+def export_items(request):
+    require_role(request, *ADMIN_ROLES, Role.REVIEWER)
+    today, year = timezone.localdate(), _year(request)
+    _units, unit = _unit_filter(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in ListKind.values else ""
+    rows = selectors.scoped(request.user, unit=unit, kind=kind, year=year).order_by("kind", "due_date", "pk")
+    title = f"{unit.name if unit else ''}{year}年{ListKind(kind).label if kind else '清单事项'}"
+    content = sheets.export(rows, title=title, today=today)
+    audit_record(action=Action.CHECKLIST_EXPORT, target=unit, changes={"行数": [0, rows.count()]})
+    return xlsx.download(content, f"{title}.xlsx")
