@@ -52,26 +52,39 @@ def scoped(user, *, unit: Unit | None = None, kind: str = "", year: int | None =
     return _rows(rows)
 
 
+PER_COLUMN = 50  # items listed per column of the board, and per part of the due page (the counts are all of them)
+
+
 def board(user, *, unit=None, kind: str = "", year: int, today: dt.date) -> dict:
-    """The columns of a unit's board (each status's items, the overdue marked), with counts."""
-    rows = scoped(user, unit=unit, kind=kind, year=year).exclude(status=Status.CANCELLED).order_by("due_date", "pk")
-    columns: dict[str, list[Item]] = {status: [] for status in BOARD_COLUMNS}
-    overdue = 0
-    for item in rows[:2000]:
-        item.overdue = item.is_overdue(today)
-        overdue += item.overdue
-        columns[item.status].append(item)
-    return {"columns": [(Status(s).label, s, columns[s]) for s in BOARD_COLUMNS], "overdue": overdue}
+    """The columns of a unit's board: each status's count and its first items by due date (the
+    overdue marked), and how many open items are overdue. The whole list is the export's."""
+    rows = scoped(user, unit=unit, kind=kind, year=year).exclude(status=Status.CANCELLED)
+    counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+    columns = []
+    for status in BOARD_COLUMNS:
+        items = list(rows.filter(status=status).order_by("due_date", "pk")[:PER_COLUMN])
+        for item in items:
+            item.overdue = item.is_overdue(today)
+        columns.append((Status(status).label, status, items, counts.get(status, 0)))
+    overdue = rows.filter(status__in=OPEN_STATUSES, due_date__lt=today).count()
+    return {"columns": columns, "overdue": overdue, "per_column": PER_COLUMN}
 
 
 def due(user, *, today: dt.date, days: int, unit=None) -> dict:
-    """Open items overdue, and due within ``days`` days, across the user's subtree."""
+    """Open items overdue, and due within ``days`` days, across the user's subtree: the counts and
+    the first of each, the most overdue and the soonest first."""
     rows = scoped(user, unit=unit).filter(status__in=OPEN_STATUSES, due_date__isnull=False)
+    late = rows.filter(due_date__lt=today)
+    soon = rows.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days))
+    overdue = list(late.order_by("due_date", "pk")[:PER_COLUMN])
+    for item in overdue:
+        item.overdue = True
     return {
-        "overdue": list(rows.filter(due_date__lt=today).order_by("due_date", "pk")[:500]),
-        "soon": list(
-            rows.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)).order_by("due_date", "pk")[:500]
-        ),
+        "overdue": overdue,
+        "overdue_count": late.count(),
+        "soon": list(soon.order_by("due_date", "pk")[:PER_COLUMN]),
+        "soon_count": soon.count(),
+        "per_column": PER_COLUMN,
     }
 
 
