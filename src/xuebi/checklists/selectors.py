@@ -62,7 +62,8 @@ def board(user, *, unit=None, kind: str = "", year: int, today: dt.date) -> dict
     counts = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
     columns = []
     for status in BOARD_COLUMNS:
-        items = list(rows.filter(status=status).order_by("due_date", "pk")[:PER_COLUMN])
+        order = ("-closed_on", "-pk") if status == Status.DONE else ("due_date", "pk")  # the latest done first
+        items = list(rows.filter(status=status).order_by(*order)[:PER_COLUMN])
         for item in items:
             item.overdue = item.is_overdue(today)
         columns.append((Status(status).label, status, items, counts.get(status, 0)))
@@ -90,34 +91,37 @@ def due(user, *, today: dt.date, days: int, unit=None) -> dict:
 
 def completion(user, *, year: int, today: dt.date) -> dict:
     """Per unit of the first level under the user's top unit, and per month of due date: items due,
-    done on time, done late, still open (overdue when the month is past). The rate is on time ÷ due
-    of the items whose due date has come."""
+    done on time, done late, open and overdue, open and not yet due. The rate is on time ÷ the items
+    whose due date has come (or that are done): an item due next week does not lower this month's."""
     tops = unit_paths(user, ADMIN_ROLES)
     rows = (
         Item.visible_to(user)
         .filter(year=year, due_date__isnull=False)
         .exclude(status=Status.CANCELLED)
         .exclude(kind=ListKind.PLEDGE)
-        .values("responsible_unit__path", "due_date__month", "status", "closed_late")
+        .values("responsible_unit__path", "due_date", "status", "closed_late")
         .annotate(n=Count("pk"))
     )
     step = Unit.steplen
     depth = min((len(p) for p in tops), default=step) // step + 1
-    groups: dict[str, dict] = defaultdict(lambda: {"due": 0, "on_time": 0, "late": 0, "open": 0})
-    months: dict[int, dict] = defaultdict(lambda: {"due": 0, "on_time": 0, "late": 0, "open": 0})
+    empty = {"due": 0, "on_time": 0, "late": 0, "open": 0, "ahead": 0}
+    groups: dict[str, dict] = defaultdict(lambda: dict(empty))
+    months: dict[int, dict] = defaultdict(lambda: dict(empty))
     for row in rows:
         path = row["responsible_unit__path"]
         key = path[: step * depth] if len(path) >= step * depth else path
-        for bucket in (groups[key], months[row["due_date__month"]]):
+        if row["status"] == Status.DONE:
+            part = "late" if row["closed_late"] else "on_time"
+        else:
+            part = "open" if row["due_date"] < today else "ahead"
+        for bucket in (groups[key], months[row["due_date"].month]):
             bucket["due"] += row["n"]
-            if row["status"] == Status.DONE:
-                bucket["late" if row["closed_late"] else "on_time"] += row["n"]
-            else:
-                bucket["open"] += row["n"]
+            bucket[part] += row["n"]
     names = dict(Unit.objects.filter(path__in=list(groups)).values_list("path", "name"))
 
     def rate(bucket):
-        return round(100 * bucket["on_time"] / bucket["due"], 1) if bucket["due"] else None
+        come = bucket["due"] - bucket["ahead"]
+        return round(100 * bucket["on_time"] / come, 1) if come else None
 
     units = [{"name": names.get(path, path), **bucket, "rate": rate(bucket)} for path, bucket in sorted(groups.items())]
     by_month = [{"month": m, **months[m], "rate": rate(months[m])} for m in range(1, 13)]

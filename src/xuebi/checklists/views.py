@@ -106,6 +106,7 @@ def stats(request):
         "on_time": [row["on_time"] for row in data["months"]],
         "late": [row["late"] for row in data["months"]],
         "open": [row["open"] for row in data["months"]],
+        "ahead": [row["ahead"] for row in data["months"]],
         "rate": [row["rate"] for row in data["months"]],
     }
     return render(request, "checklists/stats.html", {**data, "year": year, "chart": chart})

@@ -166,3 +166,19 @@ def test_bad_api_input_is_a_chinese_422(api, users, org):
     assert response.status_code == 422
     assert response.json()["detail"] == [{"loc": ["body", "responsible_unit_id"], "msg": "没有编号为 100000000 的单位。"}]
     assert not Item.objects.exists()
+
+
+def test_the_completion_rate_counts_only_what_has_come_due(users, org, item):
+    from xuebi.checklists import selectors, services
+    from xuebi.checklists.models import Move
+
+    late = make_item(users.abag_admin, org.abag, org.bayi, title="十一月的事", due=dt.date(2026, 11, 20))
+    done = make_item(users.abag_admin, org.abag, org.bayi, title="按时的事", due=dt.date(2026, 11, 30))
+    services.move(actor=users.cadre, item=done, move=Move.SUBMIT)
+    services.move(actor=users.abag_admin, item=done, move=Move.ACCEPT)
+    figures = selectors.completion(users.abag_admin, year=2026, today=dt.date(2026, 11, 25))
+    november, december = figures["months"][10], figures["months"][11]
+    assert (november["due"], november["on_time"], november["open"], november["rate"]) == (2, 1, 1, 50.0)
+    assert (december["due"], december["ahead"], december["rate"]) == (1, 1, None)  # 整理党员档案, due 12月10日
+    assert figures["units"] == [{"name": "组织股", "due": 3, "on_time": 1, "late": 0, "open": 1, "ahead": 1, "rate": 50.0}]
+    assert late.title == "十一月的事"
