@@ -220,7 +220,7 @@ def move(
     administrator of the list's unit accepts, sends back (with a reason) or cancels (with a reason).
     A move the status does not allow, or by someone it is not theirs to make, changes nothing."""
     today = today or timezone.localdate()
-    item = Item.objects.select_for_update().select_related("unit", "responsible_person").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("unit", "responsible_person").get(pk=item.pk)
     if move not in Move.values:
         raise ValidationError({"move": "未知的操作。"})
     person_id = getattr(actor, "person_id", None)

@@ -203,7 +203,7 @@ def _claim(pk: int) -> Delivery | None:
     delivery finds it not due and sends nothing twice."""
     now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("webhook").filter(pk=pk).first()
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("webhook").filter(pk=pk).first()
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return None
         if delivery.next_attempt_at and delivery.next_attempt_at > now:
