@@ -86,7 +86,9 @@ def main() -> int:
     first_times.sort()
     figures.append((f"sweep: {ITEMS:,} open, {due:,} due → {sent:,} messages", first_times[len(first_times) // 2], 0))
     again = []
-    figures.append(("the same sweep again (sends nothing)", median_ms(lambda: again.append(reminders.sweep()["notified"]), runs), 0))
+    figures.append(
+        ("the same sweep again (sends nothing)", median_ms(lambda: again.append(reminders.sweep()["notified"]), runs), 0)
+    )
     assert set(again) == {0}, again
     for label, url in [
         ("board page (league, first 2000 items)", "/checklists/board/"),

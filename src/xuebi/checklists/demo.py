@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from xuebi.campaign.choices import Dimension, RuleMethod
-from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.campaign.services.rules import indicator_save, rule_create
+from xuebi.campaign.choices import Dimension
+from xuebi.campaign.demo.rules import load_lookup_rules
 from xuebi.core import context
 from xuebi.org.choices import PersonStatus, UnitKind
 from xuebi.org.models import Person, Unit, User
@@ -39,26 +38,7 @@ FIRST = "整理2025年度党员档案"
 
 
 def load_checklist_rules(actor) -> int:
-    created = 0
-    for campaign in Campaign.objects.filter(is_closed=False):
-        indicator = Indicator.objects.filter(campaign=campaign, name=INDICATOR["name"]).first()
-        if indicator is None:
-            indicator = indicator_save(actor=actor, campaign=campaign, **INDICATOR)
-            created += 1
-        present = set(Rule.objects.filter(campaign=campaign, source_type="checklist").values_list("source_kind", flat=True))
-        for spec in DEMO_RULES:
-            if spec["source_kind"] not in present:
-                rule_create(
-                    actor=actor,
-                    campaign=campaign,
-                    indicator=indicator,
-                    method=RuleMethod.LOOKUP,
-                    points=None,
-                    source_type="checklist",
-                    **spec,
-                )
-                created += 1
-    return created
+    return load_lookup_rules(actor, indicator=INDICATOR, source_type="checklist", rules=DEMO_RULES)
 
 
 def _item(admin, unit, person, title, kind, due, **extra):

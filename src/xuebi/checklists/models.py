@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xuebi.core.models import StoredFile
 from xuebi.org.choices import ADMIN_ROLES, SEPARATED_ROLES, Role
 from xuebi.org.scoping import grants_of, subtree_q, unit_paths
 
@@ -197,31 +198,15 @@ class ItemEvent(models.Model):
         return f"{self.item} {self.get_move_display()}"
 
 
-class ItemFile(models.Model):
-    """A file reported with a step (stored by content hash, served through a view that checks the
-    item is visible)."""
+class ItemFile(StoredFile):
+    """A file reported with a step (``core.models.StoredFile``: kept by content hash, served
+    through a view that checks the item is visible)."""
 
     event = models.ForeignKey(ItemEvent, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("文件"), max_length=200)
-    thumbnail = models.FileField(_("缩略图"), max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小"))
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 TIMELINESS = {False: "按时完成", True: "逾期完成"}

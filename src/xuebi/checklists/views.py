@@ -18,7 +18,7 @@ from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.core import evidence as evidence_files
 from xuebi.core import xlsx
-from xuebi.core.forms import add_validation_error, db_id
+from xuebi.core.forms import db_id, run_service
 from xuebi.org.choices import ADMIN_ROLES, Role
 
 from xuebi.org.permissions import get_visible_or_404, require_role
@@ -31,13 +31,7 @@ READERS = (Role.CADRE, Role.REVIEWER, *ADMIN_ROLES)
 
 
 def _run(form, call):
-    try:
-        return call()
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        add_validation_error(form, exc, default_field=None)
-    return None
+    return run_service(form, call, refusal_on_form=True)
 
 
 def _year(request) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import dates
 from .text import strip_invisible
@@ -153,11 +153,17 @@ def add_validation_error(form: forms.BaseForm, exc, *, default_field: str | None
         form.add_error(default_field, exc)
 
 
-def run_service(form: forms.BaseForm, call):
+def run_service(form: forms.BaseForm, call, *, refusal_on_form: bool = False):
     """Run a service with a valid form's input; on its ValidationError, put the messages on the
-    form and return None, so the view shows them beside the fields and saves nothing."""
+    form and return None, so the view shows them beside the fields and saves nothing. With
+    ``refusal_on_form`` a PermissionDenied with a reason the user should read ("不能验收本人负责的
+    事项") goes on the form too, instead of a 403 page."""
     try:
         return call()
     except ValidationError as exc:
         add_validation_error(form, exc)
-        return None
+    except PermissionDenied as exc:
+        if not refusal_on_form:
+            raise
+        form.add_error(None, str(exc))
+    return None

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from xuebi.core.models import StoredFile
 from xuebi.campaign.choices import Dimension
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.models import Person, Unit
@@ -189,32 +190,15 @@ class Participant(models.Model):
         return f"{self.person} @ {self.record_id}"
 
 
-class Evidence(models.Model):
-    """An uploaded photo or document. Stored under its content hash; served only through a view
-    that checks the record is visible to the requester."""
+class Evidence(StoredFile):
+    """An uploaded photo or document of a record (``core.models.StoredFile``)."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="evidence")
     field_key = models.CharField(_("字段"), max_length=40, blank=True, help_text=_("附件字段的键；空表示佐证材料"))
-    file = models.FileField(_("文件"), max_length=200)
-    thumbnail = models.FileField(_("缩略图"), max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小"))
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class RecordEvent(models.Model):

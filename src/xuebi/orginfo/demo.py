@@ -16,9 +16,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from xuebi.campaign.choices import Dimension, RuleMethod
-from xuebi.campaign.models import Campaign, Indicator, Rule
-from xuebi.campaign.services.rules import indicator_save, rule_create
+from xuebi.campaign.choices import Dimension
+from xuebi.campaign.demo.rules import load_lookup_rules
 from xuebi.core import context
 from xuebi.org.choices import Role, UnitKind
 from xuebi.org.models import Person, RoleGrant, Unit, User
@@ -71,27 +70,7 @@ PARAGRAPH = (
 def load_orginfo_rules(actor) -> int:
     """The 组工信息 indicator and its two rules in each open demo campaign, unless an admin's
     version of them (any rule of the kind, active or not) is there."""
-    created = 0
-    for campaign in Campaign.objects.filter(is_closed=False):
-        indicator = Indicator.objects.filter(campaign=campaign, name=INDICATOR["name"]).first()
-        if indicator is None:
-            indicator = indicator_save(actor=actor, campaign=campaign, **INDICATOR)
-            created += 1
-        present = set(Rule.objects.filter(campaign=campaign, source_type=SOURCE_TYPE).values_list("source_kind", flat=True))
-        for spec in DEMO_RULES:
-            if spec["source_kind"] in present:
-                continue
-            rule_create(
-                actor=actor,
-                campaign=campaign,
-                indicator=indicator,
-                method=RuleMethod.LOOKUP,
-                points=None,
-                source_type=SOURCE_TYPE,
-                **spec,
-            )
-            created += 1
-    return created
+    return load_lookup_rules(actor, indicator=INDICATOR, source_type=SOURCE_TYPE, rules=DEMO_RULES)
 
 
 def _info_user(counties: list[Unit]) -> User:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from xuebi.core import xlsx
-from xuebi.core.forms import add_validation_error
+from xuebi.core.forms import run_service
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404, require_role
 from xuebi.org.scoping import has_role
@@ -31,13 +31,7 @@ WRITERS = (Role.CADRE, *ADMIN_ROLES)
 
 
 def _run(form, call):
-    try:
-        return call()
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        add_validation_error(form, exc, default_field=None)
-    return None
+    return run_service(form, call, refusal_on_form=True)
 
 
 def _error(request, exc) -> None:

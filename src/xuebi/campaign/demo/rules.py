@@ -18,7 +18,7 @@ from .campaigns import demo_campaigns
 from ..models import Campaign, Indicator, Rule
 from ..services.rules import indicator_save, rule_create
 
-__all__ = ["DEMO_INDICATORS", "DEMO_RULES", "load_demo_rules"]
+__all__ = ["DEMO_INDICATORS", "DEMO_RULES", "load_demo_rules", "load_lookup_rules"]
 
 D = Decimal
 
@@ -145,4 +145,31 @@ def _load_into(campaign: Campaign, actor) -> int:
             continue
         rule_create(actor=actor, campaign=campaign, **{**spec, "indicator": indicator})
         created += 1
+    return created
+
+
+def load_lookup_rules(actor, *, indicator: dict, source_type: str, rules: list[dict]) -> int:
+    """Another app's demo score sheet: in each open campaign, its indicator (unless one of the name
+    is there) and its LOOKUP rules (unless a rule of the source type and kind is there, in any
+    version). Answers how many were created. Used by the 组工信息 and checklists demos."""
+    created = 0
+    for campaign in Campaign.objects.filter(is_closed=False):
+        target = Indicator.objects.filter(campaign=campaign, name=indicator["name"]).first()
+        if target is None:
+            target = indicator_save(actor=actor, campaign=campaign, **indicator)
+            created += 1
+        present = set(Rule.objects.filter(campaign=campaign, source_type=source_type).values_list("source_kind", flat=True))
+        for spec in rules:
+            if spec["source_kind"] in present:
+                continue
+            rule_create(
+                actor=actor,
+                campaign=campaign,
+                indicator=target,
+                method=RuleMethod.LOOKUP,
+                points=None,
+                source_type=source_type,
+                **spec,
+            )
+            created += 1
     return created
