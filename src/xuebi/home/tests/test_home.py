@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from xuebi.checklists import services as checklists
+
 from xuebi.ledger.services import records as ledger
 from xuebi.points import readmodel
 from xuebi.testing.helpers import give, self_study
@@ -28,10 +30,21 @@ def test_a_cadre_home_shows_points_rank_movement_and_what_waits(
         actor=users.abag_reviewer, record=self_study(users.cadre, kinds, content="退回的"), comment="请补充学习内容"
     )
     draft = self_study(users.cadre, kinds, submit=False, content="没写完的")
+    due = checklists.save_item(
+        actor=users.abag_admin,
+        data=checklists.ItemData(
+            kind="task",
+            unit=org.abag,
+            title="报送组织生活会情况",
+            responsible_unit=org.abag_section,
+            responsible_person=org.bayi,
+            due_date=dt.date(2026, 11, 24),
+        ),
+    )
     client = client_for(users.cadre)
     readmodel.build_due_snapshots()  # the month-end task has run: the standing at the end of October
     client.get("/")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         page = client.get("/").content.decode()
     assert "积分和排行榜将在后续版本开放" not in page
     assert 'data-testid="home-points-total">5<' in page
@@ -43,6 +56,8 @@ def test_a_cadre_home_shows_points_rank_movement_and_what_waits(
     todo = page[page.index('data-testid="home-due"') :]
     assert study.reading.title in todo and study.abag_item.title in todo and "已逾期" in todo
     assert study.video.title not in todo
+    # and the checklist item they answer for, a day overdue
+    assert f'href="/checklists/items/{due.pk}/"' in page[page.index('data-testid="home-checklist"') :]
 
 
 def test_a_cadre_with_nothing_waiting_reads_so(users, org, campaign, client_for):

@@ -59,8 +59,9 @@ DUE_DAYS = 14  # study items due within two weeks (and those past due) count as 
 
 def _waiting_for_me(user, person: Person) -> dict:
     """What a person sees first on the phone: this campaign's points with their rank in their
-    旗县市区 and its movement, the records sent back or left as drafts, and the study items due
-    soon or overdue — a few reads, none growing with the person's history."""
+        旗县市区 and its movement, the records sent back or left as drafts, and the study items due
+        soon or overdue, and the checklist items they answer for that are due within two weeks or overdue —
+    a few reads, none growing with the person's history."""
     from xuebi.ledger.choices import RecordStatus
     from xuebi.ledger.models import Record
     from xuebi.org.selectors import COUNTY_WIDTH
@@ -92,4 +93,14 @@ def _waiting_for_me(user, person: Person) -> dict:
         .order_by("due_date", "pk")
     )
     found["due_items"] = list(items[:HOME_ITEMS])
+    from xuebi.checklists.models import Item as ChecklistItem
+
+    checklist = ChecklistItem.objects.filter(responsible_person_id=person.pk).open()
+    found["checklist_due"] = list(
+        checklist.filter(due_date__lte=today + dt.timedelta(days=DUE_DAYS))
+        .only("pk", "title", "due_date", "status")
+        .order_by("due_date", "pk")[:HOME_ITEMS]
+    )
+    for item in found["checklist_due"]:
+        item.overdue = item.due_date < today
     return found
