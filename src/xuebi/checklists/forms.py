@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from xuebi.core.forms import MultipleFileField
+from xuebi.core.forms import MultipleFileField, StyledFormMixin
 from xuebi.org.choices import ADMIN_ROLES, PersonStatus
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import subtree_q, unit_paths
@@ -18,7 +18,7 @@ def admin_units(user):
     return Unit.objects.filter(subtree_q(unit_paths(user, ADMIN_ROLES), ""), is_active=True).order_by("path")
 
 
-class ItemForm(forms.Form):
+class ItemForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="清单", choices=LIST_CHOICES)
     unit = forms.ModelChoiceField(
         label="所属单位", queryset=Unit.objects.none(), help_text="哪个单位的清单（由该单位管理员验收）。"
@@ -45,20 +45,20 @@ class ItemForm(forms.Form):
         self.fields["responsible_person"].queryset = Person.objects.visible_to(user, "change").filter(status=PersonStatus.ACTIVE)
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="承诺事项", max_length=200, help_text="一件可以检验的事，如“全年撰写调研报告 2 篇”。")
     description = forms.CharField(label="具体措施", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     due_date = forms.DateField(label="兑现时限", required=False, widget=DATE, help_text="不填为当年 12 月 31 日。")
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label="进展情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     percent = forms.IntegerField(label="完成进度（%）", required=False, min_value=0, max_value=100)
     files = MultipleFileField(label="佐证材料", required=False, help_text="照片、PDF、Word 等，一次最多 9 个。")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledFormMixin, forms.Form):
     move = forms.ChoiceField(
         choices=[(Move.ACCEPT, "验收通过"), (Move.RETURN, "退回"), (Move.CANCEL, "撤销")], widget=forms.HiddenInput
     )
@@ -67,6 +67,6 @@ class DecisionForm(forms.Form):
     )
 
 
-class PledgeReviewForm(forms.Form):
-    grade = forms.ChoiceField(label="践诺评价", choices=PledgeGrade.choices, widget=forms.RadioSelect)
+class PledgeReviewForm(StyledFormMixin, forms.Form):
+    grade = forms.ChoiceField(label="践诺评价", choices=[("", "请选择"), *PledgeGrade.choices])
     comment = forms.CharField(label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xuebi.core.forms import StyledFormMixin
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Unit
 from xuebi.org.scoping import subtree_q, unit_paths
@@ -9,7 +10,7 @@ from xuebi.org.scoping import subtree_q, unit_paths
 from .models import Flavor
 
 
-class WebhookForm(forms.Form):
+class WebhookForm(StyledFormMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label="单位", queryset=Unit.objects.none(), help_text="本单位及下属单位的到期和逾期事项发到这个群。"
     )
