@@ -98,6 +98,8 @@ def test_board_due_and_completion_pages(client_for, users, org, item):
     assert "整理党员档案" in board and "逾期 1" in board
     due = admin.get(reverse("checklists:due")).content.decode()
     assert due.index("报送年度统计") < due.index("没有即将到期的事项") and late.title in due
+    home = admin.get("/").content.decode()
+    assert "清单事项逾期" in home and '<span class="text-danger">1</span> 项' in home
     stats = admin.get(reverse("checklists:stats") + "?year=2026").content.decode()
     assert "xb-cl-data" in stats and "组织股" in stats  # a county's admin sees its sections
 

@@ -40,6 +40,9 @@ def home(request):
         from xuebi.reports.selectors.notices import drafts_waiting
 
         context["notice_drafts"] = drafts_waiting(user)
+        from xuebi.checklists.models import Item as ChecklistItem
+
+        context["checklist_overdue"] = ChecklistItem.visible_to(user, "edit").overdue(timezone.localdate()).count()
     if user.person_id:
         from xuebi.ledger.models import Participant, Record
 
