@@ -91,7 +91,7 @@ def main() -> int:
     )
     assert set(again) == {0}, again
     for label, url in [
-        ("board page (league, first 2000 items)", "/checklists/board/"),
+        ("board page (league: counts, 50 per column)", "/checklists/board/"),
         ("due and overdue page", "/checklists/due/"),
         ("completion by unit and month", "/checklists/stats/"),
         ("the bell's count", "/notifications/unread.json"),
