@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from decimal import Decimal
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Unit
 from xuebi.org.scoping import unit_paths
 
-from .models import OPEN_STATUSES, Item, ItemEvent, ListKind, Status
+from .models import OPEN_STATUSES, Item, ItemEvent, ListKind, PledgeGrade, Status
 
-__all__ = ["mine", "board", "due", "completion", "events_of", "BOARD_COLUMNS"]
+__all__ = ["mine", "board", "due", "completion", "events_of", "assessment_rows", "BOARD_COLUMNS"]
 
 BOARD_COLUMNS = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PENDING, Status.DONE]
 
@@ -130,3 +133,49 @@ def completion(user, *, year: int, today: dt.date) -> dict:
 
 def events_of(item: Item) -> list[ItemEvent]:
     return list(item.events.select_related("actor").prefetch_related(Prefetch("files")).order_by("at", "pk"))
+
+
+def assessment_rows(person_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[tuple[str, Decimal | None, str]]]:
+    """What a person's 考核表 shows of their checklists for a period (the assessments' evidence
+    provider; plain tuples (text, value, link), since this app sits below assessments): a summary
+    whose value is the items closed on time, then the items closed late or overdue and the pledges
+    of the period's year with their 践诺评价. Two queries for all the people."""
+    closed: dict[int, dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
+    notes: dict[int, list[tuple[str, Decimal | None, str]]] = defaultdict(list)
+    rows = (
+        Item.objects.filter(responsible_person_id__in=person_ids)
+        .exclude(kind=ListKind.PLEDGE)
+        .filter(Q(status=Status.DONE, closed_on__range=(start, end)) | Q(status__in=OPEN_STATUSES, due_date__range=(start, end)))
+        .values_list("pk", "responsible_person_id", "title", "status", "closed_late", "due_date", "closed_on")
+        .order_by("due_date", "pk")
+    )
+    overdue: dict[int, int] = defaultdict(int)
+    today = timezone.localdate()
+    for pk, person, title, status, late, due, closed_on in rows:
+        if status == Status.DONE:
+            closed[person]["late" if late else "on_time"] += 1
+            if late and due is not None and closed_on is not None:
+                notes[person].append(
+                    (
+                        f"逾期完成：{title}（时限 {due.month}月{due.day}日，{closed_on.month}月{closed_on.day}日销号）",
+                        None,
+                        f"/checklists/items/{pk}/",
+                    )
+                )
+        elif due is not None and due < today:  # still open after its due date (one due later in the period is not held against them)
+            overdue[person] += 1
+            notes[person].append((f"逾期未完成：{title}（时限 {due.month}月{due.day}日）", None, f"/checklists/items/{pk}/"))
+    pledges = (
+        Item.objects.filter(responsible_person_id__in=person_ids, kind=ListKind.PLEDGE, year__in={start.year, end.year})
+        .values_list("pk", "responsible_person_id", "title", "pledge_grade")
+        .order_by("pk")
+    )
+    grades = dict(PledgeGrade.choices)
+    for pk, person, title, grade in pledges:
+        notes[person].append((f"承诺：{title}（{grades[grade] if grade else '未评价'}）", None, f"/checklists/items/{pk}/"))
+    answer = {}
+    for person in set(closed) | set(notes) | set(overdue):
+        counts = closed[person]
+        summary = f"按时销号 {counts['on_time']} 项，逾期完成 {counts['late']} 项，逾期未完成 {overdue[person]} 项"
+        answer[person] = [(summary, Decimal(counts["on_time"]), ""), *notes[person]]
+    return answer

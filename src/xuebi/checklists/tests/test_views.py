@@ -184,3 +184,30 @@ def test_the_completion_rate_counts_only_what_has_come_due(users, org, item):
     assert (december["due"], december["ahead"], december["rate"]) == (1, 1, None)  # 整理党员档案, due 12月10日
     assert figures["units"] == [{"name": "组织股", "due": 3, "on_time": 1, "late": 0, "open": 1, "ahead": 1, "rate": 50.0}]
     assert late.title == "十一月的事"
+
+
+def test_what_an_assessment_sheet_shows_of_a_persons_checklists(users, org, time_machine):
+    from decimal import Decimal
+
+    from xuebi.checklists import selectors, services
+    from xuebi.checklists.models import Move
+
+    on_time = make_item(users.abag_admin, org.abag, org.bayi, title="按时的事", due=dt.date(2026, 11, 30))
+    late = make_item(users.abag_admin, org.abag, org.bayi, title="迟了的事", due=dt.date(2026, 11, 10))
+    make_item(users.abag_admin, org.abag, org.bayi, title="拖着的事", due=dt.date(2026, 11, 20))
+    make_item(users.abag_admin, org.abag, org.bayi, title="下月的事", due=dt.date(2026, 12, 20))
+    for item in (on_time, late):
+        services.move(actor=users.cadre, item=item, move=Move.SUBMIT)
+        services.move(actor=users.abag_admin, item=item, move=Move.ACCEPT)
+    pledge = services.save_pledge(actor=users.cadre, title="带头学习", year=2026)
+    services.review_pledge(actor=users.abag_admin, item=pledge, grade="kept")
+    rows = selectors.assessment_rows([org.bayi.pk, org.abag_other.pk], dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert list(rows) == [org.bayi.pk]
+    texts = [text for text, _, _ in rows[org.bayi.pk]]
+    assert texts == [
+        "按时销号 1 项，逾期完成 1 项，逾期未完成 1 项",
+        "逾期完成：迟了的事（时限 11月10日，11月25日销号）",
+        "逾期未完成：拖着的事（时限 11月20日）",
+        "承诺：带头学习（已践诺）",
+    ]
+    assert rows[org.bayi.pk][0][1] == Decimal(1)
