@@ -162,7 +162,9 @@ def assessment_rows(person_ids: list[int], start: dt.date, end: dt.date) -> dict
                         f"/checklists/items/{pk}/",
                     )
                 )
-        elif due is not None and due < today:  # still open after its due date (one due later in the period is not held against them)
+        elif (
+            due is not None and due < today
+        ):  # still open after its due date (one due later in the period is not held against them)
             overdue[person] += 1
             notes[person].append((f"逾期未完成：{title}（时限 {due.month}月{due.day}日）", None, f"/checklists/items/{pk}/"))
     pledges = (
