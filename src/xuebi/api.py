@@ -238,6 +238,7 @@ def _invalid(request, exc):
 
 def _routers():
     from xuebi.accounts.api import router as accounts_router
+    from xuebi.assessments.api import router as assessments_router
     from xuebi.campaign.api import router as campaign_router
     from xuebi.contests.api import router as contests_router
     from xuebi.ledger.api import router as ledger_router
@@ -258,6 +259,7 @@ def _routers():
     api.add_router("/reports", reports_router)
     api.add_router("/contests", contests_router)
     api.add_router("/orginfo", orginfo_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _routers()

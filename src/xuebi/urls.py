@@ -18,6 +18,7 @@ urlpatterns = [
     path("study/", include("xuebi.study.urls")),
     path("contests/", include("xuebi.contests.urls")),
     path("orginfo/", include("xuebi.orginfo.urls")),
+    path("assessments/", include("xuebi.assessments.urls")),
     path("points/", include("xuebi.points.urls")),
     path("jobs/", include("xuebi.jobs.urls")),
     path("reports/", include("xuebi.reports.urls")),

@@ -51,7 +51,7 @@ class Quota:
     """How many people may get a grade: ``share`` of those assessed (rounded down), or a fixed ``count`` when one
     is configured; ``small_unit`` ("one" / "none") when the share gives no place."""
 
-    share: Fraction
+    share: Fraction | Decimal | int | str  # stored as a Fraction (``__post_init__``)
     small_unit: str = "one"
     count: int | None = None
 
@@ -68,7 +68,7 @@ class Quota:
     @property
     def percent(self) -> str:
         """The share as people write it: 40%, 20%, 12.5%."""
-        value = self.share * 100
+        value = as_fraction(self.share) * 100
         return f"{value.numerator}%" if value.denominator == 1 else f"{Decimal(value.numerator) / value.denominator:f}%"
 
 
@@ -80,8 +80,8 @@ def cap(quota: Quota, assessed: int) -> int:
         return 0
     if quota.count is not None:
         return min(quota.count, assessed)
-    places = math.floor(quota.share * assessed)  # Fraction: exact, floor of 2/5 × 10 is 4, not 3.9999
-    if places == 0 and quota.small_unit == "one" and quota.share > 0:
+    places = math.floor(as_fraction(quota.share) * assessed)  # Fraction: exact, floor of 2/5 × 10 is 4, not 3.9999
+    if places == 0 and quota.small_unit == "one" and as_fraction(quota.share) > 0:
         return 1
     return places
 
@@ -99,7 +99,7 @@ class Eligibility:
     and none of ``barred``."""
 
     top: str = "good"
-    share: Fraction = Fraction(1, 2)
+    share: Fraction | Decimal | int | str = Fraction(1, 2)  # stored as a Fraction
     barred: tuple[str, ...] = ("fair", "poor")
 
     def __post_init__(self):
@@ -115,6 +115,6 @@ def excellent_eligible(quarter_grades: Iterable[str | None], rule: Eligibility =
     if barred:
         return False, "平时考核有一般或较差等次"
     tops = sum(1 for g in grades if g == rule.top)
-    if Fraction(tops, len(grades)) > rule.share:
+    if Fraction(tops, len(grades)) > as_fraction(rule.share):
         return True, f"{len(grades)}个季度中{tops}个为好"
     return False, f"{len(grades)}个季度中仅{tops}个为好，未超过半数"

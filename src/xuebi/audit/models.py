@@ -101,6 +101,14 @@ class Action(models.TextChoices):
     ORGINFO_DELETE = "orginfo.item.delete", _("删除组工信息草稿")
     ORGINFO_ADOPT = "orginfo.adoption.record", _("登记组工信息采用")
     ORGINFO_UNDO = "orginfo.adoption.undo", _("撤销组工信息采用")
+    ASSESSMENT_OPEN = "assessments.open", _("发起考核")
+    ASSESSMENT_SUMMARY = "assessments.sheet.summary", _("提交个人小结")
+    ASSESSMENT_GRADE = "assessments.sheet.grade", _("拟定考核等次")
+    ASSESSMENT_APPROVE = "assessments.approve", _("登记提高优秀比例的批准")
+    ASSESSMENT_PUBLICISE = "assessments.publicise", _("公示考核结果")
+    ASSESSMENT_OBJECTION = "assessments.objection", _("提出公示异议")
+    ASSESSMENT_REPLY = "assessments.objection.reply", _("答复公示异议")
+    ASSESSMENT_FINALISE = "assessments.finalise", _("确定考核结果")
 
 
 class Outcome(models.TextChoices):
