@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from ninja import Router, Schema
 
 from xuebi.core.api import DbInt, ErrorOut
+from xuebi.core.formatting import points_text
+from xuebi.org.models import Unit
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404
 from xuebi.org.scoping import has_role
 
-from . import selectors, services
+from . import conf, selectors, services
 from .models import Assessment, Sheet, Status
 
 router = Router(tags=["考核"])
@@ -200,3 +203,46 @@ def summary_save(request, pk: DbInt, payload: SummaryIn):
     sheet = get_visible_or_404(Sheet, request.auth, pk, "write")
     services.sheet_summary(actor=request.auth, sheet=sheet, summary=payload.summary)
     return sheet_detail(request, pk)
+
+
+class BasisRowOut(Schema):
+    rank: int
+    person_id: int
+    name: str
+    unit: str
+    values: dict[str, str]
+    score: str
+
+
+class BasisOut(Schema):
+    unit_id: int
+    year: int
+    title: str
+    weights: dict[str, str]
+    missing: list[str]
+    rows: list[BasisRowOut]
+
+
+@router.get("/basis", response={200: BasisOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, summary="评优评先依据：综合排序")
+def basis(request, unit: DbInt, year: int | None = None):
+    _require(request.auth, *ADMIN_ROLES)
+    found = get_visible_or_404(Unit, request.auth, unit, "change")
+    result = selectors.basis_for(found, year or timezone.localdate().year, conf.basis_weights())
+    return {
+        "unit_id": found.pk,
+        "year": result.year,
+        "title": result.title,
+        "weights": {c.key: str(c.weight) for c in result.components},
+        "missing": result.missing,
+        "rows": [
+            {
+                "rank": r.rank,
+                "person_id": r.candidate.person_id,
+                "name": r.candidate.name,
+                "unit": r.candidate.unit,
+                "values": r.candidate.details,
+                "score": points_text(r.score),
+            }
+            for r in result.ranked
+        ],
+    }

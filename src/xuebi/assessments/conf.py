@@ -13,7 +13,30 @@ from django.conf import settings
 
 from .quota import Eligibility, as_fraction
 
-__all__ = ["quarter_share", "annual_share", "annual_max_approved", "small_unit", "eligibility"]
+__all__ = [
+    "quarter_share",
+    "annual_share",
+    "annual_max_approved",
+    "small_unit",
+    "eligibility",
+    "basis_weights",
+    "GRADE_VALUES",
+]
+
+# The 评优评先 basis: the weight of each component (an evidence provider's name, or "grades"); a provider that is
+# not registered (checklists, until that app registers it) is left out. ``XUEBI_ASSESSMENT_BASIS_WEIGHTS``.
+DEFAULT_WEIGHTS = {"points": 40, "grades": 30, "contests": 15, "checklists": 15}
+# A grade as a number for the basis: the year's final annual grade, else the mean of its final quarterly grades.
+GRADE_VALUES = {
+    "excellent": 100,
+    "competent": 80,
+    "basic": 60,
+    "incompetent": 0,
+    "good": 100,
+    "fairly_good": 85,
+    "fair": 70,
+    "poor": 50,
+}
 
 
 def quarter_share() -> Fraction:
@@ -35,3 +58,7 @@ def small_unit() -> str:
 def eligibility() -> Eligibility:
     given = getattr(settings, "XUEBI_ASSESSMENT_ELIGIBILITY", {}) or {}
     return Eligibility(share=as_fraction(given.get("share", "1/2")), barred=tuple(given.get("barred", ("fair", "poor"))))
+
+
+def basis_weights() -> dict[str, int]:
+    return dict(getattr(settings, "XUEBI_ASSESSMENT_BASIS_WEIGHTS", DEFAULT_WEIGHTS))

@@ -67,13 +67,18 @@ class Section:
     rows: list[Row]
 
 
-def gather(person_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, list[Section]]:
-    """Every registered provider's rows for these people and dates: {person_id: [Section, ...]} in the providers'
-    order; a provider with no row for a person still gives an (empty) section, so every sheet has the same
-    headings."""
+def gather(
+    person_ids: Iterable[int], start: dt.date, end: dt.date, *, only: Iterable[str] | None = None
+) -> dict[int, list[Section]]:
+    """Every registered provider's rows (or those named in ``only``) for these people and dates: {person_id:
+    [Section, ...]} in the providers' order; a provider with no row for a person still gives an (empty) section,
+    so every sheet has the same headings."""
     ids = list(person_ids)
+    names = set(only) if only is not None else None
     found: dict[int, list[Section]] = {pk: [] for pk in ids}
     for reg in providers():
+        if names is not None and reg.name not in names:
+            continue
         answer = reg.provider(ids, start, end) if ids else {}
         for pk in ids:
             found[pk].append(Section(name=reg.name, label=reg.label, rows=list(answer.get(pk, []))))

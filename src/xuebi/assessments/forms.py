@@ -14,7 +14,7 @@ from xuebi.org.models import Unit
 from .models import Kind
 from .services import SUMMARY_MAX, TEXT_MAX
 
-__all__ = ["OpenForm", "SummaryForm", "PublicityForm", "ApprovalForm", "ObjectionForm", "ReplyForm", "day"]
+__all__ = ["OpenForm", "SummaryForm", "PublicityForm", "ApprovalForm", "ObjectionForm", "ReplyForm", "BasisForm", "day"]
 
 QUARTERS = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
 
@@ -79,3 +79,35 @@ class ObjectionForm(StyledFormMixin, forms.Form):
 
 class ReplyForm(StyledFormMixin, forms.Form):
     reply = forms.CharField(label="答复", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BasisForm(StyledFormMixin, forms.Form):
+    """The unit, the year and the weights of the 评优评先 basis (GET: a question, not a write)."""
+
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), empty_label=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={"invalid": "年度应为数字。"})
+
+    def __init__(self, *args, user, weights: dict[str, int], labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user, "change").filter(is_active=True).order_by("path")
+        self.initial.setdefault("year", timezone.localdate().year)
+        first = self.fields["unit"].queryset.first()
+        if first is not None:
+            self.initial.setdefault("unit", first.pk)
+        self.weight_keys = list(weights)
+        for key, weight in weights.items():
+            self.fields[f"w_{key}"] = forms.IntegerField(
+                label=f"{labels.get(key, key)}权重",
+                min_value=0,
+                max_value=100,
+                required=False,
+                error_messages={"invalid": "权重应为0至100的整数。"},
+            )
+            self.initial.setdefault(f"w_{key}", weight)
+        self.style_fields()
+
+    def weights(self) -> dict[str, int]:
+        return {
+            key: self.cleaned_data[f"w_{key}"] if self.cleaned_data.get(f"w_{key}") is not None else self.initial[f"w_{key}"]
+            for key in self.weight_keys
+        }

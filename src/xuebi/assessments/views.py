@@ -7,16 +7,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xuebi.core import xlsx
 from xuebi.core.forms import add_validation_error, db_id
+from xuebi.org.models import Unit
 from xuebi.org.choices import ADMIN_ROLES, Role
 from xuebi.org.permissions import get_visible_or_404, require_role
 from xuebi.org.scoping import has_role
 
-from . import selectors, services
-from .forms import ApprovalForm, ObjectionForm, OpenForm, PublicityForm, ReplyForm, SummaryForm
+from . import conf, evidence, exports, selectors, services
+from .forms import ApprovalForm, BasisForm, ObjectionForm, OpenForm, PublicityForm, ReplyForm, SummaryForm
 from .models import Assessment, Kind, Objection, Sheet, Status
 
 READERS = (Role.CADRE, Role.REVIEWER, *ADMIN_ROLES)
@@ -241,3 +245,53 @@ def objection_reply(request, pk: int):
         else:
             messages.success(request, "已答复。")
     return redirect("assessments:assessment_detail", objection.assessment_id)
+
+
+# --- 评优评先 basis ------------------------------------------------------------------------------
+
+
+def _basis(request):
+    """The basis asked for in the query string: the unit (404 out of the admin's reach, as a missing one), the
+    year and the weights (a bad value: the form's message, and the defaults used meanwhile)."""
+    require_role(request, *ADMIN_ROLES)
+    weights = conf.basis_weights()
+    labels = {r.name: r.label for r in evidence.providers()} | {selectors.GRADES_KEY: "考核等次"}
+    form = BasisForm(request.GET or None, user=request.user, weights=weights, labels=labels)
+    unit_id = db_id(request.GET.get("unit")) if request.GET.get("unit") else form.initial.get("unit")
+    if request.GET.get("unit") and unit_id is None:
+        raise Http404("找不到该单位，或您无权访问。")
+    if unit_id is None:
+        return form, None
+    unit = get_visible_or_404(Unit, request.user, unit_id, "change")
+    year, chosen = form.initial["year"], weights
+    if form.is_bound and form.is_valid():
+        year, chosen = form.cleaned_data["year"], form.weights()
+    return form, selectors.basis_for(unit, year, chosen)
+
+
+@login_required
+def basis_page(request):
+    form, result = _basis(request)
+    headers, rows = result.table() if result is not None else ([], [])
+    return render(
+        request,
+        "assessments/basis.html",
+        {"form": form, "result": result, "headers": headers, "rows": rows, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def basis_xlsx(request):
+    _form, result = _basis(request)
+    if result is None:
+        raise Http404("没有可导出的单位。")
+    return xlsx.download(exports.basis_xlsx(result, today=timezone.localdate()), exports.file_name(result, "xlsx"))
+
+
+@login_required
+def basis_docx(request):
+    _form, result = _basis(request)
+    if result is None:
+        raise Http404("没有可导出的单位。")
+    content = exports.basis_docx(result, today=timezone.localdate())
+    return exports.docx_response(content, exports.file_name(result, "docx"))

@@ -35,6 +35,18 @@ CASES = [
     Case(
         "/api/v1/assessments/sheets/{pk}", model=Sheet, obj=lambda ns: ns.other, api=True, refused=OUTSIDERS, id="api another's"
     ),
+    *[
+        Case(url, model=Unit, obj=lambda ns: ns.org.abag_section, action="change", query="unit={pk}", refused=ADMINS_ONLY, id=url)
+        for url in ("assessments:basis", "assessments:basis_xlsx", "assessments:basis_docx")
+    ],
+    Case(
+        "/api/v1/assessments/basis?unit={pk}",
+        model=Unit,
+        obj=lambda ns: ns.org.abag_section,
+        action="change",
+        api=True,
+        refused=ADMINS_ONLY,
+    ),
 ]
 
 WRITES = [
