@@ -7,4 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "考核"
 
     def ready(self):
-        from . import providers  # noqa: F401  (registers the built-in evidence providers)
+        from . import points_source, providers  # noqa: F401  (providers registers the built-in evidence)
+
+        points_source.register()  # final grades: a source type campaign rules may count, replayed by 重算积分

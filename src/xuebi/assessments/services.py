@@ -29,7 +29,7 @@ from xuebi.org.choices import PersonStatus
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import subtree_q
 
-from . import conf, quota
+from . import conf, points_source, quota
 from .models import (
     AnnualGrade,
     Assessment,
@@ -232,7 +232,11 @@ def grades_propose(*, actor, assessment: Assessment, grades: dict[int, str], com
             errors.append("考核表不属于本次考核。")
         elif grade and grade not in allowed:
             errors.append(f"{sheet.person.name}：等次应为{'、'.join(str(c.label) for c in locked.grades)}之一。")
-        elif actor.person_id and sheet.person_id == actor.person_id and (grade or "") != sheet.proposed:
+        elif (
+            actor.person_id
+            and sheet.person_id == actor.person_id
+            and ((grade or "") != sheet.proposed or (comments.get(pk, sheet.comment) or "").strip() != sheet.comment)
+        ):
             errors.append(f"{sheet.person.name}：不能为本人拟定等次（职责分离），请由其他领导拟定。")
         elif len(comments.get(pk, "") or "") > 500:
             errors.append(f"{sheet.person.name}：评语不能超过500字。")
@@ -417,7 +421,9 @@ def assessment_finalise(*, actor, assessment: Assessment) -> Assessment:
     locked.save(update_fields=["status", "finalised_at", "finalised_by"])
     counts: dict[str, int] = {}
     for sheet in sheets:
+        sheet.assessment = locked
         counts[sheet.grade_label] = counts.get(sheet.grade_label, 0) + 1
+    points_source.award_round(locked, sheets, actor=actor)  # where a campaign rule counts grades
     audit_record(
         action=Action.ASSESSMENT_FINALISE,
         actor=actor,
