@@ -95,6 +95,9 @@ def test_nobody_grades_themselves(section, org, users, password_hash):
     with pytest.raises(ValidationError) as refused:
         grade_all(leader, assessment, {"王芳": "good"})
     assert "不能为本人拟定等次" in str(refused.value)
+    own = assessment.sheets.get(person=org.abag_other)
+    with pytest.raises(ValidationError):  # nor a comment on it
+        services.grades_propose(actor=leader, assessment=assessment, grades={own.pk: ""}, comments={own.pk: "优秀"})
     grade_all(leader, assessment, {"巴依斯古楞": "good"})  # the others, yes
     grade_all(users.abag_admin, assessment, {"王芳": "good"})  # and another leader grades the leader
     assert assessment.sheets.get(person=org.abag_other).proposed == "good"

@@ -1,6 +1,8 @@
 """The pages: the cadre's sheet with the 小结 form and the evidence, the leader's round page (grades, tally,
 refusal over the cap), and the query count of a round's page, whatever the number of people."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -70,7 +72,7 @@ def test_bad_grade_input_is_a_message_not_a_500(section, users, client_for):
     assert not assessment.sheets.exclude(proposed="").exists()
 
 
-def test_the_publicity_is_shown_to_the_people_of_the_round(section, users, client_for):
+def test_the_publicity_is_shown_to_the_people_of_the_round(section, users, client_for, today):
     assessment = open_quarter(users.abag_admin, section)
     grade_all(
         users.abag_admin, assessment, {"巴依斯古楞": "good", "王芳": "good", "张伟": "fair", "刘洋": "fair", "陈静": "poor"}
@@ -81,8 +83,8 @@ def test_the_publicity_is_shown_to_the_people_of_the_round(section, users, clien
     services.assessment_publicise(
         actor=users.abag_admin,
         assessment=assessment,
-        start=assessment.end_date.replace(year=2026, month=11, day=25),
-        end=assessment.end_date.replace(month=11, day=30),
+        start=today,
+        end=today + dt.timedelta(days=5),
     )
     after = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert "考核结果公示" in after and "陈静" in after and "较差" in after
@@ -109,3 +111,31 @@ def test_a_rounds_page_asks_a_fixed_number_of_queries(section, org, users, clien
     assert len(fifteen) == len(five)
     # the providers: one or two queries each, not one a person
     assert len(five) <= 12 + len(evidence.providers()) * 2
+
+
+def test_the_annual_page_suggests_and_records_an_approval(section, users, client_for):
+    annual = services.assessment_open(actor=users.abag_admin, unit=section, kind="annual", year=2026)
+    client = client_for(users.abag_admin)
+    page = client.get(f"/assessments/{annual.pk}/").content.decode()
+    assert "系统建议" in page and "本年度没有平时考核结果" in page and "批准文号" in page
+    answer = client.post(f"/assessments/{annual.pk}/approval/", {"share": "30%", "approved_by": "盟委组织部", "document": "1号"})
+    assert "批准的比例应高于 20%，且不超过 25%" in client.get(answer["Location"]).content.decode()
+    answer = client.post(f"/assessments/{annual.pk}/approval/", {"share": "abc", "approved_by": "", "document": ""}, follow=True)
+    assert answer.status_code == 200 and "请填写百分比" in answer.content.decode()
+    client.post(
+        f"/assessments/{annual.pk}/approval/",
+        {"share": "25%", "approved_by": "锡林郭勒盟委组织部", "document": "锡组字〔2026〕45号"},
+    )
+    page = client.get(f"/assessments/{annual.pk}/").content.decode()
+    assert "经锡林郭勒盟委组织部批准（锡组字〔2026〕45号），优秀比例提高至25%" in page
+
+
+def test_a_leader_on_the_roster_gets_no_select_for_their_own_row(section, org, users, client_for, password_hash):
+    from xuebi.org.choices import Role
+    from xuebi.testing.helpers import make_user
+
+    leader = make_user("leader", Role.UNIT_ADMIN, org.abag, password_hash, person=org.abag_other)
+    assessment = open_quarter(users.abag_admin, section)
+    page = client_for(leader).get(f"/assessments/{assessment.pk}/").content.decode()
+    assert "本人等次由其他领导拟定" in page
+    assert 'data-testid="grade-王芳"' not in page and 'data-testid="grade-张伟"' in page
