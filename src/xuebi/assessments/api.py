@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from xuebi.core.api import DbInt, ErrorOut
 from xuebi.core.formatting import points_text
@@ -17,7 +19,8 @@ from xuebi.org.permissions import get_visible_or_404
 from xuebi.org.scoping import has_role
 
 from . import conf, selectors, services
-from .models import Assessment, Sheet, Status
+from .models import Assessment, Objection, Sheet
+from .models import Status as RoundStatus
 
 router = Router(tags=["考核"])
 
@@ -110,7 +113,7 @@ def _round(a: Assessment) -> dict:
 
 
 def _sheet(s: Sheet, *, admin: bool, own: bool, evidence: bool = False) -> dict:
-    shown = admin or s.assessment.status != Status.OPEN
+    shown = admin or s.assessment.status != RoundStatus.OPEN
     return {
         "id": s.pk,
         "assessment_id": s.assessment_id,
@@ -133,13 +136,13 @@ def _detail(request, assessment: Assessment) -> dict:
     admin = selectors.is_admin_of(request.auth, assessment)
     if admin:
         sheets = selectors.sheets_with_evidence(assessment)
-    elif assessment.status != Status.OPEN:
+    elif assessment.status != RoundStatus.OPEN:
         sheets = list(assessment.sheets.select_related("person", "unit"))
     else:
         sheets = list(assessment.sheets.filter(person_id=request.auth.person_id).select_related("person", "unit"))
     for s in sheets:
         s.assessment = assessment
-    tally = selectors.tally(assessment, sheets) if admin or assessment.status != Status.OPEN else None
+    tally = selectors.tally(assessment, sheets) if admin or assessment.status != RoundStatus.OPEN else None
     return {
         **_round(assessment),
         "tally": {
@@ -186,6 +189,98 @@ def finalise(request, pk: DbInt):
     assessment = get_visible_or_404(Assessment, request.auth, pk, "change")
     services.assessment_finalise(actor=request.auth, assessment=assessment)
     return _detail(request, Assessment.objects.get(pk=pk))
+
+
+class PublicityIn(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class ApprovalIn(Schema):
+    share: Decimal
+    approved_by: str
+    document: str
+
+
+class ObjectionIn(Schema):
+    text: str
+    sheet_id: int | None = None
+
+
+class ReplyIn(Schema):
+    reply: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    assessment_id: int
+    sheet_id: int | None
+    raised_by: str
+    text: str
+    reply: str
+    replied_by: str | None
+
+
+def _objection(o: Objection) -> dict:
+    return {
+        "id": o.pk,
+        "assessment_id": o.assessment_id,
+        "sheet_id": o.sheet_id,
+        "raised_by": str(o.raised_by),
+        "text": o.text,
+        "reply": o.reply,
+        "replied_by": str(o.replied_by) if o.replied_by_id else None,
+    }
+
+
+@router.post(
+    "/{int:pk}/publicise", response={200: RoundDetailOut, 403: ErrorOut, 422: ErrorOut}, summary="公示拟定等次（超出名额则拒绝）"
+)
+def publicise(request, pk: DbInt, payload: PublicityIn):
+    _require(request.auth, *ADMIN_ROLES)
+    assessment = get_visible_or_404(Assessment, request.auth, pk, "change")
+    services.assessment_publicise(actor=request.auth, assessment=assessment, start=payload.start, end=payload.end)
+    return _detail(request, Assessment.objects.get(pk=pk))
+
+
+@router.post(
+    "/{int:pk}/approval", response={200: RoundDetailOut, 403: ErrorOut, 422: ErrorOut}, summary="登记批准提高优秀比例（年度考核）"
+)
+def approval(request, pk: DbInt, payload: ApprovalIn):
+    _require(request.auth, *ADMIN_ROLES)
+    assessment = get_visible_or_404(Assessment, request.auth, pk, "change")
+    share = payload.share / 100 if payload.share > 1 else payload.share
+    services.approval_record(
+        actor=request.auth, assessment=assessment, share=share, approved_by=payload.approved_by, document=payload.document
+    )
+    return _detail(request, Assessment.objects.get(pk=pk))
+
+
+@router.get("/{int:pk}/objections", response=list[ObjectionOut], summary="公示异议及答复")
+def objection_list(request, pk: DbInt):
+    _require(request.auth)
+    assessment = get_visible_or_404(Assessment, request.auth, pk)
+    return [_objection(o) for o in selectors.objections(assessment)]
+
+
+@router.post("/{int:pk}/objections", response={201: ObjectionOut, 403: ErrorOut, 422: ErrorOut}, summary="公示期内提出异议")
+def objection_create(request, pk: DbInt, payload: ObjectionIn):
+    _require(request.auth)
+    assessment = get_visible_or_404(Assessment, request.auth, pk)
+    sheet = None
+    if payload.sheet_id is not None:
+        sheet = assessment.sheets.filter(pk=payload.sheet_id).first()
+        if sheet is None:
+            raise ValidationError({"sheet": "涉及人员不在本次考核中。"})
+    objection = services.objection_raise(actor=request.auth, assessment=assessment, text=payload.text, sheet=sheet)
+    return Status(201, _objection(objection))
+
+
+@router.post("/objections/{int:pk}/reply", response={200: ObjectionOut, 403: ErrorOut, 422: ErrorOut}, summary="答复公示异议")
+def objection_reply(request, pk: DbInt, payload: ReplyIn):
+    _require(request.auth, *ADMIN_ROLES)
+    objection = get_visible_or_404(Objection, request.auth, pk, "change")
+    return _objection(services.objection_reply(actor=request.auth, objection=objection, reply=payload.reply))
 
 
 @router.get("/sheets/{int:pk}", response=SheetOut, summary="考核表（含系统汇总的工作实绩）")

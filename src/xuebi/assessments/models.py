@@ -169,6 +169,11 @@ class Assessment(models.Model):
             raise FrozenError("考核结果已确定，不能再修改。")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_final_when_read", False):
+            raise FrozenError("考核结果已确定，不能删除。")
+        return super().delete(*args, **kwargs)
+
     @property
     def period_label(self) -> str:
         return f"{self.year}年第{self.quarter}季度" if self.quarter else f"{self.year}年度"

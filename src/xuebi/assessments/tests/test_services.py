@@ -135,6 +135,8 @@ def test_final_grades_are_frozen(section, users):
     round_.status = Status.OPEN
     with pytest.raises(FrozenError):
         round_.save()
+    with pytest.raises(FrozenError):
+        Assessment.objects.get(pk=assessment.pk).delete()
     assert Sheet.objects.get(pk=sheet.pk).grade == "good"
     assert AuditEntry.objects.filter(action="assessments.finalise", target_id=str(assessment.pk)).exists()
     assert AuditEntry.objects.filter(action="assessments.sheet.grade").count() == 5
