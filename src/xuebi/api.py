@@ -238,6 +238,7 @@ def _invalid(request, exc):
 
 def _routers():
     from xuebi.accounts.api import router as accounts_router
+    from xuebi.assessments.api import router as assessments_router
     from xuebi.campaign.api import router as campaign_router
     from xuebi.checklists.api import router as checklists_router
     from xuebi.contests.api import router as contests_router
@@ -262,6 +263,7 @@ def _routers():
     api.add_router("/orginfo", orginfo_router)
     api.add_router("/checklists", checklists_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _routers()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from xuebi.assessments.demo import load_assessments_demo
 from xuebi.campaign.demo.campaigns import close_past_campaigns, load_demo_campaigns
 from xuebi.campaign.demo.rules import load_demo_rules
 from xuebi.checklists.demo import load_checklists_demo
@@ -42,6 +43,7 @@ def load_all(*, people: int = 400) -> dict:
     result["orginfo_created"] = load_orginfo_demo()  # after the campaigns and rules: adoptions earn points
     result["contests_created"] = load_contests_demo()  # after the campaigns and rules: awards earn points
     result["checklists_created"] = load_checklists_demo()  # after the campaigns: accepted items earn points
+    result["assessments_created"] = load_assessments_demo()  # after the records: the sheets show their evidence
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)
     # the month-end snapshots the scheduled task would have built (the boards' ↑↓)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xuebi.study",
     "xuebi.contests",
     "xuebi.orginfo",
+    "xuebi.assessments",
     "xuebi.points",
     "xuebi.reports",
     "xuebi.home",

@@ -108,6 +108,14 @@ class Action(models.TextChoices):
     CHECKLIST_IMPORT = "checklists.import", _("导入清单事项")
     CHECKLIST_EXPORT = "checklists.export", _("导出清单事项")
     PLEDGE_REVIEW = "checklists.pledge.review", _("践诺评价")
+    ASSESSMENT_OPEN = "assessments.open", _("发起考核")
+    ASSESSMENT_SUMMARY = "assessments.sheet.summary", _("提交个人小结")
+    ASSESSMENT_GRADE = "assessments.sheet.grade", _("拟定考核等次")
+    ASSESSMENT_APPROVE = "assessments.approve", _("登记提高优秀比例的批准")
+    ASSESSMENT_PUBLICISE = "assessments.publicise", _("公示考核结果")
+    ASSESSMENT_OBJECTION = "assessments.objection", _("提出公示异议")
+    ASSESSMENT_REPLY = "assessments.objection.reply", _("答复公示异议")
+    ASSESSMENT_FINALISE = "assessments.finalise", _("确定考核结果")
 
 
 class Outcome(models.TextChoices):

@@ -29,6 +29,7 @@ NAV = [
     ("组工信息", "orginfo:item_list", WORK, "比"),
     ("我的清单", "checklists:mine", WORK, "比"),
     ("单位清单", "checklists:board", STAFF, "比"),
+    ("考核", "assessments:assessment_list", WORK, "比"),
     ("排名通报", "reports:notice_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("年度总结", "reports:summary", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "通报"),
     ("数据看板", "reports:dashboard", STAFF, "通报"),
