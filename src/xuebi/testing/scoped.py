@@ -22,7 +22,7 @@ the view answers today. There is one right answer for each role, never "403 or 4
   not ``action`` it (``get_visible_or_404(model, user, pk, action)``; STYLE.md: out of scope and missing look the
   same, NetBox's ``restrict(user, action)``);
 * anonymous → the login page (pages) or 401 (API);
-* writes (``method`` "post", "patch" or "delete", with ``data`` as the body): only the roles that may not
+* writes (``method`` "post", "patch", "put" or "delete", with ``data`` as the body): only the roles that may not
   ``action`` the object are asked, by the rules above, and the object must be unchanged afterwards; then, if
   ``done_by`` names a role, that role does the write and must get ``done`` (default: 302 for a page, 200 for an
   API POST or PATCH, 204 for an API DELETE);
@@ -64,7 +64,7 @@ ROLES = (
 )
 # 三员 and a user without a grant hold no business role: an app may refuse them its pages altogether.
 NO_BUSINESS_ROLE = frozenset({"sysadmin", "secadmin", "auditor", "nobody"})
-WRITES = ("post", "patch", "delete")
+WRITES = ("post", "patch", "put", "delete")
 
 
 def league_wide(model):
@@ -154,6 +154,8 @@ def ask(case: Case, client, api, user, path, data=None):
             return api.post(user, path, data)
         if case.method == "patch":
             return api.patch(user, path, data)
+        if case.method == "put":
+            return api.put(user, path, data)
         if case.method == "delete":
             return api.delete(user, path)
         return api.get(user, path)

@@ -100,10 +100,65 @@ CASES = [
         refused=frozenset(),
     ),
     Case("notifications:webhook_edit", model=Webhook, obj=lambda ns: ns.webhook, action="edit", refused=EDITORS_ONLY),
+    Case(
+        "/api/v1/notifications/webhooks",
+        model=Webhook,
+        obj=lambda ns: ns.webhook,
+        api=True,
+        shows=lambda w: w.name,
+        refused=EDITORS_ONLY,
+    ),
+    Case(
+        "/api/v1/notifications/webhooks/{pk}/deliveries", model=Webhook, obj=lambda ns: ns.webhook, api=True, refused=EDITORS_ONLY
+    ),
     Case("notifications:webhook_list", model=Webhook, obj=lambda ns: ns.webhook, shows=lambda w: w.name, refused=EDITORS_ONLY),
 ]
 
 WRITES = [
+    Case(
+        "/api/v1/checklists/items/{pk}",
+        model=Item,
+        obj=item,
+        action="edit",
+        method="put",
+        api=True,
+        data=lambda ns, pk: {
+            "kind": "task",
+            "unit_id": ns.org.abag.pk,
+            "title": "整理党员档案（改）",
+            "responsible_unit_id": ns.org.abag_section.pk,
+            "due_date": "2026-12-12",
+        },
+        refused=EDITORS_ONLY,
+        done_by="abag_admin",
+    ),
+    Case(
+        "/api/v1/notifications/webhooks/{pk}/test",
+        model=Webhook,
+        obj=lambda ns: ns.webhook,
+        action="edit",
+        method="post",
+        api=True,
+        refused=EDITORS_ONLY,
+        done_by="abag_admin",
+        done=202,
+    ),
+    Case(
+        "/api/v1/notifications/webhooks/{pk}",
+        model=Webhook,
+        obj=lambda ns: ns.webhook,
+        action="edit",
+        method="put",
+        api=True,
+        data=lambda ns, pk: {
+            "unit_id": ns.org.abag.pk,
+            "name": "改名的群",
+            "flavor": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=2",
+        },
+        refused=EDITORS_ONLY,
+        done_by="abag_admin",
+    ),
     Case(
         "checklists:pledge_review",
         model=Item,

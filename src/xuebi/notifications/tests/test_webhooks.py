@@ -171,3 +171,31 @@ def test_only_an_admin_of_the_unit_keeps_its_robot(users, org):
     assert AuditEntry.objects.filter(action="notifications.webhook.save", target_id=str(hook.pk)).exists()
     assert list(Webhook.objects.visible_to(users.xilin_admin)) == []
     assert list(Webhook.objects.visible_to(users.cadre)) == []
+
+
+def test_robots_through_the_api(api, users, org):
+    url = "https://oapi.dingtalk.com/robot/send?access_token=t"
+    made = api.post(
+        users.abag_admin,
+        "/notifications/webhooks",
+        {"unit_id": org.abag.pk, "name": "工作群", "flavor": "dingtalk", "url": url, "secret": "SECx"},
+    )
+    assert made.status_code == 201 and made.json()["has_secret"] is True and "SECx" not in made.content.decode()
+    pk = made.json()["id"]
+    kept = api.put(
+        users.abag_admin,
+        f"/notifications/webhooks/{pk}",
+        {"unit_id": org.abag.pk, "name": "工作群2", "flavor": "dingtalk", "url": url},
+    )
+    assert kept.json()["has_secret"] is True and Webhook.objects.get().secret == "SECx"  # omitted: unchanged
+    bad = api.post(
+        users.abag_admin,
+        "/notifications/webhooks",
+        {"unit_id": org.abag.pk, "name": "群", "flavor": "wecom", "url": "https://evil.example/?key=1"},
+    )
+    assert bad.status_code == 422 and "不允许向 evil.example 发送消息" in bad.json()["detail"][0]["msg"]
+    assert api.post(users.abag_admin, f"/notifications/webhooks/{pk}/test").status_code == 202
+    assert [d["title"] for d in api.get(users.abag_admin, f"/notifications/webhooks/{pk}/deliveries").json()["items"]] == [
+        "学比：群机器人测试消息"
+    ]
+    assert api.get(users.cadre, "/notifications/webhooks").status_code == 403
