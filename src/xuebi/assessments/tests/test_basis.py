@@ -94,14 +94,14 @@ def test_a_formula_in_a_name_is_neutralised(section, org, users, client_for):
 
 
 def test_a_registered_provider_counts_with_its_weight(section, org, users, client_for, settings):
-    settings.XUEBI_ASSESSMENT_BASIS_WEIGHTS = {"checklists": 100}
+    settings.XUEBI_ASSESSMENT_BASIS_WEIGHTS = {"probe": 100}  # a provider of its own: the real ones stay registered
     evidence.register(
-        "checklists", lambda ids, start, end: {org.abag_other.pk: [Row("完成 3 项", value=D(3))]}, label="清单事项", order=60
+        "probe", lambda ids, start, end: {org.abag_other.pk: [Row("完成 3 项", value=D(3))]}, label="试验", order=90
     )
     try:
         page = client_for(users.abag_admin).get("/assessments/basis/", {"unit": section.pk}).content.decode()
     finally:
-        evidence.unregister("checklists")
+        evidence.unregister("probe")
     first = page.split("<tbody>")[1].split("</tr>")[0]
     assert "王芳" in first and "100" in first
 
