@@ -162,16 +162,25 @@ def grades_save(request, pk: int):
     return redirect("assessments:assessment_detail", assessment.pk)
 
 
+def _act(request, call, success: str, form=None) -> None:
+    """One POST step of a round, told as a message: the form's errors by label, else the service's
+    refusal, else ``success``. The page it redirects to shows the round as it now stands."""
+    if form is not None and not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
+        return
+    try:
+        call()
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, success)
+
+
 @login_required
 @require_POST
 def assessment_finalise(request, pk: int):
     assessment = _admin_round(request, pk)
-    try:
-        services.assessment_finalise(actor=request.user, assessment=assessment)
-    except (ValidationError, PermissionDenied) as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "考核结果已确定。")
+    _act(request, lambda: services.assessment_finalise(actor=request.user, assessment=assessment), "考核结果已确定。")
     return redirect("assessments:assessment_detail", assessment.pk)
 
 
@@ -180,17 +189,14 @@ def assessment_finalise(request, pk: int):
 def assessment_publicise(request, pk: int):
     assessment = _admin_round(request, pk)
     form = PublicityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
-    else:
-        try:
-            services.assessment_publicise(
-                actor=request.user, assessment=assessment, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "已公示。")
+    _act(
+        request,
+        lambda: services.assessment_publicise(
+            actor=request.user, assessment=assessment, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        ),
+        "已公示。",
+        form,
+    )
     return redirect("assessments:assessment_detail", assessment.pk)
 
 
@@ -199,15 +205,12 @@ def assessment_publicise(request, pk: int):
 def approval_save(request, pk: int):
     assessment = _admin_round(request, pk)
     form = ApprovalForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
-    else:
-        try:
-            services.approval_record(actor=request.user, assessment=assessment, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "已登记批准提高优秀比例。")
+    _act(
+        request,
+        lambda: services.approval_record(actor=request.user, assessment=assessment, **form.cleaned_data),
+        "已登记批准提高优秀比例。",
+        form,
+    )
     return redirect("assessments:assessment_detail", assessment.pk)
 
 
@@ -217,15 +220,12 @@ def objection_create(request, pk: int):
     require_role(request, *READERS)
     assessment = get_visible_or_404(Assessment, request.user, pk)
     form = ObjectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "异议内容：" + " ".join(form.errors.get("text", ["请填写。"])))
-    else:
-        try:
-            services.objection_raise(actor=request.user, assessment=assessment, text=form.cleaned_data["text"])
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "异议已提交，等待答复。")
+    _act(
+        request,
+        lambda: services.objection_raise(actor=request.user, assessment=assessment, text=form.cleaned_data["text"]),
+        "异议已提交，等待答复。",
+        form,
+    )
     return redirect("assessments:assessment_detail", assessment.pk)
 
 
@@ -235,15 +235,12 @@ def objection_reply(request, pk: int):
     require_role(request, *ADMIN_ROLES)
     objection = get_visible_or_404(Objection, request.user, pk, "change")
     form = ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "答复：" + " ".join(form.errors.get("reply", ["请填写。"])))
-    else:
-        try:
-            services.objection_reply(actor=request.user, objection=objection, reply=form.cleaned_data["reply"])
-        except (ValidationError, PermissionDenied) as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "已答复。")
+    _act(
+        request,
+        lambda: services.objection_reply(actor=request.user, objection=objection, reply=form.cleaned_data["reply"]),
+        "已答复。",
+        form,
+    )
     return redirect("assessments:assessment_detail", objection.assessment_id)
 
 
