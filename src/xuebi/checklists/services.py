@@ -156,8 +156,8 @@ def save_pledge(
         errors["title"] = "请填写承诺事项。"
     elif len(title) > 200:
         errors["title"] = "承诺事项最多 200 字。"
-    if year < 2000 or year > 2100:
-        errors["year"] = "请填写正确的年度。"
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": "请填写正确的年度（2000—2100）。"})
     due = due_date or dt.date(year, 12, 31)
     if due.year != year:
         errors["due_date"] = f"兑现时限须在 {year} 年内。"

@@ -212,3 +212,11 @@ def test_a_pledge_outside_its_year_is_refused(users):
         services.save_pledge(actor=users.cadre, title="承诺", year=2026, due_date=dt.date(2027, 1, 5))
     assert exc.value.message_dict == {"due_date": ["兑现时限须在 2026 年内。"]}
     assert not Item.objects.exists()
+
+
+@pytest.mark.parametrize("year", [1999, 2101, -365862483, 10**6])
+def test_a_pledge_year_out_of_range_is_a_message_not_a_crash(users, year):
+    with pytest.raises(ValidationError) as exc:
+        services.save_pledge(actor=users.cadre, title="承诺", year=year)
+    assert exc.value.message_dict == {"year": ["请填写正确的年度（2000—2100）。"]}
+    assert not Item.objects.exists()

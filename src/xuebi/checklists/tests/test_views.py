@@ -211,3 +211,9 @@ def test_what_an_assessment_sheet_shows_of_a_persons_checklists(users, org, time
         "承诺：带头学习（已践诺）",
     ]
     assert rows[org.bayi.pk][0][1] == Decimal(1)
+
+
+def test_a_pledge_year_the_api_cannot_take_is_a_422(api, users):
+    answer = api.post(users.cadre, "/checklists/pledges", {"title": "承诺", "year": -365862483})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [{"loc": ["body", "year"], "msg": "请填写正确的年度（2000—2100）。"}]
