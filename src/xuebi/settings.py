@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "xuebi.ledger",
     "xuebi.study",
     "xuebi.contests",
+    "xuebi.exams",
     "xuebi.orginfo",
     "xuebi.assessments",
     "xuebi.points",

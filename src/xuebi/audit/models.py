@@ -116,6 +116,21 @@ class Action(models.TextChoices):
     ASSESSMENT_OBJECTION = "assessments.objection", _("提出公示异议")
     ASSESSMENT_REPLY = "assessments.objection.reply", _("答复公示异议")
     ASSESSMENT_FINALISE = "assessments.finalise", _("确定考核结果")
+    EXAM_BANK_SAVE = "exams.bank.save", _("保存题库")
+    EXAM_BANK_DELETE = "exams.bank.delete", _("删除题库")
+    EXAM_CATEGORY_SAVE = "exams.category.save", _("保存试题分类")
+    EXAM_QUESTION_SAVE = "exams.question.save", _("保存试题")
+    EXAM_QUESTION_DELETE = "exams.question.delete", _("删除试题")
+    EXAM_QUESTION_IMPORT = "exams.question.import", _("导入试题")
+    EXAM_QUESTION_EXPORT = "exams.question.export", _("导出试题")
+    EXAM_PAPER_SAVE = "exams.paper.save", _("保存试卷")
+    EXAM_PAPER_DELETE = "exams.paper.delete", _("删除试卷")
+    EXAM_SAVE = "exams.exam.save", _("保存考试设置")
+    EXAM_PUBLISH = "exams.exam.publish", _("发布考试")
+    EXAM_CANCEL = "exams.exam.cancel", _("撤销考试")
+    EXAM_GRADE = "exams.attempt.grade", _("阅卷评分")
+    EXAM_REGRADE = "exams.exam.regrade", _("重新评分")
+    EXAM_RESULTS_EXPORT = "exams.results.export", _("导出考试成绩")
 
 
 class Outcome(models.TextChoices):
