@@ -241,6 +241,7 @@ def _routers():
     from xuebi.assessments.api import router as assessments_router
     from xuebi.campaign.api import router as campaign_router
     from xuebi.checklists.api import router as checklists_router
+    from xuebi.exams.api import router as exams_router
     from xuebi.contests.api import router as contests_router
     from xuebi.ledger.api import router as ledger_router
     from xuebi.jobs.api import router as jobs_router
@@ -262,6 +263,7 @@ def _routers():
     api.add_router("/contests", contests_router)
     api.add_router("/orginfo", orginfo_router)
     api.add_router("/checklists", checklists_router)
+    api.add_router("/exams", exams_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/assessments", assessments_router)
 

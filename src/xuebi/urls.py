@@ -20,6 +20,7 @@ urlpatterns = [
     path("orginfo/", include("xuebi.orginfo.urls")),
     path("notifications/", include("xuebi.notifications.urls")),
     path("checklists/", include("xuebi.checklists.urls")),
+    path("exams/", include("xuebi.exams.urls")),
     path("assessments/", include("xuebi.assessments.urls")),
     path("points/", include("xuebi.points.urls")),
     path("jobs/", include("xuebi.jobs.urls")),
