@@ -368,6 +368,19 @@ class AttemptQuerySet(ScopedQuerySet):
     def done(self):
         return self.filter(status__in=DONE_STATUSES)
 
+    def counted(self, exam: Exam):
+        """The attempt that counts of each person who finished ``exam``: the highest score (the
+        earliest of equal ones) or the last submitted, as the exam says. An attempt still waiting
+        for a short answer to be marked counts with what it has."""
+        from django.db.models import OuterRef, Subquery
+
+        done = Attempt.objects.filter(exam=exam, status__in=DONE_STATUSES, person_id=OuterRef("person_id"))
+        if exam.counts == Counts.LAST:
+            done = done.order_by("-submitted_at", "-pk")
+        else:
+            done = done.order_by(models.F("score").desc(nulls_last=True), "submitted_at", "pk")
+        return self.filter(exam=exam, status__in=DONE_STATUSES, pk=Subquery(done.values("pk")[:1]))
+
 
 class Attempt(models.Model):
     exam = models.ForeignKey(
