@@ -11,6 +11,10 @@ class ExamsConfig(AppConfig):
 
         register_source_type("exam", "考试", exam_kinds)  # what campaign rules may count
 
+        from . import tasks
+
+        tasks.register()  # the daily closing of attempts past their time
+
 
 def exam_kinds(codes, active_only: bool) -> list:
     """Each exam as a kind of source for the rules (``exam-<pk>``); a lookup rule gives points by

@@ -22,7 +22,7 @@ from django.db.models import Count
 from .models import CHOICE_TYPES, AttemptItem, Paper, PaperMode, PaperRule, Question, QuestionType
 
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
-_FIELDS = ("pk", "type", "text", "options", "answer", "reference", "explanation")
+_FIELDS = ("id", "type", "text", "options", "answer", "reference", "explanation")
 
 
 @dataclass(frozen=True)

@@ -400,6 +400,7 @@ class Attempt(models.Model):
     ungraded = models.PositiveSmallIntegerField(_("待阅题数"), default=0)
     passed = models.BooleanField(_("及格"), null=True, blank=True)
     graded_version = models.PositiveIntegerField(default=0, editable=False)
+    mistakes_noted = models.BooleanField(default=False, editable=False)  # its wrong answers are in the 错题本
 
     objects = AttemptQuerySet.as_manager()
     scope_unit_field = "unit"

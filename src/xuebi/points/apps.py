@@ -10,6 +10,7 @@ class PointsConfig(AppConfig):
         from . import contest_source  # noqa: F401  (connects the contests' events)
         from . import orginfo_source  # noqa: F401  (connects the 组工信息 adoptions' events)
         from . import checklist_source  # noqa: F401  (connects the checklists' accepted items)
+        from . import exam_source  # noqa: F401  (connects the exams' results)
         from . import receivers  # noqa: F401  (connects the ledger's events)
         from . import tasks
 
