@@ -22,13 +22,35 @@ def item_view(item: AttemptItem, *, reveal: bool, scored: bool) -> dict[str, Any
         "points": item.points,
         "response": item.response,
     }
+    if shown["type"] == "fill":
+        given = list(item.response or [])
+        out["blank_values"] = given + [""] * (int(shown.get("blanks") or 1) - len(given))
     if scored:
         out["score"], out["correct"] = item.score, item.correct
     if reveal:
         out["answer"] = item.key.get("answer")
+        out["answer_text"] = answer_text(shown["type"], item.key.get("answer") or [])
         out["explanation"] = item.key.get("explanation") or ""
         out["reference"] = item.key.get("reference") or None
     return out
+
+
+LETTERS = "ABCDEFGH"
+
+
+def answer_text(qtype: str, answer: list) -> str:
+    """The key as a person reads it: "B", "A、B、C", "正确", "1921（或 1921年）；上海"."""
+    if qtype in ("single", "multiple"):
+        return "、".join(LETTERS[i] for i in answer if 0 <= i < len(LETTERS))
+    if qtype == "truefalse":
+        return "正确" if answer and answer[0] else "错误"
+    if qtype == "fill":
+        return "；".join(
+            f"{accepted[0]}（或 {'、'.join(accepted[1:])}）" if len(accepted) > 1 else accepted[0]
+            for accepted in answer
+            if accepted
+        )
+    return ""
 
 
 def attempt_view(attempt: Attempt, now=None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max
 from django.utils import timezone
 
 from xuebi.audit.models import Action
@@ -106,8 +106,9 @@ def _snapshot(exam: Exam) -> dict[str, Any]:
 
 
 def max_score(paper: Paper) -> Decimal:
+    """The paper's full score (reads prefetched ``fixed``/``rules`` when they are)."""
     if paper.mode == "fixed":
-        return paper.fixed.aggregate(t=Sum("points"))["t"] or Decimal("0")
+        return sum((pq.points for pq in paper.fixed.all()), Decimal("0"))
     return sum((rule.points * rule.count for rule in paper.rules.all()), Decimal("0"))
 
 
@@ -556,14 +557,16 @@ def result_of(exam: Exam, person_id: int) -> Result:
 
 def note_mistakes(exam_id: int, person_id: int) -> int:
     """Put the wrong answers of the person's finished attempts at the exam in their 错题本, once
-    per attempt (a task may run twice). Answers how many attempts were noted."""
+    per attempt (a task may run twice); not short answers (practice has none to retry them with).
+    Answers how many attempts were noted."""
     now = timezone.now()
     noted = 0
     for attempt in Attempt.objects.filter(exam_id=exam_id, person_id=person_id, status__in=DONE_STATUSES, mistakes_noted=False):
         with transaction.atomic():
             if not Attempt.objects.filter(pk=attempt.pk, mistakes_noted=False).update(mistakes_noted=True):
                 continue
-            for item in attempt.items.filter(question__isnull=False, correct=False).only("question_id", "correct"):
+            wrong = attempt.items.filter(question__isnull=False, correct=False).exclude(shown__type=QuestionType.SHORT)
+            for item in wrong.only("question_id", "correct"):
                 _mistake(person_id, item.question_id, False, now, practice=False)
             noted += 1
     return noted
