@@ -75,8 +75,13 @@ class SessionAuth(APIKeyCookie):
         if user is None or not user.is_authenticated:
             return None
         last = request.session.get("last_seen")
-        if last is not None and time.time() - last > settings.XUEBI_IDLE_TIMEOUT_MINUTES * 60:
+        now = time.time()
+        if last is not None and now - last > settings.XUEBI_IDLE_TIMEOUT_MINUTES * 60:
             return None
+        if request.method != "GET" and (last is None or now - last > 60):
+            # A change sent from a page (an answer saved on the answer sheet) is the person at
+            # work: it keeps the session as a page request does. A read (a page polling) does not.
+            request.session["last_seen"] = now
         from xuebi.accounts.services.accounts import requires_second_factor
 
         if user.must_change_password and not user.is_demo:

@@ -96,6 +96,11 @@
         return true;
       }
       if (r.status === 422 && /时间已到|已交卷/.test(detail(r.data))) { toResult(); return false; }
+      if (r.status === 401) {
+        answers.forEach(function (a) { if (!(a.position in pending)) pending[a.position] = a.response; });
+        say("登录已超时，请重新登录后继续（已保存的答案不会丢失）");
+        return false;
+      }
       answers.forEach(function (a) { if (!(a.position in pending)) pending[a.position] = a.response; });
       say(detail(r.data));
       return false;
