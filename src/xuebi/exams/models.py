@@ -258,7 +258,8 @@ class ExamQuerySet(ScopedQuerySet):
     def visible_to(self, user, action: str = "view"):
         reached = self.filter(status=ExamStatus.PUBLISHED).filter(reaches_user_q(user))
         if action == "take":
-            return reached
+            # only a person takes an exam: an account without one (an administrator's) does not
+            return reached if getattr(user, "person_id", None) else self.none()
         own = super().visible_to(user, action)
         if action != "view":
             return own

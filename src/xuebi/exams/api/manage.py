@@ -253,8 +253,9 @@ def grade(request, pk: DbInt, payload: GradeIn):
     item = (
         AttemptItem.objects.filter(pk=pk, attempt__in=Attempt.objects.visible_to(request.auth)).select_related("attempt").first()
     )
-    if item is None:
+    if item is None or item.attempt.exam_id is None:
         raise Http404("答卷不存在。")
+    get_visible_or_404(Exam, request.auth, item.attempt.exam_id, "change")
     item = services.grade_item(actor=request.auth, item=item, score=payload.score, comment=payload.comment)
     attempt = Attempt.objects.get(pk=item.attempt_id)
     return {"id": item.pk, "score": item.score, "attempt_score": attempt.score, "attempt_ungraded": attempt.ungraded}

@@ -158,7 +158,11 @@ def test_practice_and_the_mistake_book_pages(users, bank, client_for):
     attempt = Attempt.objects.get(exam__isnull=True)
     assert started.url == f"/exams/practice/{attempt.pk}/"
     item = attempt.items.get(position=1)
-    wrong = next(i for i in range(len(item.shown["options"])) if [i] != item.key["answer"]) if item.shown["type"] != "truefalse" else None
+    wrong = (
+        next(i for i in range(len(item.shown["options"])) if [i] != item.key["answer"])
+        if item.shown["type"] != "truefalse"
+        else None
+    )
     client.post(f"/exams/practice/{attempt.pk}/", {"position": "1", "q1": str(wrong)})
     page = client.get(f"/exams/practice/{attempt.pk}/").content.decode()
     assert "回答错误" in page and "正确答案" in page
