@@ -1,4 +1,4 @@
-"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → 组工信息 → contests → checklists → last month's notice drafts. Each loader is
+"""The whole demo, in dependency order: org → campaign (with its rules) → ledger → study → 组工信息 → contests → checklists → exams → last month's notice drafts. Each loader is
 idempotent, so `xuebi demo` can run again on a loaded site and change nothing.
 
 The demo lives in the present: every date is counted from ``timezone.localdate()``. Last year's
@@ -15,6 +15,7 @@ from xuebi.campaign.demo.rules import load_demo_rules
 from xuebi.checklists.demo import load_checklists_demo
 from xuebi.contests.demo import load_contests_demo
 from xuebi.core import context
+from xuebi.exams.demo import load_exams_demo
 from xuebi.ledger.demo.records import load_ledger_demo
 from xuebi.ledger.demo.kinds import load_demo_kinds
 from xuebi.ledger.demo.lectures import load_demo_lectures
@@ -43,6 +44,7 @@ def load_all(*, people: int = 400) -> dict:
     result["orginfo_created"] = load_orginfo_demo()  # after the campaigns and rules: adoptions earn points
     result["contests_created"] = load_contests_demo()  # after the campaigns and rules: awards earn points
     result["checklists_created"] = load_checklists_demo()  # after the campaigns: accepted items earn points
+    result["exams_created"] = load_exams_demo()  # after the campaigns: results earn points
     result["assessments_created"] = load_assessments_demo()  # after the records: the sheets show their evidence
     with context.acting_as(league, ip="127.0.0.1"):
         result["campaigns_closed"] = close_past_campaigns(campaigns, actor=league)

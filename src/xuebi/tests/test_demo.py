@@ -109,3 +109,21 @@ def test_a_small_demo_loads_with_a_lecture_series_of_one(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     result = load_all(people=60)
     assert result["lectures_created"] == 5
+
+
+def test_the_demo_has_an_open_quiz_a_marked_test_and_a_mistake_book(demo, client_for):
+    from xuebi.exams.models import Attempt, Exam, Mistake
+
+    today = demo
+    cadre = User.objects.get(username="cadre")
+    quiz = Exam.objects.get(title=f"{today.year}年党史知识竞答")
+    assert quiz.is_open()
+    client = client_for(cadre)
+    assert quiz.title in client.get("/exams/").content.decode()
+    started = client.post(f"/exams/{quiz.pk}/start/")
+    assert started.status_code == 302 and Attempt.objects.get(exam=quiz, person=cadre.person).items.count() == 22
+    test = Exam.objects.get(kind="test")
+    assert test.is_closed() and Attempt.objects.counted(test).count() >= 10
+    assert Attempt.objects.filter(exam=test, ungraded__gt=0).count() == 2  # left for the 阅卷 page
+    assert Mistake.objects.filter(person=cadre.person).exists()
+    assert Exam.objects.get(kind="onsite").opens_at > timezone.now()
