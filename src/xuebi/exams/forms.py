@@ -144,6 +144,14 @@ class ReasonForm(StyledFormMixin, forms.Form):
         self.style_fields()
 
 
+class OpenNowForm(StyledFormMixin, forms.Form):
+    minutes = forms.IntegerField(label="考试时长（分钟）", min_value=5, max_value=600, initial=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+
 class RegradeForm(ReasonForm):
     question = forms.TypedChoiceField(label="已更正的试题", coerce=int)
 

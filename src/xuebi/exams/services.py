@@ -216,6 +216,31 @@ def exam_publish(*, actor, exam: Exam) -> Exam:
 
 
 @transaction.atomic
+def exam_open_now(*, actor, exam: Exam, minutes: int) -> Exam:
+    """现场考评: open the exam in the room now for ``minutes`` (publishing it if it is a draft);
+    the people in the room start it on their phones and the organiser watches the live page."""
+    exam = Exam.objects.visible_to(actor, "change").select_for_update(of=("self",)).get(pk=exam.pk)
+    if exam.status == ExamStatus.CANCELLED:
+        raise ValidationError("该考试已撤销。")
+    if not 5 <= minutes <= 600:
+        raise ValidationError({"minutes": "考试时长应在 5 到 600 分钟之间。"})
+    if exam.attempts.exists() and exam.is_open():
+        raise ValidationError("考试正在进行，已有人答题。")
+    if not exam.units.exists() and not exam.people.exists():
+        raise ValidationError("请选择参考单位或参考人员。")
+    if problems := draw.shortfalls(exam.paper):
+        raise ValidationError(problems)
+    before = _snapshot(exam)
+    now = timezone.now()
+    exam.opens_at, exam.closes_at = now, now + dt.timedelta(minutes=minutes)
+    if exam.status == ExamStatus.DRAFT:
+        exam.status, exam.published_at = ExamStatus.PUBLISHED, now
+    exam.save(update_fields=["opens_at", "closes_at", "status", "published_at", "updated_at"])
+    audit_record(action=Action.EXAM_PUBLISH, actor=actor, target=exam, changes=diff(before, _snapshot(exam)))
+    return exam
+
+
+@transaction.atomic
 def exam_cancel(*, actor, exam: Exam, reason: str) -> Exam:
     """Withdraw an exam: nobody takes it any more and the points it gave are reversed."""
     from . import events

@@ -201,6 +201,21 @@ def exam_cancel(request, pk: DbInt, payload: ReasonIn):
     return exam_out(services.exam_cancel(actor=request.auth, exam=exam, reason=payload.reason))
 
 
+class OpenNowIn(Schema):
+    minutes: int = 60
+
+
+@router.post(
+    "/manage/{int:pk}/open-now",
+    response={200: ExamOut, 404: ErrorOut, 422: ErrorOut},
+    summary="现场考评：立即开考，考试时长为若干分钟",
+)
+def exam_open_now(request, pk: DbInt, payload: OpenNowIn):
+    _admin(request.auth)
+    exam = get_visible_or_404(Exam, request.auth, pk, "change")
+    return exam_out(services.exam_open_now(actor=request.auth, exam=exam, minutes=payload.minutes))
+
+
 class GradingOut(Schema):
     id: int
     attempt_id: int

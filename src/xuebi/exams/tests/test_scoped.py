@@ -125,6 +125,14 @@ WRITES = [
         refused=ADMINS_ONLY, done_by="league_admin",
     ),
     Case(
+        "exams:exam_open_now", model=Exam, obj=lambda ns: ns.draft, action="change", method="post", data={"minutes": "60"},
+        refused=ADMINS_ONLY, done_by="league_admin",
+    ),
+    Case(
+        "/api/v1/exams/manage/{pk}/open-now", model=Exam, obj=lambda ns: ns.draft, action="change", method="post", api=True,
+        data={"minutes": 60}, refused=ADMINS_ONLY, done_by="league_admin",
+    ),
+    Case(
         "exams:exam_cancel", model=Exam, obj=lambda ns: ns.exam, action="change", method="post", data={"reason": "题目有误"},
         refused=ADMINS_ONLY, done_by="league_admin",
     ),

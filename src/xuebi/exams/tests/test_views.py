@@ -194,3 +194,20 @@ def test_answers_saved_from_the_sheet_keep_the_session_alive_through_a_long_exam
             assert saved.status_code == 200, saved.content
     with time_machine.travel(start + dt.timedelta(minutes=80), tick=False):
         assert client.get(f"/exams/attempts/{attempt.pk}/").status_code == 200
+
+
+def test_an_onsite_exam_is_opened_in_the_room_now_for_its_minutes(org, users, fixed_paper, client_for):
+    onsite = make_exam(
+        org, users, fixed_paper, title="现场考评", kind="onsite", room="三楼会议室", status=ExamStatus.DRAFT,
+        opens_at=OPENS + dt.timedelta(days=3), closes_at=CLOSES + dt.timedelta(days=3),
+    )  # fmt: skip
+    client = client_for(users.league_admin)
+    assert "现场开考" in client.get(f"/exams/manage/{onsite.pk}/").content.decode()
+    bad = client.post(f"/exams/manage/{onsite.pk}/open-now/", {"minutes": "2"}, follow=True).content.decode()
+    assert "考试时长应在 5 到 600 分钟之间" in bad
+    client.post(f"/exams/manage/{onsite.pk}/open-now/", {"minutes": "45"})
+    onsite.refresh_from_db()
+    assert onsite.status == ExamStatus.PUBLISHED and onsite.is_open()
+    assert onsite.closes_at - onsite.opens_at == dt.timedelta(minutes=45)
+    started = client_for(users.cadre).post(f"/exams/{onsite.pk}/start/")
+    assert started.status_code == 302 and Attempt.objects.filter(exam=onsite).exists()

@@ -18,7 +18,7 @@ from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.permissions import get_visible_or_404, require_role
 
 from .. import selectors, services
-from ..forms import ExamForm, GradeForm, ReasonForm, RegradeForm
+from ..forms import ExamForm, GradeForm, OpenNowForm, ReasonForm, RegradeForm
 from ..models import DONE_STATUSES, Attempt, AttemptItem, AttemptStatus, Exam
 
 
@@ -88,6 +88,7 @@ def exam_admin(request, pk: int):
             "people": exam.people.select_related("unit").order_by("unit__path", "name"),
             "max_score": services.max_score(exam.paper),
             "cancel_form": ReasonForm() if can_change and exam.status != "cancelled" else None,
+            "open_form": OpenNowForm() if can_change and exam.kind == "onsite" and exam.status != "cancelled" else None,
             "can_take": Exam.objects.visible_to(request.user, "take").filter(pk=exam.pk).exists(),
         },
     )
@@ -122,6 +123,26 @@ def exam_cancel(request, pk: int):
                 messages.error(request, message)
     else:
         messages.error(request, "请填写撤销原因。")
+    return redirect("exams:exam_admin", pk=exam.pk)
+
+
+@login_required
+@require_POST
+def exam_open_now(request, pk: int):
+    require_role(request, *ADMIN_ROLES)
+    exam = get_visible_or_404(Exam, request.user, pk, "change")
+    form = OpenNowForm(request.POST)
+    if form.is_valid():
+        try:
+            exam = services.exam_open_now(actor=request.user, exam=exam, minutes=form.cleaned_data["minutes"])
+            messages.success(
+                request, f"已开考，{timezone.localtime(exam.closes_at):%H:%M} 结束。请考生在手机上进入“我的考试”作答。"
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, "考试时长应在 5 到 600 分钟之间。")
     return redirect("exams:exam_admin", pk=exam.pk)
 
 
@@ -197,6 +218,7 @@ urlpatterns = [
     path("manage/<int:pk>/edit/", exam_edit, name="exam_edit"),
     path("manage/<int:pk>/publish/", exam_publish, name="exam_publish"),
     path("manage/<int:pk>/cancel/", exam_cancel, name="exam_cancel"),
+    path("manage/<int:pk>/open-now/", exam_open_now, name="exam_open_now"),
     path("manage/<int:pk>/grading/", grading, name="grading"),
     path("manage/grading/<int:pk>/", grade, name="grade"),
     path("manage/<int:pk>/regrade/", regrade, name="regrade"),
