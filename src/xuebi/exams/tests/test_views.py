@@ -211,3 +211,12 @@ def test_an_onsite_exam_is_opened_in_the_room_now_for_its_minutes(org, users, fi
     assert onsite.closes_at - onsite.opens_at == dt.timedelta(minutes=45)
     started = client_for(users.cadre).post(f"/exams/{onsite.pk}/start/")
     assert started.status_code == 302 and Attempt.objects.filter(exam=onsite).exists()
+
+
+def test_the_home_page_lists_an_open_exam_until_it_is_handed_in(users, exam, client_for):
+    client = client_for(users.cadre)
+    assert "党史知识竞答" in client.get("/").content.decode()
+    attempt, _ = services.start(user=users.cadre, exam=exam)
+    assert "党史知识竞答" in client.get("/").content.decode()  # started, not handed in
+    services.submit(user=users.cadre, attempt=attempt)
+    assert "党史知识竞答" not in client.get("/").content.decode()

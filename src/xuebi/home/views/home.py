@@ -63,7 +63,8 @@ DUE_DAYS = 14  # study items due within two weeks (and those past due) count as 
 def _waiting_for_me(user, person: Person) -> dict:
     """What a person sees first on the phone: this campaign's points with their rank in their
         旗县市区 and its movement, the records sent back or left as drafts, and the study items due
-        soon or overdue, and the checklist items they answer for that are due within two weeks or overdue —
+        soon or overdue, the checklist items they answer for that are due within two weeks or overdue, and
+    the exams open now that they have not handed in —
     a few reads, none growing with the person's history."""
     from xuebi.ledger.choices import RecordStatus
     from xuebi.ledger.models import Record
@@ -106,4 +107,14 @@ def _waiting_for_me(user, person: Person) -> dict:
     )
     for item in found["checklist_due"]:
         item.overdue = item.due_date < today
+    from xuebi.exams.models import DONE_STATUSES, Attempt, Exam
+
+    now = timezone.now()
+    found["exams_open"] = list(
+        Exam.objects.visible_to(user, "take")
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .exclude(pk__in=Attempt.objects.filter(person_id=person.pk, status__in=DONE_STATUSES).values("exam_id"))
+        .only("pk", "title", "closes_at")
+        .order_by("closes_at", "pk")[:HOME_ITEMS]
+    )
     return found
