@@ -320,9 +320,9 @@ def start(*, user, exam: Exam) -> tuple[Attempt, bool]:
     return attempt, True
 
 
-def _responses(attempt: Attempt, answers: list[tuple[int, Any]]) -> dict[int, Any]:
-    """{position: cleaned response}, every answer checked before any is kept."""
-    items = {item.position: item for item in attempt.items.only("position", "shown")}
+def _responses(attempt: Attempt, answers: list[tuple[int, Any]]) -> tuple[dict[int, Any], dict[int, AttemptItem]]:
+    """({position: cleaned response}, {position: item}), every answer checked before any is kept."""
+    items = {item.position: item for item in AttemptItem.objects.filter(attempt_id=attempt.pk).only("position", "shown")}
     cleaned: dict[int, Any] = {}
     for position, response in answers:
         item = items.get(position) if isinstance(position, int) else None
@@ -332,7 +332,7 @@ def _responses(attempt: Attempt, answers: list[tuple[int, Any]]) -> dict[int, An
             cleaned[position] = grading.clean_response(item.shown["type"], item.shown, response)
         except ValidationError as exc:
             raise ValidationError(f"第 {position} 题：{exc.messages[0]}") from None
-    return cleaned
+    return cleaned, items
 
 
 def save_answers(*, user, attempt: Attempt, answers: list[tuple[int, Any]]) -> Attempt:
@@ -345,20 +345,19 @@ def save_answers(*, user, attempt: Attempt, answers: list[tuple[int, Any]]) -> A
             raise ValidationError("本答卷已交卷，不能再修改答案。")
         now = timezone.now()
         if not attempt.expired(now):
-            cleaned = _responses(attempt, answers)
-            if cleaned:
-                _keep(attempt, cleaned, now)
+            _keep(*_responses(attempt, answers), now)
             return attempt
         close_attempt(attempt, now=now, locked=True)
     raise ValidationError("答题时间已到，系统已按已保存的答案收卷。")
 
 
-def _keep(attempt: Attempt, cleaned: dict[int, Any], now: dt.datetime) -> None:
-    rows = list(attempt.items.filter(position__in=list(cleaned)).only("pk", "position"))
+def _keep(cleaned: dict[int, Any], items: dict[int, AttemptItem], now: dt.datetime) -> None:
+    rows = [items[position] for position in cleaned]
     for item in rows:
         item.response = cleaned[item.position]
         item.answered_at = now
-    AttemptItem.objects.bulk_update(rows, ["response", "answered_at"])
+    if rows:
+        AttemptItem.objects.bulk_update(rows, ["response", "answered_at"])
 
 
 def _grade_items(attempt: Attempt, items: list[AttemptItem]) -> None:
@@ -416,7 +415,7 @@ def submit(*, user, attempt: Attempt, answers: list[tuple[int, Any]] | None = No
     if attempt.expired(now):
         return _finish(attempt, AttemptStatus.TIMED_OUT, attempt.deadline or now)
     if answers:
-        _keep(attempt, _responses(attempt, answers), now)
+        _keep(*_responses(attempt, answers), now)
     return _finish(attempt, AttemptStatus.SUBMITTED, now)
 
 
@@ -677,7 +676,7 @@ def practice_answer(*, user, attempt: Attempt, position: int, response) -> Attem
         raise ValidationError("考试答卷交卷后才评分。")
     if not attempt.is_active:
         raise ValidationError("本次练习已结束。")
-    cleaned = _responses(attempt, [(position, response)])[position]
+    cleaned = _responses(attempt, [(position, response)])[0][position]
     item = attempt.items.get(position=position)
     if item.response is not None and item.score is not None:
         raise ValidationError(f"第 {position} 题已作答。")
