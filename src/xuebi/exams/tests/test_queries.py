@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xuebi.exams import services
 from xuebi.exams.models import Attempt
 
 
