@@ -102,6 +102,16 @@ def _choice(value: str, choices, label: str) -> str:
     return value
 
 
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A time without a zone is the department's local time (Asia/Shanghai)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError("请填写正确的考试时间（2000—2100 年）。")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
 def _data(user, payload: ExamIn) -> services.ExamData:
     from django.core.exceptions import ValidationError
 
@@ -137,8 +147,8 @@ def _data(user, payload: ExamIn) -> services.ExamData:
         paper=paper,
         description=payload.description,
         room=payload.room[:100],
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
+        opens_at=_aware(payload.opens_at),
+        closes_at=_aware(payload.closes_at),
         time_limit=payload.time_limit,
         attempts_allowed=payload.attempts_allowed,
         counts=_choice(payload.counts, Counts.values, "成绩计算"),

@@ -211,3 +211,27 @@ def test_the_review_follows_the_exams_setting(users, exam, api):
     with time_machine.travel(CLOSES + dt.timedelta(minutes=1), tick=False):
         after = api.get(users.cadre, f"/exams/attempts/{pk}").json()
     assert after["items"][0]["explanation"].startswith("1935年1月")
+
+
+def test_the_api_takes_an_exam_from_its_settings_and_names_what_is_wrong(org, users, fixed_paper, api):
+    body = {
+        "title": "组织工作业务测试",
+        "unit_id": org.league.pk,
+        "paper_id": fixed_paper.pk,
+        "opens_at": "2026-11-25T09:00",  # no zone: the department's time
+        "closes_at": "2026-11-30T18:00:00+08:00",
+        "pass_mark": "12",
+        "unit_ids": [org.abag.pk],
+    }
+    made = api.post(users.league_admin, "/exams/manage", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["opens_at"].startswith("2026-11-25T09:00:00+08:00") and made.json()["max_score"] == "20.0"
+    for change, message in [
+        ({"opens_at": "0001-01-01T00:00"}, "请填写正确的考试时间"),
+        ({"kind": "party"}, "类型不正确"),
+        ({"pass_mark": "NaN"}, "pass_mark"),
+        ({"unit_ids": [10**8]}, "参考单位中有不存在"),
+        ({"time_limit": 0}, "答题时限"),
+    ]:
+        bad = api.post(users.league_admin, "/exams/manage", {**body, **change})
+        assert bad.status_code == 422 and message in json.dumps(bad.json(), ensure_ascii=False), (change, bad.content)
