@@ -212,6 +212,7 @@ def exam_publish(*, actor, exam: Exam) -> Exam:
     exam.published_at = timezone.now()
     exam.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(action=Action.EXAM_PUBLISH, actor=actor, target=exam, changes={"status": ["draft", "published"]})
+    _announce(exam)
     return exam
 
 
@@ -237,6 +238,7 @@ def exam_open_now(*, actor, exam: Exam, minutes: int) -> Exam:
         exam.status, exam.published_at = ExamStatus.PUBLISHED, now
     exam.save(update_fields=["opens_at", "closes_at", "status", "published_at", "updated_at"])
     audit_record(action=Action.EXAM_PUBLISH, actor=actor, target=exam, changes=diff(before, _snapshot(exam)))
+    _announce(exam)
     return exam
 
 
@@ -261,6 +263,57 @@ def exam_cancel(*, actor, exam: Exam, reason: str) -> Exam:
     )
     events.exam_cancelled.send(sender=Exam, exam=exam, actor=actor, reason=reason)
     return exam
+
+
+def eligible_people(exam: Exam):
+    """The people an exam is for: the active 组工干部 of the subtrees of its units, and the people it names."""
+    from django.db.models import Q
+
+    from xuebi.org.choices import PersonStatus
+    from xuebi.org.scoping import subtree_q
+
+    paths = list(exam.units.values_list("path", flat=True))
+    q = Q(pk__in=exam.people.values("pk"))
+    if paths:
+        q |= subtree_q(paths, "unit") & Q(is_org_cadre=True)
+    return Person.objects.filter(q, status=PersonStatus.ACTIVE)
+
+
+def announce(exam_id: int) -> int:
+    """Tell the people of a published exam (the message centre; the bell) and the organiser's group
+    robots. Once per exam and person, however often it runs. Answers how many were told."""
+    from xuebi.notifications import services as notifications
+    from xuebi.notifications.models import Webhook
+    from xuebi.org.models import User
+
+    exam = Exam.objects.filter(pk=exam_id, status=ExamStatus.PUBLISHED).select_related("unit").first()
+    if exam is None:
+        return 0
+    when = f"{timezone.localtime(exam.opens_at):%m月%d日 %H:%M}—{timezone.localtime(exam.closes_at):%m月%d日 %H:%M}"
+    title = f"请参加{exam.get_kind_display()}：{exam.title}"
+    body = (
+        f"考试时间 {when}"
+        + (f"，限时 {exam.time_limit} 分钟" if exam.time_limit else "")
+        + (f"，考场：{exam.room}" if exam.room else "")
+    )
+    url = f"/exams/{exam.pk}/"
+    accounts = User.objects.filter(is_active=True, person__in=eligible_people(exam)).values_list("pk", flat=True)
+    told = notifications.notify(
+        notifications.Message(pk, title, body=body + "。", url=url, topic="exams", key=f"exam:{exam.pk}:published")
+        for pk in accounts.iterator(chunk_size=2000)
+    )
+    for webhook in Webhook.objects.filter(unit=exam.unit, is_active=True):
+        notifications.post(
+            webhook, key=f"exam:{exam.pk}:published", title=f"学比：{title}", lines=[body], url=notifications.absolute(url)
+        )
+    return told
+
+
+def _announce(exam: Exam) -> None:
+    from . import tasks
+
+    pk = exam.pk
+    transaction.on_commit(lambda: tasks.announce.enqueue(pk))
 
 
 # --- taking it ---------------------------------------------------------------------------------------

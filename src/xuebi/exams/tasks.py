@@ -27,6 +27,11 @@ def follow_result(exam_id: int, person_id: int) -> None:
 
 
 @task()
+def announce(exam_id: int) -> None:
+    services.announce(exam_id)
+
+
+@task()
 def close_at_deadline(attempt_id: int) -> None:
     """Enqueued when an attempt starts, to run at its deadline: a taker who closed the browser
     and never came back is marked with what they saved."""

@@ -196,3 +196,19 @@ def test_practice_needs_a_bank_open_for_practice(users, org, bank):
     bank.bank.save()
     with pytest.raises(ValidationError):
         services.practice_start(user=users.cadre, bank=bank.bank, count=5)
+
+
+def test_publishing_tells_the_people_it_reaches_once(users, org, scored_exam, django_capture_on_commit_callbacks):
+    from xuebi.notifications.models import Notification
+    from xuebi.testing.fixtures import make_user
+
+    xilin_cadre = make_user("batu", "cadre", org.xilin, "x", person=org.xilin_person)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(users, scored_exam)
+    assert services.announce(scored_exam.pk) == 1
+    assert services.announce(scored_exam.pk) == 0  # a task run twice tells nobody twice
+    note = Notification.objects.get()
+    assert (
+        note.recipient == users.cadre and note.title == "请参加知识问答：党史知识竞答" and note.url == f"/exams/{scored_exam.pk}/"
+    )
+    assert "限时 30 分钟" in note.body and not Notification.objects.filter(recipient=xilin_cadre).exists()
