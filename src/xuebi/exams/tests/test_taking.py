@@ -57,6 +57,8 @@ def test_the_random_draw_gives_each_rule_its_count_and_people_different_question
     assert (
         types.count("single") == 10 and types.count("multiple") == 5 and len(set(i.question_id for i in mine.items.all())) == 15
     )
+    drawn = {(i.question.category.name, i.shown["type"]) for i in mine.items.select_related("question__category")}
+    assert drawn == {("党史", "single"), ("组织工作", "multiple")}  # each rule's category
     other = make_user("wangfang", "cadre", org.abag, "x", person=org.abag_other)
     draws = set()
     for _ in range(3):  # three people's draws of 10 from 12 (each 1 in 66 to repeat another's)
