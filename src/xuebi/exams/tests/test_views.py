@@ -158,12 +158,13 @@ def test_practice_and_the_mistake_book_pages(users, bank, client_for):
     attempt = Attempt.objects.get(exam__isnull=True)
     assert started.url == f"/exams/practice/{attempt.pk}/"
     item = attempt.items.get(position=1)
-    wrong = (
-        next(i for i in range(len(item.shown["options"])) if [i] != item.key["answer"])
-        if item.shown["type"] != "truefalse"
-        else None
-    )
-    client.post(f"/exams/practice/{attempt.pk}/", {"position": "1", "q1": str(wrong)})
+    if item.shown["type"] == "truefalse":
+        wrong = "false" if item.key["answer"] == [True] else "true"
+    elif item.shown["type"] == "fill":
+        wrong = "不知道"
+    else:  # a choice: the first option that is not (all of) the key
+        wrong = str(next(i for i in range(len(item.shown["options"])) if [i] != item.key["answer"]))
+    client.post(f"/exams/practice/{attempt.pk}/", {"position": "1", "q1": wrong})
     page = client.get(f"/exams/practice/{attempt.pk}/").content.decode()
     assert "回答错误" in page and "正确答案" in page
     assert "答错 1 次" in client.get("/exams/mistakes/").content.decode()
