@@ -41,11 +41,30 @@ document.addEventListener("DOMContentLoaded", function () {
     root.setAttribute("data-updated", data.now);
   }
 
+  function notice(text) {
+    var box = root.querySelector("[data-live-status]");
+    if (box) box.textContent = text;
+  }
+
   function poll() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) render(data); })
-      .catch(function () {});
+      .then(function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (r.redirected || !json) {
+          // polling does not keep a session alive: once signed out, say so instead of showing stale figures
+          stop();
+          notice("登录已失效，数字已停止刷新。请刷新页面重新登录。");
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (data) {
+        if (data) {
+          notice("");
+          render(data);
+        }
+      })
+      .catch(function () { notice("网络连接中断，正在重试……"); });
   }
 
   function start() {
