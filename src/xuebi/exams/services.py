@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, diff
-from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Campaign, Indicator, Rule
 from xuebi.campaign.services import rules as rule_services
 from xuebi.org.models import Person, Unit
@@ -166,34 +165,21 @@ def exam_save(*, actor, data: ExamData, exam: Exam | None = None) -> Exam:
 
 
 def _sync_rule(actor, exam: Exam) -> Rule | None:
-    """The campaign rule that turns a result (满分, 及格) into points: made when the exam names an
-    indicator and points, a new version when they change, stopped when taken away — the same way
-    a contest's award levels become a rule."""
-    rule = Rule.objects.filter(source_type="exam", source_kind=exam.source_kind, is_active=True).first()
+    """The campaign rule that turns a result (满分, 及格) into points, as a contest's award levels do."""
     lookup = {}
     if exam.full_points:
         lookup["满分"] = f"{exam.full_points.normalize():f}"
     if exam.pass_points:
         lookup["及格"] = f"{exam.pass_points.normalize():f}"
-    if exam.indicator is None or not lookup:
-        if rule is not None:
-            rule_services.rule_deactivate(actor=actor, rule=rule)
-        return None
-    attrs: dict[str, Any] = {
-        "name": f"{exam.title}成绩"[:100],
-        "indicator": exam.indicator,
-        "method": RuleMethod.LOOKUP,
-        "field_key": "result",
-        "lookup": lookup,
-        "recipients": Recipients.AUTHOR,
-    }
-    if rule is not None and rule.campaign_id == exam.campaign_id:
-        return rule_services.rule_change(actor=actor, rule=rule, **attrs)
-    if rule is not None:
-        rule_services.rule_deactivate(actor=actor, rule=rule)
-    assert exam.campaign is not None  # an indicator needs its campaign (``_check``)
-    return rule_services.rule_create(
-        actor=actor, campaign=exam.campaign, source_type="exam", source_kind=exam.source_kind, points=None, **attrs
+    return rule_services.lookup_rule_sync(
+        actor=actor,
+        source_type="exam",
+        source_kind=exam.source_kind,
+        campaign=exam.campaign,
+        indicator=exam.indicator,
+        name=f"{exam.title}成绩",
+        field_key="result",
+        lookup=lookup,
     )
 
 

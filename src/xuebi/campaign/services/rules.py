@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -524,3 +525,30 @@ def describe_rule(rule: Rule, kind_names: dict[str, str] | None = None, field_la
     if caps:
         text += "；" + "，".join(caps)
     return text
+
+
+def lookup_rule_sync(
+    *, actor, source_type: str, source_kind: str, campaign, indicator, name: str, field_key: str, lookup: dict[str, str]
+) -> Rule | None:
+    """The one LOOKUP rule another app's settings make (a contest's award levels, an exam's 满分 /
+    及格): created when the settings name an indicator and some points, changed (a new version,
+    ``rule_change``) when they change, stopped when the indicator or the points are taken away,
+    and moved (stopped, made again) when the campaign changes."""
+    rule = Rule.objects.filter(source_type=source_type, source_kind=source_kind, is_active=True).first()
+    if indicator is None or not lookup:
+        if rule is not None:
+            rule_deactivate(actor=actor, rule=rule)
+        return None
+    attrs: dict[str, Any] = {
+        "name": name[:100],
+        "indicator": indicator,
+        "method": RuleMethod.LOOKUP,
+        "field_key": field_key,
+        "lookup": lookup,
+        "recipients": Recipients.AUTHOR,
+    }
+    if rule is not None and rule.campaign_id == campaign.pk:
+        return rule_change(actor=actor, rule=rule, **attrs)
+    if rule is not None:
+        rule_deactivate(actor=actor, rule=rule)
+    return rule_create(actor=actor, campaign=campaign, source_type=source_type, source_kind=source_kind, points=None, **attrs)

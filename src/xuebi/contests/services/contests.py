@@ -12,7 +12,6 @@ from django.db import transaction
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record, diff
-from xuebi.campaign.choices import Recipients, RuleMethod
 from xuebi.campaign.models import Rule
 from xuebi.campaign.services import rules as rule_services
 from xuebi.org.choices import Role
@@ -241,30 +240,16 @@ def _has_scores(contest: Contest) -> bool:
 
 
 def _sync_rule(actor, contest: Contest) -> Rule | None:
-    """The campaign rule that turns the contest's award levels into points: created when the
-    contest names an indicator, changed (a new version, ``rule_change``) when the points change,
-    stopped when the indicator is taken away."""
-    rule = Rule.objects.filter(source_type="contest", source_kind=contest.source_kind, is_active=True).first()
-    lookup = {lv.name: f"{lv.points.normalize():f}" for lv in contest.levels.all() if lv.points}
-    if contest.indicator is None or not lookup:
-        if rule is not None:
-            rule_services.rule_deactivate(actor=actor, rule=rule)
-        return None
-    attrs: dict[str, Any] = {
-        "name": f"{contest.title}获奖"[:100],
-        "indicator": contest.indicator,
-        "method": RuleMethod.LOOKUP,
-        "field_key": "level",
-        "lookup": lookup,
-        "recipients": Recipients.AUTHOR,
-    }
-    if rule is not None and rule.campaign_id == contest.campaign_id:
-        return rule_services.rule_change(actor=actor, rule=rule, **attrs)
-    if rule is not None:
-        rule_services.rule_deactivate(actor=actor, rule=rule)
-    assert contest.campaign is not None  # an indicator needs its campaign (``_check``)
-    return rule_services.rule_create(
-        actor=actor, campaign=contest.campaign, source_type="contest", source_kind=contest.source_kind, points=None, **attrs
+    """The campaign rule that turns the contest's award levels into points (``lookup_rule_sync``)."""
+    return rule_services.lookup_rule_sync(
+        actor=actor,
+        source_type="contest",
+        source_kind=contest.source_kind,
+        campaign=contest.campaign,
+        indicator=contest.indicator,
+        name=f"{contest.title}获奖",
+        field_key="level",
+        lookup={lv.name: f"{lv.points.normalize():f}" for lv in contest.levels.all() if lv.points},
     )
 
 

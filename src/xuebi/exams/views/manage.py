@@ -94,18 +94,27 @@ def exam_admin(request, pk: int):
     )
 
 
+def _step(request, exam: Exam, call, done: str, form=None, invalid: str = ""):
+    """One POST step of the exam's page: run the service, tell what happened (or why not), go back."""
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            result = call()
+            messages.success(request, done(result) if callable(done) else done)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return redirect("exams:exam_admin", pk=exam.pk)
+
+
 @login_required
 @require_POST
 def exam_publish(request, pk: int):
     require_role(request, *ADMIN_ROLES)
     exam = get_visible_or_404(Exam, request.user, pk, "change")
-    try:
-        services.exam_publish(actor=request.user, exam=exam)
-        messages.success(request, "考试已发布，参考人员在“我的考试”中可以看到。")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("exams:exam_admin", pk=exam.pk)
+    call = lambda: services.exam_publish(actor=request.user, exam=exam)  # noqa: E731
+    return _step(request, exam, call, "考试已发布，参考人员在“我的考试”中可以看到。")
 
 
 @login_required
@@ -114,16 +123,8 @@ def exam_cancel(request, pk: int):
     require_role(request, *ADMIN_ROLES)
     exam = get_visible_or_404(Exam, request.user, pk, "change")
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exam_cancel(actor=request.user, exam=exam, reason=form.cleaned_data["reason"])
-            messages.success(request, "考试已撤销，已给的积分已冲销。")
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-    else:
-        messages.error(request, "请填写撤销原因。")
-    return redirect("exams:exam_admin", pk=exam.pk)
+    call = lambda: services.exam_cancel(actor=request.user, exam=exam, reason=form.cleaned_data["reason"])  # noqa: E731
+    return _step(request, exam, call, "考试已撤销，已给的积分已冲销。", form, "请填写撤销原因。")
 
 
 @login_required
@@ -132,18 +133,12 @@ def exam_open_now(request, pk: int):
     require_role(request, *ADMIN_ROLES)
     exam = get_visible_or_404(Exam, request.user, pk, "change")
     form = OpenNowForm(request.POST)
-    if form.is_valid():
-        try:
-            exam = services.exam_open_now(actor=request.user, exam=exam, minutes=form.cleaned_data["minutes"])
-            messages.success(
-                request, f"已开考，{timezone.localtime(exam.closes_at):%H:%M} 结束。请考生在手机上进入“我的考试”作答。"
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-    else:
-        messages.error(request, "考试时长应在 5 到 600 分钟之间。")
-    return redirect("exams:exam_admin", pk=exam.pk)
+    call = lambda: services.exam_open_now(actor=request.user, exam=exam, minutes=form.cleaned_data["minutes"])  # noqa: E731
+
+    def done(opened):
+        return f"已开考，{timezone.localtime(opened.closes_at):%H:%M} 结束。请考生在手机上进入“我的考试”作答。"
+
+    return _step(request, exam, call, done, form, "考试时长应在 5 到 600 分钟之间。")
 
 
 # --- marking and regrading ---------------------------------------------------------------------------
