@@ -12,14 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
-from xuebi.core import dates, sheets, xlsx
+from xuebi.core import dates, sheets
 from xuebi.org.choices import PersonStatus
 from xuebi.org.models import Person, Unit
 
@@ -67,45 +65,13 @@ class ImportResult:
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+    return sheets.cell_text(value)
 
 
 def _read(file) -> tuple[int, dict[str, int], list[tuple[int, list]]]:
-    xlsx.check_package(
-        file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024, max_shared_strings=10 * 1024 * 1024
+    return sheets.read_table(
+        file, columns=COLUMNS, header_has=["事项", "责任单位"], max_rows=MAX_ROWS, search_rows=HEADER_SEARCH_ROWS
     )
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(xlsx.NOT_XLSX) from None
-    header_row, columns, body = 0, {}, []
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            values = list(row)
-            if not header_row:
-                names = {_text(v): i for i, v in enumerate(values) if _text(v)}
-                if "事项" in names and "责任单位" in names:
-                    header_row, columns = number, {name: i for name, i in names.items() if name in COLUMNS}
-                elif number >= HEADER_SEARCH_ROWS:
-                    break
-                continue
-            if any(_text(v) for v in values):
-                body.append((number, values))
-                if len(body) > MAX_ROWS:
-                    break
-    except Exception:
-        raise ValidationError("无法读取文件：文件已损坏或不是有效的 .xlsx 文件。") from None
-    finally:
-        workbook.close()
-    if not header_row:
-        raise ValidationError(f"未找到表头：第一张工作表的前{HEADER_SEARCH_ROWS}行中应有“事项”“责任单位”等列名。请使用导入模板。")
-    return header_row, columns, body
 
 
 class _Units:

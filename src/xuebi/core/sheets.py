@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import dates, xlsx
 
-__all__ = ["new_workbook", "table_sheet", "workbook_bytes", "drawn_up"]
+__all__ = ["new_workbook", "table_sheet", "workbook_bytes", "drawn_up", "cell_text", "read_table"]
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -83,3 +85,55 @@ def table_sheet(
 
 def workbook_bytes(wb: Workbook) -> bytes:
     return xlsx.save(wb)
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person typed: ``2.0`` read back as ``2``, spaces and line breaks folded."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_table(
+    file, *, columns: Sequence[str], header_has: Sequence[str], max_rows: int, search_rows: int = 6
+) -> tuple[int, dict[str, int], list[tuple[int, list]]]:
+    """The first sheet of an uploaded .xlsx as a table written from a template (``table_sheet``): the
+    header is the first of the top ``search_rows`` rows holding every name in ``header_has`` (a title
+    row above it is allowed); answers the header's row number, the known ``columns`` by position, and
+    the non-blank rows below it as (row number as Excel shows it, values) — at most ``max_rows`` + 1,
+    so the caller can say the file is too long. Refuses (ValidationError in Chinese) a file that is
+    not a workbook, unpacks too large, or has no such header."""
+    xlsx.check_package(
+        file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024, max_shared_strings=10 * 1024 * 1024
+    )
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationError(xlsx.NOT_XLSX) from None
+    header_row, found, body = 0, {}, []
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            values = list(row)
+            if not header_row:
+                names = {cell_text(v): i for i, v in enumerate(values) if cell_text(v)}
+                if all(name in names for name in header_has):
+                    header_row, found = number, {name: i for name, i in names.items() if name in columns}
+                elif number >= search_rows:
+                    break
+                continue
+            if any(cell_text(v) for v in values):
+                body.append((number, values))
+                if len(body) > max_rows:
+                    break
+    except Exception:
+        raise ValidationError("无法读取文件：文件已损坏或不是有效的 .xlsx 文件。") from None
+    finally:
+        workbook.close()
+    if not header_row:
+        wanted = "".join(f"“{name}”" for name in header_has)
+        raise ValidationError(f"未找到表头：第一张工作表的前{search_rows}行中应有{wanted}等列名。请使用导入模板。")
+    return header_row, found, body

@@ -26,6 +26,8 @@ NAV = [
     ("业务讲堂", "ledger:lecture_list", WORK, "学习"),
     ("考试", "exams:mine", WORK, "学习"),
     ("考试管理", "exams:manage_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "学习"),
+    ("题库", "exams:bank_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "学习"),
+    ("试卷", "exams:paper_list", {Role.LEAGUE_ADMIN, Role.UNIT_ADMIN}, "学习"),
     ("评比", "contests:contest_list", WORK, "比"),
     ("评审任务", "contests:judging_home", {Role.JUDGE}, ""),
     ("组工信息", "orginfo:item_list", WORK, "比"),

@@ -169,7 +169,7 @@ def test_a_league_admins_navigation_folds_into_menus_and_a_cadres_stays_flat(use
     entries = client.get("/ledger/kinds/").context["nav_entries"]
     menus = {e["label"]: [c["label"] for c in e["children"]] for e in entries if "children" in e}
     assert menus == {
-        "学习": ["我的学习", "学习清单", "业务讲堂", "考试", "考试管理"],
+        "学习": ["我的学习", "学习清单", "业务讲堂", "考试", "考试管理", "题库", "试卷"],
         "比": ["评比", "组工信息", "我的清单", "单位清单", "考核"],
         "通报": ["排名通报", "年度总结", "数据看板", "统计报表"],
         "管理": ["组织机构", "人员花名册", "开通账号", "光荣在党50年", "台账类型", "活动", "群机器人"],
