@@ -23,7 +23,9 @@ def setup(ns):
     ns.county_bank = Bank.objects.create(name="阿巴嘎旗业务题库", unit=org.abag)
     ns.question = make_question(ns.county_bank, QuestionType.SINGLE, "旗里的单选题", options=["甲", "乙"], answer=[0])
     ns.spare_question = make_question(ns.county_bank, QuestionType.TRUE_FALSE, "旗里的判断题", answer=[True])
-    ns.league_question = make_question(ns.open_bank, QuestionType.SINGLE, "遵义会议召开于哪一年？", options=["1921年", "1935年"], answer=[1])
+    ns.league_question = make_question(
+        ns.open_bank, QuestionType.SINGLE, "遵义会议召开于哪一年？", options=["1921年", "1935年"], answer=[1]
+    )
     ns.spare_bank = Bank.objects.create(name="阿巴嘎旗空题库", unit=org.abag)
     ns.fixed = Paper.objects.create(title="阿巴嘎旗固定卷", unit=org.abag)
     PaperQuestion.objects.create(paper=ns.fixed, question=ns.question, points=Decimal(2), position=1)
