@@ -68,12 +68,6 @@ def _text(value) -> str:
     return sheets.cell_text(value)
 
 
-def _read(file) -> tuple[int, dict[str, int], list[tuple[int, list]]]:
-    return sheets.read_table(
-        file, columns=COLUMNS, header_has=["事项", "责任单位"], max_rows=MAX_ROWS, search_rows=HEADER_SEARCH_ROWS
-    )
-
-
 class _Units:
     """Units by name (or short name) within the list's unit."""
 
@@ -127,19 +121,18 @@ def import_items(file, *, user, unit: Unit | None) -> ImportResult:
         result.errors.append(RowError(0, "", "请选择本人管理的单位：导入的事项是这个单位的清单。"))
         return result
     try:
-        header_row, columns, body = _read(file)
+        _header, columns, body = sheets.read_table(
+            file,
+            columns=COLUMNS,
+            header_has=["事项", "责任单位"],
+            required=REQUIRED,
+            max_rows=MAX_ROWS,
+            noun="事项",
+            measure="项",
+            search_rows=HEADER_SEARCH_ROWS,
+        )
     except ValidationError as exc:
-        result.errors.append(RowError(0, "", exc.messages[0]))
-        return result
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        result.errors.append(RowError(header_row, "", f"缺少必填列：{'、'.join(missing)}。"))
-        return result
-    if not body:
-        result.errors.append(RowError(0, "", "文件中没有事项。"))
-        return result
-    if len(body) > MAX_ROWS:
-        result.errors.append(RowError(body[MAX_ROWS][0], "", f"一次最多导入 {MAX_ROWS} 项，请分批导入。"))
+        result.errors.append(RowError(getattr(exc, "row", 0), "", exc.messages[0]))
         return result
     units, planned = _Units(unit), []
     for number, values in body:

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import dates, xlsx
 
-__all__ = ["new_workbook", "table_sheet", "workbook_bytes", "drawn_up", "cell_text", "read_table"]
+__all__ = ["new_workbook", "table_sheet", "workbook_bytes", "drawn_up", "cell_text", "read_table", "SheetError"]
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -96,15 +96,31 @@ def cell_text(value) -> str:
     return " ".join(str(value).split())
 
 
+class SheetError(ValidationError):
+    """What is wrong with an uploaded table as a whole, and the row it is on (0: the file)."""
+
+    def __init__(self, message: str, row: int = 0):
+        super().__init__(message)
+        self.row = row
+
+
 def read_table(
-    file, *, columns: Sequence[str], header_has: Sequence[str], max_rows: int, search_rows: int = 6
+    file,
+    *,
+    columns: Sequence[str],
+    header_has: Sequence[str],
+    required: Sequence[str],
+    max_rows: int,
+    noun: str,
+    measure: str,
+    search_rows: int = 6,
 ) -> tuple[int, dict[str, int], list[tuple[int, list]]]:
     """The first sheet of an uploaded .xlsx as a table written from a template (``table_sheet``): the
     header is the first of the top ``search_rows`` rows holding every name in ``header_has`` (a title
     row above it is allowed); answers the header's row number, the known ``columns`` by position, and
-    the non-blank rows below it as (row number as Excel shows it, values) — at most ``max_rows`` + 1,
-    so the caller can say the file is too long. Refuses (ValidationError in Chinese) a file that is
-    not a workbook, unpacks too large, or has no such header."""
+    the non-blank rows below it as (row number as Excel shows it, values). Refuses (``SheetError`` in
+    Chinese: "文件中没有{noun}", "一次最多导入 {max_rows} {measure}") a file that is not a workbook,
+    unpacks too large, has no such header or lacks a ``required`` column, or has no rows or too many."""
     xlsx.check_package(
         file, max_unzipped=settings.XUEBI_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024, max_shared_strings=10 * 1024 * 1024
     )
@@ -135,5 +151,12 @@ def read_table(
         workbook.close()
     if not header_row:
         wanted = "".join(f"“{name}”" for name in header_has)
-        raise ValidationError(f"未找到表头：第一张工作表的前{search_rows}行中应有{wanted}等列名。请使用导入模板。")
+        raise SheetError(f"未找到表头：第一张工作表的前{search_rows}行中应有{wanted}等列名。请使用导入模板。")
+    missing = [name for name in required if name not in found]
+    if missing:
+        raise SheetError(f"缺少必填列：{'、'.join(missing)}。", header_row)
+    if not body:
+        raise SheetError(f"文件中没有{noun}。")
+    if len(body) > max_rows:
+        raise SheetError(f"一次最多导入 {max_rows} {measure}，请分批导入。", body[max_rows][0])
     return header_row, found, body

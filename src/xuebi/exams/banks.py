@@ -519,17 +519,7 @@ def paper_set_questions(*, actor, paper: Paper, chosen: list[tuple[int, Any]]) -
         rows.append(
             PaperQuestion(paper=paper, question_id=int(pk), points=_points(value, f"第 {position} 题"), position=position)
         )
-    before = [(pq.question_id, str(pq.points)) for pq in paper.fixed.all()]
-    paper.fixed.all().delete()
-    PaperQuestion.objects.bulk_create(rows)
-    after = [(pq.question_id, str(pq.points)) for pq in rows]
-    audit_record(
-        action=Action.EXAM_PAPER_SAVE,
-        actor=actor,
-        target=paper,
-        changes={"试题": [str(before), str(after)]} if before != after else {},
-    )
-    return paper
+    return _replace(actor, paper, paper.fixed.all(), rows, "试题", lambda pq: f"{pq.question_id}×{pq.points}")
 
 
 @transaction.atomic
@@ -565,16 +555,18 @@ def paper_set_rules(*, actor, paper: Paper, rules: list[RuleData]) -> Paper:
                 position=position,
             )
         )
-    before = [draw.rule_label(r) + f"×{r.count}×{r.points}" for r in paper.rules.select_related("category")]
-    paper.rules.all().delete()
-    PaperRule.objects.bulk_create(rows)
-    after = [draw.rule_label(r) + f"×{r.count}×{r.points}" for r in rows]
-    audit_record(
-        action=Action.EXAM_PAPER_SAVE,
-        actor=actor,
-        target=paper,
-        changes={"抽题规则": [str(before), str(after)]} if before != after else {},
-    )
+    rules_now = paper.rules.select_related("category")
+    return _replace(actor, paper, rules_now, rows, "抽题规则", lambda r: f"{draw.rule_label(r)}×{r.count}×{r.points}")
+
+
+def _replace(actor, paper: Paper, current, rows: list, label: str, describe) -> Paper:
+    """Put ``rows`` (a paper's questions or rules) in place of ``current``, audited when they differ."""
+    before = [describe(row) for row in current]
+    current.delete()
+    type(rows[0]).objects.bulk_create(rows) if rows else None
+    after = [describe(row) for row in rows]
+    changes = {label: ["；".join(before), "；".join(after)]} if before != after else {}
+    audit_record(action=Action.EXAM_PAPER_SAVE, actor=actor, target=paper, changes=changes)
     return paper
 
 

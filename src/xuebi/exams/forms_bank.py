@@ -66,9 +66,7 @@ class QuestionForm(StyledFormMixin, forms.Form):
                 new[f"option_{letter.lower()}"] = forms.CharField(label=f"选项{letter}", required=i < 2, max_length=500)
             new["option_h"].help_text = "不用的选项留空；选项从 A 起依次填写"
         if qtype == QuestionType.SINGLE:
-            new["answer"] = forms.ChoiceField(
-                label="正确答案", choices=letters, widget=forms.RadioSelect(attrs={"class": "form-check-inline"})
-            )
+            new["answer"] = forms.ChoiceField(label="正确答案", choices=letters, widget=forms.RadioSelect)
         elif qtype == QuestionType.MULTIPLE:
             new["answer"] = forms.MultipleChoiceField(
                 label="正确答案", choices=letters, widget=forms.CheckboxSelectMultiple, help_text="至少选两个"
@@ -221,6 +219,7 @@ class QuestionFilter(django_filters.FilterSet):
         for f in self.form.fields.values():
             css = "form-select form-select-sm" if isinstance(f.widget, forms.Select) else "form-control form-control-sm"
             f.widget.attrs["class"] = css
+            f.widget.attrs["aria-label"] = f.label
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -229,14 +228,18 @@ class QuestionFilter(django_filters.FilterSet):
         return queryset.filter(Q(text__icontains=value) | Q(options__icontains=value) | Q(tags__icontains=value))
 
 
+WIDE = {"th": {"class": "d-none d-md-table-cell text-nowrap"}, "td": {"class": "d-none d-md-table-cell"}}  # not on a phone
+NOWRAP = {"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+
+
 class QuestionTable(tables.Table):
-    pk = tables.Column(verbose_name="编号")
-    type = tables.Column(verbose_name="题型")
-    category = tables.Column(verbose_name="分类", order_by=("category__sort_order", "category_id"))
+    pk = tables.Column(verbose_name="编号", attrs=NOWRAP)
+    type = tables.Column(verbose_name="题型", attrs=NOWRAP)
+    category = tables.Column(verbose_name="分类", order_by=("category__sort_order", "category_id"), attrs=WIDE)
     text = tables.Column(verbose_name="题干", linkify=("exams:question_edit", {"pk": tables.A("pk")}))
-    answer = tables.Column(verbose_name="答案", orderable=False, empty_values=())
-    difficulty = tables.Column(verbose_name="难度")
-    is_active = tables.Column(verbose_name="状态")
+    answer = tables.Column(verbose_name="答案", orderable=False, empty_values=(), attrs=NOWRAP)
+    difficulty = tables.Column(verbose_name="难度", attrs=WIDE)
+    is_active = tables.Column(verbose_name="状态", attrs=WIDE)
 
     class Meta:
         model = Question

@@ -67,19 +67,17 @@ def import_questions(file, *, user, bank: Bank) -> ImportResult:
         result.errors.append(RowError(0, "", "您无权向这个题库导入试题。"))
         return result
     try:
-        header_row, columns, body = sheets.read_table(file, columns=COLUMNS, header_has=["题型", "题干"], max_rows=MAX_ROWS)
+        _header, columns, body = sheets.read_table(
+            file,
+            columns=COLUMNS,
+            header_has=["题型", "题干"],
+            required=REQUIRED,
+            max_rows=MAX_ROWS,
+            noun="试题",
+            measure="道试题",
+        )
     except ValidationError as exc:
-        result.errors.append(RowError(0, "", exc.messages[0]))
-        return result
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        result.errors.append(RowError(header_row, "", f"缺少必填列：{'、'.join(missing)}。"))
-        return result
-    if not body:
-        result.errors.append(RowError(0, "", "文件中没有试题。"))
-        return result
-    if len(body) > MAX_ROWS:
-        result.errors.append(RowError(body[MAX_ROWS][0], "", f"一次最多导入 {MAX_ROWS} 道试题，请分批导入。"))
+        result.errors.append(RowError(getattr(exc, "row", 0), "", exc.messages[0]))
         return result
     categories = {c.name: c for c in Category.objects.all()}
     known = {q.fingerprint: q for q in Question.objects.filter(bank=bank).only("pk", "fingerprint", "text")}
@@ -159,133 +157,43 @@ def _multiline(value) -> str:
 
 
 def _row(question: Question) -> list:
-    options = list(question.options) + [""] * (len(banks.LETTERS) - len(question.options))
-    return [
+    return sheet_row(
         question.get_type_display(),
         question.category.name,
         question.text,
-        *options[: len(banks.LETTERS)],
+        question.options[: len(OPTION_COLUMNS)],
         banks.answer_text(question),
         question.explanation,
         question.get_difficulty_display(),
         question.tags,
-    ]
+    )
+
+
+def sheet_row(qtype, category, text, options=(), answer="", explanation="", difficulty="", tags="") -> list:
+    """One row of the template's columns, the options padded to A…H."""
+    padded = [*options, *[""] * (len(OPTION_COLUMNS) - len(options))]
+    return [qtype, category, text, *padded, answer, explanation, difficulty, tags]
 
 
 EXAMPLES = [
-    [
-        "单选题",
-        "党史",
-        "遵义会议召开于哪一年？",
-        "1921年",
-        "1935年",
-        "1949年",
-        "1978年",
-        "",
-        "",
-        "",
-        "",
-        "B",
-        "1935年1月，中共中央在贵州遵义召开政治局扩大会议。",
-        "易",
-        "长征",
-    ],
-    [
-        "多选题",
-        "组织工作",
-        "“三会一课”中的“三会”包括哪些？",
-        "支部党员大会",
-        "支部委员会",
-        "党小组会",
-        "职工代表大会",
-        "",
-        "",
-        "",
-        "",
-        "ABC",
-        "",
-        "中",
-        "组织生活",
-    ],
-    [
-        "判断题",
-        "党章党规",
-        "党的最高领导机关是党的全国代表大会和它所产生的中央委员会。",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "正确",
-        "",
-        "易",
-        "",
-    ],
-    [
-        "填空题",
-        "党史",
-        "中国共产党第一次全国代表大会于____年在____召开。",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "1921|1921年；上海",
-        "各空用“；”分隔，一空有多个可接受答案用“|”分隔。",
-        "中",
-        "",
-    ],
-    [
-        "简答题",
-        "干部工作",
-        "简述新时代好干部的标准。",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "信念坚定、为民服务、勤政务实、敢于担当、清正廉洁。",
-        "按要点给分。",
-        "难",
-        "",
-    ],
-]
+    sheet_row("单选题", "党史", "遵义会议召开于哪一年？", ["1921年", "1935年", "1949年", "1978年"], "B", "1935年1月，中共中央在贵州遵义召开政治局扩大会议。", "易", "长征"),
+    sheet_row("多选题", "组织工作", "“三会一课”中的“三会”包括哪些？", ["支部党员大会", "支部委员会", "党小组会", "职工代表大会"], "ABC", "", "中", "组织生活"),
+    sheet_row("判断题", "党章党规", "党的最高领导机关是党的全国代表大会和它所产生的中央委员会。", [], "正确", "", "易"),
+    sheet_row("填空题", "党史", "中国共产党第一次全国代表大会于____年在____召开。", [], "1921|1921年；上海", "各空用“；”分隔，一空有多个可接受答案用“|”分隔。", "中"),
+    sheet_row("简答题", "干部工作", "简述新时代好干部的标准。", [], "信念坚定、为民服务、勤政务实、敢于担当、清正廉洁。", "按要点给分。", "难"),
+]  # fmt: skip
+
+
+def _workbook(title: str, subtitle: str, rows) -> bytes:
+    wb = sheets.new_workbook()
+    sheets.table_sheet(wb, "试题", title=title, subtitle=subtitle, header=COLUMNS, rows=rows, widths=WIDTHS, landscape=True)
+    return sheets.workbook_bytes(wb)
 
 
 def template() -> bytes:
-    wb = sheets.new_workbook()
-    sheets.table_sheet(
-        wb,
-        "试题",
-        title="试题导入模板",
-        subtitle="题型：单选题/多选题/判断题/填空题/简答题；答案：单选 B，多选 ABD，判断 正确/错误，填空各空用“；”分隔，简答填参考答案；难度：易/中/难",
-        header=COLUMNS,
-        rows=EXAMPLES,
-        widths=WIDTHS,
-        landscape=True,
-    )
-    return sheets.workbook_bytes(wb)
+    subtitle = "题型：单选题/多选题/判断题/填空题/简答题；答案：单选 B，多选 ABD，判断 正确/错误，填空各空用“；”分隔，简答填参考答案；难度：易/中/难"
+    return _workbook("试题导入模板", subtitle, EXAMPLES)
 
 
 def export(bank: Bank, rows, *, today: dt.date) -> bytes:
-    wb = sheets.new_workbook()
-    sheets.table_sheet(
-        wb,
-        "试题",
-        title=f"{bank.name}（{bank.unit.name}）",
-        subtitle=sheets.drawn_up(today),
-        header=COLUMNS,
-        rows=(_row(q) for q in rows),
-        widths=WIDTHS,
-        landscape=True,
-    )
-    return sheets.workbook_bytes(wb)
+    return _workbook(f"{bank.name}（{bank.unit.name}）", sheets.drawn_up(today), (_row(q) for q in rows))

@@ -22,9 +22,7 @@ from xuebi.exams.models import Bank, Question
 HEADER = sheets.COLUMNS
 
 
-def row(qtype, category, text, options=(), answer="", explanation="", difficulty="", tags=""):
-    opts = list(options) + [""] * (8 - len(options))
-    return [qtype, category, text, *opts, answer, explanation, difficulty, tags]
+row = sheets.sheet_row
 
 
 def workbook(rows, header=HEADER, title="阿巴嘎旗业务题库") -> SimpleUploadedFile:

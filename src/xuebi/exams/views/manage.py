@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xuebi.core.forms import run_service
+from xuebi.core.forms import db_id, run_service
 from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.permissions import get_visible_or_404, require_role
 
@@ -42,7 +42,7 @@ def manage_list(request):
 @login_required
 def exam_create(request):
     require_role(request, *ADMIN_ROLES)
-    form = ExamForm(request.POST or None, user=request.user)
+    form = ExamForm(request.POST or None, user=request.user, initial={"paper": db_id(request.GET.get("paper"))})
     if request.method == "POST" and form.is_valid():
         exam = _run(form, lambda: services.exam_save(actor=request.user, data=form.data_for_service()))
         if exam is not None:
