@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,17 +50,7 @@ FIELD_COLUMN = {
 }
 
 
-@dataclass
-class RowError:
-    row: int  # as Excel numbers it; 0 for the whole file
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
+RowError, ImportResult = sheets.RowError, sheets.ImportResult
 
 
 def _text(value) -> str:
@@ -120,20 +109,20 @@ def import_items(file, *, user, unit: Unit | None) -> ImportResult:
     if unit is None or not services.administers(user, unit):
         result.errors.append(RowError(0, "", "请选择本人管理的单位：导入的事项是这个单位的清单。"))
         return result
-    try:
-        _header, columns, body = sheets.read_table(
-            file,
-            columns=COLUMNS,
-            header_has=["事项", "责任单位"],
-            required=REQUIRED,
-            max_rows=MAX_ROWS,
-            noun="事项",
-            measure="项",
-            search_rows=HEADER_SEARCH_ROWS,
-        )
-    except ValidationError as exc:
-        result.errors.append(RowError(getattr(exc, "row", 0), "", exc.messages[0]))
+    table = sheets.read_for_import(
+        file,
+        result,
+        columns=COLUMNS,
+        header_has=["事项", "责任单位"],
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        noun="事项",
+        measure="项",
+        search_rows=HEADER_SEARCH_ROWS,
+    )
+    if table is None:
         return result
+    _header, columns, body = table
     units, planned = _Units(unit), []
     for number, values in body:
         cell = {name: values[i] if i < len(values) else None for name, i in columns.items()}

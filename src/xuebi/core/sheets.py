@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import dates, xlsx
 
-__all__ = ["new_workbook", "table_sheet", "workbook_bytes", "drawn_up", "cell_text", "read_table", "SheetError"]
+__all__ = [
+    "new_workbook",
+    "table_sheet",
+    "workbook_bytes",
+    "drawn_up",
+    "cell_text",
+    "read_table",
+    "read_for_import",
+    "SheetError",
+    "RowError",
+    "ImportResult",
+]
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -160,3 +172,28 @@ def read_table(
     if len(body) > max_rows:
         raise SheetError(f"一次最多导入 {max_rows} {measure}，请分批导入。", body[max_rows][0])
     return header_row, found, body
+
+
+@dataclass
+class RowError:
+    """One problem of an import, where it is: the row as Excel numbers it (0: the whole file) and the column."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    skipped: list[RowError] = field(default_factory=list)  # rows left out on purpose (duplicates), not errors
+
+
+def read_for_import(file, result: ImportResult, **options) -> tuple[int, dict[str, int], list[tuple[int, list]]] | None:
+    """``read_table``, with a refusal put on ``result`` (and None answered) instead of raised."""
+    try:
+        return read_table(file, **options)
+    except ValidationError as exc:
+        result.errors.append(RowError(getattr(exc, "row", 0), "", exc.messages[0]))
+        return None

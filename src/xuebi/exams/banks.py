@@ -123,6 +123,21 @@ def answer_text(question: Question) -> str:
     return question.reference
 
 
+def _one_line(value: str, label: str, limit: int, errors: dict[str, str], field_name: str) -> str:
+    """A name typed on one line (spaces folded); a blank or too long one noted in ``errors``."""
+    text = " ".join((value or "").split())
+    if not text:
+        errors[field_name] = f"请填写{label}。"
+    elif len(text) > limit:
+        errors[field_name] = f"{label}不超过 {limit} 个字。"
+    return text
+
+
+def _owned(actor, unit: Unit | None, errors: dict[str, str], message: str) -> None:
+    if unit is None or not owner_units(actor).filter(pk=unit.pk).exists():
+        errors["unit"] = message
+
+
 # --- categories ------------------------------------------------------------------------------------------------
 
 
@@ -138,11 +153,10 @@ def _league_only(user) -> None:
 @transaction.atomic
 def category_save(*, actor, name: str, sort_order: int = 0, category: Category | None = None) -> Category:
     _league_only(actor)
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": "请填写分类名称。"})
-    if len(name) > 50:
-        raise ValidationError({"name": "分类名称不超过 50 个字。"})
+    errors: dict[str, str] = {}
+    name = _one_line(name, "分类名称", 50, errors, "name")
+    if errors:
+        raise ValidationError(errors)
     if Category.objects.filter(name=name).exclude(pk=getattr(category, "pk", None)).exists():
         raise ValidationError({"name": f"已有名为“{name}”的分类。"})
     before = {"name": category.name, "sort_order": str(category.sort_order)} if category else {}
@@ -193,14 +207,9 @@ def _bank_snapshot(bank: Bank) -> dict[str, str]:
 def bank_save(*, actor, data: BankData, bank: Bank | None = None) -> Bank:
     if bank is not None:
         bank = Bank.objects.visible_to(actor, "change").select_for_update(of=("self",)).get(pk=bank.pk)
-    errors = {}
-    name = " ".join((data.name or "").split())
-    if not name:
-        errors["name"] = "请填写题库名称。"
-    elif len(name) > 100:
-        errors["name"] = "题库名称不超过 100 个字。"
-    if data.unit is None or not owner_units(actor).filter(pk=data.unit.pk).exists():
-        errors["unit"] = "只能为您管理的单位建题库。"
+    errors: dict[str, str] = {}
+    name = _one_line(data.name, "题库名称", 100, errors, "name")
+    _owned(actor, data.unit, errors, "只能为您管理的单位建题库。")
     if errors:
         raise ValidationError(errors)
     before = _bank_snapshot(bank) if bank else {}
@@ -458,14 +467,9 @@ def _points(value, label: str) -> Decimal:
 def paper_save(*, actor, data: PaperData, paper: Paper | None = None) -> Paper:
     if paper is not None:
         paper = _paper_for_change(actor, paper)
-    errors = {}
-    title = " ".join((data.title or "").split())
-    if not title:
-        errors["title"] = "请填写试卷名称。"
-    elif len(title) > 200:
-        errors["title"] = "试卷名称不超过 200 个字。"
-    if data.unit is None or not owner_units(actor).filter(pk=data.unit.pk).exists():
-        errors["unit"] = "只能为您管理的单位组卷。"
+    errors: dict[str, str] = {}
+    title = _one_line(data.title, "试卷名称", 200, errors, "title")
+    _owned(actor, data.unit, errors, "只能为您管理的单位组卷。")
     if data.mode not in PaperMode.values:
         errors["mode"] = "组卷方式应为固定组卷或随机抽题。"
     visible = Bank.objects.visible_to(actor, "practice")

@@ -11,7 +11,6 @@ is not an error: it is reported and skipped. Export writes the same columns thro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,18 +41,7 @@ FIELD_COLUMN = {
 WIDTHS = [8, 10, 40, *[14] * len(OPTION_COLUMNS), 14, 30, 6, 12]
 
 
-@dataclass
-class RowError:
-    row: int  # as Excel numbers it; 0 for the whole file
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    skipped: list[RowError] = field(default_factory=list)  # duplicates, not written
+RowError, ImportResult = sheets.RowError, sheets.ImportResult
 
 
 def _type(text: str) -> str | None:
@@ -66,19 +54,19 @@ def import_questions(file, *, user, bank: Bank) -> ImportResult:
     if not Bank.objects.visible_to(user, "change").filter(pk=bank.pk).exists():
         result.errors.append(RowError(0, "", "您无权向这个题库导入试题。"))
         return result
-    try:
-        _header, columns, body = sheets.read_table(
-            file,
-            columns=COLUMNS,
-            header_has=["题型", "题干"],
-            required=REQUIRED,
-            max_rows=MAX_ROWS,
-            noun="试题",
-            measure="道试题",
-        )
-    except ValidationError as exc:
-        result.errors.append(RowError(getattr(exc, "row", 0), "", exc.messages[0]))
+    table = sheets.read_for_import(
+        file,
+        result,
+        columns=COLUMNS,
+        header_has=["题型", "题干"],
+        required=REQUIRED,
+        max_rows=MAX_ROWS,
+        noun="试题",
+        measure="道试题",
+    )
+    if table is None:
         return result
+    _header, columns, body = table
     categories = {c.name: c for c in Category.objects.all()}
     known = {q.fingerprint: q for q in Question.objects.filter(bank=bank).only("pk", "fingerprint", "text")}
     in_file: dict[str, int] = {}

@@ -102,10 +102,15 @@ def _own_banks(user) -> set[int]:
     return set(Bank.objects.visible_to(user, "change").values_list("pk", flat=True))
 
 
-def _bank_data(user, payload: BankIn) -> banks.BankData:
-    unit = banks.owner_units(user).filter(pk=payload.unit_id).first()
+def _owner_unit(user, pk: int):
+    unit = banks.owner_units(user).filter(pk=pk).first()
     if unit is None:
         raise ValidationError({"unit": "单位不存在或不在您的管理范围内。"})
+    return unit
+
+
+def _bank_data(user, payload: BankIn) -> banks.BankData:
+    unit = _owner_unit(user, payload.unit_id)
     return banks.BankData(name=payload.name, unit=unit, description=payload.description, practice_open=payload.practice_open)
 
 
@@ -386,9 +391,7 @@ def _paper_out(paper: Paper) -> dict:
 
 
 def _paper_data(user, payload: PaperIn) -> banks.PaperData:
-    unit = banks.owner_units(user).filter(pk=payload.unit_id).first()
-    if unit is None:
-        raise ValidationError({"unit": "单位不存在或不在您的管理范围内。"})
+    unit = _owner_unit(user, payload.unit_id)
     found = list(Bank.objects.visible_to(user, "practice").filter(pk__in=payload.bank_ids))
     if len(found) != len(set(payload.bank_ids)):
         raise ValidationError({"banks": "抽题题库中有不存在或您不能使用的题库。"})

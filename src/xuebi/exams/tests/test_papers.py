@@ -19,7 +19,8 @@ def test_a_fixed_paper_is_composed_in_the_picker(users, client_for, org, bank):
         "/exams/papers/new/", {"title": "理论测试卷", "unit": org.league.pk, "mode": "fixed", "shuffle_options": "on"}
     )
     paper = Paper.objects.get(title="理论测试卷")
-    assert made.url == f"/exams/papers/{paper.pk}/questions/"
+    assert client.get(made.url).url == f"/exams/papers/{paper.pk}/questions/"
+    made = client.get(made.url)
     picker = client.get(made.url).content.decode()
     assert "遵义会议召开于哪一年" in picker
     client.post(
@@ -58,6 +59,7 @@ def test_a_random_paper_keeps_rules_and_says_what_the_banks_cannot_supply(users,
         {"title": "随机卷", "unit": org.league.pk, "mode": "random", "banks": [bank.bank.pk], "shuffle_options": "on"},
     )
     paper = Paper.objects.get(title="随机卷")
+    made = client.get(made.url)
     assert made.url == f"/exams/papers/{paper.pk}/rules/"
     party = Category.objects.get(name="党史")
     form = {
@@ -118,7 +120,9 @@ def test_a_county_uses_the_leagues_open_bank_but_not_its_papers(users, client_fo
     assert made.status_code == 302 and list(paper.banks.all()) == [bank.bank]
     league_unit = client.post("/exams/papers/new/", {"title": "冒充盟里", "unit": org.league.pk, "mode": "fixed"})
     assert league_unit.status_code == 200 and not Paper.objects.filter(title="冒充盟里").exists()
-    assert client_for(users.xilin_admin).get(f"/exams/papers/{paper.pk}/").status_code == 404
+    other = client_for(users.xilin_admin)
+    assert other.get(f"/exams/papers/{paper.pk}/").status_code == 404
+    assert other.get(f"/exams/papers/{paper.pk}/compose/").status_code == 404  # a redirect, so not in the scoped suite
 
 
 def test_switching_a_paper_with_rules_to_fixed_is_refused(users, client_for, org, random_paper):

@@ -39,9 +39,19 @@ def _refusal(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _form_page(request, form, *, title: str, back: str, intro: str = "", submit_label: str = "保存"):
-    context = {"form": form, "title": title, "back": back, "intro": intro, "submit_label": submit_label}
-    return render(request, "core/form_page.html", context)
+def _form_page(request, form, *, title: str, back: str):
+    return render(request, "core/form_page.html", {"form": form, "title": title, "back": back})
+
+
+def _form_view(request, form, save, *, title: str, back: str, done: str, then):
+    """The form; a valid POST runs ``save`` (a service call) and, when it saved, says ``done`` and
+    goes where ``then(saved)`` says — else the form again with the service's reasons beside the fields."""
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, save)
+        if saved is not None:
+            messages.success(request, done)
+            return then(saved)
+    return _form_page(request, form, title=title, back=back)
 
 
 # --- banks ---------------------------------------------------------------------------------------------------
@@ -68,12 +78,15 @@ def bank_list(request):
 def bank_create(request):
     _admin(request)
     form = BankForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        bank = run_service(form, lambda: banks.bank_save(actor=request.user, data=form.data_for_service()))
-        if bank is not None:
-            messages.success(request, "题库已建立。可以逐题录入，也可以用模板批量导入。")
-            return redirect("exams:bank_detail", pk=bank.pk)
-    return _form_page(request, form, title="新建题库", back=reverse("exams:bank_list"))
+    return _form_view(
+        request,
+        form,
+        lambda: banks.bank_save(actor=request.user, data=form.data_for_service()),
+        title="新建题库",
+        back=reverse("exams:bank_list"),
+        done="题库已建立。可以逐题录入，也可以用模板批量导入。",
+        then=lambda bank: redirect("exams:bank_detail", pk=bank.pk),
+    )
 
 
 @login_required
@@ -81,12 +94,16 @@ def bank_edit(request, pk: int):
     _admin(request)
     bank = get_visible_or_404(Bank, request.user, pk, "change")
     form = BankForm(request.POST or None, instance=bank, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: banks.bank_save(actor=request.user, data=form.data_for_service(), bank=bank))
-        if saved is not None:
-            messages.success(request, "已保存。")
-            return redirect("exams:bank_detail", pk=bank.pk)
-    return _form_page(request, form, title=f"修改题库：{bank.name}", back=reverse("exams:bank_detail", args=[bank.pk]))
+    back = reverse("exams:bank_detail", args=[bank.pk])
+    return _form_view(
+        request,
+        form,
+        lambda: banks.bank_save(actor=request.user, data=form.data_for_service(), bank=bank),
+        title=f"修改题库：{bank.name}",
+        back=back,
+        done="已保存。",
+        then=lambda saved: redirect(back),
+    )
 
 
 @login_required
@@ -294,13 +311,15 @@ def paper_list(request):
 def paper_create(request):
     _admin(request)
     form = PaperForm(request.POST or None, user=request.user, initial={"mode": request.GET.get("mode", PaperMode.FIXED)})
-    if request.method == "POST" and form.is_valid():
-        paper = run_service(form, lambda: banks.paper_save(actor=request.user, data=form.data_for_service()))
-        if paper is not None:
-            messages.success(request, "试卷已建立，请" + ("选择试题。" if paper.mode == PaperMode.FIXED else "设置抽题规则。"))
-            target = "exams:paper_questions" if paper.mode == PaperMode.FIXED else "exams:paper_rules"
-            return redirect(target, pk=paper.pk)
-    return _form_page(request, form, title="新建试卷", back=reverse("exams:paper_list"))
+    return _form_view(
+        request,
+        form,
+        lambda: banks.paper_save(actor=request.user, data=form.data_for_service()),
+        title="新建试卷",
+        back=reverse("exams:paper_list"),
+        done="试卷已建立：固定组卷请选择试题，随机抽题请设置抽题规则。",
+        then=lambda paper: redirect("exams:paper_compose", pk=paper.pk),
+    )
 
 
 @login_required
@@ -308,12 +327,24 @@ def paper_edit(request, pk: int):
     _admin(request)
     paper = get_visible_or_404(Paper, request.user, pk, "change")
     form = PaperForm(request.POST or None, instance=paper, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: banks.paper_save(actor=request.user, data=form.data_for_service(), paper=paper))
-        if saved is not None:
-            messages.success(request, "已保存。")
-            return redirect("exams:paper_detail", pk=paper.pk)
-    return _form_page(request, form, title=f"修改试卷：{paper.title}", back=reverse("exams:paper_detail", args=[paper.pk]))
+    back = reverse("exams:paper_detail", args=[paper.pk])
+    return _form_view(
+        request,
+        form,
+        lambda: banks.paper_save(actor=request.user, data=form.data_for_service(), paper=paper),
+        title=f"修改试卷：{paper.title}",
+        back=back,
+        done="已保存。",
+        then=lambda saved: redirect(back),
+    )
+
+
+@login_required
+def paper_compose(request, pk: int):
+    """组卷: a fixed paper's questions or a random paper's rules, whichever the paper has."""
+    _admin(request)
+    paper = get_visible_or_404(Paper, request.user, pk, "change")
+    return redirect("exams:paper_questions" if paper.mode == PaperMode.FIXED else "exams:paper_rules", pk=paper.pk)
 
 
 def _paper_context(request, paper: Paper) -> dict:
@@ -519,6 +550,7 @@ urlpatterns = [
     path("papers/<int:pk>/", paper_detail, name="paper_detail"),
     path("papers/<int:pk>/edit/", paper_edit, name="paper_edit"),
     path("papers/<int:pk>/preview/", paper_preview, name="paper_preview"),
+    path("papers/<int:pk>/compose/", paper_compose, name="paper_compose"),
     path("papers/<int:pk>/questions/", paper_questions, name="paper_questions"),
     path("papers/<int:pk>/rules/", paper_rules, name="paper_rules"),
     path("papers/<int:pk>/available/", paper_available, name="paper_available"),
