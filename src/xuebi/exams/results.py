@@ -20,11 +20,11 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from xuebi.org.choices import ADMIN_ROLES, PersonStatus
+from xuebi.org.choices import ADMIN_ROLES
 from xuebi.org.models import Person, Unit
 from xuebi.org.scoping import has_role
 
-from . import stats
+from . import services, stats
 from .models import CHOICE_TYPES, DONE_STATUSES, Attempt, AttemptItem, AttemptStatus, Exam, QuestionType
 from .selectors import LETTERS
 
@@ -57,12 +57,8 @@ def leaderboard_exams(user, now=None) -> QuerySet[Exam]:
 
 
 def eligible_people(exam: Exam, user) -> QuerySet[Person]:
-    """The people the exam is meant for that ``user`` may see: the active 组工干部 of the subtrees
-    of its units, and the people it names."""
-    reach = Q(pk__in=exam.people.values("pk"))
-    for path in exam.units.values_list("path", flat=True):
-        reach |= Q(unit__path__startswith=path, is_org_cadre=True)
-    return Person.objects.visible_to(user).filter(reach, status=PersonStatus.ACTIVE)
+    """The people the exam is meant for (``services.eligible_people``) that ``user`` may see."""
+    return services.eligible_people(exam).filter(pk__in=Person.objects.visible_to(user).values("pk"))
 
 
 def county_path(path: str) -> str:
