@@ -57,3 +57,42 @@ def test_the_rules_page_counts_the_questions_a_rule_can_draw(page, users, bank, 
     expect(page.get_by_test_id("paper-max")).to_have_text("20")
     assert [(r.category_id, r.count) for r in paper.rules.all()] == [(None, 10)]
     assert Category.objects.filter(name="党史").exists() and page.problems == []
+
+
+def test_an_import_is_refused_with_its_rows_then_taken_and_a_paper_picked(page, users, bank, org):
+    from xuebi.exams import sheets
+
+    from .conftest import category
+    from .test_sheets import GOOD, workbook
+
+    category("干部工作")  # a live-server test starts from a flushed database: the seeded categories are gone
+    sign_in(page, "league")
+    page.goto(f"/exams/banks/{bank.bank.pk}/")
+    page.get_by_test_id("bank-import").click()
+    bad = workbook([GOOD[0], sheets.sheet_row("单选题", "民族团结", "分类不对", ["甲", "乙"], "A")])
+    page.get_by_label("试题文件（.xlsx）").set_input_files(
+        {"name": "试题.xlsx", "mimeType": "application/octet-stream", "buffer": bad.read()}
+    )
+    page.get_by_role("button", name="导入").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("第 4 行")
+    expect(errors).to_contain_text("没有名为“民族团结”的分类")
+    good = workbook(GOOD)
+    page.get_by_label("试题文件（.xlsx）").set_input_files(
+        {"name": "试题.xlsx", "mimeType": "application/octet-stream", "buffer": good.read()}
+    )
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator(".alert-success")).to_contain_text("已导入 6 道试题")
+    paper = Paper.objects.create(title="固定卷", unit=org.league)
+    page.goto(f"/exams/papers/{paper.pk}/")
+    page.get_by_test_id("paper-compose").click()
+    page.get_by_label("题型").select_option(label="判断题")
+    page.get_by_role("button", name="查找").click()
+    candidates = page.get_by_test_id("picker-candidates")
+    expect(candidates.locator("tbody tr")).to_have_count(2)
+    for box in candidates.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_test_id("picker-save").click()
+    expect(page.get_by_test_id("paper-max")).to_have_text("2")
+    expect(page.get_by_test_id("paper-questions")).to_contain_text("预备党员的预备期为一年。")
+    assert paper.fixed.count() == 2 and page.problems == []
