@@ -93,7 +93,7 @@ class StyledFormMixin:
         """Give each widget its class; call again after adding fields (it adds nothing twice)."""
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # CheckboxSelectMultiple is a RadioSelect
                 css = "form-check-input"  # on each box of a list too
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"

@@ -180,6 +180,7 @@ class RuleForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].empty_label = "全部分类"
         self.fields["difficulty"].choices = [("", "不限难度"), *Difficulty.choices]
+        self.fields["type"].choices = [("", "请选择题型"), *QuestionType.choices]
         self.style_fields()
         for field in self.fields.values():
             field.widget.attrs["class"] += (
