@@ -32,7 +32,7 @@ test: install
 
 ## Lint (in CI): ruff (pyflakes, pycodestyle, bugbear; and the formatter's check), import-linter's layers (.importlinter), and mypy
 ## with django-stubs on the services, the selectors and the points engine
-MYPY_PATHS ?= $(wildcard src/xuebi/*/services.py src/xuebi/*/selectors.py src/xuebi/*/services src/xuebi/*/selectors) src/xuebi/points/engine.py src/xuebi/points/readmodel.py src/xuebi/core/bulk.py src/xuebi/jobs/schedule.py
+MYPY_PATHS ?= $(wildcard src/xuebi/*/services.py src/xuebi/*/selectors.py src/xuebi/*/services src/xuebi/*/selectors) src/xuebi/points/engine.py src/xuebi/points/readmodel.py src/xuebi/core/bulk.py src/xuebi/jobs/schedule.py src/xuebi/exams/banks.py src/xuebi/exams/sheets.py
 lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench

@@ -17,6 +17,7 @@ from django.db import transaction
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.core import dates, sheets
+from xuebi.core.sheets import ImportResult, RowError
 from xuebi.org.choices import PersonStatus
 from xuebi.org.models import Person, Unit
 
@@ -48,9 +49,6 @@ FIELD_COLUMN = {
     "supervision": "督办级别",
     "unit": "责任单位",
 }
-
-
-RowError, ImportResult = sheets.RowError, sheets.ImportResult
 
 
 def _text(value) -> str:

@@ -157,7 +157,8 @@ def category_save(*, actor, name: str, sort_order: int = 0, category: Category |
     name = _one_line(name, "分类名称", 50, errors, "name")
     if errors:
         raise ValidationError(errors)
-    if Category.objects.filter(name=name).exclude(pk=getattr(category, "pk", None)).exists():
+    others = Category.objects.exclude(pk=category.pk) if category else Category.objects.all()
+    if others.filter(name=name).exists():
         raise ValidationError({"name": f"已有名为“{name}”的分类。"})
     before = {"name": category.name, "sort_order": str(category.sort_order)} if category else {}
     category = category or Category()
@@ -298,7 +299,8 @@ def check_question(data: QuestionData) -> Checked:
                 errors["options"] = f"选项{twice[0]}与前面的选项相同。"
     elif options:
         errors["options"] = f"{QuestionType(data.type).label}不填选项。"
-    answer, reference = [], ""
+    answer: list = []
+    reference = ""
     try:
         answer, reference = parse_answer(data.type, data.answer, len(options))
     except ValidationError as exc:
@@ -307,7 +309,7 @@ def check_question(data: QuestionData) -> Checked:
         errors["difficulty"] = "难度应为易、中、难之一。"
     if len(data.tags or "") > 200:
         errors["tags"] = "标签不超过 200 个字。"
-    if errors:
+    if errors or data.category is None:
         raise ValidationError(errors)
     return Checked(
         category=data.category,
@@ -325,7 +327,8 @@ def check_question(data: QuestionData) -> Checked:
 
 
 def duplicate_of(bank: Bank, print_: str, exclude: int | None = None) -> Question | None:
-    return bank.questions.filter(fingerprint=print_).exclude(pk=exclude).order_by("pk").first()
+    rows = bank.questions.filter(fingerprint=print_)
+    return (rows.exclude(pk=exclude) if exclude else rows).order_by("pk").first()
 
 
 def duplicate_message(question: Question) -> str:

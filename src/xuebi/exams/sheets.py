@@ -18,6 +18,7 @@ from django.db import transaction
 from xuebi.audit.models import Action
 from xuebi.audit.services import audit_record
 from xuebi.core import sheets
+from xuebi.core.sheets import ImportResult, RowError
 
 from . import banks
 from .models import Bank, Category, Difficulty, Question, QuestionType
@@ -39,9 +40,6 @@ FIELD_COLUMN = {
     "tags": "标签",
 }
 WIDTHS = [8, 10, 40, *[14] * len(OPTION_COLUMNS), 14, 30, 6, 12]
-
-
-RowError, ImportResult = sheets.RowError, sheets.ImportResult
 
 
 def _type(text: str) -> str | None:
@@ -89,12 +87,12 @@ def import_questions(file, *, user, bank: Bank) -> ImportResult:
                     f"没有名为“{text['分类']}”的分类（现有：{names}）。" if text["分类"] else f"请填写分类（{names}）。",
                 )
             )
-        difficulty = Difficulty.MEDIUM
+        difficulty: int = Difficulty.MEDIUM
         if text["难度"]:
             difficulty = banks.DIFFICULTY_WORDS.get(text["难度"], 0)
             if not difficulty:
                 errors.append(RowError(number, "难度", f"难度“{text['难度']}”应为易、中、难之一。"))
-        if errors:
+        if errors or qtype is None:
             result.errors += errors
             continue
         answer = raw.get("答案")
